@@ -1,0 +1,128 @@
+"""The Swedish working-day calendar and the date arithmetic of legal time limits.
+
+Every date computation behind a deadline goes through this module (house style: no date
+arithmetic elsewhere). All dates are Europe/Stockholm calendar dates (``datetime.date``); there
+are no times of day here, so daylight-saving changes cannot shift a result.
+
+Sources:
+
+* Lag (1930:173) om beräkning av lagstadgad tid, 1 §: a period counted in months from a given
+  day ends on the day of the last month that has the same number as the given day, or on the
+  last day of that month when it has no such day (31 October + 4 months = 28/29 February).
+* Lag (1930:173) 2 §: when the last day of a period falls on a Saturday, a Sunday or another
+  public holiday, midsommarafton, julafton or nyårsafton, the action may be taken on the next
+  working day.
+
+Holidays come from the ``holidays`` package (Sweden, categories ``public`` and ``de_facto``; the
+latter holds midsommarafton, julafton and nyårsafton). Sundays are weekends here, not holidays.
+The holiday set of each year is built once and cached: this is a hot path (hundreds of thousands
+of events per import).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+__all__ = [
+    "add_days",
+    "add_months",
+    "add_working_days",
+    "holiday_name",
+    "holidays_in_year",
+    "is_working_day",
+    "move_to_working_day",
+    "next_working_day",
+    "working_days_between",
+]
+
+HOLIDAY_CATEGORIES = ("public", "de_facto")
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+@lru_cache(maxsize=None)
+def _holiday_table(year: int) -> dict[dt.date, str]:
+    """Return the Swedish holidays and eves of ``year`` as {date: English name}."""
+    table = holidays.country_holidays(
+        "SE", years=year, categories=HOLIDAY_CATEGORIES, include_sundays=False
+    )
+    return {day: name for day, name in table.items() if day.year == year}
+
+
+@lru_cache(maxsize=None)
+def holidays_in_year(year: int) -> frozenset[dt.date]:
+    """Return the set of non-working holidays (public holidays and the three eves) in ``year``."""
+    return frozenset(_holiday_table(year))
+
+
+def holiday_name(day: dt.date) -> str | None:
+    """Return the holiday's English name (as the ``holidays`` package spells it), or None."""
+    return _holiday_table(day.year).get(day)
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Return True when ``day`` is neither a Saturday, a Sunday, a public holiday nor an eve (1930:173 2 §)."""
+    return day.weekday() < 5 and day not in holidays_in_year(day.year)
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """Return the first working day strictly after ``day``."""
+    day = day + _ONE_DAY
+    while not is_working_day(day):
+        day = day + _ONE_DAY
+    return day
+
+
+@lru_cache(maxsize=65536)
+def move_to_working_day(day: dt.date) -> dt.date:
+    """Return ``day`` itself when it is a working day, else the next working day (lag 1930:173 2 §)."""
+    return day if is_working_day(day) else next_working_day(day)
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    """Return the calendar day ``days`` days after ``day`` (the start day itself is not counted)."""
+    return day + dt.timedelta(days=days)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return the day ``months`` months after ``day`` by lag (1930:173) 1 §.
+
+    The same day number in the last month, or that month's last day when it has no such day:
+    2025-10-31 + 4 months = 2026-02-28, and 2027-10-31 + 4 months = 2028-02-29 (leap year).
+    """
+    return day + relativedelta(months=months)
+
+
+def add_working_days(day: dt.date, days: int) -> dt.date:
+    """Return the ``days``-th working day after ``day`` (``day`` itself is not counted).
+
+    ``add_working_days(d, 0)`` is ``d``. Used for local service guarantees such as "contact the
+    family within 7 working days of the decision"; a decision taken on a weekend counts from the
+    next working day, since only working days are counted.
+    """
+    if days < 0:
+        raise ValueError("days must be zero or more")
+    for _ in range(days):
+        day = next_working_day(day)
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Return the number of working days after ``start`` up to and including ``end``.
+
+    Negative when ``end`` is before ``start`` (then it counts the working days after ``end`` up
+    to and including ``start``, with a minus sign). ``working_days_between(d, d)`` is 0.
+    """
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    day = start
+    while day < end:
+        day = day + _ONE_DAY
+        if is_working_day(day):
+            count += 1
+    return count

@@ -1,0 +1,153 @@
+"""Hand-computed Swedish working days and lag (1930:173) date arithmetic, 2024-2028."""
+
+import datetime as dt
+
+import pytest
+
+from stabil.core import calendar
+
+D = dt.date.fromisoformat
+
+NON_WORKING = [
+    # every public holiday and eve that falls on a weekday, 2024-2027, plus weekends and DST Sundays
+    "2024-01-01", "2024-01-06", "2024-03-29", "2024-04-01", "2024-05-01", "2024-05-09", "2024-06-06",
+    "2024-06-21", "2024-12-24", "2024-12-25", "2024-12-26", "2024-12-31",
+    "2025-01-01", "2025-01-06", "2025-04-18", "2025-04-21", "2025-05-01", "2025-05-29", "2025-06-06",
+    "2025-06-20", "2025-12-24", "2025-12-25", "2025-12-26", "2025-12-31",
+    "2026-01-01", "2026-01-06", "2026-04-03", "2026-04-06", "2026-05-01", "2026-05-14", "2026-06-19",
+    "2026-12-24", "2026-12-25", "2026-12-31",
+    "2027-01-01", "2027-01-06", "2027-03-26", "2027-03-29", "2027-05-06", "2027-06-25",
+    "2027-12-24", "2027-12-31",
+    # holidays on weekends stay non-working: national day 2026 (Sat), 2027 (Sun); all saints (Sat)
+    "2026-06-06", "2027-06-06", "2024-11-02", "2026-10-31", "2026-06-20", "2026-05-24",
+    # DST changes (Sundays) and an ordinary weekend
+    "2026-03-29", "2026-10-25", "2026-03-28",
+]
+WORKING = [
+    "2024-02-29",  # leap day, Thursday
+    "2024-12-23", "2024-12-27", "2024-12-30", "2025-01-02", "2025-01-07",
+    "2026-03-27", "2026-03-30", "2026-10-26",  # around the DST changes
+    "2026-04-02",  # skärtorsdag is a working day
+    "2026-05-15",  # the day after Ascension (klämdag) is a working day
+    "2026-06-18", "2026-06-22", "2026-12-23", "2026-12-28", "2027-12-27", "2027-12-30",
+    "2025-06-09",  # the Monday after Pentecost is no holiday since 2005
+]
+
+
+@pytest.mark.parametrize("day", NON_WORKING)
+def test_non_working_days(day):
+    assert calendar.is_working_day(D(day)) is False
+
+
+@pytest.mark.parametrize("day", WORKING)
+def test_working_days(day):
+    assert calendar.is_working_day(D(day)) is True
+
+
+@pytest.mark.parametrize(
+    "year, eves",
+    [
+        (2024, {"2024-06-21", "2024-12-24", "2024-12-31"}),
+        (2025, {"2025-06-20", "2025-12-24", "2025-12-31"}),
+        (2026, {"2026-06-19", "2026-12-24", "2026-12-31"}),
+        (2027, {"2027-06-25", "2027-12-24", "2027-12-31"}),
+    ],
+)
+def test_the_three_eves_are_holidays(year, eves):
+    assert {D(day) for day in eves} <= calendar.holidays_in_year(year)
+
+
+def test_sundays_are_not_listed_as_holidays():
+    assert D("2026-03-22") not in calendar.holidays_in_year(2026)
+    assert calendar.holiday_name(D("2026-06-19")) == "Midsummer Eve"
+    assert calendar.holiday_name(D("2026-06-18")) is None
+
+
+@pytest.mark.parametrize(
+    "day, moved",
+    [
+        ("2026-03-10", "2026-03-10"),  # a working day stays
+        ("2024-12-24", "2024-12-27"),  # julafton, juldagen, annandagen -> Friday
+        ("2025-12-24", "2025-12-29"),  # Wed eve .. Fri 26, weekend -> Monday
+        ("2025-12-31", "2026-01-02"),  # nyårsafton, nyårsdagen -> Friday
+        ("2026-12-31", "2027-01-04"),  # Thu eve, Fri New Year's Day, weekend
+        ("2027-12-24", "2027-12-27"),
+        ("2027-12-31", "2028-01-03"),
+        ("2024-06-21", "2024-06-24"),  # midsommarafton
+        ("2026-06-19", "2026-06-22"),
+        ("2025-06-06", "2025-06-09"),  # national day (Fri), Pentecost Sunday
+        ("2026-04-03", "2026-04-07"),  # Good Friday .. Easter Monday
+        ("2027-03-26", "2027-03-30"),
+        ("2026-05-14", "2026-05-15"),  # Ascension Thursday -> Friday
+        ("2026-03-29", "2026-03-30"),  # DST starts (Sunday)
+        ("2026-10-25", "2026-10-26"),  # DST ends (Sunday)
+        ("2026-01-06", "2026-01-07"),  # Epiphany
+        ("2024-11-02", "2024-11-04"),  # All Saints' Day (Saturday)
+    ],
+)
+def test_move_to_working_day(day, moved):
+    assert calendar.move_to_working_day(D(day)) == D(moved)
+
+
+@pytest.mark.parametrize(
+    "day, expected", [("2026-03-10", "2026-03-11"), ("2026-03-27", "2026-03-30"), ("2026-12-23", "2026-12-28")]
+)
+def test_next_working_day_is_strictly_after(day, expected):
+    assert calendar.next_working_day(D(day)) == D(expected)
+
+
+@pytest.mark.parametrize(
+    "day, months, expected",
+    [
+        ("2025-10-31", 4, "2026-02-28"),  # 1930:173 1 §: no 31 Feb -> last day
+        ("2023-10-31", 4, "2024-02-29"),  # leap year
+        ("2027-10-31", 4, "2028-02-29"),
+        ("2024-01-31", 1, "2024-02-29"),
+        ("2025-01-31", 1, "2025-02-28"),
+        ("2024-08-31", 6, "2025-02-28"),
+        ("2024-02-29", 6, "2024-08-29"),
+        ("2024-02-29", 12, "2025-02-28"),
+        ("2026-03-15", 4, "2026-07-15"),
+        ("2025-12-31", 6, "2026-06-30"),
+        ("2026-03-29", 4, "2026-07-29"),  # DST day as start changes nothing
+    ],
+)
+def test_add_months(day, months, expected):
+    assert calendar.add_months(D(day), months) == D(expected)
+
+
+@pytest.mark.parametrize(
+    "day, days, expected",
+    [
+        ("2026-06-12", 7, "2026-06-24"),  # skips midsommarafton
+        ("2024-12-20", 7, "2025-01-08"),  # skips Christmas, New Year and Epiphany
+        ("2026-03-27", 1, "2026-03-30"),  # over the DST weekend
+        ("2026-03-28", 7, "2026-04-09"),  # from a Saturday, over Easter
+        ("2026-05-13", 2, "2026-05-18"),  # over Ascension
+        ("2026-03-10", 0, "2026-03-10"),
+    ],
+)
+def test_add_working_days(day, days, expected):
+    assert calendar.add_working_days(D(day), days) == D(expected)
+
+
+def test_add_working_days_rejects_negative():
+    with pytest.raises(ValueError):
+        calendar.add_working_days(D("2026-03-10"), -1)
+
+
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        ("2026-03-27", "2026-04-09", 7),
+        ("2026-04-09", "2026-03-27", -7),
+        ("2026-03-10", "2026-03-10", 0),
+        ("2026-06-18", "2026-06-22", 1),
+    ],
+)
+def test_working_days_between(start, end, expected):
+    assert calendar.working_days_between(D(start), D(end)) == expected
+
+
+def test_add_days():
+    assert calendar.add_days(D("2024-02-15"), 14) == D("2024-02-29")
