@@ -58,6 +58,7 @@ class Candidate:
     capacity_hours: float
     unit: str = ""
     team: str = ""
+    may_assess: bool = True  # may do child-welfare casework at all (competence requirement)
     may_be_main: bool = True
     may_decide: bool = True
     ineligible_reason: str = ""  # Swedish, from the eligibility rule, shown when excluded
@@ -120,6 +121,16 @@ class AllocationResult:
         }
 
 
+def candidate_flags(eligibility: Any) -> dict[str, Any]:
+    """Return the Candidate eligibility fields from a ``core.eligibility.Eligibility`` verdict."""
+    return {
+        "may_assess": bool(eligibility.may_assess),
+        "may_be_main": bool(eligibility.may_be_main_handler),
+        "may_decide": bool(eligibility.may_take_decisions),
+        "ineligible_reason": " ".join(eligibility.reasons),
+    }
+
+
 def suggest(
     config: WorkloadConfig,
     case: NewCase,
@@ -141,7 +152,9 @@ def suggest(
     excluded: list[Exclusion] = []
     for c in candidates:
         why_not: list[str] = []
-        if role == MAIN and not c.may_be_main:
+        if not c.may_assess:
+            why_not.append(c.ineligible_reason or "Uppfyller inte behörighetskravet för myndighetsutövning")
+        elif role == MAIN and not c.may_be_main:
             why_not.append(c.ineligible_reason or "Får bara vara medhandläggare, inte huvudhandläggare")
         if case.needs_decision_maker and role == MAIN and not c.may_decide:
             why_not.append("Saknar beslutsbefogenhet (inhyrd konsult) och ärendet kräver beslutsfattare")
