@@ -1,0 +1,418 @@
+"""The life of a child-welfare case as events, and its state on a given day (pure, no Django).
+
+Public, stable API (the workload and simulation areas import it):
+
+* :class:`Event` — one event of a case (kinds in :data:`EVENT_KINDS`).
+* :func:`case_state` (events in any order, ``on``, config) -> :class:`CaseState`: the case's
+  deadlines (see :mod:`stabil.core.deadlines`), its ``phase`` for workload purposes
+  (:data:`PHASES`), its open interventions, open investigations, and its main handler and
+  co-handler staff ids. Events dated after ``on`` are not known yet and are ignored.
+
+How events are matched (documented because the results depend on it):
+
+* Events are taken in date order; on the same date in the order of :data:`EVENT_KINDS`.
+* ``report_received`` starts a report with a protection-assessment and a preliminary-assessment
+  deadline. ``protection_assessed`` and ``preliminary_decided`` meet the earliest report still
+  waiting for them. ``investigation_opened`` also counts as the preliminary decision of a report
+  still waiting for one (opening an investigation is that decision).
+* ``feedback_requested`` marks the latest report; once that report's preliminary decision is
+  taken (from 2026-01-15) the reporter-feedback deadline runs from the later of decision and
+  request; ``reporter_informed`` meets it.
+* ``investigation_opened`` starts an investigation (deadline 4 months) and, when the guarantee is
+  on, a first-contact deadline. ``first_contact``, ``investigation_extended`` and
+  ``investigation_closed`` apply to the earliest investigation still open.
+* ``intervention_started`` with ``intervention`` in :data:`PLACEMENT_KINDS` starts a placement:
+  care-plan deadline, foster-home-approval deadline (``foster_home`` only), and six-monthly
+  reviews. ``care_plan_established``/``foster_home_approved`` belong to the placement running on
+  their date, else to the next placement that starts after it (a plan made before the move is
+  met). ``placement_reviewed`` belongs to the named (else latest) running placement.
+  ``intervention_ended`` ends the latest running intervention of the named kind (else the latest).
+* A deadline whose process ended without its event (the report decided without a protection
+  assessment, an investigation closed without first contact, a placement ended without a plan or
+  review) is ``missed`` when the process ended after the due date and dropped otherwise.
+* ``handler_assigned``/``co_handler_assigned`` set the main handler/co-handler (``staff_id``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from stabil.core import calendar
+from stabil.core import deadlines as rules
+from stabil.core.deadlines import MISSED, Deadline, DeadlineConfig, DEFAULT_CONFIG, status_of
+
+__all__ = [
+    "EVENT_KINDS",
+    "INTERVENTION_KINDS",
+    "OUTCOMES",
+    "PHASES",
+    "PLACEMENT_KINDS",
+    "CaseState",
+    "Event",
+    "Intervention",
+    "case_state",
+]
+
+EVENT_KINDS = (
+    "report_received",
+    "protection_assessed",
+    "feedback_requested",
+    "handler_assigned",
+    "co_handler_assigned",
+    "preliminary_decided",
+    "reporter_informed",
+    "investigation_opened",
+    "first_contact",
+    "investigation_extended",
+    "investigation_closed",
+    "intervention_started",
+    "care_plan_established",
+    "foster_home_approved",
+    "placement_reviewed",
+    "intervention_ended",
+)
+_ORDER = {kind: index for index, kind in enumerate(EVENT_KINDS)}
+
+INTERVENTION_KINDS = ("outpatient", "emergency_foster_home", "foster_home", "residential")
+PLACEMENT_KINDS = frozenset({"emergency_foster_home", "foster_home", "residential"})
+
+OUTCOMES = {
+    "preliminary_decided": ("investigation", "no_investigation"),
+    "investigation_closed": ("intervention", "no_intervention"),
+}
+
+PHASES = (
+    "preliminary_assessment",
+    "investigation",
+    "outpatient_followup",
+    "placement_followup",
+    "foster_home",
+    "closed",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event of a case. ``until`` only for investigation_extended; ``reason`` free text
+    (for intervention_started it may give the legal basis ``SoL`` or ``LVU``)."""
+
+    kind: str
+    on: dt.date
+    staff_id: str = ""
+    outcome: str = ""
+    until: dt.date | None = None
+    intervention: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """A running intervention: kind (INTERVENTION_KINDS), start date and legal basis (SoL/LVU/"")."""
+
+    kind: str
+    started_on: dt.date
+    legal_basis: str = ""
+
+    @property
+    def is_placement(self) -> bool:
+        """Return True for care outside the child's own home."""
+        return self.kind in PLACEMENT_KINDS
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """A case as seen on ``on``: deadlines, workload phase, open interventions and handlers."""
+
+    on: dt.date
+    deadlines: tuple[Deadline, ...]
+    phase: str
+    open_interventions: tuple[Intervention, ...]
+    open_investigations: tuple[dt.date, ...]
+    main_handler: str | None
+    co_handler: str | None
+    reported_on: dt.date | None
+    notes: tuple[str, ...] = ()
+
+
+# --- internal bookkeeping --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Report:
+    on: dt.date
+    protection_on: dt.date | None = None
+    decided_on: dt.date | None = None
+    decided_by_opening: bool = False
+    outcome: str = ""
+    feedback_requested_on: dt.date | None = None
+    informed_on: dt.date | None = None
+
+
+@dataclass(slots=True)
+class _Investigation:
+    opened_on: dt.date
+    contact_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    outcome: str = ""
+    extensions: list = field(default_factory=list)  # (decided_on, until, reason)
+
+
+@dataclass(slots=True)
+class _Intervention:
+    kind: str
+    started_on: dt.date
+    legal_basis: str
+    ended_on: dt.date | None = None
+    plan_on: dt.date | None = None
+    approved_on: dt.date | None = None
+    reviews: list = field(default_factory=list)
+
+    def running_on(self, day: dt.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else "-"
+
+
+def _deadline(kind, started_on, due_on, met_on, on, why, ended_on=None, ended_what=""):
+    """Return a Deadline, or None when its process ended (without the event) on or before the due date."""
+    status = status_of(due_on, met_on, on)
+    if met_on is None and ended_on is not None:
+        if ended_on <= due_on:
+            return None
+        status = MISSED
+        why = f"{why} Inte gjort; {ended_what} {_iso(ended_on)}, efter förfallodagen."
+    return Deadline(kind, started_on, due_on, met_on, status, why, rules.cite(kind, started_on))
+
+
+def _moved_note(raw: dt.date, due: dt.date) -> str:
+    return "" if raw == due else f" ({raw.isoformat()} är inte en arbetsdag; flyttad till {due.isoformat()}, lag (1930:173) 2 §)"
+
+
+def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DEFAULT_CONFIG) -> CaseState:
+    """Return the state of a case on ``on`` from its events (any order; later events are ignored)."""
+    known = sorted((e for e in events if e.on <= on), key=lambda e: (e.on, _ORDER.get(e.kind, 99)))
+    reports: list[_Report] = []
+    investigations: list[_Investigation] = []
+    interventions: list[_Intervention] = []
+    plans: list[dt.date] = []
+    approvals: list[dt.date] = []
+    main_handler: str | None = None
+    co_handler: str | None = None
+    notes: list[str] = []
+
+    for event in known:
+        kind = event.kind
+        day = event.on
+        if kind == "report_received":
+            reports.append(_Report(day))
+        elif kind == "protection_assessed":
+            report = next((r for r in reports if r.protection_on is None), None)
+            if report is None:
+                notes.append(f"{_iso(day)}: skyddsbedömning utan anmälan")
+            else:
+                report.protection_on = day
+        elif kind == "feedback_requested":
+            if reports:
+                if reports[-1].feedback_requested_on is None:
+                    reports[-1].feedback_requested_on = day
+            else:
+                notes.append(f"{_iso(day)}: begäran om återkoppling utan anmälan")
+        elif kind == "preliminary_decided":
+            report = next((r for r in reports if r.decided_on is None), None)
+            if report is None:
+                notes.append(f"{_iso(day)}: förhandsbedömning utan anmälan")
+            else:
+                report.decided_on = day
+                report.outcome = event.outcome
+        elif kind == "reporter_informed":
+            report = next(
+                (r for r in reports if r.feedback_requested_on is not None and r.informed_on is None), None
+            ) or next((r for r in reports if r.informed_on is None), None)
+            if report is not None:
+                report.informed_on = day
+        elif kind == "investigation_opened":
+            report = next((r for r in reports if r.decided_on is None), None)
+            if report is not None:
+                report.decided_on = day
+                report.decided_by_opening = True
+                report.outcome = "investigation"
+            investigations.append(_Investigation(day))
+        elif kind in ("first_contact", "investigation_extended", "investigation_closed"):
+            investigation = next((i for i in investigations if i.closed_on is None), None)
+            if investigation is None:
+                notes.append(f"{_iso(day)}: {kind} utan öppen utredning")
+            elif kind == "first_contact":
+                if investigation.contact_on is None:
+                    investigation.contact_on = day
+            elif kind == "investigation_extended":
+                investigation.extensions.append((day, event.until, event.reason))
+            else:
+                investigation.closed_on = day
+                investigation.outcome = event.outcome
+        elif kind == "intervention_started":
+            basis = event.reason.strip().upper() if event.reason.strip().upper() in ("SOL", "LVU") else ""
+            interventions.append(_Intervention(event.intervention, day, "SoL" if basis == "SOL" else basis))
+        elif kind == "care_plan_established":
+            plans.append(day)
+        elif kind == "foster_home_approved":
+            approvals.append(day)
+        elif kind == "placement_reviewed":
+            running = [p for p in interventions if p.kind in PLACEMENT_KINDS and p.running_on(day)]
+            named = [p for p in running if p.kind == event.intervention] if event.intervention else []
+            target = (named or running or [None])[-1]
+            if target is None:
+                notes.append(f"{_iso(day)}: övervägande utan pågående placering")
+            else:
+                target.reviews.append(day)
+        elif kind == "intervention_ended":
+            running = [p for p in interventions if p.ended_on is None]
+            named = [p for p in running if p.kind == event.intervention] if event.intervention else []
+            target = (named or running or [None])[-1]
+            if target is None:
+                notes.append(f"{_iso(day)}: insats avslutad utan pågående insats")
+            else:
+                target.ended_on = day
+        elif kind == "handler_assigned":
+            main_handler = event.staff_id or None
+        elif kind == "co_handler_assigned":
+            co_handler = event.staff_id or None
+
+    placements = [p for p in interventions if p.kind in PLACEMENT_KINDS]
+    _assign(plans, placements, "plan_on")
+    _assign(approvals, [p for p in placements if p.kind == "foster_home"], "approved_on")
+
+    found: list[Deadline | None] = []
+    for report in reports:
+        due = rules.protection_assessment_due(report.on, config)
+        found.append(_deadline(
+            rules.PROTECTION_ASSESSMENT, report.on, due, report.protection_on, on,
+            f"Anmälan {_iso(report.on)}; skyddsbedömning genast, senast {_iso(due)}.",
+            report.decided_on, "förhandsbedömningen avslutades",
+        ))
+        raw = report.on + dt.timedelta(days=14)
+        due = rules.preliminary_assessment_due(report.on, config)
+        met_by = " (beslut att inleda utredning)" if report.decided_by_opening else ""
+        found.append(_deadline(
+            rules.PRELIMINARY_ASSESSMENT, report.on, due, report.decided_on, on,
+            f"Anmälan {_iso(report.on)} + 14 dagar = {_iso(raw)}{_moved_note(raw, due)}.{met_by}",
+        ))
+        if report.feedback_requested_on is not None and report.decided_on is not None:
+            if report.decided_on >= rules.REPORTER_FEEDBACK_FROM:
+                start = max(report.decided_on, report.feedback_requested_on)
+                due = rules.reporter_feedback_due(start, config)
+                raw = start + dt.timedelta(days=7)
+                found.append(_deadline(
+                    rules.REPORTER_FEEDBACK, start, due, report.informed_on, on,
+                    f"Anmälaren bad om återkoppling {_iso(report.feedback_requested_on)}; beslut "
+                    f"{_iso(report.decided_on)}; en vecka = {_iso(raw)}{_moved_note(raw, due)}.",
+                ))
+
+    for inv in investigations:
+        raw = calendar.add_months(inv.opened_on, 4)
+        due = rules.investigation_due(inv.opened_on, config)
+        why = f"Utredning inledd {_iso(inv.opened_on)} + 4 månader = {_iso(raw)}{_moved_note(raw, due)}."
+        for decided_on, until, _reason in inv.extensions:
+            if until is None or (inv.closed_on is not None and decided_on > inv.closed_on):
+                continue
+            new_due, timely = rules.investigation_extension(due, decided_on, until)
+            if timely:
+                why += f" Förlängd {_iso(decided_on)} till {_iso(until)}."
+            else:
+                why += (f" Förlängning beslutad {_iso(decided_on)}, efter förfallodagen {_iso(due)}: "
+                        f"flyttar inget och är själv en överträdelse.")
+            due = new_due
+        found.append(_deadline(rules.INVESTIGATION, inv.opened_on, due, inv.closed_on, on, why))
+        due = rules.first_contact_due(inv.opened_on, config)
+        if due is not None:
+            found.append(_deadline(
+                rules.FIRST_CONTACT, inv.opened_on, due, inv.contact_on, on,
+                f"Utredning inledd {_iso(inv.opened_on)} + {config.first_contact_working_days} "
+                f"arbetsdagar = {_iso(due)} (tjänstegaranti).",
+                inv.closed_on, "utredningen avslutades",
+            ))
+
+    for placement in placements:
+        label = f"Placering ({placement.kind}) {_iso(placement.started_on)}"
+        found.append(_deadline(
+            rules.CARE_PLAN, placement.started_on, rules.care_plan_due(placement.started_on),
+            placement.plan_on, on, f"{label}; vårdplan senast placeringsdagen.",
+            placement.ended_on, "placeringen avslutades",
+        ))
+        if placement.kind == "foster_home":
+            found.append(_deadline(
+                rules.FOSTER_HOME_APPROVAL, placement.started_on,
+                rules.foster_home_approval_due(placement.started_on), placement.approved_on, on,
+                f"{label}; familjehemmet utrett och beslut senast placeringsdagen.",
+                placement.ended_on, "placeringen avslutades",
+            ))
+        basis = " (LVU 13 §)" if placement.legal_basis == "LVU" else ""
+        last = placement.started_on
+        for review_on in sorted(placement.reviews):
+            due = rules.placement_review_due(last, config)
+            found.append(_deadline(
+                rules.PLACEMENT_REVIEW, last, due, review_on, on,
+                f"Senast {_iso(last)} + 6 månader{basis} = {_iso(due)}.",
+            ))
+            last = review_on
+        due = rules.placement_review_due(last, config)
+        found.append(_deadline(
+            rules.PLACEMENT_REVIEW, last, due, None, on,
+            f"Senast {_iso(last)} + 6 månader{basis} = {_iso(due)}.",
+            placement.ended_on, "placeringen avslutades",
+        ))
+
+    deadlines = tuple(d for d in found if d is not None)
+    open_interventions = tuple(
+        Intervention(p.kind, p.started_on, p.legal_basis) for p in interventions if p.ended_on is None
+    )
+    open_investigations = tuple(i.opened_on for i in investigations if i.closed_on is None)
+    phase = _phase(reports, investigations, interventions, open_interventions, open_investigations)
+    return CaseState(
+        on=on,
+        deadlines=deadlines,
+        phase=phase,
+        open_interventions=open_interventions,
+        open_investigations=open_investigations,
+        main_handler=main_handler,
+        co_handler=co_handler,
+        reported_on=reports[0].on if reports else None,
+        notes=tuple(notes),
+    )
+
+
+def _assign(days: list[dt.date], placements: list[_Intervention], attr: str) -> None:
+    """Give each plan/approval date to the placement running then, else to the next one to start."""
+    for day in sorted(days):
+        running = [p for p in placements if getattr(p, attr) is None and p.running_on(day)]
+        if running:
+            setattr(running[-1], attr, day)
+            continue
+        upcoming = [p for p in placements if getattr(p, attr) is None and p.started_on > day]
+        if upcoming:
+            setattr(upcoming[0], attr, day)
+
+
+def _phase(reports, investigations, interventions, open_interventions, open_investigations) -> str:
+    """Return the workload phase: the heaviest open work on the case wins."""
+    if open_investigations:
+        return "investigation"
+    if any(r.decided_on is None for r in reports):
+        return "preliminary_assessment"
+    kinds = {i.kind for i in open_interventions}
+    if "foster_home" in kinds:
+        return "foster_home"
+    if kinds & PLACEMENT_KINDS:
+        return "placement_followup"
+    if "outpatient" in kinds:
+        return "outpatient_followup"
+    closed = [i for i in investigations if i.closed_on is not None]
+    if closed:
+        last = max(closed, key=lambda i: i.closed_on)
+        if last.outcome == "intervention" and not any(p.started_on >= last.closed_on for p in interventions):
+            # Decided on an intervention that has not started yet: follow-up work is under way.
+            return "outpatient_followup"
+    return "closed"

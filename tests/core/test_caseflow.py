@@ -1,0 +1,279 @@
+"""The case state from events: matching, statuses as seen on a day, phases and handlers."""
+
+import datetime as dt
+import random
+
+import pytest
+
+from stabil.core.caseflow import Event, case_state
+from stabil.core.deadlines import DeadlineConfig
+
+D = dt.date.fromisoformat
+
+
+def E(kind, on, **kw):
+    if "until" in kw:
+        kw["until"] = D(kw["until"])
+    return Event(kind, D(on), **kw)
+
+
+def table(state):
+    """Return {(kind, started_on): (due_on, met_on, status)} with ISO strings."""
+    return {
+        (d.kind, d.started_on.isoformat()): (d.due_on.isoformat(), d.met_on.isoformat() if d.met_on else None, d.status)
+        for d in state.deadlines
+    }
+
+
+FULL = [
+    E("report_received", "2026-06-05"),
+    E("handler_assigned", "2026-06-05", staff_id="S1"),
+    E("protection_assessed", "2026-06-05"),
+    E("feedback_requested", "2026-06-05"),
+    E("preliminary_decided", "2026-06-18", outcome="investigation"),
+    E("reporter_informed", "2026-06-29"),
+    E("investigation_opened", "2026-06-18"),
+    E("co_handler_assigned", "2026-06-18", staff_id="S2"),
+    E("first_contact", "2026-06-30"),
+    E("investigation_closed", "2026-10-15", outcome="intervention"),
+    E("care_plan_established", "2026-10-20"),
+    E("foster_home_approved", "2026-10-19"),
+    E("intervention_started", "2026-10-20", intervention="foster_home", reason="SoL"),
+    E("placement_reviewed", "2027-04-19"),
+]
+
+
+def test_full_case_hand_computed():
+    state = case_state(FULL, D("2027-05-01"))
+    assert table(state) == {
+        ("protection_assessment", "2026-06-05"): ("2026-06-05", "2026-06-05", "met"),
+        # 06-05 + 14 = 06-19 midsommarafton -> Mon 06-22
+        ("preliminary_assessment", "2026-06-05"): ("2026-06-22", "2026-06-18", "met"),
+        # decision 06-18 + 7 = 06-25 (Thu), informed 06-29: missed
+        ("reporter_feedback", "2026-06-18"): ("2026-06-25", "2026-06-29", "missed"),
+        ("investigation", "2026-06-18"): ("2026-10-19", "2026-10-15", "met"),  # 10-18 is a Sunday
+        # 7 working days after Thu 06-18: 22, 23, 24, 25, 26, 29, 30 (19 is midsommarafton)
+        ("first_contact", "2026-06-18"): ("2026-06-30", "2026-06-30", "met"),
+        ("care_plan", "2026-10-20"): ("2026-10-20", "2026-10-20", "met"),
+        ("foster_home_approval", "2026-10-20"): ("2026-10-20", "2026-10-19", "met"),
+        ("placement_review", "2026-10-20"): ("2027-04-20", "2027-04-19", "met"),
+        ("placement_review", "2027-04-19"): ("2027-10-19", None, "open"),
+    }
+    assert state.phase == "foster_home"
+    assert state.main_handler == "S1" and state.co_handler == "S2"
+    assert [i.kind for i in state.open_interventions] == ["foster_home"]
+    assert state.open_interventions[0].legal_basis == "SoL"
+    assert state.reported_on == D("2026-06-05")
+
+
+def test_event_order_does_not_matter():
+    shuffled = FULL[:]
+    random.Random(4).shuffle(shuffled)
+    assert case_state(shuffled, D("2027-05-01")) == case_state(FULL, D("2027-05-01"))
+
+
+@pytest.mark.parametrize(
+    "on, expected_phase, expected",
+    [
+        # events after `on` are not known yet
+        ("2026-06-05", "preliminary_assessment", {("preliminary_assessment", "2026-06-05"): ("2026-06-22", None, "open")}),
+        ("2026-06-23", "preliminary_assessment", {("preliminary_assessment", "2026-06-05"): ("2026-06-22", None, "overdue")}),
+    ],
+)
+def test_events_after_the_day_are_unknown(on, expected_phase, expected):
+    events = [E("report_received", "2026-06-05"), E("protection_assessed", "2026-06-05"),
+              E("preliminary_decided", "2026-06-25", outcome="no_investigation")]
+    state = case_state(events, D(on))
+    assert state.phase == expected_phase
+    rows = table(state)
+    for key, value in expected.items():
+        assert rows[key] == value
+    later = table(case_state(events, D("2026-07-01")))
+    assert later[("preliminary_assessment", "2026-06-05")] == ("2026-06-22", "2026-06-25", "missed")
+    assert case_state(events, D("2026-07-01")).phase == "closed"
+
+
+@pytest.mark.parametrize(
+    "extended_on, until, closed_on, expected",
+    [
+        # opened 2026-02-24, due 2026-06-24
+        ("2026-06-01", "2026-08-31", "2026-08-20", ("2026-08-31", "2026-08-20", "met")),  # before
+        ("2026-06-24", "2026-08-31", "2026-08-31", ("2026-08-31", "2026-08-31", "met")),  # on the due date
+        ("2026-06-25", "2026-08-31", "2026-08-20", ("2026-06-24", "2026-08-20", "missed")),  # after: moves nothing
+        ("2026-06-01", "2026-08-31", "2026-09-01", ("2026-08-31", "2026-09-01", "missed")),
+    ],
+)
+def test_extensions(extended_on, until, closed_on, expected):
+    events = [
+        E("report_received", "2026-02-10"),
+        E("investigation_opened", "2026-02-24"),
+        E("investigation_extended", extended_on, until=until, reason="polisförhör"),
+        E("investigation_closed", closed_on, outcome="no_intervention"),
+    ]
+    rows = table(case_state(events, D("2026-12-01")))
+    assert rows[("investigation", "2026-02-24")] == expected
+
+
+def test_late_extension_says_it_is_a_breach():
+    events = [E("investigation_opened", "2026-02-24"),
+              E("investigation_extended", "2026-06-25", until="2026-08-31", reason="x")]
+    (inv,) = [d for d in case_state(events, D("2026-07-01")).deadlines if d.kind == "investigation"]
+    assert inv.status == "overdue" and inv.due_on == D("2026-06-24")
+    assert "överträdelse" in inv.why
+
+
+def test_two_extensions_chain():
+    events = [E("investigation_opened", "2026-02-24"),
+              E("investigation_extended", "2026-06-20", until="2026-07-31"),
+              E("investigation_extended", "2026-07-31", until="2026-09-30")]
+    rows = table(case_state(events, D("2026-09-01")))
+    assert rows[("investigation", "2026-02-24")] == ("2026-09-30", None, "open")
+
+
+@pytest.mark.parametrize(
+    "decided_on, expect_feedback_due",
+    [("2026-01-14", None), ("2026-01-15", "2026-01-22")],
+)
+def test_reporter_feedback_only_for_decisions_from_2026_01_15(decided_on, expect_feedback_due):
+    events = [E("report_received", "2026-01-05"), E("feedback_requested", "2026-01-05"),
+              E("preliminary_decided", decided_on, outcome="no_investigation")]
+    rows = table(case_state(events, D("2026-02-01")))
+    got = rows.get(("reporter_feedback", decided_on))
+    if expect_feedback_due is None:
+        assert got is None
+    else:
+        assert got == (expect_feedback_due, None, "overdue")
+
+
+def test_no_feedback_deadline_when_the_reporter_did_not_ask():
+    events = [E("report_received", "2026-02-02"), E("preliminary_decided", "2026-02-03", outcome="no_investigation")]
+    assert "reporter_feedback" not in {d.kind for d in case_state(events, D("2026-03-01")).deadlines}
+
+
+def test_strict_calendar_days():
+    events = [E("report_received", "2026-06-05")]
+    rows = table(case_state(events, D("2026-06-20"), DeadlineConfig(move_to_working_day=False)))
+    assert rows[("preliminary_assessment", "2026-06-05")] == ("2026-06-19", None, "overdue")
+    rows = table(case_state(events, D("2026-06-20")))
+    assert rows[("preliminary_assessment", "2026-06-05")] == ("2026-06-22", None, "open")
+
+
+def test_guarantee_off_means_no_first_contact_deadline():
+    events = [E("investigation_opened", "2026-03-02")]
+    kinds = {d.kind for d in case_state(events, D("2026-03-03"), DeadlineConfig(first_contact_guarantee=False)).deadlines}
+    assert kinds == {"investigation"}
+
+
+@pytest.mark.parametrize(
+    "closed_on, expected",
+    [
+        ("2026-03-05", None),  # closed before the guarantee fell due: dropped
+        ("2026-03-20", ("2026-03-11", None, "missed")),  # 03-02 + 7 working days = 03-11
+    ],
+)
+def test_first_contact_when_investigation_closed_without_contact(closed_on, expected):
+    events = [E("investigation_opened", "2026-03-02"), E("investigation_closed", closed_on, outcome="no_intervention")]
+    assert table(case_state(events, D("2026-04-01"))).get(("first_contact", "2026-03-02")) == expected
+
+
+@pytest.mark.parametrize(
+    "plan_on, ended_on, expected",
+    [
+        ("2026-03-01", None, ("2026-03-02", "2026-03-01", "met")),  # made before the move
+        ("2026-03-02", None, ("2026-03-02", "2026-03-02", "met")),  # that day is met
+        ("2026-03-03", None, ("2026-03-02", "2026-03-03", "missed")),
+        (None, None, ("2026-03-02", None, "overdue")),
+        (None, "2026-03-10", ("2026-03-02", None, "missed")),  # ended without a plan
+        (None, "2026-03-02", None),  # ended the same day: dropped
+    ],
+)
+def test_care_plan(plan_on, ended_on, expected):
+    events = [E("intervention_started", "2026-03-02", intervention="residential")]
+    if plan_on:
+        events.append(E("care_plan_established", plan_on))
+    if ended_on:
+        events.append(E("intervention_ended", ended_on, intervention="residential"))
+    assert table(case_state(events, D("2026-04-01"))).get(("care_plan", "2026-03-02")) == expected
+
+
+def test_outpatient_support_has_no_placement_deadlines():
+    events = [E("intervention_started", "2026-03-02", intervention="outpatient")]
+    state = case_state(events, D("2026-04-01"))
+    assert state.deadlines == ()
+    assert state.phase == "outpatient_followup"
+
+
+def test_foster_home_approval_only_for_foster_homes():
+    events = [E("intervention_started", "2026-03-02", intervention="emergency_foster_home"),
+              E("intervention_started", "2026-04-01", intervention="foster_home"),
+              E("foster_home_approved", "2026-03-20")]
+    rows = table(case_state(events, D("2026-05-01")))
+    assert ("foster_home_approval", "2026-03-02") not in rows
+    assert rows[("foster_home_approval", "2026-04-01")] == ("2026-04-01", "2026-03-20", "met")
+    assert case_state(events, D("2026-05-01")).phase == "foster_home"
+
+
+def test_placement_review_chain_from_the_last_review():
+    events = [E("intervention_started", "2025-01-15", intervention="residential", reason="LVU"),
+              E("care_plan_established", "2025-01-15"),
+              E("placement_reviewed", "2025-07-10")]
+    state = case_state(events, D("2026-01-20"))
+    rows = table(state)
+    assert rows[("placement_review", "2025-01-15")] == ("2025-07-15", "2025-07-10", "met")
+    # 2025-07-10 + 6 months = 2026-01-10 (Saturday) -> Monday 2026-01-12
+    assert rows[("placement_review", "2025-07-10")] == ("2026-01-12", None, "overdue")
+    assert "LVU" in [d for d in state.deadlines if d.kind == "placement_review"][0].source
+    assert state.phase == "placement_followup"
+
+
+def test_placement_ended_before_review_due_drops_it():
+    events = [E("intervention_started", "2025-01-15", intervention="residential"),
+              E("care_plan_established", "2025-01-15"),
+              E("intervention_ended", "2025-05-01")]
+    state = case_state(events, D("2026-01-20"))
+    assert {d.kind for d in state.deadlines} == {"care_plan"}
+    assert state.phase == "closed"
+    assert state.open_interventions == ()
+
+
+@pytest.mark.parametrize(
+    "events, phase",
+    [
+        ([E("report_received", "2026-01-05")], "preliminary_assessment"),
+        ([E("report_received", "2026-01-05"), E("investigation_opened", "2026-01-08")], "investigation"),
+        ([E("investigation_opened", "2026-01-08"), E("investigation_closed", "2026-03-01", outcome="no_intervention")], "closed"),
+        ([E("investigation_opened", "2026-01-08"), E("investigation_closed", "2026-03-01", outcome="intervention")], "outpatient_followup"),
+        ([E("intervention_started", "2026-01-08", intervention="emergency_foster_home")], "placement_followup"),
+        ([E("intervention_started", "2026-01-08", intervention="outpatient"),
+          E("intervention_started", "2026-01-09", intervention="foster_home")], "foster_home"),
+        ([E("intervention_started", "2026-01-08", intervention="foster_home"),
+          E("report_received", "2026-01-20")], "preliminary_assessment"),
+        ([], "closed"),
+    ],
+)
+def test_phase(events, phase):
+    assert case_state(events, D("2026-04-01")).phase == phase
+
+
+def test_preliminary_met_by_opening_an_investigation():
+    events = [E("report_received", "2026-03-02"), E("investigation_opened", "2026-03-10")]
+    rows = table(case_state(events, D("2026-03-11")))
+    assert rows[("preliminary_assessment", "2026-03-02")] == ("2026-03-16", "2026-03-10", "met")
+    # protection never recorded; the report's process ended on 03-10, after the due date 03-02
+    assert rows[("protection_assessment", "2026-03-02")] == ("2026-03-02", None, "missed")
+
+
+def test_handler_changes_and_notes():
+    events = [E("handler_assigned", "2026-01-01", staff_id="A"), E("handler_assigned", "2026-02-01", staff_id="B"),
+              E("first_contact", "2026-01-10")]
+    state = case_state(events, D("2026-03-01"))
+    assert state.main_handler == "B" and state.co_handler is None
+    assert len(state.notes) == 1
+    assert case_state(events, D("2026-01-15")).main_handler == "A"
+
+
+def test_paragraphs_follow_the_law_of_the_start_date():
+    before = case_state([E("report_received", "2025-06-30")], D("2025-07-01"))
+    after = case_state([E("report_received", "2025-07-01")], D("2025-07-02"))
+    assert "2001:453" in before.deadlines[1].source
+    assert "2025:400" in after.deadlines[1].source
