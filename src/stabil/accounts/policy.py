@@ -1,0 +1,178 @@
+"""The access policy: who may do and see what. The one place for it.
+
+Two questions are answered here and nowhere else:
+
+1. **Capabilities** — may this user use a kind of page or action at all (``has_capability``)? They are
+   registered as ``rules`` permissions named ``stabil.<capability>``, so ``user.has_perm`` works too.
+2. **Scope** — which rows may this user see (``visible_units``, ``scope_cases``, ``scope_staff``)?
+
+The principle is least privilege on sensitive data about children (domain.md, "Privacy"):
+
+| role | cases | staff data | aggregates |
+|---|---|---|---|
+| caseworker | own cases and those of their team | themself only | their units |
+| team lead | their team's cases and their units' unassigned cases | their team | their units |
+| unit manager | their units | their units | their units |
+| department head | their departments' units | their departments' units | their departments |
+| HR | none | their units (all units when HR has no unit: central HR) | staff aggregates |
+| board member | none | none | everything, suppressed (public figures) |
+| system administrator | none | none | none; users, organisation, audit log |
+
+A view uses ``require_capability`` and then a scope function on its queryset; a test in
+``tests/accounts/test_policy.py`` walks the table above.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+import rules
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from .models import Role
+
+# Capability -> the roles that have it.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Case data: the people doing and leading the casework.
+    "cases.view": frozenset({Role.CASEWORKER, Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
+    "cases.record": frozenset({Role.CASEWORKER, Role.TEAM_LEAD, Role.UNIT_MANAGER}),
+    "cases.import": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.SYSADMIN}),
+    # Self-inspection figures per unit, with breaches listed by case id.
+    "cases.egenkontroll": frozenset({Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
+    # Staff data.
+    "staff.view": frozenset({Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
+    "staff.edit": frozenset({Role.HR, Role.UNIT_MANAGER}),
+    "staff.view_absence": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
+    "staff.import": frozenset({Role.HR, Role.SYSADMIN}),
+    # Workload and allocation.
+    "workload.view": frozenset({Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
+    "workload.configure": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
+    "workload.allocate": frozenset({Role.TEAM_LEAD, Role.UNIT_MANAGER}),
+    # Governance: scorecards, action plans, risks, board reports.
+    "governance.view": frozenset(
+        {Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR, Role.BOARD_MEMBER}
+    ),
+    "governance.edit": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
+    # Exact small counts on screen; everyone else sees suppressed (public) figures.
+    "reports.exact_figures": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
+    # Forecasts and scenarios.
+    "simulation.view": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.BOARD_MEMBER, Role.HR}),
+    "simulation.run": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
+    # Administration.
+    "audit.view": frozenset({Role.SYSADMIN}),
+    "accounts.manage": frozenset({Role.SYSADMIN}),
+}
+
+
+def _role_predicate(capability: str, roles: frozenset[str]) -> rules.Predicate:
+    def check(user) -> bool:
+        return bool(user is not None and user.is_authenticated and user.is_active and user.role in roles)
+
+    return rules.predicate(check, name=f"has_{capability}")
+
+
+for _capability, _roles in CAPABILITIES.items():
+    rules.add_perm(f"stabil.{_capability}", _role_predicate(_capability, _roles))
+
+
+def has_capability(user, capability: str) -> bool:
+    """Return whether ``user`` has ``capability`` (a key of ``CAPABILITIES``)."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+    return user.has_perm(f"stabil.{capability}")
+
+
+def require_capability(capability: str) -> Callable:
+    """Decorate a view: anonymous visitors go to log-in, users without ``capability`` get 403."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_capability(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_capability = capability  # read by the view-permission test
+        return wrapped
+
+    return decorator
+
+
+def visible_units(user) -> QuerySet:
+    """Return the units whose data ``user`` may see (rows, not only aggregates)."""
+    from stabil.organisation.models import Unit
+
+    if not (user and user.is_authenticated and user.is_active):
+        return Unit.objects.none()
+    if user.role == Role.BOARD_MEMBER:
+        return Unit.objects.all()
+    if user.role == Role.SYSADMIN:
+        return Unit.objects.none()
+    own = Unit.objects.filter(users=user)
+    if user.role == Role.HR and not own.exists():
+        return Unit.objects.all()
+    if user.role == Role.DEPARTMENT_HEAD:
+        return Unit.objects.filter(department__units__users=user).distinct()
+    return own
+
+
+def scope_cases(user, queryset: QuerySet) -> QuerySet:
+    """Return the cases of ``queryset`` that ``user`` may see."""
+    if not has_capability(user, "cases.view"):
+        return queryset.none()
+    if user.role == Role.CASEWORKER:
+        own = Q(main_handler__user=user) | Q(co_handler__user=user)
+        if user.team_id:
+            own |= Q(main_handler__team_id=user.team_id) | Q(co_handler__team_id=user.team_id)
+        return queryset.filter(own).distinct()
+    units = visible_units(user)
+    if user.role == Role.TEAM_LEAD:
+        unassigned = Q(main_handler__isnull=True, unit__in=units)
+        if user.team_id:
+            team = Q(main_handler__team_id=user.team_id) | Q(co_handler__team_id=user.team_id)
+            return queryset.filter(team | unassigned).distinct()
+        return queryset.filter(unit__in=units)
+    return queryset.filter(unit__in=units)
+
+
+def scope_staff(user, queryset: QuerySet) -> QuerySet:
+    """Return the staff members of ``queryset`` whose personal data ``user`` may see."""
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if not has_capability(user, "staff.view"):
+        # Everyone may see their own record; nobody else's.
+        return queryset.filter(user=user)
+    if user.role == Role.TEAM_LEAD:
+        if user.team_id:
+            return queryset.filter(Q(team_id=user.team_id) | Q(user=user))
+        return queryset.filter(user=user)
+    return queryset.filter(unit__in=visible_units(user))
+
+
+def can_view_case(user, case) -> bool:
+    """Return whether ``user`` may open ``case``."""
+    return scope_cases(user, type(case).objects.filter(pk=case.pk)).exists()
+
+
+def can_view_staff(user, staff_member) -> bool:
+    """Return whether ``user`` may see ``staff_member``'s personal data."""
+    return scope_staff(user, type(staff_member).objects.filter(pk=staff_member.pk)).exists()
+
+
+def sees_exact_figures(user) -> bool:
+    """Return whether ``user`` sees exact small counts about children (others see suppressed ones)."""
+    return has_capability(user, "reports.exact_figures")
+
+
+rules.add_perm("stabil.view_case", rules.predicate(lambda user, case: case is not None and can_view_case(user, case)))
+rules.add_perm(
+    "stabil.view_staff_member",
+    rules.predicate(lambda user, member: member is not None and can_view_staff(user, member)),
+)

@@ -1,0 +1,46 @@
+"""Writing the access log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .models import AccessRecord
+
+# The ids of at most this many objects are kept per record; the count is always exact.
+MAX_IDS_PER_RECORD = 2000
+
+
+def record_access(*, by, action: str, what: str, objects: Iterable = (), object_type: str = "",
+                  request=None) -> AccessRecord:
+    """Record that ``by`` (a user, or None for the command line) was shown personal data.
+
+    ``objects`` are model instances or plain ids (case ids, staff ids); ``what`` says which page, export or
+    report, in Swedish, e.g. "Ärendesida" or "Fristlista, enhet BU-UTR".
+    """
+    ids: list[str] = []
+    count = 0
+    for obj in objects:
+        count += 1
+        if len(ids) < MAX_IDS_PER_RECORD:
+            ids.append(str(getattr(obj, "public_id", None) or getattr(obj, "pk", obj)))
+        if not object_type and hasattr(obj, "_meta"):
+            object_type = obj._meta.label_lower
+    user = by if (by is not None and getattr(by, "is_authenticated", False)) else None
+    ip = None
+    path = ""
+    if request is not None:
+        ip = request.META.get("REMOTE_ADDR") or None
+        path = request.get_full_path()[:500]
+    return AccessRecord.objects.create(
+        user=user,
+        username=user.get_username() if user else "(kommandorad)",
+        role=getattr(user, "role", "") if user else "",
+        channel=AccessRecord.Channel.WEB if request is not None else AccessRecord.Channel.CLI,
+        action=action,
+        what=what[:200],
+        object_type=object_type[:64],
+        object_ids=ids,
+        object_count=count,
+        path=path,
+        ip_address=ip,
+    )

@@ -1,0 +1,79 @@
+"""Cases (ärenden) about children, as the events of their lives.
+
+The child is a pseudonymous id with a birth date, never a name. A case's deadlines are derived from its
+events by ``stabil.core`` rules; nothing about a deadline is typed in by hand.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    BARN = "barn", _("Barn")
+    UNGDOM = "ungdom", _("Ungdom")
+    ENSAMKOMMANDE = "ensamkommande", _("Ensamkommande barn")
+
+
+class Child(models.Model):
+    """A child, pseudonymous: an id from the case management system and a birth date for age groups."""
+
+    child_id = models.CharField(_("barn-id"), max_length=64, unique=True)
+    birth_date = models.DateField(_("födelsedatum"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("barn")
+        verbose_name_plural = _("barn")
+
+    def __str__(self) -> str:
+        return self.child_id
+
+
+class Case(models.Model):
+    case_id = models.CharField(_("ärende-id"), max_length=64, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases", verbose_name=_("barn"))
+    category = models.CharField(_("kategori"), max_length=16, choices=Category.choices)
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="cases",
+                             verbose_name=_("enhet"))
+    main_handler = models.ForeignKey("staff.StaffMember", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="main_cases", verbose_name=_("handläggare"))
+    co_handler = models.ForeignKey("staff.StaffMember", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="co_cases", verbose_name=_("medhandläggare"))
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["case_id"]
+
+    def __str__(self) -> str:
+        return self.case_id
+
+    @property
+    def public_id(self) -> str:
+        return self.case_id
+
+
+class CaseEvent(models.Model):
+    """One event in a case's life, dated (a Europe/Stockholm calendar date)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("händelse"), max_length=32)
+    on = models.DateField(_("datum"))
+    staff = models.ForeignKey("staff.StaffMember", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="case_events")
+    outcome = models.CharField(_("utfall"), max_length=32, blank=True)
+    until = models.DateField(_("till och med"), null=True, blank=True)
+    intervention = models.CharField(_("insats"), max_length=32, blank=True)
+    reason = models.CharField(_("skäl"), max_length=500, blank=True)
+    recorded_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("ärendehändelse")
+        verbose_name_plural = _("ärendehändelser")
+        ordering = ["case", "on", "pk"]
+        indexes = [models.Index(fields=["kind", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.on}"

@@ -1,0 +1,229 @@
+"""The ``stabil`` command line.
+
+Built-in commands: ``demo``, ``serve``, ``migrate``, ``worker``, ``manage`` (Django's own commands) and
+``report`` (a group). Each area adds its own from ``stabil/<app>/cli.py`` (see ``stabil.common.cli``).
+The command-line contracts are documented in ``docs/cli.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from importlib import import_module
+from importlib.util import find_spec
+
+from stabil.common.cli import CliError, Registry, SwedishArgumentParser
+
+AREA_CLI_MODULES = [
+    "stabil.accounts.cli",
+    "stabil.imports.cli",
+    "stabil.cases.cli",
+    "stabil.staff.cli",
+    "stabil.workload.cli",
+    "stabil.governance.cli",
+    "stabil.simulation.cli",
+]
+
+DEFAULT_PORT = 8000
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stabil.config.settings")
+    import django
+
+    django.setup()
+
+
+def database_status() -> str | None:
+    """Return a Swedish message when the database is unreachable or not migrated, else None."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as exc:  # OperationalError and friends, from any backend
+        return (f"databasen kan inte nås ({exc.__class__.__name__}: {str(exc).strip().splitlines()[0] if str(exc) else ''}). "
+                "Kontrollera DATABASE_URL.")
+    if plan:
+        return "databasen är inte klar (migreringar saknas). Kör först: stabil migrate"
+    return None
+
+
+def _migrate(quiet: bool = False) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0 if quiet else 1, stdout=sys.stderr)
+
+
+def _cmd_migrate(args) -> int:
+    _migrate()
+    sys.stderr.write("Databasen är klar.\n")
+    return 0
+
+
+def _serve_configure(parser) -> None:
+    parser.add_argument("--host", default=os.environ.get("STABIL_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("STABIL_PORT", DEFAULT_PORT)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("STABIL_WEB_WORKERS", 2)))
+    parser.add_argument("--no-worker", action="store_true", help="starta inte bakgrundsarbetaren för långa jobb")
+
+
+def _serve(host: str, port: int, workers: int, with_worker: bool) -> int:
+    """Serve the app with gunicorn (production-grade WSGI server) and a task worker beside it."""
+    import subprocess
+
+    from gunicorn.app.base import BaseApplication
+
+    from stabil.config.wsgi import application
+
+    class StabilServer(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("timeout", 120)
+            self.cfg.set("accesslog", None)
+            self.cfg.set("errorlog", "-")
+            self.cfg.set("loglevel", "warning")
+
+        def load(self):
+            return application
+
+    worker = None
+    if with_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "stabil.cli", "worker"], env=os.environ.copy())
+    sys.stderr.write(f"Stabil svarar på http://{host}:{port}/ (avsluta med Ctrl+C)\n")
+    try:
+        StabilServer().run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+    return 0
+
+
+def _cmd_serve(args) -> int:
+    return _serve(args.host, args.port, args.workers, not args.no_worker)
+
+
+def _cmd_worker(args) -> int:
+    from django.core.management import call_command
+
+    call_command("db_worker", interval=1.0)
+    return 0
+
+
+def _demo_configure(parser) -> None:
+    _serve_configure(parser)
+    parser.add_argument("--no-serve", action="store_true", help="bygg bara demodata, starta ingen webbserver")
+    parser.add_argument("--seed", type=int, default=2026, help="slumpfrö (samma frö ger samma kommun)")
+
+
+def _cmd_demo(args) -> int:
+    from stabil.demo.generator import DEMO_PASSWORD, DEMO_USERS, build
+
+    _migrate(quiet=True)
+    built = build(seed=args.seed)
+    sys.stderr.write("Demokommunen byggdes.\n" if built else "Demokommunen fanns redan; inget ändrades.\n")
+    print("Demoanvändare (lösenord för alla: %s):" % DEMO_PASSWORD)
+    for username, role_label, scope in DEMO_USERS:
+        print(f"  {username:<16} {role_label:<22} {scope}")
+    if args.no_serve:
+        return 0
+    return _serve(args.host, args.port, args.workers, not args.no_worker)
+
+
+def _report_configure_factory(registry: Registry):
+    def configure(parser) -> None:
+        sub = parser.add_subparsers(dest="report_kind", metavar="RAPPORT", parser_class=SwedishArgumentParser)
+        sub.required = True
+        for kind, command in sorted(registry.reports.items()):
+            report_parser = sub.add_parser(kind, help=command.help)
+            command.configure(report_parser)
+            report_parser.set_defaults(_report=command)
+
+    return configure
+
+
+def _cmd_report(args) -> int:
+    return args._report.run(args)
+
+
+def _cmd_manage(args) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["stabil manage", *args.django_args])
+    return 0
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    registry.command("demo", help="bygg demokommunen och starta webbappen på http://127.0.0.1:8000",
+                     configure=_demo_configure, run=_cmd_demo, needs_db=False)
+    registry.command("serve", help="kör webbappen för skarp drift (gunicorn)", configure=_serve_configure,
+                     run=_cmd_serve)
+    registry.command("migrate", help="skapa eller uppgradera databasen som DATABASE_URL anger",
+                     configure=lambda p: None, run=_cmd_migrate, needs_db=False)
+    registry.command("worker", help="kör bakgrundsarbetaren för långa jobb", configure=lambda p: None,
+                     run=_cmd_worker)
+    registry.command("manage", help="Djangos egna kommandon (för drift och utveckling)",
+                     configure=lambda p: p.add_argument("django_args", nargs="*"), run=_cmd_manage,
+                     needs_db=False)
+    for module_name in AREA_CLI_MODULES:
+        if find_spec(module_name) is not None:
+            import_module(module_name).register(registry)
+    registry.command("report", help="rapporter som JSON, CSV, Excel eller PDF",
+                     configure=_report_configure_factory(registry), run=_cmd_report)
+    return registry
+
+
+def build_parser(registry: Registry) -> SwedishArgumentParser:
+    parser = SwedishArgumentParser(prog="stabil", description="Stabil – frister, arbetsbelastning, personal, "
+                                   "styrning och simulering för den sociala barn- och ungdomsvården.")
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=SwedishArgumentParser)
+    for name, command in registry.commands.items():
+        command_parser = sub.add_parser(name, help=command.help, description=command.help)
+        command.configure(command_parser)
+        command_parser.set_defaults(_command=command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _setup_django()
+    registry = build_registry()
+    parser = build_parser(registry)
+    if not argv:
+        parser.print_help(sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
+    command = args._command
+    try:
+        if command.needs_db:
+            problem = database_status()
+            if problem:
+                raise CliError(problem)
+        return int(command.run(args) or 0)
+    except CliError as exc:
+        sys.stderr.write(f"stabil: fel: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("stabil: avbrutet\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a bare stack trace for the user; the details when asked for
+        if os.environ.get("STABIL_DEBUG", "").lower() in {"1", "true", "yes"}:
+            traceback.print_exc()
+        sys.stderr.write(
+            f"stabil: oväntat fel ({exc.__class__.__name__}: {exc}). Inget har sparats till hälften. "
+            "Kör med STABIL_DEBUG=1 för detaljer.\n"
+        )
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

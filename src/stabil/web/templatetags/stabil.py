@@ -1,0 +1,37 @@
+"""Template filters for Swedish number formatting.
+
+``USE_THOUSAND_SEPARATOR`` is off so that years and ids are never split; numbers meant for reading go
+through these filters, which group thousands with a no-break space and use the active language's decimal
+separator (comma in Swedish).
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def number(value, decimals=0):
+    """Return ``value`` grouped in thousands with ``decimals`` decimals, e.g. 12 345,6."""
+    if value is None or value == "":
+        return "–"
+    try:
+        value = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    return number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def percent(value, decimals=0):
+    """Return a share (0.873) as a percentage, e.g. 87 %; '–' when there is no value."""
+    if value is None or value == "":
+        return "–"
+    try:
+        value = Decimal(str(value)) * 100
+    except (InvalidOperation, ValueError):
+        return value
+    return f"{number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)}\xa0%"

@@ -1,0 +1,17 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+
+
+def start(request):
+    """The start page: what this user can reach, by area."""
+    return render(request, "web/start.html")
+
+
+@login_not_required
+def healthz(request):
+    """Report that the app answers and reaches its database (for operators' monitoring)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
