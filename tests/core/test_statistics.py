@@ -227,3 +227,31 @@ def test_public_table_suppresses_small_counts_and_derived_figures():
     assert public["change_percent"]["investigations_opened"]["total"] == {"2015": ".."}
     assert public["change_percent"]["investigations_opened"]["ensamkommande"] == {"2015": ".."}
     assert public["change_percent"]["investigations_opened"]["barn"] == {"2015": 25}
+
+
+def test_intervention_spells_match_the_case_flow():
+    from stabil.core import caseflow
+
+    events = [
+        ("intervention_started", date(2015, 1, 10), "outpatient"),
+        ("intervention_started", date(2015, 2, 1), "foster_home"),
+        ("intervention_ended", date(2015, 3, 1), "outpatient"),
+        ("intervention_started", date(2015, 3, 1), "residential"),
+        ("intervention_ended", date(2015, 3, 1), ""),  # the latest running: residential, same day
+        ("intervention_ended", date(2015, 4, 1), "emergency_foster_home"),  # none named: the latest
+        ("intervention_ended", date(2015, 5, 1), ""),  # nothing running: ignored
+        ("investigation_opened", date(2015, 1, 1), ""),
+    ]
+    spells = statistics.intervention_spells(events)
+    assert spells == [
+        (date(2015, 1, 10), date(2015, 3, 1)),
+        (date(2015, 2, 1), date(2015, 4, 1)),
+        (date(2015, 3, 1), date(2015, 3, 1)),
+    ]
+    for day in (date(2015, 1, 31), date(2015, 2, 15), date(2015, 3, 1), date(2015, 3, 15)):
+        state = caseflow.case_state(
+            [caseflow.Event(kind=k, on=on, intervention=i) for k, on, i in events if on <= day], day
+        )
+        running_by_flow = sorted(i.started_on for i in state.open_interventions)
+        running_here = sorted(s for s, e in spells if s <= day and (e is None or e > day))
+        assert running_here == running_by_flow, day
