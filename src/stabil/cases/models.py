@@ -77,3 +77,74 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.on}"
+
+
+class DeadlineKind(models.TextChoices):
+    PROTECTION_ASSESSMENT = "protection_assessment", _("Skyddsbedömning")
+    PRELIMINARY_ASSESSMENT = "preliminary_assessment", _("Förhandsbedömning")
+    INVESTIGATION = "investigation", _("Utredning")
+    FIRST_CONTACT = "first_contact", _("Första kontakt")
+    CARE_PLAN = "care_plan", _("Vårdplan")
+    FOSTER_HOME_APPROVAL = "foster_home_approval", _("Familjehemsbeslut")
+    PLACEMENT_REVIEW = "placement_review", _("Övervägande av placering")
+    REPORTER_FEEDBACK = "reporter_feedback", _("Återkoppling till anmälare")
+
+
+class Deadline(models.Model):
+    """A case's deadline, materialised from its events by ``stabil.core.caseflow``.
+
+    Recomputed by ``services`` whenever a case's events change (never typed in). ``settled`` is
+    ``met``/``missed`` once decided for good; empty while the deadline is pending, in which case
+    its status on a day is ``open`` up to ``due_on`` and ``overdue`` after it.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(_("frist"), max_length=32, choices=DeadlineKind.choices)
+    started_on = models.DateField(_("startdatum"))
+    due_on = models.DateField(_("förfallodag"))
+    met_on = models.DateField(_("uppfylld"), null=True, blank=True)
+    settled = models.CharField(_("avgjord"), max_length=8, blank=True)
+    why = models.CharField(_("förklaring"), max_length=1000, blank=True)
+    source = models.CharField(_("källa"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("frist")
+        verbose_name_plural = _("frister")
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["settled", "due_on"], name="cases_deadline_pending"),
+            models.Index(fields=["due_on", "kind"], name="cases_deadline_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.due_on}"
+
+    def status_on(self, on) -> str:
+        """Return met / missed / open / overdue as seen on ``on`` (a date on or after the last event)."""
+        if self.settled:
+            return self.settled
+        return "open" if on <= self.due_on else "overdue"
+
+
+class CaseState(models.Model):
+    """A case's derived state (phase for workload, last event), kept with its deadlines."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="state", primary_key=True)
+    phase = models.CharField(_("fas"), max_length=32, db_index=True)
+    reported_on = models.DateField(_("anmäld"), null=True, blank=True)
+    last_event_on = models.DateField(_("senaste händelse"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ärendestatus")
+        verbose_name_plural = _("ärendestatus")
+
+
+class DigestPreference(models.Model):
+    """A user's choice about the daily deadline digest e-mail (default: receive it)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference")
+    receive_digest = models.BooleanField(_("ta emot daglig fristsammanställning"), default=True)
+
+    class Meta:
+        verbose_name = _("inställning för fristsammanställning")
+        verbose_name_plural = _("inställningar för fristsammanställning")
