@@ -1,0 +1,110 @@
+"""The access policy, walked role by role (the table in stabil/accounts/policy.py)."""
+
+import pytest
+
+from stabil.accounts.policy import CAPABILITIES, has_capability, scope_cases, scope_staff, visible_units
+from stabil.cases.models import Case, Child
+from stabil.staff.models import StaffMember
+
+pytestmark = pytest.mark.django_db
+
+
+def _staff(staff_id, unit, team=None, user=None):
+    return StaffMember.objects.create(staff_id=staff_id, unit=unit, team=team, user=user, started_on="2020-01-01")
+
+
+def _case(case_id, unit, main=None, co=None):
+    child = Child.objects.create(child_id=f"child-{case_id}")
+    return Case.objects.create(case_id=case_id, child=child, category="barn", unit=unit, main_handler=main, co_handler=co)
+
+
+@pytest.fixture
+def world(personas):
+    org = personas.org
+    me = _staff("S-ME", org.unit_a, org.team_a1, personas.caseworker)
+    mate = _staff("S-MATE", org.unit_a, org.team_a1, personas.colleague)
+    other = _staff("S-OTHER", org.unit_a, org.team_a2, personas.other_team_caseworker)
+    far = _staff("S-FAR", org.unit_b, org.team_b1, personas.outsider)
+    cases = {
+        "mine": _case("C-MINE", org.unit_a, main=me),
+        "co": _case("C-CO", org.unit_a, main=other, co=me),
+        "team": _case("C-TEAM", org.unit_a, main=mate),
+        "other_team": _case("C-OTHER", org.unit_a, main=other),
+        "unassigned": _case("C-NEW", org.unit_a),
+        "unit_b": _case("C-B", org.unit_b, main=far),
+    }
+    return personas, cases
+
+
+EXPECTED_CASES = {
+    "caseworker": {"mine", "co", "team"},
+    "colleague": {"mine", "co", "team"},  # same team: sees the team's cases, including the co-handled one
+    "other_team_caseworker": {"co", "other_team"},
+    "team_lead": {"mine", "co", "team", "unassigned"},
+    "unit_manager": {"mine", "co", "team", "other_team", "unassigned"},
+    "department_head": {"mine", "co", "team", "other_team", "unassigned"},
+    "hr": set(),
+    "board": set(),
+    "sysadmin": set(),
+    "outsider": {"unit_b"},
+    "outsider_manager": {"unit_b"},
+}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_CASES))
+def test_case_scope_per_role(world, persona):
+    personas, cases = world
+    visible = set(scope_cases(personas[persona], Case.objects.all()).values_list("case_id", flat=True))
+    assert visible == {cases[key].case_id for key in EXPECTED_CASES[persona]}
+
+
+EXPECTED_STAFF = {
+    "caseworker": {"S-ME"},
+    "team_lead": {"S-ME", "S-MATE"},
+    "unit_manager": {"S-ME", "S-MATE", "S-OTHER"},
+    "department_head": {"S-ME", "S-MATE", "S-OTHER"},
+    "hr": {"S-ME", "S-MATE", "S-OTHER", "S-FAR"},
+    "board": set(),
+    "sysadmin": set(),
+    "outsider_manager": {"S-FAR"},
+}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_STAFF))
+def test_staff_scope_per_role(world, persona):
+    personas, _ = world
+    visible = set(scope_staff(personas[persona], StaffMember.objects.all()).values_list("staff_id", flat=True))
+    assert visible == EXPECTED_STAFF[persona]
+
+
+def test_department_head_sees_every_unit_of_their_department(personas):
+    from stabil.organisation.models import Unit
+
+    sibling = Unit.objects.create(department=personas.org.department, code="UA2", name="Syskonenhet")
+    codes = set(visible_units(personas.department_head).values_list("code", flat=True))
+    assert codes == {"UA", sibling.code}
+
+
+def test_board_sees_no_case_rows_but_has_aggregate_capabilities(personas):
+    board = personas.board
+    assert not has_capability(board, "cases.view")
+    assert has_capability(board, "governance.view")
+    assert not has_capability(board, "reports.exact_figures")
+
+
+def test_capabilities_are_registered_as_rules_permissions(personas):
+    for capability, roles in CAPABILITIES.items():
+        for name, user in personas.items():
+            assert user.has_perm(f"stabil.{capability}") == (user.role in roles), (capability, name)
+
+
+def test_inactive_user_has_no_capability(personas):
+    user = personas.unit_manager
+    user.is_active = False
+    user.save()
+    assert not has_capability(user, "cases.view")
+
+
+def test_unknown_capability_is_an_error(personas):
+    with pytest.raises(KeyError):
+        has_capability(personas.caseworker, "cases.everything")

@@ -1,0 +1,47 @@
+"""The `stabil` command line, run as a user would run it (a subprocess)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def stabil(args, tmp_path, env_extra=None, input=None):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "STABIL_DATA_DIR": str(tmp_path),
+           **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "stabil.cli", *args], env=env, capture_output=True, text=True,
+                          timeout=600, input=input)
+
+
+def test_commands_refuse_an_unmigrated_database(tmp_path):
+    result = stabil(["createuser", "x", "--role", "caseworker"], tmp_path)
+    assert result.returncode == 2
+    assert "stabil migrate" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_migrate_then_createuser(tmp_path):
+    assert stabil(["migrate"], tmp_path).returncode == 0
+    result = stabil(["createuser", "sara", "--role", "caseworker", "--unit", "NOPE"], tmp_path)
+    assert result.returncode == 2 and "okänd enhet: NOPE" in result.stderr
+    result = stabil(["createuser", "sara", "--role", "hr", "--password-env", "PW"], tmp_path,
+                    {"PW": "ett-langt-losenord-123"})
+    assert result.returncode == 0, result.stderr
+    assert "skapades" in result.stdout
+    again = stabil(["createuser", "sara", "--role", "hr"], tmp_path)
+    assert again.returncode == 2 and "finns redan" in again.stderr
+
+
+def test_bad_arguments_give_swedish_usage_errors(tmp_path):
+    result = stabil(["createuser", "x", "--role", "king"], tmp_path)
+    assert result.returncode == 2 and "ogiltigt val" in result.stderr
+
+
+@pytest.mark.slow
+def test_demo_is_idempotent(tmp_path):
+    first = stabil(["demo", "--no-serve"], tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "handlaggare" in first.stdout and "Demo-stabil-2026" in first.stdout
+    second = stabil(["demo", "--no-serve"], tmp_path)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "fanns redan" in second.stderr
