@@ -1,0 +1,308 @@
+"""The staff file, the absence file and the overtime file (``stabil import FILE``).
+
+Contracts (docs/cli-staff.md):
+
+- staff: ``staff_id,unit,role,employment,fte,degree,experience_years,started_on,ended_on,exit_reason,monthly_cost_sek``
+- absence: ``staff_id,kind,first_day,last_day,extent`` (extent empty = 1)
+- overtime: ``staff_id,worked_on,kind,hours`` (kind ``fill_in`` or ``overtime``)
+
+Every row is validated first and every problem collected (row as a spreadsheet shows it, column,
+Swedish message); the framework rolls the whole file back on any error. Idempotent: a staff row
+updates the person with that ``staff_id`` (a change of unit, role, employment, FTE or cost is dated,
+see ``services.staff_apply_situation``); an absence row with the same person, kind and first day
+replaces the stored one; an overtime row with the same person, day and kind replaces its hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+
+from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
+
+from .models import (
+    Absence,
+    AbsenceKind,
+    Degree,
+    Employment,
+    ExitReason,
+    Overtime,
+    OvertimeKind,
+    StaffMember,
+    StaffRole,
+)
+
+STAFF_COLUMNS = ("staff_id", "unit", "role", "employment", "fte", "degree", "experience_years", "started_on",
+                 "ended_on", "exit_reason", "monthly_cost_sek")
+ABSENCE_COLUMNS = ("staff_id", "kind", "first_day", "last_day", "extent")
+OVERTIME_COLUMNS = ("staff_id", "worked_on", "kind", "hours")
+MIN_DATE = dt.date(1950, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+MAX_ID = 64
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+class RowChecker:
+    """Parse one row's fields, collecting Swedish (column, message) problems."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values = values
+        self.problems: list[tuple[str, str]] = []
+
+    def text(self, column: str, *, required: bool = True, max_length: int = MAX_ID) -> str:
+        value = self.values.get(column, "").strip()
+        if required and not value:
+            self.problems.append((column, "värde saknas"))
+        elif len(value) > max_length:
+            self.problems.append((column, f"längre än {max_length} tecken"))
+        return value
+
+    def choice(self, column: str, allowed: list[str], *, required: bool = True, default: str = "") -> str:
+        value = self.values.get(column, "").strip()
+        if not value:
+            if required and not default:
+                self.problems.append((column, f"värde saknas; tillåtna: {', '.join(allowed)}"))
+            return default
+        if value not in allowed:
+            self.problems.append((column, f"okänt värde '{value}'; tillåtna: {', '.join(allowed)}"))
+        return value
+
+    def date(self, column: str, *, required: bool = True) -> dt.date | None:
+        value = self.values.get(column, "").strip()
+        if not value:
+            if required:
+                self.problems.append((column, "datum saknas"))
+            return None
+        day = None
+        if _ISO_DATE.match(value):
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                day = None
+        if day is None:
+            self.problems.append((column, f"'{value}' är inte ett datum på formen ÅÅÅÅ-MM-DD"))
+        elif not MIN_DATE <= day <= MAX_DATE:
+            self.problems.append((column, f"datumet {value} är orimligt"))
+            day = None
+        return day
+
+    def number(self, column: str, *, low: Decimal, high: Decimal | None, low_inclusive: bool = True,
+               default: Decimal | None = None) -> Decimal | None:
+        value = _SPACES.sub("", self.values.get(column, ""))
+        if not value:
+            if default is None:
+                self.problems.append((column, "värde saknas"))
+            return default
+        try:
+            number = Decimal(value.replace(",", "."))
+            if not number.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            self.problems.append((column, f"'{value}' är inte ett tal"))
+            return None
+        too_low = number < low if low_inclusive else number <= low
+        if too_low or (high is not None and number > high):
+            bound = f"{'minst' if low_inclusive else 'större än'} {_sv(low)}"
+            if high is not None:
+                bound += f" och högst {_sv(high)}"
+            self.problems.append((column, f"{_sv(number)} ska vara {bound}"))
+            return None
+        return number
+
+
+def _sv(number: Decimal) -> str:
+    return format(number.normalize(), "f").replace(".", ",")
+
+
+def _report(ctx: ImportContext, row: int, problems: list[tuple[str, str]]) -> None:
+    for column, message in problems:
+        ctx.errors.add(row, column, message)
+
+
+# --- staff file ------------------------------------------------------------------------------
+
+
+def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
+    """Validate and store a staff file (all rows, or nothing when any row is wrong)."""
+    from stabil.organisation.models import Unit
+
+    from .services import staff_apply_situation
+
+    units = {unit.code: unit for unit in Unit.objects.all()}
+    existing = {member.staff_id: member for member in StaffMember.objects.select_related("unit")}
+    seen: dict[str, int] = {}
+    parsed: list[dict] = []
+    for row, values in table.records():
+        check = RowChecker(values)
+        staff_id = check.text("staff_id")
+        if staff_id in seen:
+            check.problems.append(("staff_id", f"'{staff_id}' förekommer redan på rad {seen[staff_id]}"))
+        elif staff_id:
+            seen[staff_id] = row
+        unit_code = check.text("unit", max_length=32)
+        if unit_code and unit_code not in units:
+            check.problems.append(("unit", f"enheten '{unit_code}' finns inte"))
+        record = {
+            "staff_id": staff_id,
+            "unit": units.get(unit_code),
+            "role": check.choice("role", StaffRole.values),
+            "employment": check.choice("employment", Employment.values),
+            "fte": check.number("fte", low=Decimal(0), high=Decimal(1), low_inclusive=False),
+            "degree": check.choice("degree", Degree.values),
+            "experience_years": check.number("experience_years", low=Decimal(0), high=Decimal(60)),
+            "started_on": check.date("started_on"),
+            "ended_on": check.date("ended_on", required=False),
+            "exit_reason": check.choice("exit_reason", ExitReason.values, required=False),
+            "monthly_cost_sek": check.number("monthly_cost_sek", low=Decimal(0), high=Decimal(10_000_000)),
+        }
+        if record["started_on"] and record["ended_on"] and record["ended_on"] < record["started_on"]:
+            check.problems.append(("ended_on", f"slutdatum {record['ended_on']} ligger före startdatum "
+                                               f"{record['started_on']}"))
+        if record["exit_reason"] and not values.get("ended_on", "").strip():
+            check.problems.append(("exit_reason", "avgångsorsak utan slutdatum"))
+        for field in ("fte", "experience_years", "monthly_cost_sek"):
+            if record[field] is not None and record[field].as_tuple().exponent < -2:
+                check.problems.append((field, "högst två decimaler"))
+        _report(ctx, row, check.problems)
+        if not check.problems:
+            parsed.append(record)
+        ctx.progress.advance()
+    if ctx.errors:
+        return ImportResult()
+
+    today = timezone.localdate()
+    created = updated = changed = 0
+    new_members = []
+    for record in parsed:
+        member = existing.get(record["staff_id"])
+        if member is None:
+            new_members.append(StaffMember(**record))
+            continue
+        outcome = staff_apply_situation(by=ctx.by, member=member, record=record, today=today)
+        updated += outcome != "unchanged"
+        changed += outcome == "dated_change"
+    StaffMember.objects.bulk_create(new_members, batch_size=1000)
+    created = len(new_members)
+    return ImportResult(counts={"nya medarbetare": created, "uppdaterade": updated, "daterade förändringar": changed,
+                                "oförändrade": len(parsed) - created - updated})
+
+
+# --- absence file ----------------------------------------------------------------------------
+
+
+def import_absences(table: Table, ctx: ImportContext) -> ImportResult:
+    """Validate and store an absence file: one row is one occasion."""
+    members = {staff_id: (pk, started_on, ended_on) for staff_id, pk, started_on, ended_on in
+               StaffMember.objects.values_list("staff_id", "pk", "started_on", "ended_on")}
+    seen: dict[tuple, int] = {}
+    by_person: dict[tuple[int, str], list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
+    parsed: list[tuple[int, str, dt.date, dt.date, Decimal]] = []
+    for row, values in table.records():
+        check = RowChecker(values)
+        staff_id = check.text("staff_id")
+        member = members.get(staff_id)
+        if staff_id and member is None:
+            check.problems.append(("staff_id", f"medarbetaren '{staff_id}' finns inte; importera personalfilen först"))
+        kind = check.choice("kind", AbsenceKind.values)
+        first_day = check.date("first_day")
+        last_day = check.date("last_day")
+        extent = check.number("extent", low=Decimal(0), high=Decimal(1), low_inclusive=False, default=Decimal(1))
+        if extent is not None and extent.as_tuple().exponent < -2:
+            check.problems.append(("extent", "högst två decimaler"))
+        if first_day and last_day and last_day < first_day:
+            check.problems.append(("last_day", f"sista dag {last_day} ligger före första dag {first_day}"))
+        elif member and first_day and last_day:
+            _pk, started_on, ended_on = member
+            if first_day < started_on or (ended_on is not None and last_day > ended_on):
+                check.problems.append(("first_day" if first_day < started_on else "last_day",
+                                       f"frånvaron {first_day}–{last_day} ligger utanför anställningen "
+                                       f"({started_on}–{ended_on or ''})"))
+        if member and kind and first_day:
+            key = (member[0], kind, first_day)
+            if key in seen:
+                check.problems.append(("first_day", f"samma medarbetare, slag och första dag som rad {seen[key]}"))
+            else:
+                seen[key] = row
+        _report(ctx, row, check.problems)
+        if not check.problems:
+            parsed.append((member[0], kind, first_day, last_day, extent))
+            by_person[(member[0], kind)].append((first_day, last_day, row))
+        ctx.progress.advance()
+    # Two occasions of one kind cannot overlap for one person: they would be counted twice.
+    for spans in by_person.values():
+        spans.sort()
+        for (_f1, last1, row1), (first2, _l2, row2) in zip(spans, spans[1:]):
+            if first2 <= last1:
+                ctx.errors.add(row2, "first_day", f"frånvaron överlappar frånvaron på rad {row1}")
+    if ctx.errors:
+        return ImportResult()
+
+    stored = {(staff, kind, first): (pk, last, extent) for pk, staff, kind, first, last, extent in
+              Absence.objects.filter(staff_id__in={p[0] for p in parsed}).values_list(
+                  "pk", "staff_id", "kind", "first_day", "last_day", "extent")}
+    new, changed = [], []
+    for staff_pk, kind, first_day, last_day, extent in parsed:
+        previous = stored.get((staff_pk, kind, first_day))
+        if previous is None:
+            new.append(Absence(staff_id=staff_pk, kind=kind, first_day=first_day, last_day=last_day, extent=extent))
+        elif (previous[1], previous[2]) != (last_day, extent):
+            changed.append(Absence(pk=previous[0], last_day=last_day, extent=extent))
+    Absence.objects.bulk_create(new, batch_size=5000)
+    Absence.objects.bulk_update(changed, ["last_day", "extent"], batch_size=2000)
+    return ImportResult(counts={"nya frånvarotillfällen": len(new), "ändrade": len(changed),
+                                "oförändrade": len(parsed) - len(new) - len(changed)})
+
+
+# --- overtime file ---------------------------------------------------------------------------
+
+
+def import_overtime(table: Table, ctx: ImportContext) -> ImportResult:
+    """Validate and store fill-in time and overtime hours per person and day."""
+    members = dict(StaffMember.objects.values_list("staff_id", "pk"))
+    seen: dict[tuple, int] = {}
+    parsed = []
+    for row, values in table.records():
+        check = RowChecker(values)
+        staff_id = check.text("staff_id")
+        if staff_id and staff_id not in members:
+            check.problems.append(("staff_id", f"medarbetaren '{staff_id}' finns inte; importera personalfilen först"))
+        worked_on = check.date("worked_on")
+        kind = check.choice("kind", OvertimeKind.values)
+        hours = check.number("hours", low=Decimal(0), high=Decimal(24), low_inclusive=False)
+        key = (staff_id, worked_on, kind)
+        if all(key) and key in seen:
+            check.problems.append(("worked_on", f"samma medarbetare, dag och slag som rad {seen[key]}"))
+        elif all(key):
+            seen[key] = row
+        _report(ctx, row, check.problems)
+        if not check.problems:
+            parsed.append((members[staff_id], worked_on, kind, hours))
+        ctx.progress.advance()
+    if ctx.errors:
+        return ImportResult()
+    stored = {(s, d, k): (pk, h) for pk, s, d, k, h in Overtime.objects.filter(
+        staff_id__in={p[0] for p in parsed}).values_list("pk", "staff_id", "worked_on", "kind", "hours")}
+    new, changed = [], []
+    for staff_pk, worked_on, kind, hours in parsed:
+        previous = stored.get((staff_pk, worked_on, kind))
+        if previous is None:
+            new.append(Overtime(staff_id=staff_pk, worked_on=worked_on, kind=kind, hours=hours))
+        elif previous[1] != hours:
+            changed.append(Overtime(pk=previous[0], hours=hours))
+    Overtime.objects.bulk_create(new, batch_size=5000)
+    Overtime.objects.bulk_update(changed, ["hours"], batch_size=2000)
+    return ImportResult(counts={"nya rader": len(new), "ändrade": len(changed),
+                                "oförändrade": len(parsed) - len(new) - len(changed)})
+
+
+register(FileKind(name="staff", label="personal", required=STAFF_COLUMNS, handler=import_staff,
+                  capability="staff.import"))
+register(FileKind(name="absence", label="frånvaro", required=ABSENCE_COLUMNS[:4], optional=("extent",),
+                  handler=import_absences, capability="staff.import"))
+register(FileKind(name="overtime", label="övertid", required=OVERTIME_COLUMNS, handler=import_overtime,
+                  capability="staff.import"))

@@ -1,0 +1,165 @@
+"""Writes for the staff area: dated changes of a person's situation, exit interviews, competence.
+
+Keyword-only functions taking the acting user as ``by`` (None from the command line). Each write
+runs in one transaction and leaves an audit record, since it touches a person's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from stabil.audit.services import record_access
+
+from .models import (
+    CompetenceAssessment,
+    DevelopmentPlan,
+    ExitInterview,
+    ExitReason,
+    KnowledgeArea,
+    StaffChange,
+    StaffMember,
+)
+
+#: The fields whose change is dated (kept as history) rather than overwritten.
+SITUATION_FIELDS = ("unit", "team", "role", "employment", "fte", "monthly_cost_sek")
+#: The fields that describe the person and are corrected in place.
+PERSON_FIELDS = ("degree", "experience_years", "started_on", "ended_on", "exit_reason")
+
+
+class StaffInputError(ValueError):
+    """Bad input for a staff write; the message is Swedish."""
+
+
+def _situation(member: StaffMember) -> dict:
+    return {"unit_id": member.unit_id, "team_id": member.team_id, "role": member.role,
+            "employment": member.employment, "fte": Decimal(member.fte),
+            "monthly_cost_sek": Decimal(member.monthly_cost_sek)}
+
+
+def _ensure_initial_change(member: StaffMember) -> None:
+    """Store the person's current situation as history from the start date, if no history exists yet."""
+    if not member.changes.exists():
+        StaffChange.objects.create(staff=member, valid_from=member.started_on, **_situation(member))
+
+
+@transaction.atomic
+def staff_change_situation(*, by, member: StaffMember, valid_from: dt.date, unit=None, team=None,
+                           role: str | None = None, employment: str | None = None, fte: Decimal | None = None,
+                           monthly_cost_sek: Decimal | None = None) -> StaffChange:
+    """Record a dated change of unit, team, role, employment, FTE or cost, and make it current.
+
+    Reports for a period before ``valid_from`` keep using the earlier situation.
+    """
+    if valid_from < member.started_on:
+        raise StaffInputError(f"ändringsdatum {valid_from} ligger före startdatum {member.started_on}")
+    if member.ended_on is not None and valid_from > member.ended_on:
+        raise StaffInputError(f"ändringsdatum {valid_from} ligger efter slutdatum {member.ended_on}")
+    if fte is not None and not (Decimal(0) < fte <= Decimal(1)):
+        raise StaffInputError("sysselsättningsgraden ska vara större än 0 och högst 1")
+    _ensure_initial_change(member)
+    base = (member.changes.filter(valid_from__lte=valid_from).order_by("-valid_from").first())
+    situation = {
+        "unit_id": unit.pk if unit is not None else base.unit_id,
+        "team_id": team.pk if team is not None else (base.team_id if unit is None else None),
+        "role": role or base.role,
+        "employment": employment or base.employment,
+        "fte": fte if fte is not None else base.fte,
+        "monthly_cost_sek": monthly_cost_sek if monthly_cost_sek is not None else base.monthly_cost_sek,
+    }
+    change, _created = StaffChange.objects.update_or_create(staff=member, valid_from=valid_from, defaults=situation)
+    latest = member.changes.order_by("-valid_from").first()
+    for field, value in {"unit_id": latest.unit_id, "team_id": latest.team_id, "role": latest.role,
+                         "employment": latest.employment, "fte": latest.fte,
+                         "monthly_cost_sek": latest.monthly_cost_sek}.items():
+        setattr(member, field, value)
+    member.save()
+    record_access(by=by, action="change", what=f"Förändring för medarbetare från {valid_from}",
+                  objects=[member.staff_id], object_type="staff.staffmember")
+    return change
+
+
+def staff_apply_situation(*, by, member: StaffMember, record: dict, today: dt.date) -> str:
+    """Apply one staff-file row to an existing person; return 'unchanged', 'updated' or 'dated_change'.
+
+    Person fields are corrected in place. A different unit, role, employment, FTE or cost becomes a
+    dated change from the import day (kept within the employment), so earlier periods keep theirs.
+    """
+    outcome = "unchanged"
+    for field in PERSON_FIELDS:
+        value = record[field]
+        if field == "exit_reason":
+            value = value or ""
+        if getattr(member, field) != value:
+            setattr(member, field, value)
+            outcome = "updated"
+    if outcome == "updated":
+        member.save(update_fields=list(PERSON_FIELDS))
+    new = {"unit_id": record["unit"].pk, "role": record["role"], "employment": record["employment"],
+           "fte": record["fte"], "monthly_cost_sek": record["monthly_cost_sek"]}
+    old = {key: value for key, value in _situation(member).items() if key in new}
+    if new != old:
+        last_day = member.ended_on or today
+        valid_from = max(member.started_on, min(today, last_day))
+        staff_change_situation(by=by, member=member, valid_from=valid_from,
+                               unit=record["unit"] if record["unit"].pk != member.unit_id else None,
+                               role=record["role"], employment=record["employment"], fte=record["fte"],
+                               monthly_cost_sek=record["monthly_cost_sek"])
+        outcome = "dated_change"
+    return outcome
+
+
+@transaction.atomic
+def staff_record_exit_interview(*, by, member: StaffMember, held_on: dt.date, main_reason: str,
+                                other_reasons: list[str] = (), comment: str = "",
+                                would_return: bool | None = None) -> ExitInterview:
+    """Record (or correct) a person's exit interview with structured reasons and free text."""
+    allowed = set(ExitReason.values)
+    if main_reason not in allowed:
+        raise StaffInputError(f"okänd huvudsaklig orsak '{main_reason}'")
+    unknown = [reason for reason in other_reasons if reason not in allowed]
+    if unknown:
+        raise StaffInputError(f"okända orsaker: {', '.join(unknown)}")
+    interview, _ = ExitInterview.objects.update_or_create(
+        staff=member, defaults={"held_on": held_on, "main_reason": main_reason,
+                                "other_reasons": sorted(set(other_reasons) - {main_reason}),
+                                "comment": comment, "would_return": would_return})
+    if not member.exit_reason:
+        member.exit_reason = main_reason
+        member.save(update_fields=["exit_reason"])
+    record_access(by=by, action="change", what="Avgångsintervju", objects=[member.staff_id],
+                  object_type="staff.staffmember")
+    return interview
+
+
+@transaction.atomic
+def staff_assess_competence(*, by, member: StaffMember, assessed_on: dt.date,
+                            levels: dict[KnowledgeArea, int]) -> list[CompetenceAssessment]:
+    """Record a person's levels (1-3) in knowledge areas, as assessed on a date."""
+    stored = []
+    for area, level in levels.items():
+        if level not in (1, 2, 3):
+            raise StaffInputError(f"nivån för {area.name} ska vara 1, 2 eller 3")
+        assessment, _ = CompetenceAssessment.objects.update_or_create(
+            staff=member, area=area, assessed_on=assessed_on, defaults={"level": level})
+        stored.append(assessment)
+    record_access(by=by, action="change", what="Kompetensbedömning", objects=[member.staff_id],
+                  object_type="staff.staffmember")
+    return stored
+
+
+@transaction.atomic
+def staff_plan_development(*, by, member: StaffMember, area: KnowledgeArea, planned_on: dt.date,
+                           target_level: int, due_on: dt.date, activity: str) -> DevelopmentPlan:
+    """Add a dated development plan item for a person."""
+    if due_on < planned_on:
+        raise StaffInputError("slutdatum ligger före datum för planen")
+    if target_level not in (1, 2, 3):
+        raise StaffInputError("målnivån ska vara 1, 2 eller 3")
+    plan = DevelopmentPlan.objects.create(staff=member, area=area, planned_on=planned_on, target_level=target_level,
+                                          due_on=due_on, activity=activity.strip()[:300])
+    record_access(by=by, action="change", what="Utvecklingsplan", objects=[member.staff_id],
+                  object_type="staff.staffmember")
+    return plan

@@ -1,0 +1,155 @@
+"""The staff, absence and overtime files: all or nothing, Swedish row/column errors, idempotent."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from stabil.imports.framework import run_import
+from stabil.staff.models import Absence, Overtime, StaffChange, StaffMember
+
+STAFF_HEADER = ("staff_id,unit,role,employment,fte,degree,experience_years,started_on,ended_on,exit_reason,"
+                "monthly_cost_sek\n")
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def staff_file(tmp_path, org):
+    return write(tmp_path, "personal.csv", STAFF_HEADER + (
+        "S1,UA,caseworker,permanent,1,socionom,2,2014-01-01,,,42000\n"
+        "S2,UA,caseworker,consultant,1,socionom,6,2015-01-01,,,85000\n"
+        "S3,UB,team_lead,permanent,0.75,other_relevant,10,2010-05-01,2015-03-31,workload,45000\n"
+    ))
+
+
+def test_staff_file_stores_every_row(staff_file):
+    outcome = run_import(staff_file, quiet=True)
+    assert outcome.ok, outcome.error_lines()
+    assert StaffMember.objects.count() == 3
+    s3 = StaffMember.objects.get(staff_id="S3")
+    assert (s3.unit.code, s3.role, s3.fte, s3.ended_on, s3.exit_reason) == (
+        "UB", "team_lead", Decimal("0.75"), date(2015, 3, 31), "workload")
+
+
+def test_staff_file_twice_changes_nothing(staff_file):
+    run_import(staff_file, quiet=True)
+    again = run_import(staff_file, quiet=True)
+    assert again.ok
+    assert again.result.counts["oförändrade"] == 3
+    assert StaffMember.objects.count() == 3 and StaffChange.objects.count() == 0
+
+
+def test_semicolon_bom_and_decimal_comma(tmp_path, org):
+    text = "\ufeff" + STAFF_HEADER.replace(",", ";") + "S9;UA;caseworker;permanent;0,5;socionom;1,5;2016-01-01;;;40 000\n"
+    outcome = run_import(write(tmp_path, "s.csv", text), quiet=True)
+    assert outcome.ok, outcome.error_lines()
+    member = StaffMember.objects.get(staff_id="S9")
+    assert (member.fte, member.experience_years, member.monthly_cost_sek) == (Decimal("0.5"), Decimal("1.5"), 40000)
+
+
+def test_changed_unit_is_dated_and_old_situation_kept(staff_file, tmp_path):
+    run_import(staff_file, quiet=True)
+    moved = STAFF_HEADER + "S1,UB,caseworker,permanent,0.8,socionom,2,2014-01-01,,,42000\n"
+    outcome = run_import(write(tmp_path, "moved.csv", moved), quiet=True)
+    assert outcome.ok and outcome.result.counts["daterade förändringar"] == 1
+    member = StaffMember.objects.get(staff_id="S1")
+    assert member.unit.code == "UB" and member.fte == Decimal("0.8")
+    history = list(member.changes.order_by("valid_from").values_list("unit__code", "fte"))
+    assert history == [("UA", Decimal("1.00")), ("UB", Decimal("0.80"))]
+
+
+def test_bad_rows_are_all_reported_and_nothing_stored(tmp_path, org):
+    text = STAFF_HEADER + (
+        "S1,UA,caseworker,permanent,1,socionom,2,2014-01-01,,,42000\n"
+        "S2,ZZ,boss,forever,1.5,phd,-1,2014-13-01,,,x\n"
+        "S1,UA,caseworker,permanent,1,socionom,2,2014-01-01,2013-01-01,pay,42000\n"
+        "S4,UA,caseworker,permanent,1,socionom,2,2014-01-01,,pay,42000\n"
+    )
+    outcome = run_import(write(tmp_path, "bad.csv", text), quiet=True)
+    assert not outcome.ok
+    lines = outcome.error_lines()
+    expected = [
+        "bad.csv, rad 3, kolumn unit: enheten 'ZZ' finns inte",
+        "bad.csv, rad 3, kolumn role: okänt värde 'boss'",
+        "bad.csv, rad 3, kolumn employment: okänt värde 'forever'",
+        "bad.csv, rad 3, kolumn fte: 1,5 ska vara större än 0 och högst 1",
+        "bad.csv, rad 3, kolumn degree: okänt värde 'phd'",
+        "bad.csv, rad 3, kolumn experience_years: -1 ska vara minst 0",
+        "bad.csv, rad 3, kolumn started_on: '2014-13-01' är inte ett datum",
+        "bad.csv, rad 3, kolumn monthly_cost_sek: 'x' är inte ett tal",
+        "bad.csv, rad 4, kolumn staff_id: 'S1' förekommer redan på rad 2",
+        "bad.csv, rad 4, kolumn ended_on: slutdatum 2013-01-01 ligger före startdatum 2014-01-01",
+        "bad.csv, rad 5, kolumn exit_reason: avgångsorsak utan slutdatum",
+    ]
+    for start in expected:
+        assert any(line.startswith(start) for line in lines), (start, lines)
+    assert StaffMember.objects.count() == 0
+
+
+ABSENCE_HEADER = "staff_id,kind,first_day,last_day,extent\n"
+
+
+def test_absence_file_and_idempotence(staff_file, tmp_path):
+    run_import(staff_file, quiet=True)
+    text = ABSENCE_HEADER + ("S1,sick,2015-01-05,2015-01-09,\n"
+                             "S1,sick,2015-02-02,2015-02-02,0,5\n".replace("0,5", '"0,5"') +
+                             "S2,parental,2015-03-01,2015-03-31,1\n")
+    path = write(tmp_path, "franvaro.csv", text)
+    outcome = run_import(path, quiet=True)
+    assert outcome.ok, outcome.error_lines()
+    assert Absence.objects.count() == 3
+    assert Absence.objects.get(first_day=date(2015, 2, 2)).extent == Decimal("0.5")
+    assert Absence.objects.get(first_day=date(2015, 1, 5)).extent == 1
+    again = run_import(path, quiet=True)
+    assert again.ok and again.result.counts["nya frånvarotillfällen"] == 0 and Absence.objects.count() == 3
+    longer = write(tmp_path, "f2.csv", ABSENCE_HEADER + "S1,sick,2015-01-05,2015-01-16,1\n")
+    assert run_import(longer, quiet=True).result.counts["ändrade"] == 1
+    assert Absence.objects.get(first_day=date(2015, 1, 5)).last_day == date(2015, 1, 16)
+
+
+def test_absence_file_without_extent_column(staff_file, tmp_path):
+    run_import(staff_file, quiet=True)
+    outcome = run_import(write(tmp_path, "f.csv", "staff_id,kind,first_day,last_day\nS1,sick,2015-01-05,2015-01-05\n"),
+                         quiet=True)
+    assert outcome.ok and outcome.kind.name == "absence"
+
+
+def test_absence_errors(staff_file, tmp_path):
+    run_import(staff_file, quiet=True)
+    text = ABSENCE_HEADER + (
+        "NOPE,sick,2015-01-05,2015-01-09,1\n"
+        "S1,flu,2015-01-05,2015-01-09,1\n"
+        "S1,sick,2015-01-09,2015-01-05,1\n"
+        "S1,sick,2015-01-05,2015-01-09,2\n"
+        "S3,sick,2015-03-20,2015-04-10,1\n"
+        "S2,sick,2015-02-01,2015-02-10,1\n"
+        "S2,sick,2015-02-05,2015-02-06,1\n"
+    )
+    outcome = run_import(write(tmp_path, "f.csv", text), quiet=True)
+    lines = outcome.error_lines()
+    for start in ["f.csv, rad 2, kolumn staff_id: medarbetaren 'NOPE' finns inte",
+                  "f.csv, rad 3, kolumn kind: okänt värde 'flu'",
+                  "f.csv, rad 4, kolumn last_day: sista dag 2015-01-05 ligger före första dag 2015-01-09",
+                  "f.csv, rad 5, kolumn extent: 2 ska vara större än 0 och högst 1",
+                  "f.csv, rad 6, kolumn last_day: frånvaron 2015-03-20–2015-04-10 ligger utanför anställningen",
+                  "f.csv, rad 8, kolumn first_day: frånvaron överlappar frånvaron på rad 7"]:
+        assert any(line.startswith(start) for line in lines), (start, lines)
+    assert Absence.objects.count() == 0
+
+
+def test_overtime_file(staff_file, tmp_path):
+    run_import(staff_file, quiet=True)
+    text = "staff_id,worked_on,kind,hours\nS1,2015-01-12,overtime,\"2,5\"\nS1,2015-01-12,fill_in,1\n"
+    path = write(tmp_path, "ot.csv", text)
+    assert run_import(path, quiet=True).ok
+    assert run_import(path, quiet=True).result.counts["nya rader"] == 0
+    assert sorted(Overtime.objects.values_list("kind", "hours")) == [("fill_in", Decimal("1.00")),
+                                                                     ("overtime", Decimal("2.50"))]
+    bad = run_import(write(tmp_path, "ot2.csv", "staff_id,worked_on,kind,hours\nS1,2015-01-13,extra,30\n"), quiet=True)
+    assert [line.split(":")[0] for line in bad.error_lines()] == ["ot2.csv, rad 2, kolumn kind",
+                                                                  "ot2.csv, rad 2, kolumn hours"]
