@@ -1,0 +1,1384 @@
+"""Stochastic scenario simulation of a unit's case flow and workforce, vectorised over runs.
+
+Pure Python + NumPy, no Django. One call simulates ``runs`` independent futures of one unit (or
+department) day by day; every state variable is an array whose first axis is the run, so 1,000
+runs cost little more than one. The model and every default are documented in
+``docs/simulation.md``; the defaults are assumptions a municipality calibrates.
+
+Case flow, per day:
+
+* reports arrive as a Poisson process whose monthly mean follows the scenario's growth and
+  seasonality (or an inflow forecast);
+* each phase (preliminary assessment -> investigation -> follow-up of an intervention) holds a case
+  for a random duration (gamma; geometric, the discrete exponential, when ``shape == 1``);
+* a case waits **unallocated** (FIFO) until the unit has both a free caseload slot (caseload cap x
+  the FTE of staff who may be main handler) and free case hours (the workload model's weight for the
+  phase against the staff's case hours); phases are served in flow order, most urgent first;
+* the deadline of each case is known when it is allocated: it is met when the wait plus the
+  duration ends on or before the legal due date from :mod:`stabil.core.deadlines` (the one home of
+  the legal rules: SoL 2001:453 11 kap 1 a § and 2 §, SoL 2025:400 20 kap 2-3 §§).
+
+Workforce, per month: permanent staff gain experience (first-year graduates are co-handlers only:
+hours but no caseload slots), leave with a probability that rises with last month's load (the
+vicious circle, seed 001), vacancies are recruited with a lead time and a success rate and filled
+meanwhile by agency consultants (about twice the cost, seed 001), sick leave and summer vacation
+take capacity, and measures (hires, summer temps, trainees, specialists, admin support, pay rise,
+retention work, consultant cap, lower caseload cap) change all of this from their start dates.
+
+Same seed, same scenario and same number of runs give the same result.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import json
+import math
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from stabil.core import deadlines as _deadlines
+from stabil.core.workload import (
+    INVESTIGATION,
+    OUTPATIENT_FOLLOWUP,
+    PRELIMINARY_ASSESSMENT,
+    ConfigError,
+    WorkloadConfig,
+)
+
+__all__ = [
+    "MEASURE_KINDS",
+    "Measure",
+    "Phase",
+    "Scenario",
+    "ScenarioError",
+    "SimulationResult",
+    "StaffGroup",
+    "TurnoverModel",
+    "bands",
+    "calibrate_turnover",
+    "default_phases",
+    "load_scenario",
+    "month_starts",
+    "scenario_from_dict",
+    "simulate",
+]
+
+# --- defaults (each is documented in docs/simulation.md) -----------------------------------------
+
+#: Share of reports that lead to an investigation after the preliminary assessment.
+DEFAULT_INVESTIGATION_SHARE = 0.35
+#: Share of investigations that end in an intervention the unit follows up.
+DEFAULT_INTERVENTION_SHARE = 0.5
+#: Inflow seasonality by calendar month (mean 1.0): a summer dip and an autumn peak (demo data, seed 004).
+DEFAULT_SEASONALITY = (1.0, 1.05, 1.1, 1.0, 1.05, 0.95, 0.75, 0.85, 1.1, 1.1, 1.05, 1.0)
+#: Share of working time on summer vacation by calendar month (25 days a year, most in July).
+DEFAULT_VACATION_SHARE = (0.02, 0.02, 0.02, 0.04, 0.02, 0.12, 0.5, 0.22, 0.02, 0.02, 0.03, 0.08)
+#: Share of working time on sick leave (Västerås Q1 2015: 3.5-8.8 %; 6-9 % is "high", seed 001).
+DEFAULT_SICK_LEAVE_SHARE = 0.06
+#: Total caseload cap per FTE of main-handler staff (Värmdö: 22 cases per full-time caseworker, seed 004).
+DEFAULT_CASELOAD_CAP_PER_FTE = 22.0
+#: Monthly costs in SEK including payroll overhead (median salary 30,000 SEK in 2015, seed 001, x 1.45).
+DEFAULT_MONTHLY_COST_SEK = {
+    "permanent": 45_000.0,
+    "consultant": 90_000.0,  # "about twice the cost" (seed 001)
+    "summer_temp": 38_000.0,
+    "trainee": 32_000.0,
+    "specialist": 52_000.0,
+    "admin": 38_000.0,
+}
+#: Payroll overhead on a pay rise (employer's contributions and pension).
+PAYROLL_OVERHEAD = 0.45
+#: Hours capacity factors for staff who cannot be main handler (share of an experienced FTE's case hours).
+SUMMER_TEMP_RATE = 0.5
+SPECIALIST_CASE_SHARE = 0.5  # a senior specialist spends half the time supporting colleagues
+CONSULTANT_RATE = 0.9  # consultants take no decisions: a permanent colleague or lead prepares them
+#: Caseworkers one administrator supports (they move from non_case_share to the with-admin share).
+CASEWORKERS_PER_ADMIN = 10.0
+#: Mentors/specialists: new staff (< 2 years) gain experience this much faster and leave less often.
+MENTOR_EXPERIENCE_SPEEDUP = 1.25
+MENTOR_NEW_STAFF_TURNOVER_FACTOR = 0.75
+#: Pay rise: each 1,000 SEK a month lowers the turnover hazard by this share (floor 0.5).
+PAY_RISE_TURNOVER_EFFECT_PER_1000_SEK = 0.05
+#: Years of experience given to an experienced hire.
+EXPERIENCED_HIRE_YEARS = 4.0
+#: Length of the ring buffer of scheduled completions (durations are capped at this many days - 1).
+HORIZON_BUFFER_DAYS = 1024
+#: How far back (days) open cases' ages are tracked at the start.
+PRE_PERIOD_DAYS = 400
+
+MEASURE_KINDS = (
+    "hire",
+    "summer_temps",
+    "trainees",
+    "specialists",
+    "admin_support",
+    "pay_rise",
+    "retention",
+    "consultant_cap",
+    "caseload_cap",
+)
+MEASURE_LABELS_SV = {
+    "hire": "nyanställning",
+    "summer_temps": "sommarvikarier",
+    "trainees": "trainees",
+    "specialists": "specialisthandläggare/mentorer",
+    "admin_support": "administrativt stöd",
+    "pay_rise": "lönesatsning",
+    "retention": "insats för att behålla personal",
+    "consultant_cap": "tak för konsulter",
+    "caseload_cap": "lägre ärendetak",
+}
+
+OUTPUT_KEYS = (
+    "reports",
+    "unallocated",
+    "unallocated_preliminary_assessment",
+    "unallocated_investigation",
+    "unallocated_follow_up",
+    "load",
+    "preliminary_assessment_met_share",
+    "investigation_met_share",
+    "staff_first_year",
+    "staff_experienced",
+    "consultants",
+    "summer_temps",
+    "trainees",
+    "specialists",
+    "leavers",
+    "cost_sek",
+)
+OUTPUT_LABELS_SV = {
+    "reports": "Inkomna anmälningar",
+    "unallocated": "Ofördelade ärenden",
+    "unallocated_preliminary_assessment": "Ofördelade förhandsbedömningar",
+    "unallocated_investigation": "Ofördelade utredningar",
+    "unallocated_follow_up": "Ofördelade uppföljningar",
+    "load": "Belastning",
+    "preliminary_assessment_met_share": "Andel förhandsbedömningar i tid",
+    "investigation_met_share": "Andel utredningar i tid",
+    "staff_first_year": "Handläggare första året",
+    "staff_experienced": "Erfarna handläggare",
+    "consultants": "Konsulter",
+    "summer_temps": "Sommarvikarier",
+    "trainees": "Trainees",
+    "specialists": "Specialisthandläggare",
+    "leavers": "Avgångar",
+    "cost_sek": "Kostnad (kr)",
+}
+
+
+class ScenarioError(ValueError):
+    """A scenario is invalid; ``errors`` lists Swedish messages naming the field."""
+
+    def __init__(self, errors: Sequence[str]):
+        self.errors = list(errors)
+        super().__init__("; ".join(self.errors))
+
+
+# --- the scenario -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of the case flow: duration, deadline rule, weight and what follows."""
+
+    key: str
+    mean_days: float
+    shape: float = 2.0  # gamma shape of the duration; 1 = exponential (geometric in whole days)
+    deadline: str | None = None  # "preliminary_assessment" | "investigation" | None
+    hours_per_month: float | None = None  # None: the workload configuration's main weight
+    work_type: str = PRELIMINARY_ASSESSMENT  # the workload model's work type for the weight
+    counts_toward_cap: bool = True
+    next_share: float = 0.0  # share of completed cases that go on to the next phase
+
+
+def default_phases() -> tuple[Phase, ...]:
+    """Return the default flow: preliminary assessment -> investigation -> follow-up."""
+    return (
+        Phase(
+            "preliminary_assessment", mean_days=9.0, shape=3.0, deadline="preliminary_assessment",
+            work_type=PRELIMINARY_ASSESSMENT, counts_toward_cap=False, next_share=DEFAULT_INVESTIGATION_SHARE,
+        ),
+        Phase(
+            "investigation", mean_days=95.0, shape=4.0, deadline="investigation",
+            work_type=INVESTIGATION, counts_toward_cap=True, next_share=DEFAULT_INTERVENTION_SHARE,
+        ),
+        Phase(
+            "follow_up", mean_days=240.0, shape=2.0, deadline=None,
+            work_type=OUTPATIENT_FOLLOWUP, counts_toward_cap=True, next_share=0.0,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class StaffGroup:
+    """Permanent staff (or consultants) with the same FTE and experience."""
+
+    count: int
+    experience_years: float = 5.0
+    fte: float = 1.0
+    consultant: bool = False
+
+
+@dataclass(frozen=True)
+class TurnoverModel:
+    """Monthly leaving probability of permanent staff as a function of load (the vicious circle).
+
+    hazard(load) = annual_rate_at_reference / 12 x exp(load_sensitivity x (load - reference_load)),
+    a log-linear (Poisson) model; :func:`calibrate_turnover` fits the two parameters from a
+    municipality's own exits and loads.
+    """
+
+    annual_rate_at_reference: float = 0.15
+    reference_load: float = 0.85
+    load_sensitivity: float = 2.5
+    max_monthly_probability: float = 0.25
+
+    def monthly_probability(self, load: np.ndarray | float) -> np.ndarray:
+        """Return the monthly probability of leaving at this load."""
+        hazard = self.annual_rate_at_reference / 12.0 * np.exp(
+            self.load_sensitivity * (np.asarray(load, dtype=float) - self.reference_load)
+        )
+        return np.minimum(1.0 - np.exp(-hazard), self.max_monthly_probability)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure a scenario adds, with its start date and cost.
+
+    kind: one of MEASURE_KINDS. count: people (hire, summer temps, trainees, specialists, admin).
+    experienced: a hire is experienced (True) or a new graduate. weeks: summer temps' length.
+    months: trainee programme length (trainees) or how long a measure lasts (0 = to the end).
+    conversion_share: trainees hired permanently at the end. sek_per_month: pay rise per person.
+    cap: consultant cap or caseload cap per FTE. turnover_factor: retention work's effect on turnover.
+    cost_sek: a one-off cost at the start; monthly_cost_sek: an extra monthly cost while it lasts.
+    action_plan_measure: the governance action-plan measure it implements (free text or id).
+    """
+
+    kind: str
+    start_on: date
+    count: int = 0
+    experienced: bool = True
+    weeks: int = 8
+    months: int = 0
+    conversion_share: float = 0.7
+    sek_per_month: float = 0.0
+    cap: float | None = None
+    turnover_factor: float = 0.95
+    cost_sek: float = 0.0
+    monthly_cost_sek: float = 0.0
+    label: str = ""
+    action_plan_measure: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A scorecard target: a monthly output's mean over the last ``months`` must reach ``value``."""
+
+    output: str = "investigation_met_share"
+    value: float = 0.9
+    months: int = 12
+    higher_is_better: bool = True
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything one simulation needs. Defaults are the documented assumptions."""
+
+    name: str
+    start_on: date
+    reports_per_month: float
+    staff: tuple[StaffGroup, ...]
+    months: int = 36
+    description: str = ""
+    annual_growth: float = 0.0
+    seasonality: tuple[float, ...] = DEFAULT_SEASONALITY
+    inflow_forecast: tuple[float, ...] = ()  # monthly means overriding growth and seasonality
+    phases: tuple[Phase, ...] = field(default_factory=default_phases)
+    vacancies: int = 0  # budgeted positions neither filled by permanent staff nor by consultants
+    caseload_cap_per_fte: float = DEFAULT_CASELOAD_CAP_PER_FTE
+    sick_leave_share: float = DEFAULT_SICK_LEAVE_SHARE
+    vacation_share: tuple[float, ...] = DEFAULT_VACATION_SHARE
+    recruitment_lead_months: int = 3
+    recruitment_success_share: float = 0.5
+    hire_experienced_share: float = 0.3
+    consultants_fill_vacancies: bool = True
+    consultant_cap: int | None = None
+    turnover: TurnoverModel = field(default_factory=TurnoverModel)
+    monthly_cost_sek: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_MONTHLY_COST_SEK))
+    workload: WorkloadConfig = field(default_factory=WorkloadConfig)
+    open_allocated: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # phase -> ages in days
+    open_unallocated: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    measures: tuple[Measure, ...] = ()
+    target: Target = field(default_factory=Target)
+    deadline_config: _deadlines.DeadlineConfig = _deadlines.DEFAULT_CONFIG
+
+    def without_measures(self) -> Scenario:
+        """Return the same scenario with no measures: the baseline it is compared with."""
+        return replace(self, name=f"{self.name} (utan åtgärder)", measures=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict that :func:`scenario_from_dict` reads back."""
+        data: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "start_on": self.start_on.isoformat(),
+            "months": self.months,
+            "reports_per_month": self.reports_per_month,
+            "annual_growth": self.annual_growth,
+            "seasonality": list(self.seasonality),
+            "inflow_forecast": list(self.inflow_forecast),
+            "staff": [asdict(g) for g in self.staff],
+            "vacancies": self.vacancies,
+            "caseload_cap_per_fte": self.caseload_cap_per_fte,
+            "sick_leave_share": self.sick_leave_share,
+            "vacation_share": list(self.vacation_share),
+            "recruitment_lead_months": self.recruitment_lead_months,
+            "recruitment_success_share": self.recruitment_success_share,
+            "hire_experienced_share": self.hire_experienced_share,
+            "consultants_fill_vacancies": self.consultants_fill_vacancies,
+            "consultant_cap": self.consultant_cap,
+            "turnover": asdict(self.turnover),
+            "monthly_cost_sek": dict(self.monthly_cost_sek),
+            "workload": self.workload.to_dict(),
+            "phases": [asdict(p) for p in self.phases],
+            "open_allocated": {k: list(v) for k, v in self.open_allocated.items()},
+            "open_unallocated": {k: list(v) for k, v in self.open_unallocated.items()},
+            "measures": [
+                {**asdict(m), "start_on": m.start_on.isoformat()} for m in self.measures
+            ],
+            "target": asdict(self.target),
+        }
+        return data
+
+
+# --- reading scenarios (TOML or JSON) -----------------------------------------------------------
+
+
+class _Reader:
+    """Collect Swedish validation messages while reading a nested dict."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def number(self, data: Mapping[str, Any], key: str, where: str, default: Any, *, lo=None, hi=None,
+               integer: bool = False) -> Any:
+        if key not in data:
+            return default
+        value = data[key]
+        path = f"{where}{key}"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.errors.append(f"{path}: ska vara ett tal, fick {value!r}")
+            return default
+        if integer and int(value) != value:
+            self.errors.append(f"{path}: ska vara ett heltal, fick {value!r}")
+            return default
+        if math.isnan(value) or (lo is not None and value < lo) or (hi is not None and value > hi):
+            rng = f"{lo if lo is not None else '-∞'}–{hi if hi is not None else '∞'}"
+            self.errors.append(f"{path}: ska ligga i intervallet {rng}, fick {value!r}")
+            return default
+        return int(value) if integer else float(value)
+
+    def date(self, data: Mapping[str, Any], key: str, where: str, default: date | None) -> date | None:
+        if key not in data:
+            if default is None:
+                self.errors.append(f"{where}{key}: saknas (ett datum ÅÅÅÅ-MM-DD)")
+            return default
+        value = data[key]
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.errors.append(f"{where}{key}: ska vara ett datum ÅÅÅÅ-MM-DD, fick {value!r}")
+            return default
+
+    def boolean(self, data: Mapping[str, Any], key: str, where: str, default: bool) -> bool:
+        if key not in data:
+            return default
+        if not isinstance(data[key], bool):
+            self.errors.append(f"{where}{key}: ska vara true eller false, fick {data[key]!r}")
+            return default
+        return data[key]
+
+    def text(self, data: Mapping[str, Any], key: str, where: str, default: str) -> str:
+        if key not in data:
+            return default
+        if not isinstance(data[key], str):
+            self.errors.append(f"{where}{key}: ska vara text, fick {data[key]!r}")
+            return default
+        return data[key]
+
+    def numbers(self, data: Mapping[str, Any], key: str, where: str, default: tuple, length: int | None,
+                lo: float = 0.0, hi: float | None = None) -> tuple:
+        if key not in data:
+            return default
+        value = data[key]
+        if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value):
+            self.errors.append(f"{where}{key}: ska vara en lista med tal")
+            return default
+        if length is not None and len(value) != length:
+            self.errors.append(f"{where}{key}: ska ha {length} värden (ett per månad), fick {len(value)}")
+            return default
+        if any(v < lo or (hi is not None and v > hi) for v in value):
+            self.errors.append(f"{where}{key}: värdena ska ligga i intervallet {lo}–{hi if hi is not None else '∞'}")
+            return default
+        return tuple(float(v) for v in value)
+
+    def unknown(self, data: Mapping[str, Any], allowed: set[str], where: str) -> None:
+        for key in sorted(set(data) - allowed):
+            self.errors.append(f"{where}{key}: okänt fält")
+
+
+_SCENARIO_KEYS = {
+    "name", "description", "start_on", "months", "reports_per_month", "annual_growth", "seasonality",
+    "inflow_forecast", "staff", "vacancies", "caseload_cap_per_fte", "sick_leave_share", "vacation_share",
+    "recruitment_lead_months", "recruitment_success_share", "hire_experienced_share",
+    "consultants_fill_vacancies", "consultant_cap", "turnover", "monthly_cost_sek", "workload", "phases",
+    "open_allocated", "open_unallocated", "measures", "target",
+}
+_MEASURE_KEYS = {f for f in Measure.__dataclass_fields__}
+_PHASE_KEYS = {f for f in Phase.__dataclass_fields__}
+
+
+def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
+    """Return a validated :class:`Scenario` from a dict (as read from TOML or JSON).
+
+    Raises :class:`ScenarioError` listing every problem, each naming its field in Swedish.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError(["scenariot ska vara en tabell med fält"])
+    r = _Reader()
+    r.unknown(data, _SCENARIO_KEYS, "")
+    name = r.text(data, "name", "", "")
+    if not name.strip():
+        r.errors.append("name: saknas (scenariots namn)")
+    start_on = r.date(data, "start_on", "", None)
+    reports = r.number(data, "reports_per_month", "", None, lo=0, hi=100_000)
+    if "reports_per_month" not in data and not data.get("inflow_forecast"):
+        r.errors.append("reports_per_month: saknas (anmälningar per månad)")
+        reports = 0.0
+    kwargs: dict[str, Any] = {}
+    kwargs["description"] = r.text(data, "description", "", "")
+    kwargs["months"] = r.number(data, "months", "", 36, lo=1, hi=120, integer=True)
+    kwargs["annual_growth"] = r.number(data, "annual_growth", "", 0.0, lo=-0.9, hi=5.0)
+    kwargs["seasonality"] = r.numbers(data, "seasonality", "", DEFAULT_SEASONALITY, 12, 0.0, 10.0)
+    kwargs["inflow_forecast"] = r.numbers(data, "inflow_forecast", "", (), None, 0.0)
+    kwargs["vacancies"] = r.number(data, "vacancies", "", 0, lo=0, hi=10_000, integer=True)
+    kwargs["caseload_cap_per_fte"] = r.number(data, "caseload_cap_per_fte", "", DEFAULT_CASELOAD_CAP_PER_FTE,
+                                              lo=0.5, hi=1000)
+    kwargs["sick_leave_share"] = r.number(data, "sick_leave_share", "", DEFAULT_SICK_LEAVE_SHARE, lo=0, hi=0.9)
+    kwargs["vacation_share"] = r.numbers(data, "vacation_share", "", DEFAULT_VACATION_SHARE, 12, 0.0, 0.95)
+    kwargs["recruitment_lead_months"] = r.number(data, "recruitment_lead_months", "", 3, lo=0, hi=24,
+                                                 integer=True)
+    kwargs["recruitment_success_share"] = r.number(data, "recruitment_success_share", "", 0.5, lo=0, hi=1)
+    kwargs["hire_experienced_share"] = r.number(data, "hire_experienced_share", "", 0.3, lo=0, hi=1)
+    kwargs["consultants_fill_vacancies"] = r.boolean(data, "consultants_fill_vacancies", "", True)
+    cap = data.get("consultant_cap")
+    kwargs["consultant_cap"] = None if cap is None else r.number(data, "consultant_cap", "", None, lo=0,
+                                                                  hi=10_000, integer=True)
+    # staff
+    staff: list[StaffGroup] = []
+    raw_staff = data.get("staff", [])
+    if not isinstance(raw_staff, list):
+        r.errors.append("staff: ska vara en lista med personalgrupper")
+        raw_staff = []
+    for i, g in enumerate(raw_staff):
+        where = f"staff[{i}]."
+        if not isinstance(g, Mapping):
+            r.errors.append(f"staff[{i}]: ska vara en tabell")
+            continue
+        r.unknown(g, {"count", "experience_years", "fte", "consultant"}, where)
+        staff.append(StaffGroup(
+            count=r.number(g, "count", where, 1, lo=0, hi=10_000, integer=True),
+            experience_years=r.number(g, "experience_years", where, 5.0, lo=0, hi=60),
+            fte=r.number(g, "fte", where, 1.0, lo=0.05, hi=1.0),
+            consultant=r.boolean(g, "consultant", where, False),
+        ))
+    if not staff and "staff" not in data:
+        r.errors.append("staff: saknas (minst en personalgrupp)")
+    # turnover
+    t = data.get("turnover", {})
+    if not isinstance(t, Mapping):
+        r.errors.append("turnover: ska vara en tabell")
+        t = {}
+    r.unknown(t, set(TurnoverModel.__dataclass_fields__), "turnover.")
+    kwargs["turnover"] = TurnoverModel(
+        annual_rate_at_reference=r.number(t, "annual_rate_at_reference", "turnover.", 0.15, lo=0, hi=3),
+        reference_load=r.number(t, "reference_load", "turnover.", 0.85, lo=0.1, hi=5),
+        load_sensitivity=r.number(t, "load_sensitivity", "turnover.", 2.5, lo=0, hi=20),
+        max_monthly_probability=r.number(t, "max_monthly_probability", "turnover.", 0.25, lo=0, hi=1),
+    )
+    costs = dict(DEFAULT_MONTHLY_COST_SEK)
+    raw_costs = data.get("monthly_cost_sek", {})
+    if not isinstance(raw_costs, Mapping):
+        r.errors.append("monthly_cost_sek: ska vara en tabell")
+        raw_costs = {}
+    r.unknown(raw_costs, set(DEFAULT_MONTHLY_COST_SEK), "monthly_cost_sek.")
+    for k in DEFAULT_MONTHLY_COST_SEK:
+        costs[k] = r.number(raw_costs, k, "monthly_cost_sek.", costs[k], lo=0, hi=10_000_000)
+    kwargs["monthly_cost_sek"] = costs
+    if "workload" in data:
+        try:
+            kwargs["workload"] = WorkloadConfig.from_dict(data["workload"])
+        except (ConfigError, TypeError, ValueError) as exc:
+            r.errors.append(f"workload: {exc}")
+    # phases
+    if "phases" in data:
+        phases = []
+        raw = data["phases"]
+        if not isinstance(raw, list) or not raw:
+            r.errors.append("phases: ska vara en lista med minst en fas")
+            raw = []
+        for i, p in enumerate(raw):
+            where = f"phases[{i}]."
+            if not isinstance(p, Mapping):
+                r.errors.append(f"phases[{i}]: ska vara en tabell")
+                continue
+            r.unknown(p, _PHASE_KEYS, where)
+            deadline = p.get("deadline")
+            if deadline not in (None, "preliminary_assessment", "investigation"):
+                r.errors.append(f"{where}deadline: ska vara preliminary_assessment, investigation eller utelämnas")
+                deadline = None
+            hours = p.get("hours_per_month")
+            phases.append(Phase(
+                key=r.text(p, "key", where, f"phase{i + 1}"),
+                mean_days=r.number(p, "mean_days", where, 30.0, lo=1, hi=HORIZON_BUFFER_DAYS / 3),
+                shape=r.number(p, "shape", where, 2.0, lo=0.2, hi=100),
+                deadline=deadline,
+                hours_per_month=None if hours is None else r.number(p, "hours_per_month", where, 0.0, lo=0, hi=200),
+                work_type=r.text(p, "work_type", where, PRELIMINARY_ASSESSMENT),
+                counts_toward_cap=r.boolean(p, "counts_toward_cap", where, True),
+                next_share=r.number(p, "next_share", where, 0.0, lo=0, hi=1),
+            ))
+        if phases:
+            kwargs["phases"] = tuple(phases)
+    phase_keys = {p.key for p in kwargs.get("phases", default_phases())}
+    for name_ in ("open_allocated", "open_unallocated"):
+        raw = data.get(name_, {})
+        if not isinstance(raw, Mapping):
+            r.errors.append(f"{name_}: ska vara en tabell fas -> lista med ärendens ålder i dagar")
+            continue
+        parsed = {}
+        for k, ages in raw.items():
+            if k not in phase_keys:
+                r.errors.append(f"{name_}.{k}: okänd fas (finns: {', '.join(sorted(phase_keys))})")
+                continue
+            if isinstance(ages, int) and not isinstance(ages, bool) and ages >= 0:
+                ages = [0] * ages  # a bare count: ages unknown, treated as new
+            if not isinstance(ages, list) or any(not isinstance(a, int) or isinstance(a, bool) or a < 0 for a in ages):
+                r.errors.append(f"{name_}.{k}: ska vara ett antal eller en lista med åldrar i hela dagar (>= 0)")
+                continue
+            parsed[k] = tuple(min(a, PRE_PERIOD_DAYS - 1) for a in ages)
+        kwargs[name_] = parsed
+    # measures
+    measures = []
+    raw_measures = data.get("measures", [])
+    if not isinstance(raw_measures, list):
+        r.errors.append("measures: ska vara en lista med åtgärder")
+        raw_measures = []
+    for i, m in enumerate(raw_measures):
+        where = f"measures[{i}]."
+        if not isinstance(m, Mapping):
+            r.errors.append(f"measures[{i}]: ska vara en tabell")
+            continue
+        r.unknown(m, _MEASURE_KEYS, where)
+        kind = m.get("kind")
+        if kind not in MEASURE_KINDS:
+            r.errors.append(f"{where}kind: okänd åtgärd {kind!r} (finns: {', '.join(MEASURE_KINDS)})")
+            continue
+        m_start = r.date(m, "start_on", where, None)
+        count = r.number(m, "count", where, 0, lo=0, hi=10_000, integer=True)
+        if kind in ("hire", "summer_temps", "trainees", "specialists", "admin_support") and count < 1:
+            r.errors.append(f"{where}count: ska vara minst 1 för åtgärden {MEASURE_LABELS_SV[kind]}")
+        cap_value = m.get("cap")
+        if kind in ("consultant_cap", "caseload_cap") and cap_value is None:
+            r.errors.append(f"{where}cap: saknas för åtgärden {MEASURE_LABELS_SV[kind]}")
+        if kind == "pay_rise" and "sek_per_month" not in m:
+            r.errors.append(f"{where}sek_per_month: saknas för åtgärden lönesatsning")
+        measures.append(Measure(
+            kind=kind,
+            start_on=m_start or date(2000, 1, 1),
+            count=count,
+            experienced=r.boolean(m, "experienced", where, True),
+            weeks=r.number(m, "weeks", where, 8, lo=1, hi=52, integer=True),
+            months=r.number(m, "months", where, 0, lo=0, hi=120, integer=True),
+            conversion_share=r.number(m, "conversion_share", where, 0.7, lo=0, hi=1),
+            sek_per_month=r.number(m, "sek_per_month", where, 0.0, lo=0, hi=100_000),
+            cap=None if cap_value is None else r.number(m, "cap", where, None, lo=0, hi=10_000),
+            turnover_factor=r.number(m, "turnover_factor", where, 0.95, lo=0.1, hi=1.5),
+            cost_sek=r.number(m, "cost_sek", where, 0.0, lo=0, hi=1e10),
+            monthly_cost_sek=r.number(m, "monthly_cost_sek", where, 0.0, lo=0, hi=1e9),
+            label=r.text(m, "label", where, ""),
+            action_plan_measure=str(m.get("action_plan_measure", "") or ""),
+        ))
+    kwargs["measures"] = tuple(measures)
+    tgt = data.get("target", {})
+    if not isinstance(tgt, Mapping):
+        r.errors.append("target: ska vara en tabell")
+        tgt = {}
+    r.unknown(tgt, set(Target.__dataclass_fields__), "target.")
+    output = r.text(tgt, "output", "target.", "investigation_met_share")
+    if output not in OUTPUT_KEYS:
+        r.errors.append(f"target.output: okänt utfall {output!r} (finns: {', '.join(OUTPUT_KEYS)})")
+        output = "investigation_met_share"
+    kwargs["target"] = Target(
+        output=output,
+        value=r.number(tgt, "value", "target.", 0.9, lo=-1e12, hi=1e12),
+        months=r.number(tgt, "months", "target.", 12, lo=1, hi=120, integer=True),
+        higher_is_better=r.boolean(tgt, "higher_is_better", "target.", True),
+    )
+    if kwargs.get("inflow_forecast") and len(kwargs["inflow_forecast"]) < kwargs["months"]:
+        r.errors.append(
+            f"inflow_forecast: ska ha minst {kwargs['months']} månadsvärden, fick {len(kwargs['inflow_forecast'])}"
+        )
+    if r.errors:
+        raise ScenarioError(r.errors)
+    return Scenario(name=name, start_on=start_on, reports_per_month=float(reports or 0.0),
+                    staff=tuple(staff), **kwargs)
+
+
+def load_scenario(path: str, text: str | bytes | None = None) -> Scenario:
+    """Return the scenario in a TOML (``.toml``) or JSON (``.json``) file; errors name the file."""
+    try:
+        if text is None:
+            with open(path, "rb") as fh:
+                text = fh.read()
+        raw = text if isinstance(text, str) else text.decode("utf-8-sig")
+    except OSError as exc:
+        raise ScenarioError([f"{path}: kan inte läsa filen ({exc.strerror})"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([f"{path}: filen är inte UTF-8"]) from exc
+    try:
+        if str(path).lower().endswith(".json"):
+            data = json.loads(raw)
+        else:
+            data = tomllib.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError([f"{path}: ogiltig JSON på rad {exc.lineno}, kolumn {exc.colno}: {exc.msg}"]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"{path}: ogiltig TOML: {exc}"]) from exc
+    try:
+        return scenario_from_dict(data)
+    except ScenarioError as exc:
+        raise ScenarioError([f"{path}: {e}" for e in exc.errors]) from exc
+
+
+# --- calendar helpers ---------------------------------------------------------------------------
+
+
+def month_starts(start_on: date, months: int) -> list[date]:
+    """Return the first day of each simulated month (the first is the month containing start_on)."""
+    out = []
+    y, m = start_on.year, start_on.month
+    for _ in range(months):
+        out.append(date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _deadline_offsets(rule: str | None, first: date, n_days: int, config: _deadlines.DeadlineConfig) -> np.ndarray:
+    """Return, per start day, the number of days until the legal due date (inclusive)."""
+    if rule is None:
+        return np.full(n_days, 10**9, dtype=np.int64)
+    due = _deadlines.preliminary_assessment_due if rule == "preliminary_assessment" else _deadlines.investigation_due
+    out = np.empty(n_days, dtype=np.int64)
+    for i in range(n_days):
+        d = first + timedelta(days=i)
+        out[i] = (due(d, config) - d).days
+    return out
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+def bands(values: np.ndarray) -> dict[str, list[float | None]]:
+    """Return median and 80 % / 95 % bands over runs (axis 0) of a (runs, months) array; NaN ignored."""
+    values = np.asarray(values, dtype=float)
+    out: dict[str, list[float | None]] = {k: [] for k in ("median", "lo80", "hi80", "lo95", "hi95", "mean")}
+    qs = (0.5, 0.1, 0.9, 0.025, 0.975)
+    for j in range(values.shape[1]):
+        col = values[:, j]
+        col = col[~np.isnan(col)]
+        if col.size == 0:
+            for k in out:
+                out[k].append(None)
+            continue
+        q = np.quantile(col, qs)
+        for k, v in zip(("median", "lo80", "hi80", "lo95", "hi95"), q):
+            out[k].append(float(v))
+        out["mean"].append(float(col.mean()))
+    return out
+
+
+def _summary_bands(values: np.ndarray) -> dict[str, float | None]:
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return {k: None for k in ("median", "lo80", "hi80", "lo95", "hi95", "mean")}
+    q = np.quantile(values, (0.5, 0.1, 0.9, 0.025, 0.975))
+    return {"median": float(q[0]), "lo80": float(q[1]), "hi80": float(q[2]), "lo95": float(q[3]),
+            "hi95": float(q[4]), "mean": float(values.mean())}
+
+
+@dataclass
+class PhaseStats:
+    """Per-run queue statistics of one phase, over cases that arrived during the horizon."""
+
+    arrivals: np.ndarray  # cases that entered the phase's queue on day >= 0
+    allocated: np.ndarray  # of those, how many were allocated
+    wait_days_total: np.ndarray  # their summed wait before allocation (days)
+    queue_days_total: np.ndarray  # sum over days of the end-of-day queue (all cases)
+    days: int
+    # by the month the case entered the queue: (runs, months) allocated and summed waits
+    allocated_by_arrival_month: np.ndarray | None = None
+    wait_days_by_arrival_month: np.ndarray | None = None
+    arrivals_by_month: np.ndarray | None = None
+
+    def mean_wait_of_cohorts(self, first_months: int) -> float:
+        """Return the pooled mean wait of cases that entered in the first months (all runs).
+
+        Cases that arrive near the end of the horizon may still be waiting when it ends; restricting
+        the estimate to early cohorts removes that censoring.
+        """
+        n = self.allocated_by_arrival_month[:, :first_months].sum()
+        return float(self.wait_days_by_arrival_month[:, :first_months].sum() / n) if n else math.nan
+
+    def mean_wait_days(self) -> np.ndarray:
+        """Return each run's mean wait before allocation (NaN when nothing was allocated)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.wait_days_total / self.allocated
+
+    def mean_unallocated(self) -> np.ndarray:
+        """Return each run's time-average number of unallocated cases."""
+        return self.queue_days_total / self.days
+
+    def arrival_rate_per_day(self) -> np.ndarray:
+        """Return each run's arrivals per day."""
+        return self.arrivals / self.days
+
+
+@dataclass
+class SimulationResult:
+    """Per-run monthly outputs (``monthly[key]`` is a (runs, months) array) and per-phase statistics."""
+
+    scenario: Scenario
+    runs: int
+    seed: int
+    month_starts: list[date]
+    monthly: dict[str, np.ndarray]
+    phase_stats: dict[str, PhaseStats]
+    met: dict[str, np.ndarray]  # phase -> (runs,) completed on time over the horizon
+    completed: dict[str, np.ndarray]  # phase -> (runs,) completed over the horizon
+    baseline: SimulationResult | None = None
+
+    def bands(self, key: str) -> dict[str, list[float | None]]:
+        """Return the monthly median and bands of one output."""
+        return bands(self.monthly[key])
+
+    def compliance(self, phase: str) -> np.ndarray:
+        """Return each run's share of the phase's deadlines met over the horizon."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.met[phase] / self.completed[phase]
+
+    def total_cost(self) -> np.ndarray:
+        """Return each run's total cost (SEK) over the horizon."""
+        return self.monthly["cost_sek"].sum(axis=1)
+
+    def target_reached(self) -> np.ndarray:
+        """Return, per run, whether the scenario's target is reached over its last months."""
+        t = self.scenario.target
+        tail = self.monthly[t.output][:, -min(t.months, self.monthly[t.output].shape[1]):]
+        with np.errstate(invalid="ignore"):
+            value = np.nanmean(np.where(np.isnan(tail), np.nan, tail), axis=1)
+        return (value >= t.value) if t.higher_is_better else (value <= t.value)
+
+    def summary(self) -> dict[str, Any]:
+        """Return the per-scenario summary: cost, compliance, target probability, cost per point."""
+        inv_key = self._deadline_phase("investigation")
+        pa_key = self._deadline_phase("preliminary_assessment")
+        out: dict[str, Any] = {
+            "scenario": self.scenario.name,
+            "runs": self.runs,
+            "months": len(self.month_starts),
+            "seed": self.seed,
+            "total_cost_sek": _summary_bands(self.total_cost()),
+            "investigation_compliance": _summary_bands(self.compliance(inv_key)) if inv_key else None,
+            "preliminary_assessment_compliance": _summary_bands(self.compliance(pa_key)) if pa_key else None,
+            "leavers_total": _summary_bands(self.monthly["leavers"].sum(axis=1)),
+            "unallocated_end": _summary_bands(self.monthly["unallocated"][:, -1]),
+            "target": {**asdict(self.scenario.target),
+                       "probability": float(np.mean(self.target_reached()))},
+            "mean_wait_days": {k: _summary_bands(s.mean_wait_days()) for k, s in self.phase_stats.items()},
+        }
+        if self.baseline is not None and inv_key:
+            extra_cost = self.total_cost() - self.baseline.total_cost()
+            gain_pp = 100.0 * (self.compliance(inv_key) - self.baseline.compliance(inv_key))
+            mean_gain = float(np.nanmean(gain_pp))
+            mean_cost = float(np.mean(extra_cost))
+            out["versus_baseline"] = {
+                "extra_cost_sek": _summary_bands(extra_cost),
+                "compliance_gain_pp": _summary_bands(gain_pp),
+                # Ratio of means over paired runs (common random numbers): stable where per-run ratios are not.
+                "cost_per_pp_sek": (mean_cost / mean_gain) if mean_gain > 0.05 else None,
+                "baseline_target_probability": float(np.mean(self.baseline.target_reached())),
+            }
+        return out
+
+    def _deadline_phase(self, rule: str) -> str | None:
+        for p in self.scenario.phases:
+            if p.deadline == rule:
+                return p.key
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON document of the CLI contract: per-month bands of every output and the summary."""
+        return {
+            "scenario": self.scenario.name,
+            "runs": self.runs,
+            "seed": self.seed,
+            "months": [
+                {"month": m.strftime("%Y-%m"), **{k: _band_at(self.monthly[k], j) for k in OUTPUT_KEYS}}
+                for j, m in enumerate(self.month_starts)
+            ],
+            "summary": self.summary(),
+        }
+
+
+def _band_at(values: np.ndarray, j: int) -> dict[str, float | None]:
+    return _summary_bands(values[:, j])
+
+
+# --- the engine ---------------------------------------------------------------------------------
+
+
+class _Measures:
+    """Month-by-month effects of a scenario's measures (deterministic, the same in every run)."""
+
+    def __init__(self, scenario: Scenario, months: list[date]):
+        n = len(months)
+        self.n = n
+        first = months[0]
+        end = month_starts(months[-1], 2)[1]
+
+        def month_index(day: date) -> int:
+            return (day.year - first.year) * 12 + day.month - first.month
+
+        self.extra_positions = np.zeros(n, dtype=np.int64)  # new positions opened this month
+        self.hire_experienced = np.zeros(n, dtype=np.int64)  # of which recruited as experienced
+        self.summer_temps = np.zeros(n)  # FTE-months active (fraction of the month's days)
+        self.trainees = np.zeros(n, dtype=np.int64)  # trainees in the programme
+        self.trainee_endings = np.zeros(n, dtype=np.int64)  # trainees finishing this month
+        self.trainee_conversion = np.zeros(n)
+        self.specialists = np.zeros(n, dtype=np.int64)
+        self.admins = np.zeros(n)
+        self.pay_rise_sek = np.zeros(n)
+        self.turnover_factor = np.ones(n)
+        self.consultant_cap = np.full(n, np.inf)
+        if scenario.consultant_cap is not None:
+            self.consultant_cap[:] = scenario.consultant_cap
+        if not scenario.consultants_fill_vacancies:
+            self.consultant_cap[:] = 0
+        self.caseload_cap = np.full(n, scenario.caseload_cap_per_fte)
+        self.fixed_cost = np.zeros(n)
+        for m in scenario.measures:
+            s = month_index(m.start_on)
+            if s >= n or m.start_on >= end:
+                continue
+            s_clip = max(s, 0)
+            stop = n if m.months == 0 else min(n, max(s + m.months, 0))
+            active = slice(s_clip, stop)
+            if s >= 0:
+                self.fixed_cost[s] += m.cost_sek
+            self.fixed_cost[active] += m.monthly_cost_sek
+            if m.kind == "hire":
+                self.extra_positions[s_clip] += m.count
+                if m.experienced:
+                    self.hire_experienced[s_clip] += m.count
+            elif m.kind == "summer_temps":
+                last = m.start_on + timedelta(weeks=m.weeks)
+                for j, ms in enumerate(months):
+                    me = month_starts(ms, 2)[1]
+                    overlap = (min(me, last) - max(ms, m.start_on)).days
+                    if overlap > 0:
+                        self.summer_temps[j] += m.count * overlap / (me - ms).days
+            elif m.kind == "trainees":
+                length = m.months or 12
+                stop = min(n, max(s + length, 0))
+                self.trainees[s_clip:stop] += m.count
+                if s + length < n:
+                    self.trainee_endings[s + length] += m.count
+                    self.trainee_conversion[s + length] = m.conversion_share
+            elif m.kind == "specialists":
+                self.specialists[active] += m.count
+            elif m.kind == "admin_support":
+                self.admins[active] += m.count
+            elif m.kind == "pay_rise":
+                self.pay_rise_sek[active] += m.sek_per_month
+            elif m.kind == "retention":
+                self.turnover_factor[active] *= m.turnover_factor
+            elif m.kind == "consultant_cap":
+                self.consultant_cap[active] = np.minimum(self.consultant_cap[active], m.cap)
+            elif m.kind == "caseload_cap":
+                self.caseload_cap[active] = m.cap
+        self.pay_factor = np.maximum(0.5, 1.0 - PAY_RISE_TURNOVER_EFFECT_PER_1000_SEK * self.pay_rise_sek / 1000.0)
+
+
+def _sample_days(rng: np.random.Generator, phase: Phase, size: int) -> np.ndarray:
+    """Return whole-day durations >= 1 with the phase's mean (geometric for shape 1, rounded gamma else)."""
+    if phase.shape == 1.0:
+        return rng.geometric(min(1.0, 1.0 / phase.mean_days), size)
+    x = rng.gamma(phase.shape, phase.mean_days / phase.shape, size)
+    return np.maximum(1, np.rint(x)).astype(np.int64)
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    runs: int = 1000,
+    seed: int = 0,
+    months: int | None = None,
+    progress: Callable[[float], None] | None = None,
+    with_baseline: bool = False,
+    initial_counts: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
+) -> SimulationResult:
+    """Run the scenario ``runs`` times and return the per-run monthly outputs.
+
+    progress(fraction) is called about once per simulated month. with_baseline also runs the scenario
+    without measures on the same random numbers (common random numbers), for the cost per
+    percentage point. initial_counts overrides, per phase, the open cases as per-run arrays
+    (allocated, unallocated) of age zero (used to start the M/M/c validation in its steady state).
+    """
+    if months is not None:
+        scenario = replace(scenario, months=months)
+    if runs < 1:
+        raise ScenarioError(["runs: ska vara minst 1"])
+    result = _Engine(scenario, runs, seed, initial_counts, progress if not with_baseline else
+                     (lambda f: progress(f / 2)) if progress else None).run()
+    if with_baseline:
+        base = _Engine(scenario.without_measures(), runs, seed, initial_counts,
+                       (lambda f: progress(0.5 + f / 2)) if progress else None).run()
+        result.baseline = base
+    return result
+
+
+class _Engine:
+    def __init__(self, sc: Scenario, runs: int, seed: int, initial_counts, progress):
+        self.sc = sc
+        self.R = runs
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.progress = progress
+        self.initial_counts = initial_counts or {}
+        self.months = month_starts(sc.start_on, sc.months)
+        self.first_day = self.months[0]
+        self.end_day = month_starts(self.months[-1], 2)[1]
+        self.D = (self.end_day - self.first_day).days
+
+    # -- staff -------------------------------------------------------------------------------
+    def _init_staff(self, meas: _Measures) -> None:
+        sc, R = self.sc, self.R
+        perm = [(g.fte, g.experience_years) for g in sc.staff if not g.consultant for _ in range(g.count)]
+        self.consultants0 = sum(g.count for g in sc.staff if g.consultant)
+        positions0 = len(perm) + self.consultants0 + sc.vacancies
+        trainee_total = int(meas.trainee_endings.sum())
+        size = positions0 + int(meas.extra_positions.sum()) + trainee_total + 2
+        self.S = size
+        self.fte = np.zeros((R, size))
+        self.exp = np.zeros((R, size))
+        self.active = np.zeros((R, size), dtype=bool)
+        for i, (f, e) in enumerate(perm):
+            self.fte[:, i] = f
+            self.exp[:, i] = e
+            self.active[:, i] = True
+        self.positions = np.full(R, positions0, dtype=np.int64)
+        lead = sc.recruitment_lead_months
+        self.pipe_ok_exp = np.zeros((R, sc.months + lead + 2), dtype=np.int64)
+        self.pipe_ok_new = np.zeros_like(self.pipe_ok_exp)
+        self.pipe_fail = np.zeros_like(self.pipe_ok_exp)
+        self.in_pipeline = np.zeros(R, dtype=np.int64)
+
+    def _hire(self, n_exp: np.ndarray, n_new: np.ndarray) -> None:
+        """Put n_exp experienced and n_new new-graduate hires into free staff slots per run."""
+        total = n_exp + n_new
+        if not total.any():
+            return
+        free = ~self.active
+        order = np.cumsum(free, axis=1)
+        take = free & (order <= total[:, None])
+        exp_take = take & (order <= n_exp[:, None])
+        self.active |= take
+        self.fte[take] = 1.0
+        self.exp[take] = 0.0
+        self.exp[exp_take] = EXPERIENCED_HIRE_YEARS
+
+    def _recruit(self, m: int) -> None:
+        """Start recruitment for open vacancies; arrivals and failures come due after the lead time."""
+        sc, rng = self.sc, self.rng
+        lead = sc.recruitment_lead_months
+        headcount = self.active.sum(axis=1)
+        open_ = np.maximum(self.positions - headcount - self.in_pipeline, 0)
+        # vacancies opened by a hire measure this month are recruited with the measure's experience
+        meas_exp = np.minimum(self.meas.hire_experienced[m], open_)
+        regular = open_ - meas_exp
+        ok_meas = rng.binomial(meas_exp, sc.recruitment_success_share)
+        ok_regular = rng.binomial(regular, sc.recruitment_success_share)
+        ok_regular_exp = rng.binomial(ok_regular, sc.hire_experienced_share)
+        due = m + max(lead, 0)
+        self.pipe_ok_exp[:, due] += ok_meas + ok_regular_exp
+        self.pipe_ok_new[:, due] += ok_regular - ok_regular_exp
+        self.pipe_fail[:, due] += open_ - ok_meas - ok_regular
+        self.in_pipeline += open_
+
+    def _month_staff(self, m: int, load_prev: np.ndarray) -> None:
+        sc, rng, meas = self.sc, self.rng, self.meas
+        # new positions from hire measures
+        self.positions += meas.extra_positions[m]
+        # recruitment outcomes due now
+        arrive_exp, arrive_new = self.pipe_ok_exp[:, m], self.pipe_ok_new[:, m]
+        self.in_pipeline -= arrive_exp + arrive_new + self.pipe_fail[:, m]
+        self._hire(arrive_exp, arrive_new)
+        # trainees finishing: some are hired as first-year caseworkers, taking a vacancy or a new position
+        if meas.trainee_endings[m]:
+            conv = rng.binomial(meas.trainee_endings[m], meas.trainee_conversion[m], self.R)
+            headcount = self.active.sum(axis=1)
+            vacant = np.maximum(self.positions - headcount - self.in_pipeline, 0)
+            self.positions += np.maximum(conv - vacant, 0)
+            self._hire(np.zeros(self.R, dtype=np.int64), conv)
+        # turnover: hazard rises with last month's load; pay, retention and mentors lower it
+        p = sc.turnover.monthly_probability(load_prev)[:, None] * meas.pay_factor[m] * meas.turnover_factor[m]
+        p = np.broadcast_to(p, self.exp.shape)
+        if meas.specialists[m] > 0:
+            p = np.where(self.exp < 2.0, p * MENTOR_NEW_STAFF_TURNOVER_FACTOR, p)
+        leave = self.active & (rng.random(self.exp.shape) < np.minimum(p, 1.0))
+        self.leavers = leave.sum(axis=1)
+        self.active &= ~leave
+        # experience grows; mentors speed up new staff
+        growth = np.where((meas.specialists[m] > 0) & (self.exp < 2.0), MENTOR_EXPERIENCE_SPEEDUP, 1.0) / 12.0
+        self.exp = np.where(self.active, self.exp + growth, 0.0)
+        # recruitment for open vacancies
+        self._recruit(m)
+        headcount = self.active.sum(axis=1)
+        vacant = np.maximum(self.positions - headcount, 0)
+        self.consultants = np.minimum(vacant, meas.consultant_cap[m]).astype(np.int64)
+        # capacity for the month (before vacation and sick leave)
+        wl = sc.workload
+        rates = np.ones_like(self.exp) * wl.experience_rate(0.0)
+        for min_years, rate in sorted(wl.experience_rates):
+            rates = np.where(self.exp >= min_years, rate, rates)
+        first_year = self.active & (self.exp < 1.0)
+        experienced = self.active & ~first_year
+        fte_rate = (self.fte * rates * self.active).sum(axis=1)
+        base = wl.contracted_hours_per_month
+        admin_supported = np.minimum(meas.admins[m] * CASEWORKERS_PER_ADMIN, headcount + self.consultants)
+        staff_n = np.maximum(headcount + self.consultants, 1)
+        share = (wl.non_case_share * (staff_n - admin_supported) + wl.non_case_share_with_admin_support
+                 * admin_supported) / staff_n
+        self.hours_capacity = base * (1.0 - share) * (
+            fte_rate
+            + self.consultants * CONSULTANT_RATE
+            + meas.summer_temps[m] * SUMMER_TEMP_RATE
+            + meas.trainees[m] * wl.trainee_rate
+            + meas.specialists[m] * SPECIALIST_CASE_SHARE
+        )
+        slot_fte = (self.fte * experienced).sum(axis=1) + self.consultants + meas.specialists[m] * SPECIALIST_CASE_SHARE
+        self.slots = np.floor(meas.caseload_cap[m] * slot_fte + 1e-9).astype(np.int64)
+        sick = sc.sick_leave_share
+        if sick > 0:
+            # month-to-month variation of the unit's sick leave (beta, mean = sick_leave_share, sd ~ 40 %)
+            k = max(1.0 / (0.4**2) * (1 - sick) / sick - 1.0, 1.0)
+            self.sick = rng.beta(sick * k, (1 - sick) * k, self.R)
+        else:
+            self.sick = np.zeros(self.R)
+        costs = sc.monthly_cost_sek
+        perm_fte = (self.fte * self.active).sum(axis=1)
+        self.month_cost = (
+            perm_fte * (costs["permanent"] + meas.pay_rise_sek[m] * (1 + PAYROLL_OVERHEAD))
+            + self.consultants * costs["consultant"]
+            + meas.summer_temps[m] * costs["summer_temp"]
+            + meas.trainees[m] * costs["trainee"]
+            + meas.specialists[m] * costs["specialist"]
+            + meas.admins[m] * costs["admin"]
+            + meas.fixed_cost[m]
+        )
+        out = self.out
+        out["staff_first_year"][:, m] = first_year.sum(axis=1)
+        out["staff_experienced"][:, m] = experienced.sum(axis=1)
+        out["consultants"][:, m] = self.consultants
+        out["summer_temps"][:, m] = meas.summer_temps[m]
+        out["trainees"][:, m] = meas.trainees[m]
+        out["specialists"][:, m] = meas.specialists[m]
+        out["leavers"][:, m] = self.leavers
+        out["cost_sek"][:, m] = self.month_cost
+
+    # -- cases -------------------------------------------------------------------------------
+    def _init_cases(self) -> None:
+        sc, R, rng = self.sc, self.R, self.rng
+        P, D, L = PRE_PERIOD_DAYS, self.D, HORIZON_BUFFER_DAYS
+        self.W = P + D + 1
+        self.BIG = np.int64(1) << 40
+        self.run_base = np.arange(R, dtype=np.int64) * self.BIG
+        nph = len(sc.phases)
+        self.cumA = np.zeros((nph, R), dtype=np.int64)
+        self.cumD = np.zeros((nph, R), dtype=np.int64)
+        self.alloc = np.zeros((nph, R), dtype=np.int64)
+        self.flatA = []
+        self.due_total = np.zeros((nph, R * L), dtype=np.int64)
+        self.due_met = np.zeros((nph, R * L), dtype=np.int64)
+        first_pre = self.first_day - timedelta(days=P)
+        self.deadline_offset = [
+            _deadline_offsets(p.deadline, first_pre, P + D + 1 + L, sc.deadline_config) for p in sc.phases
+        ]
+        self.weights = np.array([
+            p.hours_per_month if p.hours_per_month is not None else sc.workload.weight("main", p.work_type)
+            for p in sc.phases
+        ])
+        self.counts = np.array([p.counts_toward_cap for p in sc.phases])
+        M = sc.months
+        self.stats = {
+            p.key: PhaseStats(np.zeros(R, np.int64), np.zeros(R, np.int64), np.zeros(R, np.int64),
+                              np.zeros(R, np.int64), D, np.zeros((R, M), np.int64), np.zeros((R, M), np.int64),
+                              np.zeros((R, M), np.int64)) for p in sc.phases
+        }
+        # month index of every day on the day axis (pre-period days map to -1)
+        self.day_month = np.full(P + D + 1, -1, dtype=np.int64)
+        d = P
+        for j, ms in enumerate(self.months):
+            n = _calendar.monthrange(ms.year, ms.month)[1]
+            self.day_month[d:d + n] = j
+            d += n
+        self.met = {p.key: np.zeros(R, np.int64) for p in sc.phases}
+        self.completed = {p.key: np.zeros(R, np.int64) for p in sc.phases}
+        for i, p in enumerate(sc.phases):
+            flat = np.repeat(self.run_base, self.W) + (self.BIG - 1)
+            # open unallocated cases: arrivals before day 0 at their ages
+            cum_pre = np.zeros(P + 1, dtype=np.int64)
+            override = self.initial_counts.get(p.key)
+            q_ages = sc.open_unallocated.get(p.key, ())
+            if override is not None:
+                n_alloc0, n_queue0 = (np.asarray(a, dtype=np.int64) for a in override)
+            else:
+                hist = np.bincount(P - 1 - np.asarray(q_ages, dtype=np.int64), minlength=P) if q_ages else np.zeros(P, np.int64)
+                cum_pre[:P] = np.cumsum(hist)
+                n_queue0 = np.full(R, cum_pre[P - 1], dtype=np.int64)
+                n_alloc0 = None
+            fl = flat.reshape(R, self.W)
+            if override is not None:
+                fl[:, :P] = self.run_base[:, None]
+                fl[:, P - 1] += n_queue0  # all arrived on day -1
+            else:
+                fl[:, :P] = self.run_base[:, None] + cum_pre[None, :P]
+            self.cumA[i] = n_queue0
+            self.flatA.append(flat)
+            # open allocated cases: remaining durations, deadline judged from their age
+            if override is not None:
+                ages = None
+                counts = n_alloc0
+            else:
+                a_ages = np.asarray(sc.open_allocated.get(p.key, ()), dtype=np.int64)
+                counts = np.full(R, a_ages.size, dtype=np.int64)
+                ages = a_ages
+            total = int(counts.sum())
+            if total:
+                runs_idx = np.repeat(np.arange(R), counts)
+                if ages is None:
+                    age = np.zeros(total, dtype=np.int64)
+                else:
+                    age = np.tile(ages, R)
+                dur = _sample_days(rng, p, total)
+                if p.shape != 1.0:  # a case part-way through: the remaining part of a fresh duration
+                    dur = np.maximum(1, np.ceil(dur * rng.random(total))).astype(np.int64)
+                dur = np.minimum(dur, L - 1)
+                met = (age + dur) <= self.deadline_offset[i][P - age]
+                idx = runs_idx * L + dur % L
+                np.add.at(self.due_total[i], idx, 1)
+                np.add.at(self.due_met[i], idx[met], 1)
+                self.alloc[i] = counts
+
+    def _allocate(self, i: int, k: np.ndarray, day: int) -> None:
+        K = int(k.sum())
+        if K == 0:
+            return
+        p = self.sc.phases[i]
+        P, L = PRE_PERIOD_DAYS, HORIZON_BUFFER_DAYS
+        runs_idx = np.repeat(np.arange(self.R, dtype=np.int64), k)
+        offsets = np.repeat(np.cumsum(k) - k, k)
+        case_no = np.repeat(self.cumD[i], k) + (np.arange(K) - offsets) + 1
+        pos = np.searchsorted(self.flatA[i], runs_idx * self.BIG + case_no, side="left")
+        arr_idx = pos - runs_idx * self.W  # index into the day axis (P = day 0)
+        wait = (P + day) - arr_idx
+        dur = np.minimum(_sample_days(self.rng, p, K), L - 1)
+        met = (wait + dur) <= self.deadline_offset[i][arr_idx]
+        idx = runs_idx * L + (day + dur) % L
+        np.add.at(self.due_total[i], idx, 1)
+        np.add.at(self.due_met[i], idx[met], 1)
+        new = arr_idx >= P
+        st = self.stats[p.key]
+        st.allocated += np.bincount(runs_idx[new], minlength=self.R)
+        st.wait_days_total += np.bincount(runs_idx[new], weights=wait[new], minlength=self.R).astype(np.int64)
+        if new.any():
+            M = self.sc.months
+            cell = runs_idx[new] * M + self.day_month[arr_idx[new]]
+            st.allocated_by_arrival_month.reshape(-1)[:] += np.bincount(cell, minlength=self.R * M)
+            st.wait_days_by_arrival_month.reshape(-1)[:] += np.bincount(
+                cell, weights=wait[new], minlength=self.R * M).astype(np.int64)
+        self.cumD[i] += k
+        self.alloc[i] += k
+
+    def _inflow_means(self) -> np.ndarray:
+        sc = self.sc
+        if sc.inflow_forecast:
+            return np.asarray(sc.inflow_forecast[: sc.months], dtype=float)
+        season = np.asarray(sc.seasonality, dtype=float)
+        season = season / season.mean() if season.mean() > 0 else np.ones(12)
+        return np.array([
+            sc.reports_per_month * (1 + sc.annual_growth) ** (j / 12.0) * season[m.month - 1]
+            for j, m in enumerate(self.months)
+        ])
+
+    def run(self) -> SimulationResult:
+        sc, R, rng = self.sc, self.R, self.rng
+        M = sc.months
+        self.out = {k: np.zeros((R, M)) for k in OUTPUT_KEYS}
+        self.meas = _Measures(sc, self.months)
+        self._init_staff(self.meas)
+        self._init_cases()
+        L, P = HORIZON_BUFFER_DAYS, PRE_PERIOD_DAYS
+        nph = len(sc.phases)
+        inflow = self._inflow_means()
+        weights, counts = self.weights, self.counts
+        load_prev = None
+        day = 0
+        for m, ms in enumerate(self.months):
+            n_days = _calendar.monthrange(ms.year, ms.month)[1]
+            if load_prev is None:
+                load_prev = np.full(R, sc.turnover.reference_load)
+            self._month_staff(m, load_prev)
+            vac = sc.vacation_share[ms.month - 1]
+            present_hours = self.hours_capacity * (1.0 - self.sick)
+            cap_hours = present_hours * (1.0 - vac)
+            lam = inflow[m] / n_days
+            load_sum = np.zeros(R)
+            met_month = np.zeros((nph, R))
+            done_month = np.zeros((nph, R))
+            reports = np.zeros(R, dtype=np.int64)
+            for _ in range(n_days):
+                slot = day % L
+                incoming = rng.poisson(lam, R) if lam > 0 else np.zeros(R, dtype=np.int64)
+                reports += incoming
+                for i, p in enumerate(sc.phases):
+                    done = self.due_total[i].reshape(R, L)[:, slot].copy()
+                    met = self.due_met[i].reshape(R, L)[:, slot].copy()
+                    self.due_total[i].reshape(R, L)[:, slot] = 0
+                    self.due_met[i].reshape(R, L)[:, slot] = 0
+                    self.alloc[i] -= done
+                    met_month[i] += met
+                    done_month[i] += done
+                    self.met[p.key] += met
+                    self.completed[p.key] += done
+                    if i + 1 < nph and p.next_share > 0 and done.any():
+                        self._next = rng.binomial(done, p.next_share)
+                    else:
+                        self._next = None
+                    arrivals = incoming
+                    self.cumA[i] += arrivals
+                    self.flatA[i].reshape(R, self.W)[:, P + day] = self.run_base + self.cumA[i]
+                    self.stats[p.key].arrivals += arrivals
+                    self.stats[p.key].arrivals_by_month[:, m] += arrivals
+                    incoming = self._next if self._next is not None else np.zeros(R, dtype=np.int64)
+                # allocation, most urgent phase first, within free slots and free case hours
+                used_hours = (self.alloc * weights[:, None]).sum(axis=0)
+                free_hours = cap_hours - used_hours
+                free_slots = self.slots - self.alloc[counts].sum(axis=0)
+                for i, p in enumerate(sc.phases):
+                    queue = self.cumA[i] - self.cumD[i]
+                    k = queue
+                    if counts[i]:
+                        k = np.minimum(k, np.maximum(free_slots, 0))
+                    if weights[i] > 0:
+                        k = np.minimum(k, np.maximum(np.floor(free_hours / weights[i]), 0).astype(np.int64))
+                    if k.any():
+                        self._allocate(i, k, day)
+                        free_hours -= k * weights[i]
+                        if counts[i]:
+                            free_slots -= k
+                    self.stats[p.key].queue_days_total += queue - k
+                queue_all = self.cumA - self.cumD
+                demand = ((self.alloc + queue_all) * weights[:, None]).sum(axis=0)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    load_sum += np.where(present_hours > 0, demand / np.maximum(present_hours, 1e-9), 0.0)
+                day += 1
+            load = load_sum / n_days
+            load_prev = load
+            out = self.out
+            out["reports"][:, m] = reports
+            out["load"][:, m] = load
+            queue_all = self.cumA - self.cumD
+            out["unallocated"][:, m] = queue_all.sum(axis=0)
+            for i, p in enumerate(sc.phases):
+                key = f"unallocated_{p.key}"
+                if key in out:
+                    out[key][:, m] = queue_all[i]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    share = np.where(done_month[i] > 0, met_month[i] / np.maximum(done_month[i], 1), np.nan)
+                if p.deadline == "preliminary_assessment":
+                    out["preliminary_assessment_met_share"][:, m] = share
+                elif p.deadline == "investigation":
+                    out["investigation_met_share"][:, m] = share
+            if self.progress:
+                self.progress((m + 1) / M)
+        if not any(p.deadline == "preliminary_assessment" for p in sc.phases):
+            self.out["preliminary_assessment_met_share"][:] = np.nan
+        if not any(p.deadline == "investigation" for p in sc.phases):
+            self.out["investigation_met_share"][:] = np.nan
+        return SimulationResult(
+            scenario=sc, runs=R, seed=self.seed, month_starts=self.months, monthly=self.out,
+            phase_stats=self.stats, met=self.met, completed=self.completed,
+        )
+
+
+# --- calibration of the turnover model ---------------------------------------------------------
+
+
+def calibrate_turnover(
+    observations: Sequence[tuple[float, float, int]], *, reference_load: float = 0.85,
+    default: TurnoverModel | None = None,
+) -> tuple[TurnoverModel, dict[str, Any]]:
+    """Fit the turnover model to a municipality's own (load, person_months, exits) observations.
+
+    A Poisson regression exits ~ person_months x exp(a + b x (load - reference_load)) by Newton's
+    method (pure NumPy). Returns the fitted model and a note; with too little data (fewer than 5
+    exits or no spread in load) the default's sensitivity is kept and only the level is fitted.
+    """
+    default = default or TurnoverModel(reference_load=reference_load)
+    obs = np.asarray([(float(l), float(e), float(x)) for l, e, x in observations if e > 0], dtype=float)
+    if obs.size == 0:
+        return default, {"fitted": False, "reason": "inga observationer", "observations": 0, "exits": 0}
+    load, exposure, exits = obs[:, 0], obs[:, 1], obs[:, 2]
+    x = load - reference_load
+    total_exits = exits.sum()
+    if total_exits < 5 or np.ptp(load) < 0.05:
+        rate = max(total_exits, 0.5) / exposure.sum() / np.mean(np.exp(default.load_sensitivity * x))
+        model = replace(default, reference_load=reference_load, annual_rate_at_reference=float(12 * rate))
+        return model, {"fitted": False, "reason": "för få avgångar eller för liten spridning i belastning",
+                       "observations": int(len(obs)), "exits": int(total_exits)}
+    a, b = math.log(total_exits / exposure.sum()), 0.0
+    for _ in range(50):
+        mu = exposure * np.exp(a + b * x)
+        g = np.array([np.sum(exits - mu), np.sum((exits - mu) * x)])
+        h = np.array([[np.sum(mu), np.sum(mu * x)], [np.sum(mu * x), np.sum(mu * x * x)]])
+        step = np.linalg.solve(h + 1e-9 * np.eye(2), g)
+        a, b = a + step[0], b + step[1]
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    b = float(min(max(b, 0.0), 20.0))  # turnover does not fall with load; cap absurd fits
+    se_b = float(math.sqrt(max(np.linalg.inv(h)[1, 1], 0.0)))
+    model = replace(default, reference_load=reference_load, annual_rate_at_reference=float(12 * math.exp(a)),
+                    load_sensitivity=b)
+    return model, {"fitted": True, "observations": int(len(obs)), "exits": int(total_exits),
+                   "load_sensitivity_se": se_b}
