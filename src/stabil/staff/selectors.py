@@ -1,0 +1,303 @@
+"""Reads for the staff area: the register, dated situations, and the per-unit staff report.
+
+The statistics themselves are computed in ``stabil.core.staffstats`` and the competence rule in
+``stabil.core.eligibility``; this module only turns rows into their plain records. Reports for a
+past period use the situation of that period: a person's unit, team, role, employment, FTE and
+cost come from ``StaffChange`` rows (dated), falling back on the ``StaffMember`` row itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+
+from stabil.core import staffstats
+from stabil.core.eligibility import Eligibility, StaffProfile, eligibility_on
+from stabil.core.staffstats import (
+    AbsenceOccasion,
+    Period,
+    Position,
+    Stint,
+    WorkingDays,
+    hours_per_working_day,
+)
+from stabil.core.calendar import is_working_day
+
+from .models import Absence, AbsenceKind, Employment, ExitInterview, Overtime, StaffChange, StaffMember, UnitStaffing
+
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A span of a person's employment with one situation (unit, team, role, employment, FTE, cost)."""
+
+    staff_pk: int
+    first_day: date
+    last_day: date | None
+    unit_id: int
+    team_id: int | None
+    role: str
+    employment: str
+    fte: float
+    monthly_cost_sek: float
+
+
+_MEMBER_FIELDS = ("pk", "staff_id", "unit_id", "team_id", "role", "employment", "fte", "monthly_cost_sek",
+                  "started_on", "ended_on", "exit_reason", "degree", "experience_years")
+
+
+def segments_for(members: Iterable[dict], changes: Iterable[dict]) -> dict[int, list[Segment]]:
+    """Return each person's segments, oldest first, from member rows and their dated changes."""
+    by_staff: dict[int, list[dict]] = defaultdict(list)
+    for change in changes:
+        by_staff[change["staff_id"]].append(change)
+    result: dict[int, list[Segment]] = {}
+    for member in members:
+        rows = sorted(by_staff.get(member["pk"], ()), key=lambda row: row["valid_from"])
+        rows = [row for row in rows if member["ended_on"] is None or row["valid_from"] <= member["ended_on"]]
+        if not rows or rows[0]["valid_from"] > member["started_on"]:
+            # No history before the first change: the oldest known situation held from the start.
+            first = rows[0] if rows else member
+            rows.insert(0, {**first, "valid_from": member["started_on"]})
+        segments = []
+        for index, row in enumerate(rows):
+            first_day = max(row["valid_from"], member["started_on"])
+            last_day = rows[index + 1]["valid_from"] - ONE_DAY if index + 1 < len(rows) else member["ended_on"]
+            if last_day is not None and last_day < first_day:
+                continue
+            segments.append(Segment(member["pk"], first_day, last_day, row["unit_id"], row["team_id"], row["role"],
+                                    row["employment"], float(row["fte"]), float(row["monthly_cost_sek"])))
+        result[member["pk"]] = segments
+    return result
+
+
+def _members_and_segments(period: Period, unit_ids: set[int] | None) -> tuple[dict[int, dict], dict[int, list[Segment]]]:
+    """Return the members employed at some time in the period (and in the units) with their segments."""
+    members_qs = StaffMember.objects.filter(started_on__lte=period.last_day).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.first_day))
+    changes_qs = StaffChange.objects.filter(staff__in=members_qs)
+    if unit_ids is not None:
+        moved = changes_qs.filter(unit_id__in=unit_ids).values("staff_id")
+        members_qs = members_qs.filter(Q(unit_id__in=unit_ids) | Q(pk__in=moved))
+        changes_qs = StaffChange.objects.filter(staff__in=members_qs)
+    members = {row["pk"]: row for row in members_qs.values(*_MEMBER_FIELDS)}
+    changes = changes_qs.values("staff_id", "valid_from", "unit_id", "team_id", "role", "employment", "fte",
+                                "monthly_cost_sek")
+    return members, segments_for(members.values(), changes)
+
+
+def _segment_on(segments: list[Segment], day: date) -> Segment | None:
+    for segment in segments:
+        if segment.first_day <= day and (segment.last_day is None or day <= segment.last_day):
+            return segment
+    return None
+
+
+def _stints(member: dict, segments: list[Segment]) -> Iterable[tuple[int, Stint]]:
+    """Yield (unit_id, stint) for each unbroken stay in one unit, with how it began and ended."""
+    current: list[Segment] = []
+    for segment in segments + [None]:
+        if current and (segment is None or segment.unit_id != current[0].unit_id):
+            first, last = current[0], current[-1]
+            joined_by = "hire" if first.first_day == member["started_on"] else "transfer"
+            if last.last_day is None:
+                left_by = None
+            elif last.last_day == member["ended_on"]:
+                left_by = "exit"
+            else:
+                left_by = "transfer"
+            yield first.unit_id, Stint(first.first_day, last.last_day, joined_by, left_by,
+                                       member["exit_reason"] if left_by == "exit" else None)
+            current = []
+        if segment is not None:
+            current.append(segment)
+
+
+def profile_of(member: dict | StaffMember, segment: Segment | None = None) -> StaffProfile:
+    """Return the core profile of a member row (dict from values() or a model instance)."""
+    get = member.get if isinstance(member, dict) else lambda name: getattr(member, name)
+    return StaffProfile(
+        degree=get("degree"),
+        employment=segment.employment if segment else get("employment"),
+        role=segment.role if segment else get("role"),
+        experience_years=float(get("experience_years")),
+        started_on=get("started_on"),
+        ended_on=get("ended_on"),
+    )
+
+
+def eligibility_for(member: StaffMember, on: date) -> Eligibility:
+    """Return the competence verdict for a staff member on a date (SoL 3 kap 3 a § / 25 kap 1 §)."""
+    return eligibility_on(profile_of(member), on)
+
+
+def main_handler_warning(main_handler: StaffMember | None, on: date) -> str | None:
+    """Return a Swedish warning when a case's main handler may not be main handler on the date, else None.
+
+    For the cases and workload areas: call it with ``case.main_handler`` and the day shown.
+    """
+    if main_handler is None:
+        return None
+    verdict = eligibility_for(main_handler, on)
+    if verdict.may_be_main_handler:
+        return None
+    return f"Huvudhandläggaren {main_handler.staff_id} uppfyller inte kraven: " + " ".join(verdict.reasons)
+
+
+def ineligible_main_handlers(members: QuerySet, on: date) -> list[tuple[StaffMember, Eligibility]]:
+    """Return (member, verdict) for the members who may not be a main handler on the date."""
+    result = []
+    for member in members:
+        verdict = eligibility_for(member, on)
+        if member.role in ("caseworker", "specialist", "team_lead") and not verdict.may_be_main_handler:
+            result.append((member, verdict))
+    return result
+
+
+def _rounded(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def staff_report(first_day: date, last_day: date, units: Iterable) -> list[dict]:
+    """Return the staff report per unit for the period: the JSON of ``stabil report staff``.
+
+    ``units`` are Unit instances (already scoped by the caller). Employees and consultants are apart:
+    turnover, sick leave and overtime are the municipality's own employees'; consultants get their
+    own block (count, share, cost against the permanent equivalent) and their own sick-leave bands.
+    """
+    period = Period(first_day, last_day)
+    units = list(units)
+    unit_ids = {unit.pk for unit in units}
+    members, segments = _members_and_segments(period, unit_ids)
+    working_days = WorkingDays(first_day, last_day, is_working_day)
+
+    stints: dict[int, list[Stint]] = defaultdict(list)
+    scheduled: dict[int, list[tuple[date, date | None, float]]] = defaultdict(list)
+    positions: dict[int, list[Position]] = defaultdict(list)
+    profiles: dict[int, list[StaffProfile]] = defaultdict(list)
+    for pk, member in members.items():
+        member_segments = segments[pk]
+        for unit_id, stint in _stints(member, member_segments):
+            if unit_id in unit_ids and member_segments[0].employment != Employment.CONSULTANT:
+                stints[unit_id].append(stint)
+        for segment in member_segments:
+            if segment.unit_id not in unit_ids or period.overlap(segment.first_day, segment.last_day) is None:
+                continue
+            positions[segment.unit_id].append(Position(segment.first_day, segment.last_day, segment.employment,
+                                                       segment.fte, segment.monthly_cost_sek))
+            if segment.employment != Employment.CONSULTANT:
+                scheduled[segment.unit_id].append((segment.first_day, segment.last_day,
+                                                   hours_per_working_day(segment.fte)))
+        on_last = _segment_on(member_segments, last_day)
+        if on_last is not None and on_last.unit_id in unit_ids:
+            profiles[on_last.unit_id].append(profile_of(member, on_last))
+
+    sick: dict[int, list[AbsenceOccasion]] = defaultdict(list)
+    consultant_sick: dict[int, list[AbsenceOccasion]] = defaultdict(list)
+    absences = Absence.objects.filter(kind=AbsenceKind.SICK, staff_id__in=members.keys(),
+                                      first_day__lte=last_day, last_day__gte=first_day)
+    for staff_pk, absence_first, absence_last, extent in absences.values_list(
+            "staff_id", "first_day", "last_day", "extent").iterator(chunk_size=5000):
+        segment = _segment_on(segments[staff_pk], max(absence_first, first_day))
+        if segment is None or segment.unit_id not in unit_ids:
+            continue
+        occasion = AbsenceOccasion(absence_first, absence_last, float(extent), hours_per_working_day(segment.fte))
+        target = consultant_sick if segment.employment == Employment.CONSULTANT else sick
+        target[segment.unit_id].append(occasion)
+
+    overtime: dict[int, list[tuple[date, str, float]]] = defaultdict(list)
+    for staff_pk, worked_on, kind, hours in Overtime.objects.filter(
+            staff_id__in=members.keys(), worked_on__range=(first_day, last_day)).values_list(
+            "staff_id", "worked_on", "kind", "hours"):
+        segment = _segment_on(segments[staff_pk], worked_on)
+        if segment is not None and segment.unit_id in unit_ids and segment.employment != Employment.CONSULTANT:
+            overtime[segment.unit_id].append((worked_on, kind, float(hours)))
+
+    budgets = budgeted_fte_on(last_day, unit_ids)
+    report = []
+    for unit in sorted(units, key=lambda u: u.code):
+        moves = staffstats.turnover(stints[unit.pk], period)
+        leave = staffstats.sick_leave(sick[unit.pk], period, working_days=working_days,
+                                      scheduled=scheduled[unit.pk])
+        consultants = staffstats.consultant_summary(positions[unit.pk], period, budgeted_fte=budgets.get(unit.pk))
+        shares = staffstats.competence_shares(profiles[unit.pk], last_day)
+        hours = staffstats.overtime_totals(overtime[unit.pk], period)
+        report.append({
+            "unit": unit.code,
+            "unit_name": unit.name,
+            "from": first_day.isoformat(),
+            "to": last_day.isoformat(),
+            "turnover": {
+                "started": moves.started,
+                "ended": moves.ended,
+                "average_headcount": round(moves.average_headcount, 2),
+                "rate": _rounded(moves.rate),
+                "net_change": moves.net_change,
+                "transfers_in": moves.transfers_in,
+                "transfers_out": moves.transfers_out,
+            },
+            "exit_reasons": moves.exit_reasons,
+            "sick_leave": leave.as_dict(),
+            "sick_hours": {
+                "hours": round(leave.hours, 2),
+                "scheduled_hours": round(leave.scheduled_hours, 2),
+                "share": _rounded(leave.share_of_scheduled),
+            },
+            "overtime": {"fill_in_hours": round(hours["fill_in"], 2), "overtime_hours": round(hours["overtime"], 2)},
+            "consultants": {
+                "count": consultants.consultants,
+                "fte": round(consultants.consultant_fte, 2),
+                "share": _rounded(consultants.share),
+                "filled_fte": round(consultants.total_fte, 2),
+                "budgeted_fte": consultants.budgeted_fte,
+                "vacancies_fte": _rounded(consultants.vacancies_fte, 2),
+                "cost_sek": round(consultants.consultant_cost_sek),
+                "permanent_equivalent_cost_sek": (None if consultants.permanent_equivalent_cost_sek is None
+                                                  else round(consultants.permanent_equivalent_cost_sek)),
+                "cost_ratio": _rounded(consultants.cost_ratio, 2),
+                "sick_leave": staffstats.sick_leave(consultant_sick[unit.pk], period,
+                                                    working_days=working_days).as_dict(),
+            },
+            "eligibility": {"on": last_day.isoformat(), **{k: _rounded(v) if isinstance(v, float) else v
+                                                           for k, v in shares.as_dict().items()}},
+        })
+    return report
+
+
+def budgeted_fte_on(day: date, unit_ids: Iterable[int]) -> dict[int, float]:
+    """Return each unit's budgeted FTE (positions) in force on the day, where one is set."""
+    result: dict[int, float] = {}
+    rows = UnitStaffing.objects.filter(unit_id__in=list(unit_ids), valid_from__lte=day).order_by("valid_from")
+    for unit_id, fte in rows.values_list("unit_id", "budgeted_fte"):
+        result[unit_id] = float(fte)
+    return result
+
+
+def exit_interview_analysis(first_day: date, last_day: date, units: Iterable) -> list[dict]:
+    """Return exit interviews compiled per unit: interviews held, main reasons and all reasons mentioned."""
+    period = Period(first_day, last_day)
+    units = sorted(units, key=lambda u: u.code)
+    interviews = ExitInterview.objects.filter(
+        held_on__range=(period.first_day, period.last_day), staff__unit__in=units).values_list(
+        "staff__unit_id", "main_reason", "other_reasons")
+    grouped: dict[int, list[tuple[str, list[str]]]] = defaultdict(list)
+    for unit_id, main_reason, other_reasons in interviews:
+        grouped[unit_id].append((main_reason, list(other_reasons or [])))
+    result = []
+    for unit in units:
+        rows = grouped[unit.pk]
+        mentioned = staffstats.compile_exit_reasons(
+            [reason for main, others in rows for reason in {main, *others}])
+        result.append({
+            "unit": unit.code,
+            "unit_name": unit.name,
+            "interviews": len(rows),
+            "main_reasons": staffstats.compile_exit_reasons(main for main, _ in rows),
+            "mentioned": mentioned,
+        })
+    return result
