@@ -138,13 +138,3 @@ class CaseState(models.Model):
         verbose_name = _("ärendestatus")
         verbose_name_plural = _("ärendestatus")
 
-
-class DigestPreference(models.Model):
-    """A user's choice about the daily deadline digest e-mail (default: receive it)."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference")
-    receive_digest = models.BooleanField(_("ta emot daglig fristsammanställning"), default=True)
-
-    class Meta:
-        verbose_name = _("inställning för fristsammanställning")
-        verbose_name_plural = _("inställningar för fristsammanställning")

@@ -21,7 +21,7 @@ from stabil.core.caseflow import Event, case_state
 from stabil.core.deadlines import MET, MISSED, DeadlineConfig
 from stabil.imports.framework import ImportResult
 
-from .models import Case, CaseEvent, CaseState, Child, Deadline, DigestPreference
+from .models import Case, CaseEvent, CaseState, Child, Deadline
 
 # All events known: deadlines are materialised as seen after the last event.
 _ALL_KNOWN = dt.date.max
@@ -347,7 +347,8 @@ def case_record_event(*, by, case: Case, kind: str, on: dt.date, staff_id: str =
     return event
 
 
-def digest_preference_set(*, by, receive_digest: bool) -> DigestPreference:
-    """Switch ``by``'s own daily deadline digest on or off."""
-    preference, _ = DigestPreference.objects.update_or_create(user=by, defaults={"receive_digest": receive_digest})
-    return preference
+
+def digest_preference_set(*, by, receive_digest: bool) -> None:
+    """Switch ``by``'s own daily deadline digest on or off (``User.digest_enabled``)."""
+    by.digest_enabled = receive_digest
+    by.save(update_fields=["digest_enabled"])

@@ -27,18 +27,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='DigestPreference',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('receive_digest', models.BooleanField(default=True, verbose_name='ta emot daglig fristsammanställning')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='digest_preference', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'inställning för fristsammanställning',
-                'verbose_name_plural': 'inställningar för fristsammanställning',
-            },
-        ),
-        migrations.CreateModel(
             name='Deadline',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

@@ -1,0 +1,142 @@
+"""Case commands: ``stabil report deadlines``, ``stabil report egenkontroll`` and ``stabil digest``.
+
+Contracts in docs/cli-cases.md. Reports write their JSON/CSV/XLSX alone on standard output;
+progress and notices go to standard error. Exit codes: 0 done; 2 bad arguments (Swedish message).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from stabil.common.cli import CliError, parse_date
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _deadlines_configure(parser) -> None:
+    parser.add_argument("--format", choices=["json"], default="json", help="utdataformat (json)")
+    parser.add_argument("--on", type=parse_date, default=None, help="dag att se fristerna från, ÅÅÅÅ-MM-DD (standard idag)")
+
+
+def _deadlines_run(args) -> int:
+    from stabil.audit.services import record_access
+    from stabil.common.progress import notice
+
+    from .selectors import deadlines_as_of, materialised_is_exact
+
+    on = args.on or _today()
+    if not materialised_is_exact(on):
+        notice(f"Räknar om fristerna från händelserna (händelser efter {on.isoformat()} är inte kända då) …")
+    out = sys.stdout
+    out.write("[")
+    first = True
+    case_ids: list[str] = []
+    last_case = None
+    count = 0
+    for row in deadlines_as_of(on):
+        d = row.deadline
+        item = json.dumps({"case_id": row.case_id, "deadline": d.kind, "due_on": d.due_on.isoformat(),
+                           "met_on": d.met_on.isoformat() if d.met_on else None, "status": d.status},
+                          ensure_ascii=False)
+        out.write(("\n  " if first else ",\n  ") + item)
+        first = False
+        count += 1
+        if row.case_id != last_case:
+            case_ids.append(row.case_id)
+            last_case = row.case_id
+    out.write("\n]\n" if not first else "]\n")
+    out.flush()
+    record_access(by=None, action="report", what=f"Rapport frister per {on.isoformat()}", objects=case_ids,
+                  object_type="cases.case")
+    notice(f"{count} frister i {len(case_ids)} ärenden per {on.isoformat()}")
+    return 0
+
+
+def _egenkontroll_configure(parser) -> None:
+    parser.add_argument("--from", dest="due_from", type=parse_date, required=True, help="första förfallodag, ÅÅÅÅ-MM-DD")
+    parser.add_argument("--to", dest="due_to", type=parse_date, required=True, help="sista förfallodag, ÅÅÅÅ-MM-DD")
+    parser.add_argument("--unit", default="", help="enhetskod (standard alla enheter)")
+    parser.add_argument("--on", type=parse_date, default=None, help="dag att se utfallet från (standard idag)")
+    parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json", help="utdataformat")
+    parser.add_argument("--breaches", action="store_true",
+                        help="för csv: skriv listan över överträdelser i stället för sammanställningen")
+
+
+def _egenkontroll_run(args) -> int:
+    from stabil.audit.services import record_access
+    from stabil.common.output import write_csv, write_json, write_xlsx_stdout
+    from stabil.common.progress import notice
+    from stabil.organisation.models import Unit
+
+    from .selectors import egenkontroll
+
+    if args.due_to < args.due_from:
+        raise CliError(f"--to ({args.due_to.isoformat()}) är före --from ({args.due_from.isoformat()})")
+    if args.unit and not Unit.objects.filter(code=args.unit).exists():
+        raise CliError(f"enheten '{args.unit}' finns inte (--unit)")
+    if args.format == "xlsx" and sys.stdout.isatty():
+        raise CliError("Excel skrivs som binärdata; styr om utdata till en fil, t.ex. > egenkontroll.xlsx")
+    report = egenkontroll(args.due_from, args.due_to, unit_code=args.unit or None, on=args.on or _today())
+    data = report.as_json()
+    if args.format == "json":
+        write_json(data)
+    elif args.format == "csv":
+        key = "breaches" if args.breaches else "deadlines"
+        write_csv(_headers(key), ([item[h] for h in _headers(key)] for item in data[key]))
+    else:
+        write_xlsx_stdout(_sheets(report))
+    record_access(by=None, action="report", what=f"Egenkontroll {args.due_from}–{args.due_to} {args.unit or 'alla'}",
+                  objects=[b.case_id for b in report.breaches], object_type="cases.case")
+    notice(f"Egenkontroll {args.due_from.isoformat()}–{args.due_to.isoformat()}: "
+           f"{sum(s.due for s in report.summaries)} frister föll ut, {len(report.breaches)} överträdelser")
+    return 0
+
+
+def _headers(key: str):
+    from .selectors import EGENKONTROLL_BREACH_HEADERS, EGENKONTROLL_SUMMARY_HEADERS
+
+    return EGENKONTROLL_BREACH_HEADERS if key == "breaches" else EGENKONTROLL_SUMMARY_HEADERS
+
+
+def _sheets(report):
+    """Return the two Excel sheets of a self-inspection: summary and breaches."""
+    from stabil.common.output import Sheet
+
+    data = report.as_json()
+    unit = report.unit_code or "alla enheter"
+    title = f"Egenkontroll frister {report.due_from.isoformat()}–{report.due_to.isoformat()}, {unit}"
+    summary = Sheet("Sammanställning", ["Frist", "Föll ut", "Uppfyllda", "Missade", "Försenade (pågår)", "Ej förfallna",
+                                        "Andel uppfyllda", "Median dagar", "90:e percentil dagar"],
+                    [[d["label"], d["due"], d["met"], d["missed"], d["overdue"], d["open"], d["share_met"],
+                      d["median_days"], d["p90_days"]] for d in data["deadlines"]], title=title)
+    breaches = Sheet("Överträdelser", ["Ärende", "Enhet", "Frist", "Förfallodag", "Utförd", "Status", "Dagar sent"],
+                     [[b["case_id"], b["unit"], b["deadline"], b["due_on"], b["met_on"], b["status"], b["days_late"]]
+                      for b in data["breaches"]], title=title)
+    return [summary, breaches]
+
+
+def _digest_configure(parser) -> None:
+    parser.add_argument("--on", type=parse_date, default=None, help="dag för sammanställningen (standard idag)")
+    parser.add_argument("--dry-run", action="store_true", help="visa vilka som skulle få e-post, skicka inget")
+
+
+def _digest_run(args) -> int:
+    from .digest import send_digests
+
+    sent = send_digests(on=args.on or _today(), dry_run=args.dry_run, stream=sys.stderr)
+    sys.stderr.write(f"Fristsammanställning: {sent} e-postmeddelanden {'skulle skickas' if args.dry_run else 'skickade'}.\n")
+    return 0
+
+
+def register(registry) -> None:
+    registry.report("deadlines", help="alla ärendens frister som JSON (status per --on)",
+                    configure=_deadlines_configure, run=_deadlines_run)
+    registry.report("egenkontroll", help="egenkontroll av frister för en period (json, csv, xlsx)",
+                    configure=_egenkontroll_configure, run=_egenkontroll_run)
+    registry.command("digest", help="skicka den dagliga fristsammanställningen med e-post",
+                     configure=_digest_configure, run=_digest_run)
