@@ -98,6 +98,13 @@ def test_capabilities_are_registered_as_rules_permissions(personas):
             assert user.has_perm(f"stabil.{capability}") == (user.role in roles), (capability, name)
 
 
+def test_a_superuser_flag_grants_no_capability(personas):
+    user = personas.sysadmin
+    user.is_superuser = True
+    user.save()
+    assert not has_capability(user, "cases.view")
+
+
 def test_inactive_user_has_no_capability(personas):
     user = personas.unit_manager
     user.is_active = False

@@ -4,7 +4,7 @@ import sys
 
 
 def _run_check(env_extra: dict) -> subprocess.CompletedProcess:
-    env = {**os.environ, **env_extra}
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | env_extra
     return subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env={**env, "DJANGO_SETTINGS_MODULE": "stabil.config.settings"}, capture_output=True, text=True,
@@ -20,7 +20,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
 
 def test_production_without_secret_key_is_refused(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "STABIL_SECRET_KEY"}
+    env = {k: v for k, v in os.environ.items() if k not in {"STABIL_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     result = subprocess.run(
         [sys.executable, "-m", "django", "check"], capture_output=True, text=True,
         env={**env, "STABIL_ENV": "production", "STABIL_DATA_DIR": str(tmp_path),

@@ -40,8 +40,9 @@ def user_create(
         except Exception as exc:  # ValidationError: a list of Swedish messages
             raise UserInputError("lösenordet duger inte: " + " ".join(getattr(exc, "messages", [str(exc)]))) from exc
     user.set_password(password)
+    # The system administrator enters Django's admin for users and organisation only (CapabilityAdmin);
+    # nobody is a superuser, because a superuser would see every case.
     user.is_staff = role == Role.SYSADMIN
-    user.is_superuser = role == Role.SYSADMIN
     user.save()
     user.units.set(units)
     return user

@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from stabil.accounts.admin import CapabilityAdmin
+
 from .models import AccessRecord
 
 
 @admin.register(AccessRecord)
-class AccessRecordAdmin(admin.ModelAdmin):
+class AccessRecordAdmin(CapabilityAdmin):
+    capability = "audit.view"
     """Read-only: nobody adds, changes or deletes access records by hand."""
 
     list_display = ("at", "username", "role", "action", "what", "object_count")

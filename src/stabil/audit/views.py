@@ -17,8 +17,12 @@ def search(request):
     records = access_records_search(**{k: v for k, v in filters.items() if v})
     page = Paginator(records, 50).get_page(request.GET.get("sida"))
     changes = Paginator(LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp"), 50)
+    change_page = changes.get_page(request.GET.get("andringar"))
+    for entry in change_page:
+        # Field names only: the values may themselves be personal data.
+        entry.changed_fields = ", ".join(sorted((entry.changes_dict or {}).keys()))
     # Reading the log is itself logged: auditors are audited too.
     record_access(by=request.user, action="view", what="Granskningslogg", request=request)
     return render(request, "audit/search.html", {
-        "form": form, "page": page, "changes": changes.get_page(request.GET.get("andringar")),
+        "form": form, "page": page, "changes": change_page,
     })

@@ -258,7 +258,8 @@ FORMAT_MODULE_PATH = ["stabil.config.formats"]
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "staticfiles"
+# Only needed for `collectstatic` behind a separate web server; WhiteNoise serves from the apps otherwise.
+STATIC_ROOT = env_str("STABIL_STATIC_ROOT") or None
 # WhiteNoise serves static files from the app directories directly: nothing to collect, no CDN.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -110,17 +110,17 @@ def _decode(data: bytes, filename: str, notices: list[str]) -> str:
         return data[3:].decode("utf-8", errors="strict")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None or best.encoding in {"utf_8", "ascii"}:
-            line = data[: exc.start].count(b"\n") + 1
-            raise ImportFileError(
-                f"{filename}: filen är inte giltig UTF-8 (första felet på rad {line}); spara den som UTF-8"
-            ) from None
-        notices.append(f"{filename}: filen var inte UTF-8 och lästes som {best.encoding}")
-        return str(best)
+    except UnicodeDecodeError:
+        # Swedish spreadsheets saved "as CSV" on Windows are Windows-1252; detectors guess wrongly on short
+        # files, so that encoding is tried first, then Latin-1 (which decodes any byte).
+        for encoding in ("cp1252", "latin-1"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            notices.append(f"{filename}: filen var inte UTF-8 och lästes som {encoding}")
+            return text
+    raise AssertionError("latin-1 decodes every byte")
 
 
 def _sniff_delimiter(first_line: str) -> str:

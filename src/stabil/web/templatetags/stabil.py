@@ -5,12 +5,17 @@ through these filters, which group thousands with a no-break space and use the a
 separator (comma in Swedish).
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
 
 register = template.Library()
+
+
+def _round(value: Decimal, decimals: int) -> Decimal:
+    # number_format truncates; figures shown to people are rounded half up, as in the seeds' tables.
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 @register.filter
@@ -19,7 +24,7 @@ def number(value, decimals=0):
     if value is None or value == "":
         return "–"
     try:
-        value = Decimal(str(value))
+        value = _round(Decimal(str(value)), int(decimals))
     except (InvalidOperation, ValueError):
         return value
     return number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
@@ -31,7 +36,7 @@ def percent(value, decimals=0):
     if value is None or value == "":
         return "–"
     try:
-        value = Decimal(str(value)) * 100
+        value = _round(Decimal(str(value)) * 100, int(decimals))
     except (InvalidOperation, ValueError):
         return value
     return f"{number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)}\xa0%"
