@@ -18,9 +18,11 @@ from stabil.core.workload import (
     capacity_hours,
     case_hours,
     compute_loads,
-    fte_needed,
+    expected_case_hours,
     format_hours_sv,
     format_percent_sv,
+    fte_needed,
+    projected_phases,
     work_type,
 )
 
@@ -273,3 +275,31 @@ def test_format_hours_sv():
     assert format_hours_sv(107.26) == "107,3"
     assert format_hours_sv(-2.5) == "\u22122,5"
     assert format_hours_sv(3.0) == "3,0"
+
+
+D = date(2025, 11, 24)
+H = date(2025, 12, 22)  # four weeks on
+
+
+@pytest.mark.parametrize(
+    "phase, due, expected",
+    [
+        # Preliminary assessment due before the horizon: decided by then.
+        ("preliminary_assessment", {"preliminary_assessment": date(2025, 12, 1)},
+         [("investigation", 0.5), ("closed", 0.5)]),
+        # Due after the horizon: still a preliminary assessment.
+        ("preliminary_assessment", {"preliminary_assessment": date(2025, 12, 23)}, [("preliminary_assessment", 1.0)]),
+        # Due on the horizon counts as done by then.
+        ("investigation", {"investigation": H}, [("outpatient_followup", 0.5), ("closed", 0.5)]),
+        ("investigation", {"investigation": date(2026, 2, 1)}, [("investigation", 1.0)]),
+        ("placement_followup", {"placement_review": date(2025, 12, 1)}, [("placement_followup", 1.0)]),
+    ],
+)
+def test_projected_phases(phase, due, expected):
+    assert projected_phases(phase, due, H) == expected
+
+
+def test_expected_case_hours_uses_the_units_shares():
+    phases = projected_phases("preliminary_assessment", {"preliminary_assessment": D}, H, opening_share=0.3)
+    # 0.3 x 8 (investigation) + 0.7 x 0 (closed) = 2.4
+    assert expected_case_hours(CFG, CaseAssignment("c", "preliminary_assessment"), phases) == pytest.approx(2.4)

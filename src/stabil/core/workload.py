@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, timedelta
 from dataclasses import dataclass, field, fields, replace
+from datetime import date, timedelta
 from typing import Any
 
 # Phases of an open case, as the case flow (core/caseflow.py) names them. "closed" weighs nothing.
@@ -542,3 +542,44 @@ def format_percent_sv(load: float | None) -> str:
 def format_hours_sv(hours: float) -> str:
     """Return hours with a Swedish decimal comma and one decimal, e.g. 107.25 -> '107,3'."""
     return f"{hours:.1f}".replace(".", ",").replace("-", "\u2212")
+
+
+# -- projection -----------------------------------------------------------------------------
+
+# When a unit has no history to say otherwise: half of preliminary assessments open an
+# investigation and half of investigations end in an intervention (assumptions, docs/workload.md).
+DEFAULT_OPENING_SHARE = 0.5
+DEFAULT_INTERVENTION_SHARE = 0.5
+
+
+def projected_phases(
+    phase: str,
+    due_on: Mapping[str, date],
+    horizon_on: date,
+    *,
+    opening_share: float = DEFAULT_OPENING_SHARE,
+    intervention_share: float = DEFAULT_INTERVENTION_SHARE,
+) -> list[tuple[str, float]]:
+    """Return the phases a case is expected to be in on ``horizon_on``, with probabilities.
+
+    Only the deadlines already running move a case on: a preliminary assessment whose 14-day limit
+    (``due_on["preliminary_assessment"]``) falls on or before the horizon has been decided by then
+    and is an investigation with probability ``opening_share``, else closed; an investigation whose
+    four-month limit (``due_on["investigation"]``, extensions included) falls on or before the
+    horizon has ended and is in outpatient follow-up with probability ``intervention_share``, else
+    closed. Everything else stays in its phase. New reports are not projected.
+    """
+    if phase == PRELIMINARY_ASSESSMENT:
+        due = due_on.get(PRELIMINARY_ASSESSMENT)
+        if due is not None and due <= horizon_on:
+            return [(INVESTIGATION, opening_share), (CLOSED, 1.0 - opening_share)]
+    if phase == INVESTIGATION:
+        due = due_on.get(INVESTIGATION)
+        if due is not None and due <= horizon_on:
+            return [(OUTPATIENT_FOLLOWUP, intervention_share), (CLOSED, 1.0 - intervention_share)]
+    return [(phase, 1.0)]
+
+
+def expected_case_hours(config: WorkloadConfig, case: CaseAssignment, phases: Sequence[tuple[str, float]]) -> float:
+    """Return the expected hours per month of a case over its projected phases."""
+    return sum(p * case_hours(config, replace(case, phase=ph)) for ph, p in phases)

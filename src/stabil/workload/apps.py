@@ -6,3 +6,10 @@ class WorkloadConfig(AppConfig):
     name = "stabil.workload"
     label = "workload"
     verbose_name = _("Arbetsbelastning")
+
+    def ready(self) -> None:
+        from stabil.web.nav import NavItem, register
+
+        register(NavItem(key="workload", label=_("Arbetsbelastning"), url_name="workload:board",
+                         capability="workload.view", order=30,
+                         description=_("Viktad belastning per handläggare, team och enhet; förslag vid fördelning.")))

@@ -1,0 +1,166 @@
+"""Workload commands: `stabil report workload`, `stabil allocate`, `stabil workload-calibrate`.
+
+Contracts: docs/cli-workload.md. Output alone on standard output; progress and notices on standard error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from stabil.common.cli import CliError, parse_date
+
+REPORT_COLUMNS = ["level", "staff_id", "unit", "team", "cases_main", "cases_co", "demand_hours", "capacity_hours",
+                  "load", "status", "staff_count", "fte_needed"]
+
+
+def _report_configure(parser) -> None:
+    parser.add_argument("--on", type=parse_date, required=True, metavar="DATUM", help="dagen (ÅÅÅÅ-MM-DD)")
+    parser.add_argument("--unit", action="append", default=[], metavar="KOD", help="enhetskod (kan upprepas)")
+    parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+
+
+def _units(codes: list[str]):
+    from stabil.organisation.models import Unit
+
+    if not codes:
+        return list(Unit.objects.order_by("code"))
+    units = list(Unit.objects.filter(code__in=codes).order_by("code"))
+    unknown = sorted(set(codes) - {u.code for u in units})
+    if unknown:
+        raise CliError(f"okänd enhet: {', '.join(unknown)}")
+    return units
+
+
+def _report_run(args) -> int:
+    from stabil.audit.services import record_access
+    from stabil.common.output import Sheet, write_csv, write_json, write_xlsx_stdout
+    from stabil.common.progress import Progress, notice
+
+    from .selectors import report_data, workload_on
+
+    units = _units(args.unit)
+    progress = Progress(None, "Beräknar ärendenas faser", interval=2.0)
+    view = workload_on(on=args.on, unit_ids=[u.pk for u in units], progress=progress)
+    progress.finish(f"{len(view.snapshots)} öppna ärenden, {len(view.result.people)} handläggare")
+    data = report_data(view)
+    record_access(by=None, action="export", what=f"Arbetsbelastning {args.on.isoformat()} ({args.format})",
+                  objects=[s["staff_id"] for s in data["staff"]], object_type="staff.staffmember")
+    if view.config_version is None:
+        notice("Obs: ingen modellversion är sparad; standardvärdena används (docs/workload.md).")
+    staff_rows = [["staff", s["staff_id"], s["unit"], s["team"], s["cases_main"], s["cases_co"], s["demand_hours"],
+                   s["capacity_hours"], s["load"], s["status"], None, None] for s in data["staff"]]
+    unit_rows = [["unit", None, u["unit"], None, u["cases_main"], u["cases_co"], u["demand_hours"],
+                  u["capacity_hours"], u["load"], u["status"], u["staff_count"], u["fte_needed"]]
+                 for u in data["units"]]
+    if args.format == "json":
+        write_json(data)
+    elif args.format == "csv":
+        write_csv(REPORT_COLUMNS, staff_rows + unit_rows)
+    else:
+        title = f"Arbetsbelastning {args.on.isoformat()}"
+        write_xlsx_stdout([Sheet("Personal", REPORT_COLUMNS, staff_rows, title),
+                           Sheet("Enheter", REPORT_COLUMNS, unit_rows, title)])
+    return 0
+
+
+def _allocate_configure(parser) -> None:
+    parser.add_argument("case_id", metavar="ÄRENDE-ID")
+    parser.add_argument("--on", type=parse_date, default=None, metavar="DATUM", help="dagen (standard: i dag)")
+    parser.add_argument("--role", choices=["main", "co"], default="main")
+    parser.add_argument("--limit", type=int, default=10)
+    parser.add_argument("--format", choices=["json", "csv"], default="json")
+
+
+def _allocate_run(args) -> int:
+    from django.utils import timezone
+
+    from stabil.audit.services import record_access
+    from stabil.cases.models import Case
+    from stabil.common.output import write_csv, write_json
+
+    from .selectors import allocation_for_case
+
+    if args.limit < 1:
+        raise CliError("--limit måste vara minst 1")
+    case = Case.objects.select_related("unit", "main_handler").filter(case_id=args.case_id).first()
+    if case is None:
+        raise CliError(f"ärendet {args.case_id} finns inte")
+    on = args.on or timezone.localdate()
+    try:
+        allocation = allocation_for_case(case=case, on=on, role=args.role, limit=args.limit)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    data = allocation.to_dict()
+    record_access(by=None, action="export", what=f"Fördelningsförslag för ärende {case.case_id}",
+                  objects=[case.case_id] + [s["staff_id"] for s in data["suggestions"]])
+    if args.format == "json":
+        write_json(data)
+    else:
+        write_csv(["rank", "staff_id", "unit", "team", "load_before", "load_after", "status_after", "reasons"],
+                  [[s["rank"], s["staff_id"], s["unit"], s["team"], s["load_before"], s["load_after"],
+                    s["status_after"], "; ".join(s["reasons"])] for s in data["suggestions"]])
+    return 0
+
+
+def _calibrate_configure(parser) -> None:
+    parser.add_argument("file", metavar="FIL", help="tidsstudie, CSV eller XLSX")
+    parser.add_argument("--months", type=float, default=1.0, help="studiens längd i månader (standard 1)")
+    parser.add_argument("--format", choices=["json", "csv"], default="json")
+    parser.add_argument("--save", action="store_true", help="spara förslaget som ny modellversion")
+    parser.add_argument("--note", default="", help="anledning, sparas med versionen")
+
+
+def _calibrate_run(args) -> int:
+    from stabil.common.output import write_csv, write_json
+    from stabil.common.progress import notice
+    from stabil.core.calibration import CalibrationError, calibrate_time_study
+
+    from .selectors import current_config
+    from .services import WorkloadInputError, config_save
+    from .timestudy import read_time_study
+
+    if args.months <= 0:
+        raise CliError("--months måste vara större än noll")
+    records, errors = read_time_study(args.file)
+    if errors:
+        for line in errors:
+            sys.stderr.write(line + "\n")
+        notice(f"{len(errors)} fel; inget sparades.")
+        return 1
+    version, config = current_config()
+    try:
+        result = calibrate_time_study(records, months=args.months,
+                                      current_weights=config.main_weights_hours_per_month)
+    except CalibrationError as exc:
+        raise CliError(str(exc), exit_code=1) from exc
+    data = {"file": str(args.file), "months": args.months, "based_on_version": version, **result.to_dict()}
+    if args.save:
+        new = config.to_dict()
+        new["main_weights_hours_per_month"].update(result.suggested_weights())
+        if result.non_case_share is not None:
+            new["non_case_share"] = round(result.non_case_share, 4)
+        try:
+            saved = config_save(by=None, data=new, note=args.note or f"Kalibrering från {args.file}",
+                                source="calibration")
+        except WorkloadInputError as exc:
+            raise CliError(str(exc), exit_code=1) from exc
+        data["saved_version"] = saved.number
+        notice(f"Sparad som modellversion {saved.number}.")
+    if args.format == "json":
+        write_json(data)
+    else:
+        write_csv(["work_type", "weight_hours_per_month", "standard_error", "observations", "current_weight",
+                   "estimated"],
+                  [[w["work_type"], w["weight_hours_per_month"], w["standard_error"], w["observations"],
+                    w["current_weight"], w["estimated"]] for w in data["weights"]])
+        notice(f"R² {data['r_squared']}, MAE {data['mae_hours']} h/månad, {data['observations']} observationer")
+    return 0
+
+
+def register(registry) -> None:
+    registry.report("workload", help="arbetsbelastning per handläggare och enhet", configure=_report_configure,
+                    run=_report_run)
+    registry.command("allocate", help="rangordnade förslag på handläggare för ett ärende",
+                     configure=_allocate_configure, run=_allocate_run)
+    registry.command("workload-calibrate", help="föreslå vikter från en tidsstudie", configure=_calibrate_configure,
+                     run=_calibrate_run)

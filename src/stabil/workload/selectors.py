@@ -1,0 +1,518 @@
+"""Reads of the workload area: the configuration in force and loads computed from the database.
+
+The arithmetic is ``stabil.core.workload``; a case's phase on a day comes from
+``stabil.core.caseflow`` applied to its events; a person's eligibility from
+``stabil.core.eligibility``. Scoping (who may see which unit) is the caller's job, through
+``stabil.accounts.policy``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Q
+
+from stabil.core import calendar, caseflow
+from stabil.core import eligibility as elig
+from stabil.core.workload import (
+    CO,
+    DEFAULT_INTERVENTION_SHARE,
+    DEFAULT_OPENING_SHARE,
+    INVESTIGATION,
+    MAIN,
+    PRELIMINARY_ASSESSMENT,
+    CaseAssignment,
+    GroupLoad,
+    PersonLoad,
+    StaffCapacity,
+    WorkloadResult,
+    absence_share,
+    capacity_hours,
+    compute_loads,
+    expected_case_hours,
+    load_ratio,
+    projected_phases,
+)
+from stabil.core.workload import WorkloadConfig as ModelConfig
+
+from .models import CaseComplexity, ConfigVersion, TeamSettings, UnitSettings
+
+#: Staff roles that carry cases and appear on the board.
+CASEWORK_ROLES = ("caseworker", "team_lead", "specialist")
+#: How far ahead the board looks for overload ("in four weeks").
+HORIZON_DAYS = 28
+#: The decisions a unit's own history is read from when projecting phases.
+HISTORY_DAYS = 365
+
+
+def current_config_version() -> ConfigVersion | None:
+    """Return the configuration version in force (the newest), or None before the first save."""
+    return ConfigVersion.objects.order_by("-number").first()
+
+
+def current_config() -> tuple[int | None, ModelConfig]:
+    """Return (version number or None, configuration) in force; the core defaults before any save."""
+    version = current_config_version()
+    if version is None:
+        return None, ModelConfig()
+    return version.number, version.config()
+
+
+def config_versions(limit: int = 50) -> list[ConfigVersion]:
+    """Return the newest configuration versions with who saved them."""
+    return list(ConfigVersion.objects.select_related("created_by").order_by("-number")[:limit])
+
+
+def month_bounds(on: dt.date) -> tuple[dt.date, dt.date]:
+    """Return the first and last day of the calendar month containing ``on``."""
+    first = on.replace(day=1)
+    last = calendar.add_days(calendar.add_months(first, 1), -1)
+    return first, last
+
+
+# -- cases ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """An open case on a day: its phase, handlers (staff ids), complexity and running deadlines."""
+
+    pk: int
+    case_id: str
+    unit: str
+    category: str
+    phase: str
+    main: str | None
+    co: str | None
+    complexity: tuple[str, ...]
+    due_on: dict[str, dt.date] = field(default_factory=dict)
+
+    def assignment(self, role: str, phase: str | None = None) -> CaseAssignment:
+        return CaseAssignment(self.case_id, phase or self.phase, role, self.category, self.complexity)
+
+
+def _event_rows(case_filter: Q, on: dt.date):
+    from stabil.cases.models import CaseEvent
+
+    return (
+        CaseEvent.objects.filter(case_filter, on__lte=on)
+        .order_by("case_id", "on", "pk")
+        .values_list("case_id", "kind", "on", "staff__staff_id", "outcome", "until", "intervention", "reason")
+        .iterator(chunk_size=5000)
+    )
+
+
+def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_pks: Sequence[int] | None = None,
+                   include_closed: bool = False, progress=None) -> list[CaseSnapshot]:
+    """Return the cases open on ``on`` (in these units, or these cases) with their phase on that day.
+
+    Fast path: the cases app stores each case's state as of all its events (``CaseState``) and its
+    pending deadlines, so a case whose last event is on or before ``on`` is in that stored phase
+    with its current handlers. Cases with later events (looking back in time), without a stored
+    state, or with an LVU intervention (the complexity factor needs the open interventions) are
+    replayed from their events with ``core.caseflow.case_state`` as of ``on``.
+    """
+    from stabil.cases.models import Case, CaseEvent, Deadline
+
+    cases = Case.objects.all()
+    if unit_ids is not None:
+        cases = cases.filter(unit_id__in=unit_ids)
+    if case_pks is not None:
+        cases = cases.filter(pk__in=case_pks)
+    rows = list(cases.values_list(
+        "pk", "case_id", "unit__code", "category", "main_handler__staff_id", "co_handler__staff_id",
+        "state__phase", "state__last_event_on",
+    ))
+    if not rows:
+        return []
+    scope = Q(case__unit_id__in=unit_ids) if unit_ids is not None else Q()
+    if case_pks is not None:
+        scope &= Q(case_id__in=case_pks)
+    lvu = set(CaseEvent.objects.filter(scope, kind="intervention_started", reason__iexact="LVU", on__lte=on)
+              .values_list("case_id", flat=True))
+    markers: dict[int, tuple[str, ...]] = {}
+    for case_pk, several, interpreter in CaseComplexity.objects.filter(scope).values_list(
+        "case_id", "several_children", "interpreter_needed"
+    ):
+        markers[case_pk] = tuple(m for m, flag in (("several_children", several), ("interpreter", interpreter))
+                                 if flag)
+    fast: list[tuple] = []
+    replay: dict[int, tuple] = {}
+    for row in rows:
+        phase, last = row[6], row[7]
+        if phase is not None and (last is None or last <= on) and row[0] not in lvu:
+            if phase != "closed" or include_closed:
+                fast.append(row)
+        else:
+            replay[row[0]] = row
+    due: dict[int, dict[str, dt.date]] = {}
+    if fast:
+        for case_pk, kind, due_on in Deadline.objects.filter(
+            scope, kind__in=(PRELIMINARY_ASSESSMENT, INVESTIGATION), settled="", met_on__isnull=True
+        ).values_list("case_id", "kind", "due_on"):
+            due.setdefault(case_pk, {})[kind] = due_on
+    out = [
+        CaseSnapshot(pk, case_id, unit, category, phase, main, co, markers.get(pk, ()), due.get(pk, {}))
+        for pk, case_id, unit, category, main, co, phase, _last in fast
+    ]
+    if progress is not None:
+        progress.advance(len(rows) - len(replay))
+    if replay:
+        replay_filter = Q(case_id__in=list(replay)) if len(replay) < 5000 else scope
+        for case_pk, events_rows in groupby(_event_rows(replay_filter, on), key=lambda r: r[0]):
+            if case_pk not in replay:
+                continue
+            events = [
+                caseflow.Event(kind, day, staff or "", outcome or "", until, intervention or "", reason or "")
+                for _pk, kind, day, staff, outcome, until, intervention, reason in events_rows
+            ]
+            state = caseflow.case_state(events, on)
+            if progress is not None:
+                progress.advance()
+            if state.phase == "closed" and not include_closed:
+                continue
+            _pk, case_id, unit, category, main, co, _phase, _last = replay[case_pk]
+            complexity = markers.get(case_pk, ())
+            if any(i.legal_basis.upper() == "LVU" for i in state.open_interventions):
+                complexity = complexity + ("lvu",)
+            pending = {
+                d.kind: d.due_on for d in state.deadlines
+                if d.kind in (PRELIMINARY_ASSESSMENT, INVESTIGATION) and d.met_on is None and d.status != "missed"
+            }
+            out.append(CaseSnapshot(case_pk, case_id, unit, category, state.phase,
+                                    state.main_handler or main, state.co_handler or co, complexity, pending))
+    return out
+
+
+def decision_shares(unit_ids: Sequence[int], on: dt.date) -> dict[int, tuple[float, float]]:
+    """Return per unit (share of preliminary assessments that opened an investigation, share of
+    investigations that ended in an intervention) over the year before ``on``; defaults without data."""
+    from django.db.models import Count
+
+    from stabil.cases.models import CaseEvent
+
+    since = on - dt.timedelta(days=HISTORY_DAYS)
+    rows = (
+        CaseEvent.objects.filter(case__unit_id__in=unit_ids, on__gt=since, on__lte=on,
+                                 kind__in=("preliminary_decided", "investigation_closed"))
+        .values_list("case__unit_id", "kind", "outcome")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[tuple[int, str, str], int] = {}
+    for unit_id, kind, outcome, n in rows:
+        counts[(unit_id, kind, outcome)] = counts.get((unit_id, kind, outcome), 0) + n
+    out = {}
+    for unit_id in unit_ids:
+        opened = counts.get((unit_id, "preliminary_decided", "investigation"), 0)
+        not_opened = counts.get((unit_id, "preliminary_decided", "no_investigation"), 0)
+        with_int = counts.get((unit_id, "investigation_closed", "intervention"), 0)
+        without = counts.get((unit_id, "investigation_closed", "no_intervention"), 0)
+        out[unit_id] = (
+            opened / (opened + not_opened) if opened + not_opened >= 10 else DEFAULT_OPENING_SHARE,
+            with_int / (with_int + without) if with_int + without >= 10 else DEFAULT_INTERVENTION_SHARE,
+        )
+    return out
+
+
+# -- staff ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StaffInfo:
+    """What the board and allocation show about a person besides the numbers."""
+
+    pk: int
+    staff_id: str
+    name: str
+    unit: str
+    unit_id: int
+    team: str
+    role: str
+    employment: str
+    eligibility: elig.Eligibility
+
+
+def _absences(staff_pks: Iterable[int], first: dt.date, last: dt.date) -> dict[int, list[tuple[dt.date, dt.date, float]]]:
+    from stabil.staff.models import Absence
+
+    out: dict[int, list[tuple[dt.date, dt.date, float]]] = {}
+    for staff_pk, a, b, extent in Absence.objects.filter(
+        staff_id__in=list(staff_pks), last_day__gte=first, first_day__lte=last
+    ).values_list("staff_id", "first_day", "last_day", "extent"):
+        out.setdefault(staff_pk, []).append((a, b, float(extent)))
+    return out
+
+
+def staff_capacities(*, on: dt.date, unit_ids: Sequence[int] | None = None, staff_pks: Sequence[int] | None = None,
+                     absence_on: dt.date | None = None) -> tuple[list[StaffCapacity], dict[str, StaffInfo]]:
+    """Return the caseworkers employed on ``on`` (these units or people) as model inputs, and their info.
+
+    Absence is counted over the calendar month containing ``absence_on`` (default ``on``).
+    """
+    from stabil.staff.models import StaffMember
+
+    qs = StaffMember.objects.filter(role__in=CASEWORK_ROLES, started_on__lte=on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+    )
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    if staff_pks is not None:
+        qs = qs.filter(pk__in=staff_pks)
+    rows = list(qs.values_list(
+        "pk", "staff_id", "name", "unit_id", "unit__code", "team_id", "team__code", "role", "employment", "fte",
+        "degree", "experience_years", "started_on", "ended_on",
+    ))
+    admin_units = set(UnitSettings.objects.filter(admin_support=True).values_list("unit_id", flat=True))
+    supervisees: dict[int, int] = {}
+    for row in rows:
+        if row[7] == "caseworker" and row[5] is not None:
+            supervisees[row[5]] = supervisees.get(row[5], 0) + 1
+    first, last = month_bounds(absence_on or on)
+    absences = _absences([r[0] for r in rows], first, last)
+    people: list[StaffCapacity] = []
+    info: dict[str, StaffInfo] = {}
+    for (pk, staff_id, name, unit_id, unit, team_id, team, role, employment, fte, degree, experience, started_on,
+         ended_on) in rows:
+        profile = elig.StaffProfile(degree, employment, role, float(experience), started_on, ended_on)
+        verdict = elig.eligibility_on(profile, on)
+        people.append(StaffCapacity(
+            staff_id=staff_id,
+            fte=float(fte),
+            absence_share=absence_share(absences.get(pk, ()), first, last, calendar.is_working_day),
+            admin_support=unit_id in admin_units,
+            experience_years=verdict.experience_years,
+            trainee=employment == "trainee",
+            supervisees=supervisees.get(team_id, 0) if role == "team_lead" else 0,
+            unit=unit,
+            team=team or "",
+        ))
+        info[staff_id] = StaffInfo(pk, staff_id, name, unit, unit_id, team or "", role, employment, verdict)
+    return people, info
+
+
+# -- loads ----------------------------------------------------------------------------------
+
+@dataclass
+class WorkloadView:
+    """Loads on a day for a set of units, with what the board and reports need besides."""
+
+    on: dt.date
+    config_version: int | None
+    config: ModelConfig
+    result: WorkloadResult
+    info: dict[str, StaffInfo]
+    cases_by_staff: dict[str, list[CaseAssignment]]
+    snapshots: list[CaseSnapshot]
+
+
+def workload_on(*, on: dt.date, unit_ids: Sequence[int], config: ModelConfig | None = None,
+                version: int | None = None, progress=None) -> WorkloadView:
+    """Return the loads of the caseworkers of these units on ``on``."""
+    if config is None:
+        version, config = current_config()
+    people, info = staff_capacities(on=on, unit_ids=unit_ids)
+    snapshots = case_snapshots(on=on, unit_ids=unit_ids, progress=progress)
+    by_staff: dict[str, list[CaseAssignment]] = {}
+    for snap in snapshots:
+        if snap.main:
+            by_staff.setdefault(snap.main, []).append(snap.assignment(MAIN))
+        if snap.co and snap.co != snap.main:
+            by_staff.setdefault(snap.co, []).append(snap.assignment(CO))
+    result = compute_loads(config, people, by_staff)
+    return WorkloadView(on, version, config, result, info, by_staff, snapshots)
+
+
+def report_data(view: WorkloadView) -> dict:
+    """Return the `stabil report workload` JSON object (docs/cli-workload.md)."""
+    staff = []
+    for p in view.result.people:
+        row = p.to_dict()
+        staff.append({k: row[k] for k in ("staff_id", "unit", "team", "cases_main", "cases_co", "demand_hours",
+                                          "capacity_hours", "load", "status")})
+    units = []
+    for u in view.result.units:
+        row = u.to_dict()
+        units.append({"unit": row.pop("code"), **row})
+    return {"on": view.on.isoformat(), "config_version": view.config_version, "staff": staff, "units": units}
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    person: PersonLoad
+    info: StaffInfo
+    trend_load: float | None  # load four weeks ago
+    future_load: float | None  # expected load in four weeks
+    future_status: str
+    future_capacity_hours: float
+
+
+@dataclass
+class Board:
+    on: dt.date
+    horizon_on: dt.date
+    unit: GroupLoad | None
+    future_unit_load: float | None
+    rows: list[BoardRow]
+    config_version: int | None
+    config: ModelConfig
+    overloaded_now: list[str]
+    overloaded_future: list[str]
+
+
+def board_for_unit(*, unit_id: int, on: dt.date) -> Board:
+    """Return the manager's board for one unit: load today, four weeks ago and expected in four weeks."""
+    version, config = current_config()
+    now = workload_on(on=on, unit_ids=[unit_id], config=config, version=version)
+    past_on = on - dt.timedelta(days=HORIZON_DAYS)
+    past = workload_on(on=past_on, unit_ids=[unit_id], config=config, version=version)
+    past_loads = {p.staff_id: p.load for p in past.result.people}
+    horizon = on + dt.timedelta(days=HORIZON_DAYS)
+    # Capacity in four weeks: known absence in that month; people who have left by then have none.
+    future_people, _info = staff_capacities(on=horizon, unit_ids=[unit_id])
+    future_capacity = {p.staff_id: capacity_hours(config, p) for p in future_people}
+    opening, intervention = decision_shares([unit_id], on)[unit_id]
+    future_demand: dict[str, float] = {}
+    for snap in now.snapshots:
+        phases = projected_phases(snap.phase, snap.due_on, horizon, opening_share=opening,
+                                  intervention_share=intervention)
+        for staff_id, role in ((snap.main, MAIN), (snap.co, CO)):
+            if staff_id and not (role == CO and staff_id == snap.main):
+                future_demand[staff_id] = future_demand.get(staff_id, 0.0) + expected_case_hours(
+                    config, snap.assignment(role), phases)
+    rows = []
+    for person in now.result.people:
+        cap = future_capacity.get(person.staff_id, 0.0)
+        demand = future_demand.get(person.staff_id, 0.0)
+        future = load_ratio(demand, cap)
+        rows.append(BoardRow(person, now.info[person.staff_id], past_loads.get(person.staff_id), future,
+                             config.status(future, demand), cap))
+    rows.sort(key=lambda r: (-(r.person.load if r.person.load is not None else 99), r.person.staff_id))
+    unit = now.result.units[0] if now.result.units else None
+    total_future_cap = sum(r.future_capacity_hours for r in rows)
+    return Board(
+        on=on, horizon_on=horizon, unit=unit,
+        future_unit_load=load_ratio(sum(future_demand.get(r.person.staff_id, 0.0) for r in rows), total_future_cap),
+        rows=rows, config_version=version, config=config,
+        overloaded_now=[r.person.staff_id for r in rows if r.person.status == "red"],
+        overloaded_future=[r.info.staff_id for r in rows if r.future_status == "red"],
+    )
+
+
+def risk_history(*, unit_id: int, on: dt.date, months: int = 12) -> list[dict]:
+    """Return, for the last ``months`` month-ends up to ``on`` (and ``on`` itself), the unit's load
+    and the share of staff above the amber and red thresholds."""
+    version, config = current_config()
+    points = []
+    first_of_month = on.replace(day=1)
+    days = [calendar.add_days(calendar.add_months(first_of_month, -k), -1) for k in range(months - 1, -1, -1)]
+    days.append(on)
+    for day in days:
+        view = workload_on(on=day, unit_ids=[unit_id], config=config, version=version)
+        unit = view.result.units[0] if view.result.units else None
+        points.append({
+            "on": day,
+            "staff_count": unit.staff_count if unit else 0,
+            "load": unit.load if unit else None,
+            "share_amber_or_red": unit.share_amber_or_red if unit else 0.0,
+            "share_red": unit.share_red if unit else 0.0,
+        })
+    return points
+
+
+# -- allocation -----------------------------------------------------------------------------
+
+def team_work_types() -> dict[str, frozenset[str]]:
+    """Return team code -> the work types it works with (teams without settings are absent)."""
+    return {
+        code: frozenset(types)
+        for code, types in TeamSettings.objects.values_list("team__code", "work_types")
+        if types
+    }
+
+
+def previous_handlers_of_child(child_id: int, exclude_case_pk: int) -> set[str]:
+    """Return the staff ids who handled the child's other cases."""
+    from stabil.cases.models import Case
+
+    out: set[str] = set()
+    for main, co in Case.objects.filter(child_id=child_id).exclude(pk=exclude_case_pk).values_list(
+        "main_handler__staff_id", "co_handler__staff_id"
+    ):
+        out.update(x for x in (main, co) if x)
+    return out
+
+
+@dataclass
+class Allocation:
+    case_id: str
+    on: dt.date
+    unit: str
+    phase: str
+    role: str
+    needs_decision_maker: bool
+    result: object  # core.allocation.AllocationResult
+    info: dict[str, StaffInfo]
+    config_version: int | None
+
+    def to_dict(self) -> dict:
+        data = self.result.to_dict()
+        for s in data["suggestions"]:
+            i = self.info.get(s["staff_id"])
+            s["unit"], s["team"] = (i.unit, i.team) if i else ("", "")
+        return {"case_id": self.case_id, "on": self.on.isoformat(), "unit": self.unit, "phase": self.phase,
+                "role": self.role, "needs_decision_maker": self.needs_decision_maker,
+                "config_version": self.config_version, "added_hours": data["added_hours"],
+                "suggestions": data["suggestions"], "excluded": data["excluded"]}
+
+
+def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | None = 10,
+                        needs_decision_maker: bool | None = None) -> Allocation:
+    """Return ranked caseworkers of the case's unit for ``case`` on ``on`` (the manager decides).
+
+    The case's weight comes from its phase on the day (a case with no events yet counts as a
+    preliminary assessment). The case's current handlers' demand excludes the case itself. By
+    default a main caseworker in a preliminary assessment must be a decision maker (the decision
+    whether to open an investigation is taken on delegation).
+    """
+    from stabil.core.allocation import Candidate, NewCase, candidate_flags, suggest
+    from stabil.core.workload import CLOSED
+
+    version, config = current_config()
+    snaps = case_snapshots(on=on, case_pks=[case.pk], include_closed=True)
+    if snaps:
+        snap = snaps[0]
+        phase, complexity = snap.phase, snap.complexity
+    else:
+        phase, complexity = PRELIMINARY_ASSESSMENT, ()
+    if phase == CLOSED:
+        raise ValueError(f"Ärendet {case.case_id} är avslutat {on.isoformat()} och kan inte fördelas")
+    if needs_decision_maker is None:
+        needs_decision_maker = role == MAIN and phase == PRELIMINARY_ASSESSMENT
+    view = workload_on(on=on, unit_ids=[case.unit_id], config=config, version=version)
+    work_types = team_work_types()
+    knows = previous_handlers_of_child(case.child_id, case.pk)
+    team_code = ""
+    if case.main_handler_id and role == CO:
+        team_code = view.info.get(case.main_handler.staff_id).team if case.main_handler.staff_id in view.info else ""
+    from stabil.core.workload import case_hours
+
+    candidates = []
+    for person in view.result.people:
+        info = view.info[person.staff_id]
+        demand = person.demand_hours
+        # The case is already on this person's list: take it out before adding it again.
+        for a in view.cases_by_staff.get(person.staff_id, ()):
+            if a.case_id == case.case_id:
+                demand -= case_hours(config, a)
+        if role == CO and case.main_handler_id and info.pk == case.main_handler_id:
+            continue  # the main caseworker cannot also be the co-handler
+        candidates.append(Candidate(
+            staff_id=person.staff_id, demand_hours=demand, capacity_hours=person.capacity_hours,
+            unit=person.unit, team=person.team, work_types=work_types.get(person.team, frozenset()),
+            knows_child=person.staff_id in knows, **candidate_flags(info.eligibility),
+        ))
+    result = suggest(config, NewCase(case.case_id, phase, case.category, complexity, case.unit.code, team_code,
+                                     needs_decision_maker), candidates, role=role, limit=limit)
+    return Allocation(case.case_id, on, case.unit.code, phase, role, needs_decision_maker, result, view.info,
+                      version)

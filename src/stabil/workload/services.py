@@ -1,0 +1,107 @@
+"""Writes of the workload area: keyword-only functions taking the acting user as ``by``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from stabil.core.workload import WORK_TYPES, ConfigError
+from stabil.core.workload import WorkloadConfig as ModelConfig
+
+from .models import ConfigVersion, RiskMeasure, TeamSettings, UnitSettings
+
+
+class WorkloadInputError(ValueError):
+    """Bad input for a workload write; the message is Swedish."""
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+def config_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the changed settings as [{"field", "old", "new"}], in a stable order."""
+    a, b = _flatten(old), _flatten(new)
+    return [
+        {"field": key, "old": a.get(key), "new": b.get(key)}
+        for key in sorted(set(a) | set(b))
+        if a.get(key) != b.get(key)
+    ]
+
+
+@transaction.atomic
+def config_save(*, by, data: dict[str, Any], note: str = "", source: str = "web") -> ConfigVersion:
+    """Save ``data`` as a new version of the workload configuration and return it.
+
+    The data is validated by the core model (Swedish ConfigError messages become
+    WorkloadInputError). Saving values identical to the version in force creates no version.
+    """
+    try:
+        config = ModelConfig.from_dict(data)
+    except ConfigError as exc:
+        raise WorkloadInputError(str(exc)) from exc
+    clean = config.to_dict()
+    latest = ConfigVersion.objects.select_for_update().order_by("-number").first()
+    previous = latest.data if latest else ModelConfig().to_dict()
+    changes = config_diff(previous, clean)
+    if latest is not None and not changes:
+        return latest
+    user = by if (by is not None and getattr(by, "is_authenticated", False)) else None
+    return ConfigVersion.objects.create(
+        number=(latest.number + 1) if latest else 1,
+        data=clean,
+        changes=changes,
+        note=note[:300],
+        created_by=user,
+        source=source,
+    )
+
+
+@transaction.atomic
+def unit_settings_set(*, by, unit, admin_support: bool) -> UnitSettings:
+    """Record whether ``unit`` has admin support."""
+    settings, _ = UnitSettings.objects.update_or_create(unit=unit, defaults={"admin_support": admin_support})
+    return settings
+
+
+@transaction.atomic
+def team_work_types_set(*, by, team, work_types: list[str]) -> TeamSettings:
+    """Record the work types ``team`` works with (empty: every type)."""
+    unknown = [w for w in work_types if w not in WORK_TYPES]
+    if unknown:
+        raise WorkloadInputError(f"Okänd ärendetyp för team {team.code}: {', '.join(unknown)}")
+    settings, _ = TeamSettings.objects.update_or_create(team=team, defaults={"work_types": list(work_types)})
+    return settings
+
+
+@transaction.atomic
+def risk_measure_record(*, by, unit, risk: str, measure: str, responsible: str, due_on: date,
+                        status: str = RiskMeasure.Status.PLANNED) -> RiskMeasure:
+    """Record a measure for a workload risk that cannot be removed at once."""
+    if not risk.strip() or not measure.strip() or not responsible.strip():
+        raise WorkloadInputError("Risk, åtgärd och ansvarig måste fyllas i")
+    if status not in RiskMeasure.Status.values:
+        raise WorkloadInputError(f"Okänd status {status!r}")
+    user = by if (by is not None and getattr(by, "is_authenticated", False)) else None
+    return RiskMeasure.objects.create(unit=unit, risk=risk.strip(), measure=measure.strip(),
+                                      responsible=responsible.strip(), due_on=due_on, status=status,
+                                      created_by=user)
+
+
+@transaction.atomic
+def risk_measure_set_status(*, by, measure: RiskMeasure, status: str) -> RiskMeasure:
+    """Change the status of a recorded measure."""
+    if status not in RiskMeasure.Status.values:
+        raise WorkloadInputError(f"Okänd status {status!r}")
+    measure.status = status
+    measure.save(update_fields=["status", "updated_at"])
+    return measure

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workload"
+
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("fordela/", views.allocation_list, name="allocation_list"),
+    path("fordela/<str:case_id>/", views.allocation, name="allocation"),
+    path("risk/<str:unit_code>/", views.risk, name="risk"),
+    path("modell/", views.model_settings, name="settings"),
+    path("kalibrering/", views.calibration, name="calibration"),
+]

@@ -1,0 +1,238 @@
+"""Workload pages: the manager's board, allocation suggestions, risk assessment, model settings and
+calibration. Thin: reads in ``selectors``, writes in ``services``, rules in ``stabil.core``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stabil.accounts.policy import (
+    can_view_case,
+    has_capability,
+    require_capability,
+    scope_cases,
+    scope_staff,
+    visible_units,
+)
+from stabil.audit.services import record_access
+from stabil.core.calibration import CalibrationError, calibrate_time_study
+from stabil.core.workload import STATUS_LABELS_SV, WORK_TYPE_LABELS_SV
+
+from . import selectors, services
+from .forms import CalibrationForm, ConfigForm, RiskMeasureForm
+from .models import RiskMeasure
+
+
+def _day(request) -> dt.date:
+    text = request.GET.get("datum", "")
+    if text:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            messages.error(request, _("Ogiltigt datum '%(d)s', skriv ÅÅÅÅ-MM-DD. Dagens datum visas.") % {"d": text})
+    return timezone.localdate()
+
+
+def _unit(request, code: str | None = None):
+    """Return the unit chosen (by code) among the user's visible units, 404 when not visible."""
+    units = visible_units(request.user).order_by("code")
+    code = code or request.GET.get("enhet")
+    if code:
+        unit = units.filter(code=code).first()
+        if unit is None:
+            raise Http404(_("Enheten finns inte eller är inte din."))
+        return unit, units
+    unit = units.first()
+    if unit is None:
+        raise PermissionDenied
+    return unit, units
+
+
+def _visible_staff_ids(user, unit) -> set[str]:
+    from stabil.staff.models import StaffMember
+
+    return set(scope_staff(user, StaffMember.objects.filter(unit=unit)).values_list("staff_id", flat=True))
+
+
+@require_capability("workload.view")
+def board(request):
+    """Every caseworker in the unit: main and co-handled cases, weighted hours, capacity, load, trend."""
+    unit, units = _unit(request)
+    on = _day(request)
+    data = selectors.board_for_unit(unit_id=unit.pk, on=on)
+    visible = _visible_staff_ids(request.user, unit)
+    rows = [r for r in data.rows if r.info.staff_id in visible]
+    record_access(by=request.user, action="view", what=f"Arbetsbelastningstavla, enhet {unit.code}",
+                  objects=[r.info.staff_id for r in rows], object_type="staff.staffmember", request=request)
+    return render(request, "workload/board.html", {
+        "unit": unit, "units": units, "on": on, "board": data, "rows": rows,
+        "hidden_count": len(data.rows) - len(rows), "status_labels": STATUS_LABELS_SV,
+        "can_allocate": has_capability(request.user, "workload.allocate"),
+        "can_configure": has_capability(request.user, "workload.configure"),
+    })
+
+
+@require_capability("workload.allocate")
+def allocation_list(request):
+    """Open cases without a main caseworker in the user's units, each with a link to suggestions."""
+    from stabil.cases.models import Case
+
+    units = visible_units(request.user)
+    cases = (scope_cases(request.user, Case.objects.filter(unit__in=units, main_handler__isnull=True))
+             .exclude(state__phase="closed").select_related("unit", "state").order_by("case_id")[:200])
+    cases = list(cases)
+    record_access(by=request.user, action="view", what="Ärenden utan handläggare", objects=cases,
+                  request=request)
+    return render(request, "workload/allocation_list.html", {"cases": cases, "phase_labels": WORK_TYPE_LABELS_SV})
+
+
+@require_capability("workload.allocate")
+def allocation(request, case_id: str):
+    """Ranked caseworkers for one case with the reason for each rank; the manager decides."""
+    from stabil.cases.models import Case
+
+    case = Case.objects.select_related("unit", "main_handler").filter(case_id=case_id).first()
+    if case is None or not can_view_case(request.user, case):
+        raise Http404(_("Ärendet finns inte eller är inte ditt."))
+    role = "co" if request.GET.get("roll") == "co" or request.POST.get("role") == "co" else "main"
+    on = timezone.localdate()
+    if request.method == "POST":
+        return _assign(request, case, role, on)
+    try:
+        data = selectors.allocation_for_case(case=case, on=on, role=role)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("workload:allocation_list")
+    record_access(by=request.user, action="view", what=f"Fördelningsförslag för ärende {case.case_id}",
+                  objects=[case], request=request)
+    return render(request, "workload/allocation.html", {
+        "case": case, "allocation": data, "suggestions": data.to_dict()["suggestions"], "role": role, "phase_label": WORK_TYPE_LABELS_SV.get(data.phase, data.phase),
+        "status_labels": STATUS_LABELS_SV,
+    })
+
+
+def _assign(request, case, role: str, on: dt.date):
+    from stabil.cases.services import case_record_event
+
+    staff_id = request.POST.get("staff_id", "").strip()
+    allowed = selectors.allocation_for_case(case=case, on=on, role=role, limit=None)
+    if staff_id not in {s.staff_id for s in allowed.result.suggestions}:
+        messages.error(request, _("%(id)s finns inte bland förslagen för ärendet och kan inte tilldelas här.")
+                       % {"id": staff_id})
+        return redirect(reverse("workload:allocation", args=[case.case_id]) + ("?roll=co" if role == "co" else ""))
+    kind = "handler_assigned" if role == "main" else "co_handler_assigned"
+    try:
+        case_record_event(by=request.user, case=case, kind=kind, on=on, staff_id=staff_id, request=request)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("workload:allocation", case.case_id)
+    messages.success(request, _("%(id)s är nu %(roll)s i ärende %(case)s.") % {
+        "id": staff_id, "roll": _("handläggare") if role == "main" else _("medhandläggare"), "case": case.case_id})
+    return redirect(reverse("workload:board") + f"?enhet={case.unit.code}")
+
+
+@require_capability("workload.view")
+def risk(request, unit_code: str):
+    """The unit's workload risk assessment: share above threshold over time, and recorded measures."""
+    unit, _units = _unit(request, unit_code)
+    on = timezone.localdate()
+    form = None
+    can_edit = has_capability(request.user, "workload.configure")
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if request.POST.get("measure_id"):
+            measure = RiskMeasure.objects.filter(pk=request.POST["measure_id"], unit=unit).first()
+            if measure is None:
+                raise Http404
+            try:
+                services.risk_measure_set_status(by=request.user, measure=measure, status=request.POST.get("status", ""))
+                messages.success(request, _("Status ändrad."))
+            except services.WorkloadInputError as exc:
+                messages.error(request, str(exc))
+            return redirect("workload:risk", unit.code)
+        form = RiskMeasureForm(request.POST)
+        if form.is_valid():
+            services.risk_measure_record(by=request.user, unit=unit, **form.cleaned_data)
+            messages.success(request, _("Åtgärden är registrerad."))
+            return redirect("workload:risk", unit.code)
+    history = selectors.risk_history(unit_id=unit.pk, on=on)
+    record_access(by=request.user, action="view", what=f"Riskbedömning arbetsbelastning, enhet {unit.code}",
+                  request=request)
+    return render(request, "workload/risk.html", {
+        "unit": unit, "history": history, "measures": RiskMeasure.objects.filter(unit=unit),
+        "form": form or RiskMeasureForm(initial={"due_on": on + dt.timedelta(days=30)}), "can_edit": can_edit,
+        "statuses": RiskMeasure.Status.choices,
+    })
+
+
+@require_capability("workload.view")
+def model_settings(request):
+    """The model's values in force, the version history (who changed what, when) and, for managers, edit."""
+    version, config = selectors.current_config()
+    can_edit = has_capability(request.user, "workload.configure")
+    form = ConfigForm(initial_config=config)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = ConfigForm(request.POST, initial_config=config)
+        if form.is_valid():
+            try:
+                saved = services.config_save(by=request.user, data=form.config_data(), note=form.cleaned_data["note"])
+            except services.WorkloadInputError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Sparad som version %(n)s.") % {"n": saved.number})
+                return redirect("workload:settings")
+    return render(request, "workload/settings.html", {
+        "version": version, "config": config, "form": form, "can_edit": can_edit,
+        "versions": selectors.config_versions(), "labels": WORK_TYPE_LABELS_SV,
+    })
+
+
+@require_capability("workload.configure")
+def calibration(request):
+    """Upload a time study; see suggested weights and how well they explain the recorded time."""
+    result = None
+    errors: list[str] = []
+    saved = None
+    form = CalibrationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        from .timestudy import read_time_study
+
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower() or ".csv"
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / (Path(upload.name).stem[:60] + suffix)
+            with open(path, "wb") as fh:
+                fh.writelines(upload.chunks())
+            records, errors = read_time_study(path)
+        if not errors:
+            version, config = selectors.current_config()
+            try:
+                result = calibrate_time_study(records, months=float(form.cleaned_data["months"]),
+                                              current_weights=config.main_weights_hours_per_month)
+            except CalibrationError as exc:
+                errors = [str(exc)]
+            if result is not None and form.cleaned_data["save"]:
+                data = config.to_dict()
+                data["main_weights_hours_per_month"].update(result.suggested_weights())
+                if result.non_case_share is not None:
+                    data["non_case_share"] = round(result.non_case_share, 4)
+                try:
+                    saved = services.config_save(by=request.user, data=data, source="calibration",
+                                                 note=form.cleaned_data["note"] or f"Kalibrering: {upload.name}")
+                except services.WorkloadInputError as exc:
+                    errors = [str(exc)]
+    return render(request, "workload/calibration.html", {
+        "form": form, "result": result, "errors": errors, "saved": saved, "labels": WORK_TYPE_LABELS_SV,
+    })
