@@ -6,3 +6,12 @@ class CasesConfig(AppConfig):
     name = "stabil.cases"
     label = "cases"
     verbose_name = _("Ärenden")
+
+    def ready(self) -> None:
+        from stabil.web.nav import NavItem, register
+
+        register(NavItem(key="cases", label=_("Frister"), url_name="cases:deadlines", capability="cases.view",
+                         order=10, description=_("Vad förfaller snart och vad är försenat, mest brådskande först.")))
+        register(NavItem(key="egenkontroll", label=_("Egenkontroll"), url_name="cases:egenkontroll",
+                         capability="cases.egenkontroll", order=15,
+                         description=_("Andel uppfyllda frister per period och enhet, med överträdelserna listade.")))

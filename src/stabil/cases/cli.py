@@ -51,7 +51,7 @@ def _deadlines_run(args) -> int:
             last_case = row.case_id
     out.write("\n]\n" if not first else "]\n")
     out.flush()
-    record_access(by=None, action="report", what=f"Rapport frister per {on.isoformat()}", objects=case_ids,
+    record_access(by=None, action="export", what=f"Rapport frister per {on.isoformat()}", objects=case_ids,
                   object_type="cases.case")
     notice(f"{count} frister i {len(case_ids)} ärenden per {on.isoformat()}")
     return 0
@@ -90,7 +90,7 @@ def _egenkontroll_run(args) -> int:
         write_csv(_headers(key), ([item[h] for h in _headers(key)] for item in data[key]))
     else:
         write_xlsx_stdout(_sheets(report))
-    record_access(by=None, action="report", what=f"Egenkontroll {args.due_from}–{args.due_to} {args.unit or 'alla'}",
+    record_access(by=None, action="export", what=f"Egenkontroll {args.due_from}–{args.due_to} {args.unit or 'alla'}",
                   objects=[b.case_id for b in report.breaches], object_type="cases.case")
     notice(f"Egenkontroll {args.due_from.isoformat()}–{args.due_to.isoformat()}: "
            f"{sum(s.due for s in report.summaries)} frister föll ut, {len(report.breaches)} överträdelser")

@@ -320,7 +320,6 @@ def case_record_event(*, by, case: Case, kind: str, on: dt.date, staff_id: str =
     The same field rules as the import apply (``importers.check_event_fields``). A staff id that
     does not exist yet is refused here (the web form picks from existing staff).
     """
-    from stabil.audit.services import record_access
     from stabil.staff.models import StaffMember
 
     from .importers import check_event_fields
@@ -342,8 +341,6 @@ def case_record_event(*, by, case: Case, kind: str, on: dt.date, staff_id: str =
             reason=reason.strip(), recorded_by=by if getattr(by, "is_authenticated", False) else None,
         )
         recompute_cases([case.pk])
-        record_access(by=by, action="record_event", what=f"Händelse {kind} registrerad i ärende {case.case_id}",
-                      objects=[case], request=request)
     return event
 
 

@@ -1,0 +1,110 @@
+"""Forms of the cases pages: the quick event form, deadline-list filters and the self-inspection period."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stabil.core.caseflow import EVENT_KINDS
+
+from .models import DeadlineKind
+
+EVENT_LABELS = {
+    "report_received": _("Anmälan inkommen"),
+    "protection_assessed": _("Skyddsbedömning gjord"),
+    "feedback_requested": _("Anmälaren begär återkoppling"),
+    "preliminary_decided": _("Förhandsbedömning beslutad"),
+    "reporter_informed": _("Anmälaren informerad"),
+    "investigation_opened": _("Utredning inledd"),
+    "first_contact": _("Första kontakt med familjen"),
+    "investigation_extended": _("Utredningstiden förlängd"),
+    "investigation_closed": _("Utredning avslutad"),
+    "intervention_started": _("Insats påbörjad"),
+    "care_plan_established": _("Vårdplan upprättad"),
+    "foster_home_approved": _("Familjehem utrett och beslut fattat"),
+    "placement_reviewed": _("Placering övervägd"),
+    "intervention_ended": _("Insats avslutad"),
+    "handler_assigned": _("Handläggare utsedd"),
+    "co_handler_assigned": _("Medhandläggare utsedd"),
+}
+OUTCOME_LABELS = {
+    "investigation": _("Utredning inleds"),
+    "no_investigation": _("Ingen utredning"),
+    "intervention": _("Insats beviljas"),
+    "no_intervention": _("Ingen insats"),
+}
+INTERVENTION_LABELS = {
+    "outpatient": _("Öppenvård"),
+    "emergency_foster_home": _("Jourhem"),
+    "foster_home": _("Familjehem"),
+    "residential": _("HVB"),
+}
+STATUS_LABELS = {"met": _("Uppfylld"), "missed": _("Missad"), "open": _("Öppen"), "overdue": _("Försenad")}
+PHASE_LABELS = {
+    "preliminary_assessment": _("Förhandsbedömning"),
+    "investigation": _("Utredning"),
+    "outpatient_followup": _("Uppföljning öppenvård"),
+    "placement_followup": _("Uppföljning placering"),
+    "foster_home": _("Familjehem"),
+    "closed": _("Avslutat"),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EventForm(forms.Form):
+    """The quick form a caseworker uses to record one event."""
+
+    kind = forms.ChoiceField(label=_("Händelse"), choices=[(k, EVENT_LABELS[k]) for k in EVENT_KINDS])
+    on = forms.DateField(label=_("Datum"), widget=DateInput(), input_formats=["%Y-%m-%d"])
+    staff_id = forms.CharField(label=_("Personal-id (handläggare)"), required=False, max_length=64)
+    outcome = forms.ChoiceField(label=_("Utfall"), required=False,
+                                choices=[("", "—")] + list(OUTCOME_LABELS.items()))
+    until = forms.DateField(label=_("Nytt slutdatum (förlängning)"), required=False, widget=DateInput(),
+                            input_formats=["%Y-%m-%d"])
+    intervention = forms.ChoiceField(label=_("Insats"), required=False,
+                                     choices=[("", "—")] + list(INTERVENTION_LABELS.items()))
+    reason = forms.CharField(label=_("Skäl / rättslig grund"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
+class DeadlineFilterForm(forms.Form):
+    """Filters of the deadline list."""
+
+    unit = forms.ChoiceField(label=_("Enhet"), required=False)
+    team = forms.ChoiceField(label=_("Team"), required=False)
+    staff = forms.CharField(label=_("Handläggare (personal-id)"), required=False, max_length=64)
+    kind = forms.ChoiceField(label=_("Frist"), required=False, choices=[("", _("Alla"))] + list(DeadlineKind.choices))
+    horizon = forms.IntegerField(label=_("Horisont (arbetsdagar)"), required=False, min_value=0, max_value=250)
+
+    def __init__(self, *args, units=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("Alla"))] + [(u.code, str(u)) for u in units]
+        self.fields["team"].choices = [("", _("Alla"))] + [(t.code, t.name) for t in teams]
+
+
+class PeriodForm(forms.Form):
+    """The self-inspection period and unit."""
+
+    due_from = forms.DateField(label=_("Från (förfallodag)"), widget=DateInput(), input_formats=["%Y-%m-%d"])
+    due_to = forms.DateField(label=_("Till (förfallodag)"), widget=DateInput(), input_formats=["%Y-%m-%d"])
+    unit = forms.ChoiceField(label=_("Enhet"), required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("Alla synliga"))] + [(u.code, str(u)) for u in units]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("due_from") and data.get("due_to") and data["due_to"] < data["due_from"]:
+            raise forms.ValidationError(_("Till-datumet är före från-datumet."))
+        return data

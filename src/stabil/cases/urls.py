@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.deadline_list, name="deadlines"),
+    path("egenkontroll/", views.egenkontroll, name="egenkontroll"),
+    path("sammanstallning/", views.digest_settings, name="digest"),
+    path("arende/<str:case_id>/", views.case_detail, name="case"),
+    path("arende/<str:case_id>/handelse/", views.record_event, name="record_event"),
+]

@@ -1,0 +1,174 @@
+"""Cases pages: the deadline list, the case page with its quick event form, and the self-inspection.
+
+Thin views: reads via ``selectors``, writes via ``services``, access via ``accounts.policy``; every
+page or export showing cases writes an access record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from stabil.accounts.policy import can_view_case, has_capability, require_capability, scope_cases, visible_units
+from stabil.audit.services import record_access
+from stabil.common.output import csv_safe
+
+from . import selectors, services
+from .forms import (EVENT_LABELS, INTERVENTION_LABELS, OUTCOME_LABELS, PHASE_LABELS, STATUS_LABELS,
+                    DeadlineFilterForm, EventForm, PeriodForm)
+from .models import Case, DeadlineKind
+
+
+def _visible_case(request, case_id: str) -> Case:
+    case = Case.objects.select_related("unit", "main_handler", "co_handler").filter(case_id=case_id).first()
+    if case is None or not can_view_case(request.user, case):
+        raise Http404(_("Ärendet finns inte eller så saknar du behörighet."))
+    return case
+
+
+@require_capability("cases.view")
+def deadline_list(request):
+    """The deadline list: pending deadlines of the cases the user may see, most urgent first."""
+    today = timezone.localdate()
+    cases = scope_cases(request.user, Case.objects.all())
+    units = visible_units(request.user).order_by("code")
+    from stabil.organisation.models import Team
+
+    teams = Team.objects.filter(unit__in=units).order_by("code")
+    form = DeadlineFilterForm(request.GET or None, units=units, teams=teams)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows, total = selectors.deadline_list(
+        cases, today,
+        kinds=[filters["kind"]] if filters.get("kind") else (),
+        horizon_working_days=filters.get("horizon"),
+        unit_code=filters.get("unit") or "", team_code=filters.get("team") or "", staff_id=filters.get("staff") or "",
+    )
+    record_access(by=request.user, action="view", what="Fristlista", objects=sorted({r.row.case_id for r in rows}),
+                  object_type="cases.case", request=request)
+    return render(request, "cases/deadline_list.html", {
+        "form": form, "rows": rows, "total": total, "today": today, "status_labels": STATUS_LABELS,
+        "can_egenkontroll": has_capability(request.user, "cases.egenkontroll"),
+    })
+
+
+@require_capability("cases.view")
+def case_detail(request, case_id: str, form: EventForm | None = None, status: int = 200):
+    """The case page: timeline, every deadline with why, and the quick event form."""
+    case = _visible_case(request, case_id)
+    today = timezone.localdate()
+    state = selectors.case_view(case, today)
+    events = selectors.case_events(case)
+    can_record = has_capability(request.user, "cases.record")
+    record_access(by=request.user, action="view", what=f"Ärendesida {case.case_id}", objects=[case], request=request)
+    deadlines = sorted(state.deadlines, key=lambda d: (d.status not in ("overdue", "open"), d.due_on))
+    return render(request, "cases/case_detail.html", {
+        "case": case, "state": state, "events": events, "deadlines": deadlines, "today": today,
+        "form": form or (EventForm() if can_record else None), "can_record": can_record,
+        "event_labels": EVENT_LABELS, "outcome_labels": OUTCOME_LABELS, "intervention_labels": INTERVENTION_LABELS,
+        "status_labels": STATUS_LABELS, "phase_label": PHASE_LABELS.get(state.phase, state.phase),
+        "kind_labels": dict(DeadlineKind.choices), "future_events": [e for e in events if e.on > today],
+    }, status=status)
+
+
+@require_POST
+@require_capability("cases.record")
+def record_event(request, case_id: str):
+    """Record one event from the quick form, then show the case again."""
+    case = _visible_case(request, case_id)
+    form = EventForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_record_event(
+                by=request.user, case=case, kind=data["kind"], on=data["on"], staff_id=data["staff_id"],
+                outcome=data["outcome"], until=data["until"], intervention=data["intervention"],
+                reason=data["reason"], request=request,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Händelsen %(event)s %(day)s registrerades; fristerna är uppdaterade.") % {
+                "event": EVENT_LABELS[data["kind"]], "day": data["on"].isoformat()})
+            return redirect("cases:case", case_id=case.case_id)
+    return case_detail.__wrapped__(request, case_id, form=form, status=400)
+
+
+@require_POST
+@require_capability("cases.view")
+def digest_settings(request):
+    """Switch the user's own daily digest on or off."""
+    receive = request.POST.get("receive_digest") == "1"
+    services.digest_preference_set(by=request.user, receive_digest=receive)
+    messages.success(request, _("Den dagliga sammanställningen är påslagen.") if receive
+                     else _("Den dagliga sammanställningen är avstängd."))
+    return redirect("cases:deadlines")
+
+
+@require_capability("cases.egenkontroll")
+def egenkontroll(request):
+    """The self-inspection page for a period and unit, with CSV and Excel downloads."""
+    today = timezone.localdate()
+    units = visible_units(request.user).order_by("code")
+    initial = {"due_from": dt.date(today.year, 1, 1), "due_to": today}
+    form = PeriodForm(request.GET or None, units=units, initial=initial)
+    report = None
+    if form.is_valid() or not request.GET:
+        data = form.cleaned_data if request.GET else initial
+        cases = scope_cases(request.user, Case.objects.all())
+        report = selectors.egenkontroll(data["due_from"], data["due_to"], cases=cases,
+                                        unit_code=data.get("unit") or None, on=today)
+        what = f"Egenkontroll {data['due_from']}–{data['due_to']} {data.get('unit') or 'alla'}"
+        export = request.GET.get("format")
+        if export in ("csv", "xlsx"):
+            record_access(by=request.user, action="export", what=what, object_type="cases.case",
+                          objects=[b.case_id for b in report.breaches], request=request)
+            return _egenkontroll_download(report, export)
+        record_access(by=request.user, action="view", what=what, object_type="cases.case",
+                      objects=[b.case_id for b in report.breaches], request=request)
+    return render(request, "cases/egenkontroll.html", {
+        "form": form, "report": report, "kind_labels": dict(DeadlineKind.choices), "status_labels": STATUS_LABELS,
+        "query": request.GET.urlencode(),
+    })
+
+
+def _egenkontroll_download(report, export: str) -> HttpResponse:
+    from stabil.cases.cli import _sheets
+    from stabil.common.output import write_xlsx
+
+    name = f"egenkontroll_{report.due_from.isoformat()}_{report.due_to.isoformat()}"
+    if export == "xlsx":
+        response = HttpResponse(write_xlsx(_sheets(report)),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    import csv
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    data = report.as_json()
+    writer.writerow(["Frist", "Föll ut", "Uppfyllda", "Missade", "Försenade", "Ej förfallna", "Andel uppfyllda (%)",
+                     "Median dagar", "90:e percentil dagar"])
+    for d in data["deadlines"]:
+        share = "" if d["share_met"] is None else f"{d['share_met'] * 100:.1f}".replace(".", ",")
+        writer.writerow([csv_safe(d["label"]), d["due"], d["met"], d["missed"], d["overdue"], d["open"], share,
+                         _num(d["median_days"]), _num(d["p90_days"])])
+    writer.writerow([])
+    writer.writerow(["Ärende", "Enhet", "Frist", "Förfallodag", "Utförd", "Status", "Dagar sent"])
+    for b in data["breaches"]:
+        writer.writerow([csv_safe(b["case_id"]), csv_safe(b["unit"]), b["deadline"], b["due_on"].isoformat(),
+                         b["met_on"].isoformat() if b["met_on"] else "", b["status"], b["days_late"]])
+    return response
+
+
+def _num(value) -> str:
+    return "" if value is None else f"{value:.1f}".replace(".", ",")

@@ -1,0 +1,155 @@
+"""The case-events import: all or nothing, Swedish row/column errors, idempotent, any row order."""
+
+import datetime as dt
+import io
+
+import pytest
+
+from stabil.cases.models import Case, CaseEvent, CaseState, Child, Deadline
+from stabil.imports.framework import ImportFileError, run_import
+
+HEADER = "case_id,child_id,birth_date,category,unit,event,date,staff_id,outcome,until,intervention,reason"
+
+GOOD = [
+    "K1,B1,2015-03-01,barn,UA,report_received,2026-06-05,,,,,",
+    "K1,B1,2015-03-01,barn,UA,handler_assigned,2026-06-05,S1,,,,",
+    "K1,B1,2015-03-01,barn,UA,protection_assessed,2026-06-05,,,,,",
+    "K1,B1,2015-03-01,barn,UA,preliminary_decided,2026-06-18,,investigation,,,",
+    "K1,B1,2015-03-01,barn,UA,investigation_opened,2026-06-18,,,,,",
+    "K2,B2,2010-01-01,ungdom,UNEW,report_received,2026-06-10,,,,,",
+]
+
+
+def write(tmp_path, lines, name="events.csv", header=HEADER, encoding="utf-8", sep=","):
+    path = tmp_path / name
+    text = "\n".join([header] + list(lines)) + "\n"
+    if sep != ",":
+        text = text.replace(",", sep)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def do_import(path):
+    return run_import(path, stream=io.StringIO(), quiet=True)
+
+
+@pytest.mark.django_db
+def test_good_file_is_stored_with_deadlines(org, tmp_path):
+    outcome = do_import(write(tmp_path, GOOD))
+    assert outcome.ok, outcome.error_lines()
+    assert Case.objects.count() == 2 and CaseEvent.objects.count() == 6 and Child.objects.count() == 2
+    k1 = Case.objects.get(case_id="K1")
+    assert k1.unit == org.unit_a and k1.main_handler.staff_id == "S1"
+    assert Case.objects.get(case_id="K2").unit.code == "UNEW"  # units that do not exist are created
+    deadlines = {(d.kind, d.due_on.isoformat(), d.settled) for d in Deadline.objects.filter(case=k1)}
+    assert ("preliminary_assessment", "2026-06-22", "met") in deadlines  # 06-19 midsommarafton -> 06-22
+    assert ("investigation", "2026-10-19", "") in deadlines
+    assert CaseState.objects.get(case=k1).phase == "investigation"
+    assert outcome.result.counts["nya händelser"] == 6
+
+
+@pytest.mark.django_db
+def test_reimport_changes_nothing_and_order_does_not_matter(org, tmp_path):
+    assert do_import(write(tmp_path, GOOD)).ok
+    before = sorted(Deadline.objects.values_list("case__case_id", "kind", "due_on", "met_on", "settled"))
+    outcome = do_import(write(tmp_path, list(reversed(GOOD)), name="again.csv"))
+    assert outcome.ok
+    assert outcome.result.counts["nya händelser"] == 0
+    assert outcome.result.counts["redan inlästa händelser"] == 6
+    assert CaseEvent.objects.count() == 6
+    assert sorted(Deadline.objects.values_list("case__case_id", "kind", "due_on", "met_on", "settled")) == before
+
+
+@pytest.mark.django_db
+def test_later_file_adds_events_to_earlier_cases(org, tmp_path):
+    assert do_import(write(tmp_path, GOOD)).ok
+    later = ["K1,,,,,first_contact,2026-06-24,,,,,", "K1,,,,,investigation_closed,2026-09-01,,no_intervention,,,"]
+    outcome = do_import(write(tmp_path, later, name="later.csv"))
+    assert outcome.ok, outcome.error_lines()
+    k1 = Case.objects.get(case_id="K1")
+    assert k1.events.count() == 7
+    inv = Deadline.objects.get(case=k1, kind="investigation")
+    assert (inv.met_on, inv.settled) == (dt.date(2026, 9, 1), "met")
+    assert CaseState.objects.get(case=k1).phase == "closed"
+
+
+@pytest.mark.django_db
+def test_bad_file_lists_every_error_and_stores_nothing(org, tmp_path):
+    bad = GOOD + [
+        "K3,B3,2015-13-01,barn,UA,report_received,2026-06-05,,,,,",  # row 8: birth_date
+        "K3,B3,,barn,UA,no_such_event,2026-06-05,,,,,",  # row 9: event
+        "K3,B3,,barn,UA,preliminary_decided,05/06/2026,,maybe,,,",  # row 10: date and outcome
+        "K3,B3,,barn,UA,investigation_extended,2026-06-05,,,2026-06-01,,",  # row 11: until, reason
+        "K3,B3,,kids,UA,intervention_started,2026-06-05,,,,home,",  # row 12: category, intervention
+        "K4,19120212-1212,2012-02-12,barn,UA,report_received,2026-06-05,,,,,",  # row 13: personnummer
+        "K1,B1,2015-03-01,ungdom,UA,first_contact,2026-06-20,,,,,",  # row 14: category differs from row 2
+        "K5,B5,2015-01-01,barn,UA,handler_assigned,2026-06-05,,,,,",  # row 15: staff_id required
+    ]
+    outcome = do_import(write(tmp_path, bad))
+    assert not outcome.ok
+    where = {(e.row, e.column) for e in outcome.errors}
+    assert {(8, "birth_date"), (9, "event"), (10, "date"), (10, "outcome"), (11, "until"), (11, "reason"),
+            (12, "category"), (12, "intervention"), (13, "child_id"), (14, "category"), (15, "staff_id")} <= where
+    lines = outcome.error_lines()
+    assert any(line.startswith("events.csv, rad 10, kolumn date:") and "ÅÅÅÅ-MM-DD" in line for line in lines)
+    assert Case.objects.count() == 0 and CaseEvent.objects.count() == 0 and Deadline.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_conflict_with_stored_case_is_rejected(org, tmp_path):
+    assert do_import(write(tmp_path, GOOD)).ok
+    outcome = do_import(write(tmp_path, ["K1,B1,2015-03-01,barn,UB,first_contact,2026-06-20,,,,,"], name="b.csv"))
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "unit")]
+    assert "finns redan" in outcome.errors.items[0].message
+    assert CaseEvent.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_new_case_without_unit_is_rejected(org, tmp_path):
+    outcome = do_import(write(tmp_path, ["K9,B9,2015-03-01,barn,,report_received,2026-06-05,,,,,"]))
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "unit")]
+
+
+@pytest.mark.django_db
+def test_semicolon_bom_and_extra_columns(org, tmp_path):
+    path = tmp_path / "semi.csv"
+    lines = [HEADER + ",note"] + [line + ",x" for line in GOOD]
+    path.write_bytes(("\ufeff" + "\n".join(line.replace(",", ";") for line in lines) + "\n").encode("utf-8"))
+    outcome = do_import(path)
+    assert outcome.ok, outcome.error_lines()
+    assert any("note" in n for n in outcome.notices)
+    assert CaseEvent.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_columns_in_another_order(org, tmp_path):
+    columns = HEADER.split(",")
+    order = list(reversed(range(len(columns))))
+    header = ",".join(columns[i] for i in order)
+    lines = [",".join(line.split(",")[i] for i in order) for line in GOOD]
+    assert do_import(write(tmp_path, lines, header=header)).ok
+    assert CaseEvent.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_xlsx_file(org, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "events.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    for r, line in enumerate([HEADER] + GOOD):
+        for c, value in enumerate(line.split(",")):
+            sheet.write_string(r, c, value)
+    workbook.close()
+    outcome = do_import(path)
+    assert outcome.ok, outcome.error_lines()
+    assert CaseEvent.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_missing_column_is_named(org, tmp_path):
+    header = HEADER.replace(",reason", "")
+    path = write(tmp_path, [line.rsplit(",", 1)[0] for line in GOOD], header=header)
+    with pytest.raises(ImportFileError, match="reason"):
+        do_import(path)

@@ -1,0 +1,156 @@
+"""Permission, audit and behaviour tests of the cases pages."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from stabil.audit.models import AccessRecord
+from stabil.cases.models import Case, CaseEvent, Child, Deadline
+from stabil.cases.services import recompute_cases
+from stabil.staff.models import StaffMember
+from tests.conftest import client_for
+
+TODAY = dt.date(2026, 6, 17)
+CASEWORK = {"caseworker", "colleague", "team_lead", "unit_manager", "department_head"}
+
+
+@pytest.fixture
+def cases(personas):
+    """Two cases in unit A handled by the caseworker persona, one in unit B."""
+    org = personas.org
+    me = StaffMember.objects.create(staff_id="S-CW", unit=org.unit_a, team=org.team_a1, started_on=dt.date(2020, 1, 1),
+                                    user=personas.caseworker)
+    other = StaffMember.objects.create(staff_id="S-OUT", unit=org.unit_b, team=org.team_b1,
+                                       started_on=dt.date(2020, 1, 1), user=personas.outsider)
+    made = {}
+    for case_id, unit, staff in (("K-A1", org.unit_a, me), ("K-A2", org.unit_a, me), ("K-B1", org.unit_b, other)):
+        child = Child.objects.create(child_id="B" + case_id, birth_date=dt.date(2015, 1, 1))
+        case = Case.objects.create(case_id=case_id, child=child, category="barn", unit=unit)
+        CaseEvent.objects.create(case=case, kind="report_received", on=dt.date(2026, 6, 5))
+        CaseEvent.objects.create(case=case, kind="handler_assigned", on=dt.date(2026, 6, 5), staff=staff)
+        made[case_id] = case
+    CaseEvent.objects.create(case=made["K-A2"], kind="investigation_opened", on=dt.date(2026, 6, 10))
+    recompute_cases([c.pk for c in made.values()])
+    return made
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(dt.datetime(2026, 6, 17, 9, 0), tick=False):
+        yield
+
+
+@pytest.mark.django_db
+def test_deadline_list_permissions(cases, view_permissions):
+    view_permissions("/arenden/", allowed=CASEWORK | {"other_team_caseworker", "outsider", "outsider_manager"})
+
+
+@pytest.mark.django_db
+def test_deadline_list_shows_only_visible_cases_most_urgent_first(cases, personas):
+    response = client_for(personas.caseworker).get("/arenden/")
+    body = response.content.decode()
+    assert "K-A1" in body and "K-B1" not in body
+    rows = [(r.row.case_id, r.row.deadline.kind) for r in response.context["rows"]]
+    # protection assessments of 06-05 are overdue and come first; then preliminary due 06-22 (midsommar)
+    assert rows[0][1] == "protection_assessment"
+    assert ("K-A1", "preliminary_assessment") in rows
+    assert AccessRecord.objects.filter(username="caseworker", what="Fristlista").exists()
+    outsider_rows = client_for(personas.outsider).get("/arenden/").context["rows"]
+    assert {r.row.case_id for r in outsider_rows} == {"K-B1"}
+
+
+@pytest.mark.django_db
+def test_deadline_list_filters(cases, personas):
+    client = client_for(personas.unit_manager)
+    rows = client.get("/arenden/", {"kind": "investigation"}).context["rows"]
+    assert [(r.row.case_id, r.row.deadline.due_on) for r in rows] == [("K-A2", dt.date(2026, 10, 12))]
+    # horizon of 3 working days from Wed 06-17: 18, (19 midsommarafton), 22, 23 -> includes 06-22
+    rows = client.get("/arenden/", {"horizon": 3, "kind": "preliminary_assessment"}).context["rows"]
+    assert {r.row.case_id for r in rows} == {"K-A1"}
+    assert rows[0].due_soon and rows[0].working_days_left == 2
+    assert client.get("/arenden/", {"unit": "UA", "staff": "nobody"}).context["rows"] == []
+
+
+@pytest.mark.django_db
+def test_case_page_permissions(cases, view_permissions):
+    view_permissions("/arenden/arende/K-A1/", allowed=CASEWORK)
+
+
+@pytest.mark.django_db
+def test_case_page_shows_deadlines_with_why_and_audits(cases, personas):
+    response = client_for(personas.caseworker).get("/arenden/arende/K-A1/")
+    body = response.content.decode()
+    assert "2026-06-22" in body and "midsommar" not in body.lower() or "flyttad" in body
+    assert "lag (1930:173) 2 §" in body
+    record = AccessRecord.objects.get(username="caseworker", what="Ärendesida K-A1")
+    assert record.object_ids == ["K-A1"]
+
+
+@pytest.mark.django_db
+def test_record_event_permissions(cases, view_permissions):
+    data = {"kind": "protection_assessed", "on": "2026-06-05"}
+    view_permissions("/arenden/arende/K-A1/handelse/", allowed={"caseworker", "colleague", "team_lead", "unit_manager"},
+                     method="post", data=data)
+
+
+@pytest.mark.django_db
+def test_record_event_changes_the_deadline(cases, personas):
+    client = client_for(personas.caseworker)
+    response = client.post("/arenden/arende/K-A1/handelse/", {"kind": "preliminary_decided", "on": "2026-06-16",
+                                                              "outcome": "investigation"})
+    assert response.status_code == 302
+    deadline = Deadline.objects.get(case=cases["K-A1"], kind="preliminary_assessment")
+    assert (deadline.met_on, deadline.settled) == (dt.date(2026, 6, 16), "met")
+    event = CaseEvent.objects.get(case=cases["K-A1"], kind="preliminary_decided")
+    assert event.recorded_by == personas.caseworker
+
+
+@pytest.mark.django_db
+def test_record_event_rejects_bad_input_in_swedish(cases, personas):
+    client = client_for(personas.caseworker)
+    response = client.post("/arenden/arende/K-A1/handelse/", {"kind": "investigation_extended", "on": "2026-06-16"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "nytt slutdatum" in body and "särskilt skäl" in body
+    assert not CaseEvent.objects.filter(kind="investigation_extended").exists()
+    response = client.post("/arenden/arende/K-A1/handelse/", {"kind": "handler_assigned", "on": "2026-06-16",
+                                                              "staff_id": "NOPE"})
+    assert response.status_code == 400 and "NOPE" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_egenkontroll_permissions(cases, view_permissions):
+    view_permissions("/arenden/egenkontroll/", allowed={"team_lead", "unit_manager", "department_head",
+                                                        "outsider_manager"})
+
+
+@pytest.mark.django_db
+def test_egenkontroll_page_and_downloads(cases, personas):
+    client = client_for(personas.unit_manager)
+    params = {"due_from": "2026-06-01", "due_to": "2026-06-30"}
+    response = client.get("/arenden/egenkontroll/", params)
+    report = response.context["report"]
+    by_kind = {s.kind: s for s in report.summaries}
+    # K-A1 never assessed: overdue; K-A2's report was decided (investigation opened) without one: missed
+    protection = by_kind["protection_assessment"]
+    assert (protection.due, protection.met, protection.missed, protection.overdue) == (2, 0, 1, 1)
+    assert {b.case_id for b in report.breaches} == {"K-A1", "K-A2"}  # K-B1 is in another unit
+    csv_response = client.get("/arenden/egenkontroll/", {**params, "format": "csv"})
+    assert csv_response["Content-Type"].startswith("text/csv")
+    text = csv_response.content.decode("utf-8-sig")
+    assert "Skyddsbedömning;2;0;1;1" in text and "K-A1" in text
+    xlsx = client.get("/arenden/egenkontroll/", {**params, "format": "xlsx"})
+    assert xlsx.content[:2] == b"PK"
+    assert AccessRecord.objects.filter(username="unit_manager", action="export").count() == 2
+
+
+@pytest.mark.django_db
+def test_digest_opt_out(cases, personas, view_permissions):
+    view_permissions("/arenden/sammanstallning/", allowed=CASEWORK | {"other_team_caseworker", "outsider",
+                                                                      "outsider_manager"},
+                     method="post", data={"receive_digest": "1"})
+    client = client_for(personas.caseworker)
+    client.post("/arenden/sammanstallning/", {"receive_digest": "0"})
+    personas.caseworker.refresh_from_db()
+    assert personas.caseworker.digest_enabled is False
