@@ -301,3 +301,43 @@ def exit_interview_analysis(first_day: date, last_day: date, units: Iterable) ->
             "mentioned": mentioned,
         })
     return result
+
+
+def active_members(units: Iterable, on: date) -> QuerySet:
+    """Return the staff members of the units employed on the date (current unit)."""
+    return StaffMember.objects.filter(unit__in=list(units), started_on__lte=on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+
+def latest_levels(members: Iterable[StaffMember], on: date) -> dict[tuple[int, int], int]:
+    """Return {(staff pk, area pk): level} from each person's latest assessment on or before the date."""
+    from .models import CompetenceAssessment
+
+    levels: dict[tuple[int, int], int] = {}
+    rows = CompetenceAssessment.objects.filter(staff__in=list(members), assessed_on__lte=on).order_by(
+        "assessed_on").values_list("staff_id", "area_id", "level")
+    for staff_pk, area_pk, level in rows:
+        levels[(staff_pk, area_pk)] = level  # later assessments overwrite earlier ones
+    return levels
+
+
+def competence_profile(units: Iterable, on: date) -> list[dict]:
+    """Return per knowledge area: staff at each level, not assessed, and below the expected level (the gap)."""
+    from .models import KnowledgeArea
+
+    members = list(active_members(units, on).exclude(role="administrator"))
+    levels = latest_levels(members, on)
+    profile = []
+    for area in KnowledgeArea.objects.all():
+        counts = {1: 0, 2: 0, 3: 0}
+        missing = below = 0
+        for member in members:
+            level = levels.get((member.pk, area.pk))
+            if level is None:
+                missing += 1
+                continue
+            counts[level] += 1
+            below += level < area.target_level
+        profile.append({"area": area, "basic": counts[1], "good": counts[2], "very_good": counts[3],
+                        "not_assessed": missing, "below_target": below, "staff": len(members)})
+    return profile

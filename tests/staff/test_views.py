@@ -1,0 +1,122 @@
+"""Staff pages: permissions per persona, audit records, Excel export, and no sick leave for caseworkers."""
+
+from datetime import date
+
+import openpyxl
+import io
+import pytest
+
+from stabil.audit.models import AccessRecord
+from stabil.staff.models import Absence, KnowledgeArea, StaffMember
+from tests.conftest import client_for
+
+# The outsider manager has the capability for their own unit B: list pages answer, scoped to unit B
+# (test_outsider_manager_sees_only_their_unit); a person in unit A is a 404 for them.
+STAFF_VIEWERS = {"team_lead", "unit_manager", "department_head", "hr", "outsider_manager"}
+ABSENCE_VIEWERS = {"unit_manager", "department_head", "hr", "outsider_manager"}
+PAGES = [
+    ("/personal/", STAFF_VIEWERS),
+    ("/personal/omsattning/", STAFF_VIEWERS),
+    ("/personal/sjukfranvaro/", ABSENCE_VIEWERS),
+    ("/personal/konsulter/", STAFF_VIEWERS),
+    ("/personal/behorighet/", STAFF_VIEWERS),
+    ("/personal/kompetens/", STAFF_VIEWERS),
+]
+
+
+@pytest.fixture
+def staff(personas):
+    org = personas.org
+    own = StaffMember.objects.create(staff_id="P-CW", unit=org.unit_a, team=org.team_a1, started_on=date(2020, 1, 1),
+                                     experience_years=2, user=personas.caseworker, monthly_cost_sek=40000)
+    colleague = StaffMember.objects.create(staff_id="P-COL", unit=org.unit_a, team=org.team_a1,
+                                           started_on=date(2021, 1, 1), user=personas.colleague)
+    StaffMember.objects.create(staff_id="P-OUT", unit=org.unit_b, started_on=date(2021, 1, 1))
+    for member in (own, colleague):
+        Absence.objects.create(staff=member, kind="sick", first_day=date.today().replace(day=1),
+                               last_day=date.today().replace(day=1))
+    KnowledgeArea.objects.create(code="BBIC", name="BBIC och utredningsmetodik")
+    return personas
+
+
+@pytest.mark.parametrize(("url", "allowed"), PAGES, ids=[url for url, _ in PAGES])
+def test_page_permissions(staff, view_permissions, url, allowed):
+    view_permissions(url, allowed=allowed)
+
+
+def test_person_page_permissions(staff, view_permissions):
+    # The outsider manager's unit is B: the person in unit A is not found for them (404).
+    view_permissions("/personal/medarbetare/P-COL/", allowed={"team_lead", "unit_manager", "department_head", "hr"})
+
+
+def test_outsider_manager_sees_only_their_unit(staff):
+    client = client_for(staff.outsider_manager)
+    for url, _allowed in PAGES:
+        body = client.get(url).content.decode()
+        assert "Enhet A" not in body and "P-CW" not in body and "P-COL" not in body, url
+    assert "P-OUT" in client.get("/personal/").content.decode()
+
+
+def test_a_caseworker_sees_no_ones_sick_leave(staff):
+    client = client_for(staff.caseworker)
+    for url in ("/personal/sjukfranvaro/", "/personal/sjukfranvaro/?format=xlsx", "/personal/medarbetare/P-COL/",
+                "/personal/medarbetare/P-CW/", "/personal/"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_team_lead_sees_the_person_but_not_their_sick_leave(staff):
+    response = client_for(staff.team_lead).get("/personal/medarbetare/P-COL/")
+    assert response.status_code == 200
+    assert "Frånvaro (senaste 50)" not in response.content.decode()
+    manager = client_for(staff.unit_manager).get("/personal/medarbetare/P-COL/")
+    assert "Frånvaro (senaste 50)" in manager.content.decode()
+
+
+def test_register_scoped_and_audited(staff):
+    response = client_for(staff.unit_manager).get("/personal/")
+    body = response.content.decode()
+    assert "P-CW" in body and "P-COL" in body and "P-OUT" not in body
+    record = AccessRecord.objects.filter(what="Personalregister").latest("pk")
+    assert record.username == "unit_manager" and set(record.object_ids) == {"P-CW", "P-COL"}
+
+
+def test_sick_leave_page_in_seed_shape_and_excel(staff):
+    client = client_for(staff.hr)
+    body = client.get("/personal/sjukfranvaro/").content.decode()
+    for heading in ("Sjukfrånvarodagar och tillfällen", "Sjukfrånvaro i timmar och andel av schemalagd tid",
+                    "Övertid och fyllnadstid (timmar)", "1 dag: tillfällen", "91– dgr: dagar"):
+        assert heading in body
+    export = client.get("/personal/sjukfranvaro/?format=xlsx")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = openpyxl.load_workbook(io.BytesIO(export.content))
+    assert workbook.sheetnames == ["sick_days", "sick_hours", "overtime", "consultant_sick"]
+    rows = list(workbook["sick_days"].iter_rows(values_only=True))
+    unit_a = next(row for row in rows if row[0] == "Enhet A")
+    assert unit_a[1:3] == (2, 2)  # two one-day occasions this month
+    assert AccessRecord.objects.filter(action="export", what__startswith="Sjukfrånvaro").exists()
+
+
+def test_bad_period_is_a_swedish_message(staff):
+    body = client_for(staff.hr).get("/personal/omsattning/?fran=2015-03-01&till=2015-01-01").content.decode()
+    assert "Slutdatum ligger före startdatum." in body
+
+
+def test_exit_interview_and_assessment_forms(staff):
+    member = StaffMember.objects.get(staff_id="P-COL")
+    member.ended_on = date(2024, 6, 30)
+    member.save()
+    client = client_for(staff.hr)
+    response = client.post("/personal/medarbetare/P-COL/", {
+        "form": "exit", "held_on": "2024-06-20", "main_reason": "workload", "other_reasons": ["pay"],
+        "comment": "För många ärenden", "would_return": "unknown"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.exit_interview.main_reason == "workload" and member.exit_reason == "workload"
+    area = KnowledgeArea.objects.get()
+    response = client.post("/personal/medarbetare/P-COL/", {"form": "assessment", "assessed_on": "2024-05-01",
+                                                             f"area_{area.pk}": "2"})
+    assert response.status_code == 302 and member.assessments.get().level == 2
+    # A team lead may see the person but not write.
+    denied = client_for(staff.team_lead).post("/personal/medarbetare/P-COL/", {"form": "assessment",
+                                                                               "assessed_on": "2024-05-01"})
+    assert denied.status_code == 403
