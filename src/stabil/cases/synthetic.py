@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from stabil.core import calendar
 
@@ -48,6 +48,8 @@ class Spec:
     seed: int = 1
     case_prefix: str = "A"
     child_prefix: str = "B"
+    # Optional: choose the unit from the category (the demo sends youth to the youth unit...).
+    unit_chooser: Callable[[str, random.Random], str] | None = None
 
 
 def _report_days(spec: Spec, rng: random.Random) -> list[dt.date]:
@@ -84,8 +86,6 @@ def generate(spec: Spec) -> Iterator[tuple[str, ...]]:
     last_on = spec.last_on
     width = len(str(spec.n_cases * 2))
     for number, report_on in enumerate(_report_days(spec, rng), start=1):
-        unit = spec.units[rng.randrange(len(spec.units))]
-        staff = spec.staff_by_unit[unit]
         case_id = f"{spec.case_prefix}{number:0{width}d}"
         child_id = f"{spec.child_prefix}{number:0{width}d}"
         age_days = rng.randrange(0, 18 * 365)
@@ -96,6 +96,11 @@ def generate(spec: Spec) -> Iterator[tuple[str, ...]]:
             category = "ungdom"
         else:
             category = "barn"
+        if spec.unit_chooser is not None:
+            unit = spec.unit_chooser(category, rng)
+        else:
+            unit = spec.units[rng.randrange(len(spec.units))]
+        staff = spec.staff_by_unit[unit]
         head = (case_id, child_id, birth_on.isoformat(), category, unit)
         rows: list[tuple[dt.date, str, str, str, dt.date | None, str, str]] = []
 
