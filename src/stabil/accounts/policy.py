@@ -173,6 +173,21 @@ def sees_exact_figures(user) -> bool:
     return has_capability(user, "reports.exact_figures")
 
 
+def sees_exact_figures_for(user, unit_ids=None) -> bool:
+    """Return whether ``user`` sees exact small counts for these units (None = all units).
+
+    Exact figures need ``reports.exact_figures`` and every unit in scope among ``visible_units``;
+    otherwise the user gets the public (suppressed) figures.
+    """
+    if not sees_exact_figures(user):
+        return False
+    from stabil.organisation.models import Unit
+
+    visible = set(visible_units(user).values_list("pk", flat=True))
+    wanted = set(Unit.objects.values_list("pk", flat=True)) if unit_ids is None else set(unit_ids)
+    return wanted <= visible
+
+
 rules.add_perm("stabil.view_case", rules.predicate(lambda user, case: case is not None and can_view_case(user, case)))
 rules.add_perm(
     "stabil.view_staff_member",

@@ -6,3 +6,11 @@ class GovernanceConfig(AppConfig):
     name = "stabil.governance"
     label = "governance"
     verbose_name = _("Styrning")
+
+    def ready(self) -> None:
+        from stabil.web.nav import NavItem, register
+
+        register(NavItem(key="governance", label=_("Styrning"), url_name="governance:index",
+                         capability="governance.view", order=40,
+                         description=_("Styrkort, handlingsplaner, riskregister, egenkontroller och rapport till "
+                                       "nämnden.")))

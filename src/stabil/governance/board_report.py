@@ -1,0 +1,450 @@
+"""The board report (nämndrapport): one data structure rendered as a web page, a PDF and a workbook.
+
+Contents for a period (whole months within one calendar year):
+
+1. the Värmdö statistics table for the period's months, the period's year and the three before;
+2. deadline compliance in the period (the four deadline KPIs);
+3. the staff situation per unit (turnover, sick leave, consultants, competence);
+4. scorecard status for the period's year;
+5. action-plan progress.
+
+A public report (``exact=False``) suppresses small counts about children (``stabil.core.suppression``):
+statistics cells, and deadline shares whose counts are small.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from stabil.core import kpi as core_kpi
+from stabil.core import statistics, suppression
+from stabil.core.statistics import MonthRange
+
+from . import selectors
+
+PERIOD_RE = re.compile(r"^\s*(\d{4})-(\d{2})\s*\.\.\s*(\d{4})-(\d{2})\s*$")
+STAT_YEARS = 4
+
+GROUP_LABELS = {"barn": "Barngruppen", "ungdom": "Ungdomsgruppen", "ensamkommande": "Ensamkommande flyktingbarn",
+                "total": "Totalt"}
+MEASURE_LABELS = {"investigations_opened": "Utredningar öppnade under perioden",
+                  "interventions_ongoing": "Insatser pågående under perioden"}
+KPI_LABELS = {
+    "preliminary_assessment_within_14_days": "Förhandsbedömningar inom 14 dagar",
+    "investigation_within_4_months": "Utredningar inom 4 månader",
+    "first_contact_within_guarantee": "Familjer kontaktade inom tjänstegarantin",
+    "placement_review_on_time": "Placeringar övervägda i tid",
+    "staff_turnover_rate": "Personalomsättning",
+    "units_sick_leave_below_5_percent": "Enheter med sjukfrånvaro under 5 %",
+    "consultant_share": "Andel inhyrda konsulter",
+    "consultant_cost_sek": "Kostnad för inhyrda konsulter",
+    "caseworkers_socionom_3_years": "Socionomer med minst 3 års erfarenhet",
+    "caseworkers_above_full_load": "Handläggare över 100 % belastning",
+}
+STATUS_LABELS = {core_kpi.MET: "Uppfyllt", core_kpi.NEAR: "Nära", core_kpi.NOT_MET: "Ej uppfyllt",
+                 core_kpi.UNKNOWN: "Inget utfall"}
+TREND_LABELS = {core_kpi.IMPROVING: "Förbättras", core_kpi.WORSENING: "Försämras", core_kpi.UNCHANGED: "Oförändrad",
+                None: "–"}
+
+
+class PeriodError(ValueError):
+    """A period the report cannot use; the message is Swedish."""
+
+
+@dataclass(frozen=True)
+class Period:
+    first_day: dt.date
+    last_day: dt.date
+
+    @property
+    def months(self) -> MonthRange:
+        return MonthRange(self.first_day.month, self.last_day.month)
+
+    @property
+    def year(self) -> int:
+        return self.last_day.year
+
+    @property
+    def label(self) -> str:
+        return f"{self.first_day:%Y-%m}..{self.last_day:%Y-%m}"
+
+
+def parse_period(text: str) -> Period:
+    """Return the Period of "YYYY-MM..YYYY-MM" (whole months, one calendar year)."""
+    match = PERIOD_RE.match(text or "")
+    if not match:
+        raise PeriodError(f"Ogiltig period '{text}': skriv ÅÅÅÅ-MM..ÅÅÅÅ-MM, t.ex. 2015-01..2015-08.")
+    y1, m1, y2, m2 = (int(g) for g in match.groups())
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+        raise PeriodError(f"Ogiltig period '{text}': månaden ska vara 01-12.")
+    if y1 != y2:
+        raise PeriodError(f"Ogiltig period '{text}': perioden ska ligga inom ett kalenderår "
+                          "(statistiken jämför samma månader år för år).")
+    if m1 > m2:
+        raise PeriodError(f"Ogiltig period '{text}': första månaden ska komma före den sista.")
+    return Period(dt.date(y1, m1, 1), dt.date(y2, m2, calendar.monthrange(y2, m2)[1]))
+
+
+@dataclass
+class StatRow:
+    label: str
+    cells: list[str]  # per year: count, then (from the second year) change
+
+
+@dataclass
+class StatisticsView:
+    """The Värmdö table as printed: exact, or public (suppressed) when ``public`` is set."""
+
+    table: statistics.YearOverYearTable
+    public: statistics.PublicTable | None
+    threshold: int
+
+    @property
+    def years(self) -> list[int]:
+        return list(self.table.years)
+
+    @property
+    def exact(self) -> bool:
+        return self.public is None
+
+    def stat_rows(self, measure: str) -> list[StatRow]:
+        rows = []
+        for row in statistics.ROWS:
+            cells = []
+            for index, year in enumerate(self.years):
+                cells.append(self._count_text(measure, row, year))
+                if index:
+                    cells.append(self._change_text(measure, row, year))
+            rows.append(StatRow(GROUP_LABELS[row], cells))
+        cells = []
+        for index, year in enumerate(self.years):
+            cells.append(self._average_text(measure, year))
+            if index:
+                cells.append(self._change_text(measure, "total", year))
+        rows.append(StatRow("Snitt per månad", cells))
+        return rows
+
+    @property
+    def stat_tables(self) -> list[tuple[str, list[StatRow]]]:
+        return [(MEASURE_LABELS[m], self.stat_rows(m)) for m in statistics.MEASURES]
+
+    @property
+    def header_years(self) -> list[tuple[int, bool]]:
+        return [(year, index > 0) for index, year in enumerate(self.years)]
+
+    def stat_values(self, measure: str, row: str, year: int) -> int | str:
+        """Return a cell for the workbook: a number, or the suppression label."""
+        if self.public is None:
+            return self.table.count(measure, row, year)
+        return self.public.cells[measure][row][year].to_public()
+
+    def average_value(self, measure: str, year: int) -> float | str:
+        if self.public is None:
+            return round(float(self.table.average_per_month(measure, year)), 1)
+        return self.public.averages[measure][year].to_public()
+
+    def change_value(self, measure, row, year) -> int | None:
+        if self.public is None:
+            return self.table.change_percent(measure, row, year)
+        return self.public.changes[measure][row][year].value
+
+    def _count_text(self, measure, row, year) -> str:
+        if self.public is None:
+            return str(self.table.count(measure, row, year))
+        return self.public.cells[measure][row][year].label
+
+    def _average_text(self, measure, year) -> str:
+        if self.public is None:
+            return str(suppression.round_half_away(self.table.average_per_month(measure, year)))
+        return self.public.averages[measure][year].label
+
+    def _change_text(self, measure, row, year) -> str:
+        change = self.change_value(measure, row, year)
+        if change is None:
+            return ".." if self.public is not None and self.public.changes[measure][row][year].label == ".." \
+                and self._hidden_input(measure, row, year) else "–"
+        return f"{change} %"
+
+    def _hidden_input(self, measure, row, year) -> bool:
+        index = self.years.index(year)
+        cells = self.public.cells[measure][row]
+        return cells[year].suppressed or cells[self.years[index - 1]].suppressed
+
+    def sheets(self, title_suffix: str = ""):
+        """Return one workbook sheet per measure, real numbers (labels where suppressed)."""
+        from stabil.common.output import Sheet
+
+        sheets = []
+        for measure in statistics.MEASURES:
+            headers = ["Kategori"]
+            for index, year in enumerate(self.years):
+                headers.append(str(year))
+                if index:
+                    headers.append(f"Förändring {year} (%)")
+            rows = []
+            for row in statistics.ROWS:
+                values = [GROUP_LABELS[row]]
+                for index, year in enumerate(self.years):
+                    values.append(self.stat_values(measure, row, year))
+                    if index:
+                        values.append(self.change_value(measure, row, year))
+                rows.append(values)
+            average = ["Snitt per månad"]
+            for index, year in enumerate(self.years):
+                average.append(self.average_value(measure, year))
+                if index:
+                    average.append(self.change_value(measure, "total", year))
+            rows.append(average)
+            sheets.append(Sheet("Utredningar" if measure == "investigations_opened" else "Insatser", headers, rows,
+                                title=f"{MEASURE_LABELS[measure]}{title_suffix}"))
+        return sheets
+
+    def csv_rows(self) -> list[list]:
+        """Return long-format rows: measure, category, year, count, change_percent."""
+        rows = []
+        for measure in statistics.MEASURES:
+            for row in statistics.ROWS:
+                for index, year in enumerate(self.years):
+                    change = self.change_value(measure, row, year) if index else None
+                    rows.append([measure, row, year, self.stat_values(measure, row, year), change])
+            for index, year in enumerate(self.years):
+                change = self.change_value(measure, "total", year) if index else None
+                rows.append([measure, "average_per_month", year, self.average_value(measure, year), change])
+        return rows
+
+    def as_json(self) -> dict:
+        data = self.table.as_json() if self.public is None else self.public.as_json()
+        return {**data, "years": self.years, "months": [self.table.months.first, self.table.months.last],
+                "public": self.public is not None,
+                "threshold": None if self.public is None else self.threshold}
+
+
+def statistics_view(*, years, months: MonthRange, unit_ids=None, exact: bool,
+                    threshold: int = suppression.DEFAULT_THRESHOLD, progress=None) -> StatisticsView:
+    table = selectors.statistics_table(years=years, months=months, unit_ids=unit_ids, progress=progress)
+    return StatisticsView(table, None if exact else statistics.public_table(table, threshold), threshold)
+
+
+@dataclass
+class BoardReport:
+    period: Period
+    exact: bool
+    threshold: int
+    generated_on: dt.date
+    registration_number: str
+    unit_label: str
+    stats: StatisticsView
+    deadlines: list[dict]
+    staff: list[dict]
+    scorecards: list[tuple]
+    plans: list[selectors.PlanProgress]
+    charts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        return self.stats.years
+
+
+def _deadline_rows(values: dict[str, core_kpi.KpiValue], exact: bool, threshold: int) -> list[dict]:
+    rows = []
+    for code in selectors.DEADLINE_KPIS:
+        value = values[code]
+        hidden = (not exact and value.denominator
+                  and suppression.suppress_share(int(value.numerator), int(value.denominator), threshold))
+        rows.append({
+            "code": code,
+            "label": KPI_LABELS[code],
+            "value": None if hidden else value.value,
+            "met": None if hidden else value.numerator,
+            "fell_due": (suppression.suppress_count(int(value.denominator), threshold).to_public()
+                         if not exact and value.denominator is not None else value.denominator),
+            "hidden": bool(hidden),
+        })
+    return rows
+
+
+def build(*, period: Period, exact: bool, unit_codes: list[str] | None = None, registration_number: str = "",
+          threshold: int = suppression.DEFAULT_THRESHOLD, today: dt.date | None = None,
+          progress=None) -> BoardReport:
+    """Return the board report for the period (all units, or these units)."""
+    from stabil.organisation.models import Unit
+
+    today = today or dt.date.today()
+    years = list(range(period.year - STAT_YEARS + 1, period.year + 1))
+    units = list(Unit.objects.all().order_by("code")) if unit_codes is None else list(
+        Unit.objects.filter(code__in=unit_codes).order_by("code"))
+    unit_ids = None if unit_codes is None else [u.pk for u in units]
+    stats = statistics_view(years=years, months=period.months, unit_ids=unit_ids, exact=exact, threshold=threshold,
+                            progress=progress)
+    deadlines = selectors._deadline_values(period.first_day, period.last_day, unit_ids, progress)
+    from stabil.staff.selectors import staff_report
+
+    staff = staff_report(period.first_day, period.last_day, units)
+    if progress is not None:
+        progress.advance(1, "personalläget räknat")
+    scorecards = [(card, selectors.scorecard_rows(card, today=min(today, period.last_day), exact=exact,
+                                                  threshold=threshold))
+                  for card in selectors.current_scorecards() if period.year in card.years]
+    plans = [selectors.plan_progress(plan, today) for plan in selectors.active_plans()]
+    report = BoardReport(
+        period=period, exact=exact, threshold=threshold, generated_on=today,
+        registration_number=registration_number,
+        unit_label=", ".join(u.code for u in units) if unit_codes is not None else _("Hela verksamheten"),
+        stats=stats, deadlines=_deadline_rows(deadlines, exact, threshold),
+        staff=staff, scorecards=scorecards, plans=plans,
+    )
+    report.charts = charts(report)
+    if progress is not None:
+        progress.advance(1, "diagram ritade")
+    return report
+
+
+# --- charts (matplotlib SVG; the same numbers are in the tables) -------------------------------
+
+
+def _svg(figure, prefix: str) -> str:
+    """Return the figure as inline SVG with its element ids prefixed (two charts share one page)."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    start = text.find("<svg")
+    text = text[start:] if start >= 0 else text
+    text = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', text)
+    return re.sub(r'(url\(#|href="#)([^")]+)', rf'\1{prefix}-\2', text)
+
+
+def charts(report: BoardReport) -> dict[str, str]:
+    """Return SVG charts: the statistics per year and deadline compliance."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, extractable)
+    plt.rcParams["font.family"] = "DejaVu Sans"
+    out = {}
+    figure, axes = plt.subplots(1, 2, figsize=(8.2, 2.9))
+    colours = {"barn": "#2b6cb0", "ungdom": "#dd6b20", "ensamkommande": "#2f855a"}
+    for ax, measure in zip(axes, statistics.MEASURES, strict=True):
+        bottoms = [0] * len(report.years)
+        for group in statistics.GROUPS:
+            heights = []
+            for year in report.years:
+                value = report.stats.stat_values(measure, group, year)
+                heights.append(value if isinstance(value, int) else 0)
+            ax.bar([str(y) for y in report.years], heights, bottom=bottoms, color=colours[group],
+                   label=GROUP_LABELS[group])
+            bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+        ax.set_title(MEASURE_LABELS[measure], fontsize=9)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(labelsize=8)
+    axes[1].legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    out["statistics"] = _svg(figure, "stat")
+    plt.close(figure)
+
+    figure, ax = plt.subplots(figsize=(8.2, 2.2))
+    labels = [row["label"] for row in report.deadlines]
+    values = [row["value"] or 0 for row in report.deadlines]
+    ax.barh(labels, values, color="#2b6cb0")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Andel i tid (%)", fontsize=8)
+    ax.invert_yaxis()
+    ax.tick_params(labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    out["deadlines"] = _svg(figure, "dl")
+    plt.close(figure)
+    return out
+
+
+# --- outputs ------------------------------------------------------------------------------------
+
+
+def render_html(report: BoardReport, *, for_pdf: bool) -> str:
+    template = "governance/board_report_pdf.html" if for_pdf else "governance/_board_report_body.html"
+    return render_to_string(template, {"report": report, "labels": label_context()})
+
+
+def label_context() -> dict:
+    return {"status": STATUS_LABELS, "trend": TREND_LABELS, "measures": MEASURE_LABELS}
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Return PDF bytes for an HTML document (WeasyPrint; its CSS notices kept off standard error)."""
+    import logging
+
+    from weasyprint import HTML
+
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    return HTML(string=html, base_url=".").write_pdf()
+
+
+def to_pdf(report: BoardReport) -> bytes:
+    """Return the board paper as PDF bytes (A4, page numbers), from the same templates as the page."""
+    return html_to_pdf(render_html(report, for_pdf=True))
+
+
+def workbook_sheets(report: BoardReport):
+    """Return the workbook's sheets: one per table, real numbers."""
+    from stabil.common.output import Sheet
+
+    sheets = report.stats.sheets(f", {report.period.label}")
+    sheets.append(Sheet(
+        "Frister", ["Frist", "Andel i tid (%)", "I tid", "Förföll"],
+        [[r["label"], None if r["value"] is None else round(r["value"], 1), r["met"], r["fell_due"]]
+         for r in report.deadlines],
+        title=f"Frister som förföll {report.period.label}",
+    ))
+    sheets.append(Sheet(
+        "Personal",
+        ["Enhet", "Genomsnittligt antal anställda", "Slutat", "Personalomsättning (%)", "Sjukfrånvaro (%)",
+         "Konsulter (årsarbetare)", "Konsultandel (%)", "Konsultkostnad (kr)", "Socionom ≥ 3 år (%)"],
+        [[row["unit"], row["turnover"]["average_headcount"], row["turnover"]["ended"],
+          _pct(row["turnover"]["rate"]), _pct(row["sick_hours"]["share"]), row["consultants"]["fte"],
+          _pct(row["consultants"]["share"]), row["consultants"]["cost_sek"],
+          _pct(row["eligibility"]["socionom_3_years_or_more"])] for row in report.staff],
+        title=f"Personalläget {report.period.label}",
+    ))
+    kpi_rows = []
+    for card, perspectives in report.scorecards:
+        for perspective, goals in perspectives:
+            for goal, kpis in goals:
+                for row in kpis:
+                    year = report.period.year
+                    kpi_rows.append([card.title, perspective.name, goal.text, row.kpi.name,
+                                     None if row.hidden.get(year) else _round(row.values.get(year)),
+                                     row.targets.get(year), STATUS_LABELS[row.statuses[year]],
+                                     TREND_LABELS[row.trend]])
+    sheets.append(Sheet("Styrkort", ["Styrkort", "Perspektiv", "Mål", "Mätetal", f"Utfall {report.period.year}",
+                                     f"Målvärde {report.period.year}", "Status", "Trend"], kpi_rows,
+                        title="Styrkortets status"))
+    measure_rows = []
+    for progress in report.plans:
+        for m in progress.measures:
+            measure_rows.append([progress.plan.title, m.number, m.title, m.how, m.expected_result, m.due_on,
+                                 float(m.cost_sek), m.responsible, m.get_status_display()])
+    sheets.append(Sheet("Handlingsplan", ["Handlingsplan", "Nr", "Åtgärd", "Hur", "Förväntat resultat", "När",
+                                          "Kostnad (kr)", "Ansvarig", "Status"], measure_rows,
+                        title="Handlingsplanernas åtgärder"))
+    return sheets
+
+
+def _pct(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def to_xlsx(report: BoardReport) -> bytes:
+    from stabil.common.output import write_xlsx
+
+    return write_xlsx(workbook_sheets(report))

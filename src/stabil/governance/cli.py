@@ -1,0 +1,220 @@
+"""Governance reports on the command line: `stabil report statistics|kpi|board`.
+
+Contracts in docs/cli-governance.md. Output alone on standard output (or in ``--output``);
+progress and notices on standard error; bad input gives a Swedish message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from stabil.common.cli import CliError, parse_date
+
+FORMATS_STATISTICS = ("json", "csv", "xlsx", "pdf")
+
+
+def _threshold(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ogiltigt tröskelvärde '{value}': ange ett heltal, minst 2") from None
+    if number < 2:
+        raise argparse.ArgumentTypeError(f"ogiltigt tröskelvärde '{value}': minst 2 (\"<2\" skulle avslöja 1)")
+    return number
+
+
+def _years(value: str):
+    from stabil.core.statistics import parse_years
+
+    try:
+        return parse_years(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _months(value: str):
+    from stabil.core.statistics import parse_months
+
+    try:
+        return parse_months(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _units(codes: list[str]) -> tuple[list[int] | None, list[str] | None]:
+    """Return (unit ids, codes) for the given codes, or (None, None) for all units."""
+    from stabil.organisation.models import Unit
+
+    if not codes:
+        return None, None
+    found = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
+    missing = [code for code in codes if code not in found]
+    if missing:
+        known = ", ".join(Unit.objects.order_by("code").values_list("code", flat=True)) or "inga"
+        raise CliError(f"okänd enhet {', '.join(repr(c) for c in missing)} (--unit). Enheter som finns: {known}")
+    return [found[code] for code in codes], list(codes)
+
+
+def _write_binary(data: bytes, output: str | None) -> None:
+    if output:
+        try:
+            with open(output, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise CliError(f"kan inte skriva filen '{output}' (--output): {exc.strerror}") from None
+        sys.stderr.write(f"Skrev {output} ({len(data):,} byte).\n".replace(",", "\u00a0"))
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+def _record_exact(what: str) -> None:
+    from stabil.audit.services import record_access
+
+    record_access(by=None, action="export", what=what)
+
+
+# --- stabil report statistics --------------------------------------------------------------------
+
+
+def _statistics_configure(parser) -> None:
+    parser.add_argument("--years", required=True, type=_years, metavar="ÅR-ÅR", help="t.ex. 2012-2015")
+    parser.add_argument("--months", required=True, type=_months, metavar="M-M",
+                        help="månaderna som jämförs varje år, t.ex. 1-8 (januari-augusti)")
+    parser.add_argument("--unit", action="append", default=[], metavar="KOD", help="bara denna enhet (kan upprepas)")
+    parser.add_argument("--public", action="store_true",
+                        help="offentlig version: små antal döljs (\"<5\") och det som skulle avslöja dem")
+    parser.add_argument("--threshold", type=_threshold, default=None, metavar="N",
+                        help="dölj antal 1..N i offentlig version (standard 4, eller STABIL_SUPPRESSION_THRESHOLD)")
+    parser.add_argument("--format", choices=FORMATS_STATISTICS, default="json")
+    parser.add_argument("--output", metavar="FIL", help="skriv till fil (annars standard ut)")
+
+
+def default_threshold() -> int:
+    from django.conf import settings
+
+    from stabil.core.suppression import DEFAULT_THRESHOLD
+
+    return int(getattr(settings, "STABIL_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+def _statistics_run(args) -> int:
+    from django.template.loader import render_to_string
+
+    from stabil.common.output import to_json, write_csv, write_xlsx
+    from stabil.common.progress import Progress
+
+    from .board_report import statistics_view
+
+    unit_ids, codes = _units(args.unit)
+    threshold = args.threshold or default_threshold()
+    progress = Progress(3, "Statistik")
+    view = statistics_view(years=args.years, months=args.months, unit_ids=unit_ids, exact=not args.public,
+                           threshold=threshold, progress=progress)
+    progress.finish()
+    if not args.public:
+        _record_exact(f"Statistik {args.years[0]}-{args.years[-1]} (exakta tal)")
+    if args.format == "json":
+        text = to_json(view.as_json()) + "\n"
+        if args.output:
+            _write_binary(text.encode("utf-8"), args.output)
+        else:
+            sys.stdout.write(text)
+    elif args.format == "csv":
+        headers = ["measure", "category", "year", "count", "change_percent"]
+        if args.output:
+            import io
+
+            buffer = io.StringIO()
+            write_csv(headers, view.csv_rows(), buffer)
+            _write_binary(buffer.getvalue().encode("utf-8"), args.output)
+        else:
+            write_csv(headers, view.csv_rows())
+    elif args.format == "xlsx":
+        _write_binary(write_xlsx(view.sheets(f", månad {args.months.first}-{args.months.last}")), args.output)
+    else:
+        from .board_report import html_to_pdf
+
+        html = render_to_string("governance/statistics_pdf.html", {
+            "stats": view, "months": args.months, "today": dt.date.today(),
+            "scope": ", ".join(codes) if codes else "hela verksamheten",
+        })
+        _write_binary(html_to_pdf(html), args.output)
+    return 0
+
+
+# --- stabil report kpi ----------------------------------------------------------------------------
+
+
+def _kpi_configure(parser) -> None:
+    parser.add_argument("--from", dest="first_day", required=True, type=parse_date, metavar="DATUM")
+    parser.add_argument("--to", dest="last_day", required=True, type=parse_date, metavar="DATUM")
+    parser.add_argument("--unit", action="append", default=[], metavar="KOD", help="bara denna enhet (kan upprepas)")
+    parser.add_argument("--format", choices=("json", "csv"), default="json")
+
+
+def _kpi_run(args) -> int:
+    from stabil.common.output import write_csv, write_json
+    from stabil.common.progress import Progress
+
+    from .selectors import computed_kpis
+
+    if args.first_day > args.last_day:
+        raise CliError(f"--from ({args.first_day}) måste vara före eller lika med --to ({args.last_day})")
+    _units(args.unit)
+    progress = Progress(None, "Mätetal")
+    values = computed_kpis(first_day=args.first_day, last_day=args.last_day, unit_codes=args.unit or None,
+                           progress=progress)
+    progress.finish()
+    rows = [value.as_dict() for value in values]
+    if args.format == "json":
+        write_json(rows)
+    else:
+        write_csv(["kpi", "value", "numerator", "denominator"],
+                  [[r["kpi"], r["value"], r["numerator"], r["denominator"]] for r in rows])
+    return 0
+
+
+# --- stabil report board --------------------------------------------------------------------------
+
+
+def _board_configure(parser) -> None:
+    parser.add_argument("--period", required=True, metavar="ÅÅÅÅ-MM..ÅÅÅÅ-MM", help="t.ex. 2015-01..2015-08")
+    parser.add_argument("--format", choices=("pdf", "xlsx"), required=True)
+    parser.add_argument("--output", required=True, metavar="FIL")
+    parser.add_argument("--unit", action="append", default=[], metavar="KOD")
+    parser.add_argument("--public", action="store_true", help="offentlig version med små antal dolda")
+    parser.add_argument("--threshold", type=_threshold, default=None, metavar="N")
+    parser.add_argument("--registration-number", default="", metavar="DNR", help="diarienummer på handlingen")
+
+
+def _board_run(args) -> int:
+    from stabil.common.progress import Progress
+
+    from . import board_report
+
+    try:
+        period = board_report.parse_period(args.period)
+    except board_report.PeriodError as exc:
+        raise CliError(f"{exc} (--period)") from None
+    _unit_ids, codes = _units(args.unit)
+    progress = Progress(5, "Nämndrapport")
+    report = board_report.build(period=period, exact=not args.public, unit_codes=codes,
+                                registration_number=args.registration_number,
+                                threshold=args.threshold or default_threshold(), progress=progress)
+    data = board_report.to_pdf(report) if args.format == "pdf" else board_report.to_xlsx(report)
+    progress.finish()
+    if not args.public:
+        _record_exact(f"Nämndrapport {period.label} (exakta tal)")
+    _write_binary(data, args.output)
+    return 0
+
+
+def register(registry) -> None:
+    registry.report("statistics", help="verksamhetsstatistik år för år (Värmdös tabell)",
+                    configure=_statistics_configure, run=_statistics_run)
+    registry.report("kpi", help="Stabils beräknade mätetal för en period", configure=_kpi_configure, run=_kpi_run)
+    registry.report("board", help="rapport till nämnden som PDF eller Excel", configure=_board_configure,
+                    run=_board_run)

@@ -1,0 +1,127 @@
+"""Forms for governance pages; labels in Swedish, errors name the field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from stabil.core import suppression
+
+from .models import FollowUp, Measure, Risk, SelfInspectionResult, Status
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StatisticsForm(forms.Form):
+    years = forms.CharField(label=_("År"), initial="", help_text=_("t.ex. 2012-2015"), max_length=9)
+    months = forms.CharField(label=_("Månader"), initial="1-8", help_text=_("t.ex. 1-8 för januari–augusti"),
+                             max_length=5)
+    unit = forms.ChoiceField(label=_("Enhet"), required=False)
+    public = forms.BooleanField(label=_("Visa offentlig version (små tal dolda)"), required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("Alla enheter"))] + [(u.code, f"{u.code} {u.name}") for u in units]
+
+    def clean_years(self):
+        from stabil.core.statistics import parse_years
+
+        try:
+            years = parse_years(self.cleaned_data["years"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if len(years) > 10:
+            raise forms.ValidationError(_("Högst tio år i tabellen."))
+        return years
+
+    def clean_months(self):
+        from stabil.core.statistics import parse_months
+
+        try:
+            return parse_months(self.cleaned_data["months"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class BoardReportForm(forms.Form):
+    period = forms.CharField(label=_("Period"), help_text=_("ÅÅÅÅ-MM..ÅÅÅÅ-MM, t.ex. 2015-01..2015-08"), max_length=20)
+    registration_number = forms.CharField(label=_("Diarienummer"), required=False, max_length=64)
+    public = forms.BooleanField(label=_("Offentlig version (små tal dolda)"), required=False)
+
+    def clean_period(self):
+        from .board_report import PeriodError, parse_period
+
+        try:
+            return parse_period(self.cleaned_data["period"])
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class KpiForm(forms.Form):
+    """Targets for the plan's three years and, for an entered KPI, its outcomes."""
+
+    def __init__(self, *args, kpi, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpi = kpi
+        self.years = years
+        targets = {t.year: t.target for t in kpi.targets.all()}
+        entries = {e.year: e.value for e in kpi.entries.all()}
+        for year in years:
+            self.fields[f"target_{year}"] = forms.DecimalField(
+                label=_("Målvärde %(year)s") % {"year": year}, required=False, max_digits=14, decimal_places=2,
+                initial=targets.get(year), localize=True)
+            if not kpi.computed:
+                self.fields[f"value_{year}"] = forms.DecimalField(
+                    label=_("Utfall %(year)s") % {"year": year}, required=False, max_digits=14, decimal_places=2,
+                    initial=entries.get(year), localize=True)
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["title", "how", "expected_result", "due_on", "cost_sek", "responsible", "status", "goals", "kpis",
+                  "risks"]
+        widgets = {"due_on": DateInput(), "how": forms.Textarea(attrs={"rows": 3}),
+                   "expected_result": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = self.fields["goals"].queryset.filter(archived_at__isnull=True)
+        self.fields["kpis"].queryset = self.fields["kpis"].queryset.filter(archived_at__isnull=True)
+        self.fields["risks"].queryset = self.fields["risks"].queryset.filter(archived_at__isnull=True)
+        self.fields["cost_sek"].localize = True
+        self.fields["cost_sek"].widget.is_localized = True
+        for name in ("goals", "kpis", "risks"):
+            self.fields[name].required = False
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["on", "status", "note"]
+        widgets = {"on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class RiskForm(forms.ModelForm):
+    class Meta:
+        model = Risk
+        fields = ["title", "description", "source", "likelihood", "consequence", "owner", "review_on", "org_unit"]
+        widgets = {"review_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3}),
+                   "likelihood": forms.Select(choices=[(i, i) for i in range(1, 5)]),
+                   "consequence": forms.Select(choices=[(i, i) for i in range(1, 5)])}
+
+
+class CheckResultForm(forms.ModelForm):
+    class Meta:
+        model = SelfInspectionResult
+        fields = ["performed_on", "passed", "deviations", "summary"]
+        widgets = {"performed_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+
+STATUS_CHOICES = Status.choices
+DEFAULT_THRESHOLD = suppression.DEFAULT_THRESHOLD

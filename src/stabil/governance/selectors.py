@@ -1,0 +1,352 @@
+"""Reads for governance: the statistics table, computed KPIs, scorecards and the board report.
+
+Counting and KPI rules live in ``stabil.core.statistics`` and ``stabil.core.kpi``; this module
+only fetches rows and hands them over. Staff KPIs come from the staff area's report
+(``stabil.staff.selectors.staff_report``), loads from the workload area
+(``stabil.workload.selectors.workload_on``), deadlines from the case flow
+(``cases.Deadline``, materialised by the cases area from ``stabil.core.caseflow``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Q
+
+from stabil.core import statistics
+from stabil.core import kpi as core_kpi
+from stabil.core import suppression
+from stabil.core.statistics import MonthRange, YearOverYearTable
+
+from .models import (
+    ActionPlan,
+    Board,
+    Kpi,
+    KpiSnapshot,
+    Measure,
+    Risk,
+    Scorecard,
+    SelfInspectionCheck,
+    Status,
+    FREQUENCY_MONTHS,
+)
+
+DEADLINE_KPIS = {
+    "preliminary_assessment_within_14_days": "preliminary_assessment",
+    "investigation_within_4_months": "investigation",
+    "first_contact_within_guarantee": "first_contact",
+    "placement_review_on_time": "placement_review",
+}
+
+
+# --- the statistics table ---------------------------------------------------------------------
+
+
+def statistics_table(*, years: Sequence[int], months: MonthRange, unit_ids: Sequence[int] | None = None,
+                     progress=None) -> YearOverYearTable:
+    """Return the Värmdö table from case events (counting rules in ``stabil.core.statistics``)."""
+    from stabil.cases.models import CaseEvent
+
+    years = sorted(years)
+    first_day = months.first_day(years[0])
+    last_day = months.last_day(years[-1])
+    scope = Q() if unit_ids is None else Q(case__unit_id__in=list(unit_ids))
+    opened = (
+        CaseEvent.objects.filter(scope, kind="investigation_opened", on__range=(first_day, last_day))
+        .values_list("case__category", "on")
+        .iterator(chunk_size=10000)
+    )
+    opened = list(opened)
+    if progress is not None:
+        progress.advance(1, "utredningar hämtade")
+    # Interventions: every start/end event up to the last day, of cases with a start by then.
+    rows = (
+        CaseEvent.objects.filter(scope, kind__in=("intervention_started", "intervention_ended"), on__lte=last_day)
+        .order_by("case_id", "on", "pk")
+        .values_list("case_id", "case__category", "kind", "on", "intervention")
+        .iterator(chunk_size=10000)
+    )
+    spells: list[tuple[str, dt.date, dt.date | None]] = []
+    for _case_pk, case_rows in groupby(rows, key=lambda r: r[0]):
+        case_rows = list(case_rows)
+        category = case_rows[0][1]
+        for started_on, ended_on in statistics.intervention_spells((k, on, i or "") for _, _, k, on, i in case_rows):
+            if ended_on is None or ended_on >= first_day:
+                spells.append((category, started_on, ended_on))
+    if progress is not None:
+        progress.advance(1, "insatser hämtade")
+    table = statistics.year_over_year(investigations_opened=opened, interventions=spells, years=years,
+                                      months=months)
+    if progress is not None:
+        progress.advance(1, "tabellen räknad")
+    return table
+
+
+# --- computed KPIs ----------------------------------------------------------------------------
+
+
+def _deadline_values(first_day: dt.date, last_day: dt.date, unit_ids: Sequence[int] | None,
+                     progress=None) -> dict[str, core_kpi.KpiValue]:
+    """Return the four deadline KPIs from the cases area's materialised deadlines.
+
+    The cases area derives each case's deadlines from its events with ``stabil.core.caseflow``
+    under the municipality's deadline settings and keeps them in ``cases.Deadline``; a deadline
+    that fell due in the period counts, met on time when its ``met_on`` is on or before ``due_on``.
+    """
+    from stabil.cases.models import Deadline
+
+    rows = Deadline.objects.filter(kind__in=list(DEADLINE_KPIS.values()), due_on__range=(first_day, last_day))
+    if unit_ids is not None:
+        rows = rows.filter(case__unit_id__in=list(unit_ids))
+    by_kind: dict[str, list[tuple[dt.date, dt.date | None]]] = {kind: [] for kind in DEADLINE_KPIS.values()}
+    for kind, due_on, met_on in rows.values_list("kind", "due_on", "met_on").iterator(chunk_size=10000):
+        by_kind[kind].append((due_on, met_on))
+    if progress is not None:
+        progress.advance(1, "frister hämtade")
+    return {
+        code: core_kpi.share_met_on_time(code, by_kind[kind], first_day, last_day)
+        for code, kind in DEADLINE_KPIS.items()
+    }
+
+
+def _staff_values(first_day: dt.date, last_day: dt.date, units) -> dict[str, core_kpi.KpiValue]:
+    from stabil.staff.selectors import staff_report
+
+    report = staff_report(first_day, last_day, units)
+    ended = sum(row["turnover"]["ended"] for row in report)
+    headcount = sum(row["turnover"]["average_headcount"] for row in report)
+    sick_shares = [row["sick_hours"]["share"] for row in report]
+    consultant_fte = sum(row["consultants"]["fte"] for row in report)
+    filled_fte = sum(row["consultants"]["filled_fte"] for row in report)
+    cost = sum(row["consultants"]["cost_sek"] for row in report)
+    investigators = sum(row["eligibility"]["investigators"] for row in report)
+    qualified = sum(
+        round((row["eligibility"]["socionom_3_years_or_more"] or 0) * row["eligibility"]["investigators"])
+        for row in report
+    )
+    return {
+        "staff_turnover_rate": core_kpi.turnover_rate(ended, headcount),
+        "units_sick_leave_below_5_percent": core_kpi.units_sick_leave_below(sick_shares),
+        "consultant_share": core_kpi.consultant_share(min(consultant_fte, filled_fte), filled_fte),
+        "consultant_cost_sek": core_kpi.consultant_cost(cost, consultant_fte),
+        "caseworkers_socionom_3_years": core_kpi.caseworkers_socionom_3_years(qualified, investigators),
+    }
+
+
+def _load_values(last_day: dt.date, units) -> dict[str, core_kpi.KpiValue]:
+    from stabil.workload.selectors import workload_on
+
+    unit_ids = [unit.pk for unit in units]
+    view = workload_on(on=last_day, unit_ids=unit_ids) if unit_ids else None
+    loads = [p.load for p in view.result.people] if view else []
+    return {"caseworkers_above_full_load": core_kpi.caseworkers_above_full_load(loads)}
+
+
+def computed_kpis(*, first_day: dt.date, last_day: dt.date, unit_codes: Sequence[str] | None = None,
+                  progress=None) -> list[core_kpi.KpiValue]:
+    """Return every registered KPI computed for the period and units (all units when None)."""
+    from stabil.organisation.models import Unit
+
+    units = Unit.objects.all() if unit_codes is None else Unit.objects.filter(code__in=list(unit_codes))
+    units = list(units.order_by("code"))
+    unit_ids = None if unit_codes is None else [unit.pk for unit in units]
+    values: dict[str, core_kpi.KpiValue] = {}
+    values.update(_deadline_values(first_day, last_day, unit_ids, progress))
+    values.update(_staff_values(first_day, last_day, units))
+    values.update(_load_values(last_day, units))
+    return [values[code] for code in core_kpi.REGISTRY]
+
+
+def snapshot_values(*, first_day: dt.date, last_day: dt.date, unit_code: str = "",
+                    refresh: bool = False, progress=None) -> dict[str, core_kpi.KpiValue]:
+    """Return stored KPI values for the period and scope, computing and storing them when missing."""
+    stored = {
+        s.code: core_kpi.KpiValue(s.code, s.value, s.numerator, s.denominator)
+        for s in KpiSnapshot.objects.filter(unit_code=unit_code, first_day=first_day, last_day=last_day)
+    }
+    if refresh or set(stored) != set(core_kpi.REGISTRY):
+        from .services import kpi_snapshots_store
+
+        values = computed_kpis(first_day=first_day, last_day=last_day,
+                               unit_codes=[unit_code] if unit_code else None, progress=progress)
+        kpi_snapshots_store(values=values, unit_code=unit_code, first_day=first_day, last_day=last_day)
+        stored = {v.kpi: v for v in values}
+    return stored
+
+
+# --- scorecards -------------------------------------------------------------------------------
+
+
+@dataclass
+class KpiRow:
+    """One KPI on the scorecard page: values per plan year, targets, status and trend."""
+
+    kpi: Kpi
+    years: list[int]
+    values: dict[int, float | None]
+    targets: dict[int, float | None]
+    statuses: dict[int, str]
+    trend: str | None
+    hidden: dict[int, bool] = field(default_factory=dict)  # suppressed for a public view
+    numerators: dict[int, float | None] = field(default_factory=dict)
+    denominators: dict[int, float | None] = field(default_factory=dict)
+
+    @property
+    def current_year(self) -> int:
+        known = [y for y in self.years if self.values.get(y) is not None]
+        return known[-1] if known else self.years[0]
+
+
+def year_bounds(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
+    """Return the year's first day and its last day, or today for the running year."""
+    last = dt.date(year, 12, 31)
+    return dt.date(year, 1, 1), min(last, today)
+
+
+def scorecard_rows(scorecard: Scorecard, *, today: dt.date, exact: bool,
+                   threshold: int = suppression.DEFAULT_THRESHOLD) -> list[tuple]:
+    """Return [(perspective, [(goal, [KpiRow...])...])...] for the scorecard page and report.
+
+    Computed KPIs come from stored snapshots per plan year (computed when missing); years after
+    today have no value. Without exact figures, a deadline share whose counts are small is hidden.
+    """
+    years = scorecard.years
+    kpis = list(
+        Kpi.objects.filter(goal__perspective__scorecard=scorecard, archived_at__isnull=True)
+        .select_related("goal__perspective", "org_unit")
+        .prefetch_related("targets", "entries")
+    )
+    snapshots: dict[tuple[str, int], dict[str, core_kpi.KpiValue]] = {}
+    rows_by_goal: dict[int, list[KpiRow]] = {}
+    for kpi in kpis:
+        targets = {t.year: float(t.target) for t in kpi.targets.all()}
+        entries = {e.year: float(e.value) for e in kpi.entries.all()}
+        values: dict[int, float | None] = {}
+        numerators: dict[int, float | None] = {}
+        denominators: dict[int, float | None] = {}
+        hidden: dict[int, bool] = {}
+        for year in years:
+            if kpi.computed:
+                if dt.date(year, 1, 1) > today:
+                    values[year] = None
+                    continue
+                first_day, last_day = year_bounds(year, today)
+                unit_code = kpi.org_unit.code if kpi.org_unit else ""
+                key = (unit_code, year)
+                if key not in snapshots:
+                    snapshots[key] = snapshot_values(first_day=first_day, last_day=last_day, unit_code=unit_code)
+                value = snapshots[key][kpi.computed]
+                values[year] = value.value
+                numerators[year], denominators[year] = value.numerator, value.denominator
+                if (not exact and kpi.computed in DEADLINE_KPIS and value.denominator
+                        and suppression.suppress_share(int(value.numerator), int(value.denominator), threshold)):
+                    hidden[year] = True
+            else:
+                values[year] = entries.get(year)
+        statuses = {
+            year: core_kpi.status(None if hidden.get(year) else values.get(year), targets.get(year),
+                                  kpi.direction, kpi.band(targets.get(year) or 0.0))
+            for year in years
+        }
+        visible_values = [None if hidden.get(y) else values.get(y) for y in years]
+        row = KpiRow(kpi, years, values, targets, statuses, core_kpi.trend(visible_values, kpi.direction, kpi.unit),
+                     hidden, numerators, denominators)
+        rows_by_goal.setdefault(kpi.goal_id, []).append(row)
+    out = []
+    for perspective in scorecard.perspectives.filter(archived_at__isnull=True).prefetch_related("goals"):
+        goals = [(goal, rows_by_goal.get(goal.pk, [])) for goal in perspective.goals.all()
+                 if goal.archived_at is None]
+        out.append((perspective, goals))
+    return out
+
+
+def current_scorecards() -> list[Scorecard]:
+    return list(Scorecard.objects.filter(archived_at__isnull=True).select_related("board"))
+
+
+# --- action plans, risks, self-inspection -----------------------------------------------------
+
+
+@dataclass
+class PlanProgress:
+    plan: ActionPlan
+    measures: list[Measure]
+    cost_sek: float
+    done: int
+    in_progress: int
+    delayed: int
+    overdue: list[Measure]
+
+    @property
+    def total(self) -> int:
+        return len(self.measures)
+
+
+def plan_progress(plan: ActionPlan, today: dt.date) -> PlanProgress:
+    """Return the plan's measures with cost and status counts; overdue = past due, not done."""
+    measures = list(plan.measures.filter(archived_at__isnull=True).prefetch_related("goals", "kpis", "risks",
+                                                                                      "follow_ups"))
+    active = [m for m in measures if m.status != Status.CANCELLED]
+    return PlanProgress(
+        plan=plan,
+        measures=measures,
+        cost_sek=float(sum(m.cost_sek for m in active)),
+        done=sum(m.status == Status.DONE for m in measures),
+        in_progress=sum(m.status == Status.IN_PROGRESS for m in measures),
+        delayed=sum(m.status == Status.DELAYED for m in measures),
+        overdue=[m for m in active if m.status != Status.DONE and m.due_on < today],
+    )
+
+
+def active_plans() -> list[ActionPlan]:
+    return list(ActionPlan.objects.filter(archived_at__isnull=True).select_related("board"))
+
+
+def risk_register(board: Board | None = None) -> list[Risk]:
+    risks = Risk.objects.filter(archived_at__isnull=True).select_related("org_unit").prefetch_related("measures")
+    if board is not None:
+        risks = risks.filter(board=board)
+    return sorted(risks, key=lambda r: (-r.score, r.review_on, r.pk))
+
+
+def risk_matrix(risks: Iterable[Risk]) -> list[tuple[int, list[list[Risk]]]]:
+    """Return the 4 x 4 matrix as [(consequence 4..1, [risks at likelihood 1..4])], for the matrix view."""
+    grid = [[[] for _ in range(4)] for _ in range(4)]
+    for risk in risks:
+        grid[4 - risk.consequence][risk.likelihood - 1].append(risk)
+    return [(4 - index, row) for index, row in enumerate(grid)]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return the same day ``months`` later (the month's last day when it has no such day)."""
+    from dateutil.relativedelta import relativedelta
+
+    return day + relativedelta(months=months)
+
+
+def next_due_on(check: SelfInspectionCheck, last_performed_on: dt.date | None) -> dt.date:
+    """Return when a check is next due: its first date, then one period after the latest result."""
+    if last_performed_on is None:
+        return check.first_due_on
+    return add_months(last_performed_on, FREQUENCY_MONTHS[check.frequency])
+
+
+@dataclass
+class CheckRow:
+    check: SelfInspectionCheck
+    latest: object | None
+    due_on: dt.date
+    overdue: bool
+
+
+def self_inspection_plan(today: dt.date) -> list[CheckRow]:
+    rows = []
+    for check in SelfInspectionCheck.objects.filter(archived_at__isnull=True).prefetch_related("results"):
+        results = list(check.results.all())
+        latest = results[0] if results else None
+        due_on = next_due_on(check, latest.performed_on if latest else None)
+        rows.append(CheckRow(check, latest, due_on, due_on < today))
+    return sorted(rows, key=lambda r: (r.due_on, r.check.name))

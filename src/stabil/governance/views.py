@@ -1,0 +1,267 @@
+"""Governance pages (thin): scorecards, action plans, risks, self-inspection, statistics, board report.
+
+Reading needs ``governance.view``; changing needs ``governance.edit``. Figures about children
+are exact only for users who may see exact figures for every unit in scope
+(``policy.sees_exact_figures_for``); everyone else, the board included, sees the public,
+suppressed figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from auditlog.models import LogEntry
+from stabil.accounts.policy import has_capability, require_capability, sees_exact_figures_for
+
+from . import board_report, selectors, services
+from .forms import BoardReportForm, CheckResultForm, FollowUpForm, KpiForm, MeasureForm, RiskForm, StatisticsForm
+from .models import RISK_LEVEL_LABELS, ActionPlan, Board, Kpi, Measure, Risk, Scorecard, SelfInspectionCheck
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _history(obj, limit: int = 20):
+    return LogEntry.objects.get_for_object(obj).select_related("actor")[:limit]
+
+
+@require_capability("governance.view")
+def index(request):
+    today = _today()
+    return render(request, "governance/index.html", {
+        "scorecards": selectors.current_scorecards(),
+        "plans": [selectors.plan_progress(p, today) for p in selectors.active_plans()],
+        "risks": selectors.risk_register()[:5],
+        "checks": selectors.self_inspection_plan(today),
+        "can_edit": has_capability(request.user, "governance.edit"),
+        "today": today,
+    })
+
+
+def _chart_bars(sections, year: int) -> list[dict]:
+    """Return bars for the scorecard chart: percent KPIs' value and target in the year."""
+    bars = []
+    for _perspective, goals in sections:
+        for _goal, rows in goals:
+            for row in rows:
+                if row.kpi.unit != "percent":
+                    continue
+                value = None if row.hidden.get(year) else row.values.get(year)
+                bars.append({"name": row.kpi.name, "value": value, "target": row.targets.get(year),
+                             "status": row.statuses.get(year)})
+    for index, bar in enumerate(bars):
+        bar["y"] = 8 + index * 26
+        bar["width"] = 0 if bar["value"] is None else max(0.0, min(100.0, bar["value"])) * 4
+        bar["target_x"] = None if bar["target"] is None else 260 + max(0.0, min(100.0, bar["target"])) * 4
+    return bars
+
+
+@require_capability("governance.view")
+def scorecard_detail(request, pk: int):
+    card = get_object_or_404(Scorecard.objects.select_related("board"), pk=pk, archived_at__isnull=True)
+    today = _today()
+    exact = sees_exact_figures_for(request.user, None)
+    sections = selectors.scorecard_rows(card, today=today, exact=exact)
+    year = today.year if today.year in card.years else card.years[0]
+    bars = _chart_bars(sections, year)
+    return render(request, "governance/scorecard.html", {
+        "card": card, "sections": sections, "years": card.years, "year": year, "exact": exact,
+        "bars": bars, "chart_height": 16 + 26 * len(bars),
+        "labels": board_report.label_context(), "can_edit": has_capability(request.user, "governance.edit"),
+    })
+
+
+@require_POST
+@require_capability("governance.edit")
+def scorecard_refresh(request, pk: int):
+    card = get_object_or_404(Scorecard, pk=pk)
+    services.kpi_snapshots_clear()
+    messages.success(request, _("De beräknade mätetalen räknas om när sidan visas."))
+    return redirect("governance:scorecard", pk=card.pk)
+
+
+@require_capability("governance.edit")
+def kpi_edit(request, pk: int):
+    kpi = get_object_or_404(Kpi.objects.select_related("goal__perspective__scorecard"), pk=pk,
+                            archived_at__isnull=True)
+    card = kpi.goal.perspective.scorecard
+    form = KpiForm(request.POST or None, kpi=kpi, years=card.years)
+    if request.method == "POST" and form.is_valid():
+        for year in card.years:
+            services.kpi_target_set(by=request.user, kpi=kpi, year=year, target=form.cleaned_data[f"target_{year}"])
+            if not kpi.computed and form.cleaned_data.get(f"value_{year}") is not None:
+                services.kpi_entry_set(by=request.user, kpi=kpi, year=year, value=form.cleaned_data[f"value_{year}"])
+        messages.success(request, _("Mätetalet sparades."))
+        return redirect("governance:scorecard", pk=card.pk)
+    return render(request, "governance/form.html", {
+        "form": form, "title": kpi.name, "back": ("governance:scorecard", card.pk), "history": _history(kpi),
+        "definition": kpi.computed and selectors.core_kpi.definition(kpi.computed),
+    })
+
+
+@require_capability("governance.view")
+def plan_detail(request, pk: int):
+    plan = get_object_or_404(ActionPlan.objects.select_related("board"), pk=pk, archived_at__isnull=True)
+    return render(request, "governance/plan.html", {
+        "progress": selectors.plan_progress(plan, _today()), "plan": plan,
+        "can_edit": has_capability(request.user, "governance.edit"),
+    })
+
+
+@require_capability("governance.edit")
+def measure_edit(request, pk: int):
+    measure = get_object_or_404(Measure.objects.select_related("plan"), pk=pk, archived_at__isnull=True)
+    form = MeasureForm(request.POST or None, instance=measure)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services.measure_update(by=request.user, measure=measure, **data)
+        messages.success(request, _("Åtgärden sparades."))
+        return redirect("governance:plan", pk=measure.plan_id)
+    return render(request, "governance/form.html", {
+        "form": form, "title": str(measure), "back": ("governance:plan", measure.plan_id),
+        "history": _history(measure),
+    })
+
+
+@require_capability("governance.edit")
+def follow_up_add(request, pk: int):
+    measure = get_object_or_404(Measure, pk=pk, archived_at__isnull=True)
+    form = FollowUpForm(request.POST or None, initial={"on": _today(), "status": measure.status})
+    if request.method == "POST" and form.is_valid():
+        services.follow_up_record(by=request.user, measure=measure, **form.cleaned_data)
+        messages.success(request, _("Uppföljningen sparades."))
+        return redirect("governance:plan", pk=measure.plan_id)
+    return render(request, "governance/form.html", {
+        "form": form, "title": _("Uppföljning: %(measure)s") % {"measure": measure},
+        "back": ("governance:plan", measure.plan_id),
+    })
+
+
+@require_capability("governance.view")
+def risks(request):
+    register = selectors.risk_register()
+    return render(request, "governance/risks.html", {
+        "risks": register, "matrix": selectors.risk_matrix(register), "level_labels": RISK_LEVEL_LABELS,
+        "can_edit": has_capability(request.user, "governance.edit"), "today": _today(),
+        "consequences": [4, 3, 2, 1], "likelihoods": [1, 2, 3, 4],
+    })
+
+
+@require_capability("governance.edit")
+def risk_edit(request, pk: int | None = None):
+    risk = get_object_or_404(Risk, pk=pk, archived_at__isnull=True) if pk else None
+    form = RiskForm(request.POST or None, instance=risk)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if risk is None:
+            board = Board.objects.filter(archived_at__isnull=True).first() or services.board_get_or_create(
+                by=request.user, code="SN", name="Socialnämnden")
+            services.risk_create(by=request.user, board=board, **data)
+        else:
+            services.risk_update(by=request.user, risk=risk, **data)
+        messages.success(request, _("Risken sparades."))
+        return redirect("governance:risks")
+    return render(request, "governance/form.html", {
+        "form": form, "title": str(risk) if risk else _("Ny risk"), "back": ("governance:risks", None),
+        "history": _history(risk) if risk else None, "archive_url": risk and "governance:risk_archive",
+        "object": risk,
+    })
+
+
+@require_POST
+@require_capability("governance.edit")
+def risk_archive(request, pk: int):
+    risk = get_object_or_404(Risk, pk=pk, archived_at__isnull=True)
+    services.archive(by=request.user, obj=risk)
+    messages.success(request, _("Risken arkiverades (den finns kvar i historiken)."))
+    return redirect("governance:risks")
+
+
+@require_capability("governance.view")
+def self_inspection(request):
+    return render(request, "governance/self_inspection.html", {
+        "rows": selectors.self_inspection_plan(_today()),
+        "can_edit": has_capability(request.user, "governance.edit"),
+    })
+
+
+@require_capability("governance.edit")
+def check_result_add(request, pk: int):
+    check = get_object_or_404(SelfInspectionCheck, pk=pk, archived_at__isnull=True)
+    form = CheckResultForm(request.POST or None, initial={"performed_on": _today(), "passed": True})
+    if request.method == "POST" and form.is_valid():
+        services.check_result_record(by=request.user, check=check, **form.cleaned_data)
+        messages.success(request, _("Resultatet sparades."))
+        return redirect("governance:self_inspection")
+    return render(request, "governance/form.html", {
+        "form": form, "title": check.name, "back": ("governance:self_inspection", None),
+    })
+
+
+def _units_for(user):
+    from stabil.accounts.policy import visible_units
+    from stabil.organisation.models import Unit
+
+    units = visible_units(user)
+    return list((units if units.exists() else Unit.objects.all()).order_by("code"))
+
+
+@require_capability("governance.view")
+def statistics(request):
+    today = _today()
+    units = _units_for(request.user)
+    initial = {"years": f"{today.year - 3}-{today.year}", "months": f"1-{max(1, today.month - 1)}"}
+    form = StatisticsForm(request.GET or None, units=units, initial=initial)
+    view = None
+    exact = False
+    if form.is_bound and form.is_valid():
+        unit = next((u for u in units if u.code == form.cleaned_data["unit"]), None)
+        unit_ids = [unit.pk] if unit else None
+        exact = sees_exact_figures_for(request.user, unit_ids) and not form.cleaned_data["public"]
+        view = board_report.statistics_view(years=form.cleaned_data["years"], months=form.cleaned_data["months"],
+                                            unit_ids=unit_ids, exact=exact)
+        if exact:
+            from stabil.audit.services import record_access
+
+            record_access(by=request.user, action="view", what="Verksamhetsstatistik (exakta tal)", request=request)
+    return render(request, "governance/statistics.html", {"form": form, "stats": view, "exact": exact})
+
+
+@require_capability("governance.view")
+def board_report_page(request):
+    today = _today()
+    default_period = f"{today.year}-01..{today.year}-{max(1, today.month - 1):02d}"
+    form = BoardReportForm(request.GET or None, initial={"period": default_period})
+    report = None
+    if form.is_bound and form.is_valid():
+        exact = sees_exact_figures_for(request.user, None) and not form.cleaned_data["public"]
+        report = board_report.build(period=form.cleaned_data["period"], exact=exact,
+                                    registration_number=form.cleaned_data["registration_number"], today=today)
+        if exact:
+            from stabil.audit.services import record_access
+
+            record_access(by=request.user, action="view" if not request.GET.get("format") else "export",
+                          what=f"Nämndrapport {report.period.label} (exakta tal)", request=request)
+        fmt = request.GET.get("format")
+        if fmt == "pdf":
+            response = HttpResponse(board_report.to_pdf(report), content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="namndrapport-{report.period.label}.pdf"'
+            return response
+        if fmt == "xlsx":
+            response = HttpResponse(
+                board_report.to_xlsx(report),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response["Content-Disposition"] = f'attachment; filename="namndrapport-{report.period.label}.xlsx"'
+            return response
+    return render(request, "governance/board_report.html", {
+        "form": form, "report": report, "labels": board_report.label_context(),
+        "query": request.GET.urlencode(),
+    })
