@@ -1,0 +1,63 @@
+"""The demo staff history: realistic shape, deterministic, and usable by the reports."""
+
+import datetime as dt
+import random
+import sys
+
+import pytest
+
+from stabil.demo.generator import DemoContext
+from stabil.staff.models import Absence, ExitInterview, StaffChange, StaffMember
+from stabil.staff.selectors import staff_report
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def build(seed=2026):
+    import stabil.accounts.demo
+    import stabil.organisation.demo
+    import stabil.staff.demo
+
+    ctx = DemoContext(seed=seed, today=TODAY, rng=random.Random(seed), stream=sys.stderr)
+    for module in (stabil.organisation.demo, stabil.accounts.demo, stabil.staff.demo):
+        module.build(ctx)
+    return ctx
+
+
+@pytest.mark.django_db
+def test_demo_staff_history_has_the_seeds_shape():
+    ctx = build()
+    active_utr = StaffMember.objects.filter(unit__code="BU-UTR", role="caseworker", ended_on__isnull=True)
+    assert 18 <= active_utr.count() <= 32  # ~25 investigators
+    consultants = active_utr.filter(employment="consultant").count()
+    assert 3 <= consultants  # several consultants fill vacancies in the investigation unit
+    ended = StaffMember.objects.filter(ended_on__isnull=False).exclude(employment="consultant")
+    assert ended.exclude(exit_reason="").count() == ended.count() > 10
+    assert ExitInterview.objects.count() > 5
+    assert Absence.objects.filter(kind="sick").count() > 500
+    assert StaffChange.objects.exists()
+    # The demo caseworker and team lead are staff members (their cases follow from this).
+    assert StaffMember.objects.get(user=ctx.users["handlaggare"]).role == "caseworker"
+    assert StaffMember.objects.get(user=ctx.users["arbetsledare"]).role == "team_lead"
+    report = {entry["unit"]: entry for entry in staff_report(dt.date(2025, 1, 1), dt.date(2025, 12, 31),
+                                                             ctx.units.values())}
+    utr = report["BU-UTR"]
+    assert 1.5 <= utr["consultants"]["cost_ratio"] <= 2.5  # about twice a permanent caseworker
+    shares = [entry["sick_hours"]["share"] for entry in report.values()]
+    assert all(0 < share < 0.15 for share in shares)
+
+
+def test_demo_people_are_deterministic_per_seed():
+    from types import SimpleNamespace
+
+    from stabil.staff.demo import UNITS, _people
+
+    def plan(seed):
+        units = {code: SimpleNamespace(pk=index) for index, code in enumerate(UNITS)}
+        teams = {f"{code}-T": SimpleNamespace(unit_id=index) for index, code in enumerate(UNITS)}
+        ctx = SimpleNamespace(rng=random.Random(seed), today=TODAY, units=units, teams=teams)
+        return [(p.staff_id, p.unit, p.started_on, p.ended_on, p.employment, p.exit_reason)
+                for p in _people(ctx, dt.date(2022, 11, 1))]
+
+    assert plan(7) == plan(7)
+    assert plan(7) != plan(8)
