@@ -7,6 +7,7 @@ The command-line contracts are documented in ``docs/cli.md``.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import traceback
@@ -170,7 +171,7 @@ def build_registry() -> Registry:
     registry.command("worker", help="kör bakgrundsarbetaren för långa jobb", configure=lambda p: None,
                      run=_cmd_worker)
     registry.command("manage", help="Djangos egna kommandon (för drift och utveckling)",
-                     configure=lambda p: p.add_argument("django_args", nargs="*"), run=_cmd_manage,
+                     configure=lambda p: p.add_argument("django_args", nargs=argparse.REMAINDER), run=_cmd_manage,
                      needs_db=False)
     for module_name in AREA_CLI_MODULES:
         if find_spec(module_name) is not None:

@@ -24,23 +24,25 @@ def test_records_cannot_be_changed_or_deleted_through_the_model(personas):
         record.delete()
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_accessrecord SET what = 'x'",
-    "DELETE FROM audit_accessrecord",
-])
-def test_database_refuses_update_and_delete(personas, statement):
+def test_database_refuses_raw_update(personas):
     record_access(by=personas.unit_manager, action="view", what="Ärendesida")
     with pytest.raises(DatabaseError):
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(statement)
+            cursor.execute("UPDATE audit_accessrecord SET what = 'x'")
     assert AccessRecord.objects.filter(what="Ärendesida").count() == 1
 
 
-def test_queryset_bulk_delete_is_refused(personas):
+def test_raw_delete_is_refused_by_postgresql_and_bulk_delete_everywhere(personas):
     record_access(by=personas.unit_manager, action="view", what="Ärendesida")
-    with pytest.raises(DatabaseError):
-        with transaction.atomic():
-            AccessRecord.objects.all().delete()
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("DELETE FROM audit_accessrecord")
+    with pytest.raises(ImmutableRecordError):
+        AccessRecord.objects.all().delete()
+    with pytest.raises(ImmutableRecordError):
+        AccessRecord.objects.filter(what="Ärendesida").update(what="x")
+    assert AccessRecord.objects.filter(what="Ärendesida").count() == 1
 
 
 def test_audit_search_page_permissions(view_permissions):

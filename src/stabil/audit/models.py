@@ -1,7 +1,8 @@
 """The access log: one record per page, export or report that showed personal data.
 
-Records are append-only. The model refuses updates and deletes, the admin offers neither, and database
-triggers (migration 0002) refuse UPDATE and DELETE on the table itself, so no role can edit or remove one.
+Records are append-only. The model and its queryset refuse updates and deletes, the admin offers neither,
+and database triggers (migration 0002) refuse them in the database itself, so no role can edit or remove
+one.
 Changes to data are logged separately with django-auditlog (field diffs, actor).
 """
 
@@ -12,6 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 class ImmutableRecordError(Exception):
     """Raised on an attempt to change or delete an access record."""
+
+
+class AccessRecordQuerySet(models.QuerySet):
+    """Bulk updates and deletes are refused like single ones."""
+
+    def update(self, **kwargs):
+        raise ImmutableRecordError("access records cannot be changed")
+
+    def delete(self):
+        raise ImmutableRecordError("access records cannot be deleted")
 
 
 class AccessRecord(models.Model):
@@ -26,7 +37,9 @@ class AccessRecord(models.Model):
 
     at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        # No database constraint and no cascade: a removed user's records stay as they were, with the
+        # user name kept in `username`.
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
         db_constraint=False,
     )
     username = models.CharField(_("användare"), max_length=150, db_index=True)
@@ -39,6 +52,8 @@ class AccessRecord(models.Model):
     object_count = models.PositiveIntegerField(_("antal objekt"), default=0)
     path = models.CharField(_("adress"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
+
+    objects = AccessRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("åtkomstpost")

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('object_count', models.PositiveIntegerField(default=0, verbose_name='antal objekt')),
                 ('path', models.CharField(blank=True, max_length=500, verbose_name='adress')),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP-adress')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name="+", to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'verbose_name': 'åtkomstpost',
