@@ -1,0 +1,181 @@
+"""Governance pages: who may see and change what; the board sees public figures only."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import client_for
+
+VIEWERS = {"team_lead", "unit_manager", "department_head", "hr", "board", "outsider_manager"}
+EDITORS = {"unit_manager", "department_head", "outsider_manager"}
+
+
+@pytest.fixture
+def urls(governance_data):
+    d = governance_data
+    return {
+        "index": reverse("governance:index"),
+        "scorecard": reverse("governance:scorecard", args=[d["card"].pk]),
+        "plan": reverse("governance:plan", args=[d["plan"].pk]),
+        "risks": reverse("governance:risks"),
+        "self_inspection": reverse("governance:self_inspection"),
+        "statistics": reverse("governance:statistics") + "?years=2025-2026&months=1-8",
+        "board_report": reverse("governance:board_report") + "?period=2026-01..2026-06",
+        "kpi_edit": reverse("governance:kpi_edit", args=[d["entered"].pk]),
+        "measure_edit": reverse("governance:measure_edit", args=[d["measure"].pk]),
+        "follow_up_add": reverse("governance:follow_up_add", args=[d["measure"].pk]),
+        "risk_create": reverse("governance:risk_create"),
+        "risk_edit": reverse("governance:risk_edit", args=[d["risk"].pk]),
+        "check_result_add": reverse("governance:check_result_add", args=[d["check"].pk]),
+    }
+
+
+@pytest.mark.parametrize("name", ["index", "scorecard", "plan", "risks", "self_inspection", "statistics",
+                                  "board_report"])
+def test_reading_pages(urls, view_permissions, name):
+    view_permissions(urls[name], allowed=VIEWERS)
+
+
+@pytest.mark.parametrize("name", ["kpi_edit", "measure_edit", "follow_up_add", "risk_create", "risk_edit",
+                                  "check_result_add"])
+def test_editing_pages(urls, view_permissions, name):
+    view_permissions(urls[name], allowed=EDITORS)
+
+
+def test_refresh_and_archive_need_edit(governance_data, view_permissions):
+    view_permissions(reverse("governance:scorecard_refresh", args=[governance_data["card"].pk]), allowed=EDITORS,
+                     method="post")
+
+
+def test_caseworker_cannot_edit_the_scorecard(urls, personas, governance_data):
+    kpi = governance_data["entered"]
+    response = client_for(personas.caseworker).post(urls["kpi_edit"], {"target_2025": "90", "value_2025": "99"})
+    assert response.status_code == 403
+    kpi.refresh_from_db()
+    assert float(kpi.entries.get(year=2025).value) == 70.0
+    assert float(kpi.targets.get(year=2025).target) == 75.0
+
+
+def test_board_can_read_but_not_edit_the_scorecard(urls, personas):
+    client = client_for(personas.board)
+    assert client.get(urls["scorecard"]).status_code == 200
+    assert client.post(urls["kpi_edit"], {"target_2025": "90"}).status_code == 403
+
+
+def test_unit_manager_edits_targets_and_entries_and_history_names_them(urls, personas, governance_data):
+    from auditlog.models import LogEntry
+
+    kpi = governance_data["entered"]
+    client = client_for(personas.unit_manager)
+    response = client.post(urls["kpi_edit"], {"target_2025": "76", "target_2026": "77", "target_2027": "",
+                                              "value_2025": "71,5", "value_2026": ""})
+    assert response.status_code == 302
+    assert float(kpi.targets.get(year=2025).target) == 76.0
+    assert float(kpi.targets.get(year=2026).target) == 77.0
+    assert float(kpi.targets.get(year=2027).target) == 75.0  # blank leaves the target as it was
+    assert float(kpi.entries.get(year=2025).value) == 71.5
+    entry = LogEntry.objects.get_for_object(kpi.targets.get(year=2025)).first()
+    assert entry.actor == personas.unit_manager
+    page = client.get(urls["kpi_edit"]).content.decode()
+    assert "Ändringshistorik" in page
+
+
+def test_kpi_form_errors_name_the_field(urls, personas):
+    response = client_for(personas.unit_manager).post(urls["kpi_edit"], {"target_2025": "mycket"})
+    assert response.status_code == 200
+    assert "Målvärde 2025" in response.content.decode()
+
+
+def test_scorecard_shows_value_target_status_and_table(urls, personas, governance_data, add_case, org):
+    # One preliminary assessment due in 2025 and decided in time; one decided late.
+    add_case(org.unit_a, "barn", [("report_received", dt.date(2025, 3, 3)),
+                                  ("preliminary_decided", dt.date(2025, 3, 10), "", "no_investigation")])
+    add_case(org.unit_a, "barn", [("report_received", dt.date(2025, 3, 3)),
+                                  ("preliminary_decided", dt.date(2025, 4, 30), "", "no_investigation")])
+    # Central HR sees every unit's exact figures: 1 of 2 in time, target 100 % -> not met.
+    page = client_for(personas.hr).get(urls["scorecard"]).content.decode()
+    assert "Förhandsbedömningar inom 14 dagar" in page
+    assert "50,0 %" in page and "Ej uppfyllt" in page
+    assert "<svg" in page and "<table" in page
+    # The board (and a manager who does not see every unit) get the public figure: 1 of 2 is small.
+    for persona in (personas.board, personas.unit_manager):
+        public = client_for(persona).get(urls["scorecard"]).content.decode()
+        assert "50,0 %" not in public and ">..<" in public
+
+
+def test_board_sees_small_counts_suppressed_and_manager_exact(personas, add_case, org):
+    for _ in range(3):
+        add_case(org.unit_a, "ensamkommande", [("report_received", dt.date(2026, 2, 1)),
+                                               ("investigation_opened", dt.date(2026, 2, 3))])
+    for _ in range(12):
+        add_case(org.unit_a, "barn", [("report_received", dt.date(2026, 2, 1)),
+                                      ("investigation_opened", dt.date(2026, 2, 3))])
+    url = reverse("governance:statistics") + "?years=2025-2026&months=1-8"
+    board_page = client_for(personas.board).get(url).content.decode()
+    assert "&lt;5" in board_page and ">3<" not in board_page and ">15<" not in board_page
+    manager_url = url + "&unit=UA"
+    manager_page = client_for(personas.unit_manager).get(manager_url).content.decode()
+    assert ">3<" in manager_page and ">15<" in manager_page and "Exakta tal" in manager_page
+    # The manager's view of the whole organisation includes unit B: public figures.
+    whole = client_for(personas.unit_manager).get(url).content.decode()
+    assert "&lt;5" in whole
+
+
+def test_statistics_form_errors_in_swedish(personas):
+    url = reverse("governance:statistics") + "?years=2015-2012&months=1-13"
+    page = client_for(personas.board).get(url).content.decode()
+    assert "Ogiltiga år" in page and "Ogiltiga månader" in page
+
+
+def test_board_report_downloads_pdf_and_xlsx(urls, personas):
+    client = client_for(personas.board)
+    pdf = client.get(urls["board_report"] + "&format=pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    xlsx = client.get(urls["board_report"] + "&format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_risk_create_edit_and_archive(urls, personas, governance_data):
+    from stabil.governance.models import Risk
+
+    client = client_for(personas.department_head)
+    response = client.post(urls["risk_create"], {"title": "Sommarbemanning", "description": "", "source": "quality",
+                                                 "likelihood": "2", "consequence": "3", "owner": "Enhetschef",
+                                                 "review_on": "2026-05-31", "org_unit": ""})
+    assert response.status_code == 302
+    risk = Risk.objects.get(title="Sommarbemanning")
+    assert risk.score == 6 and risk.level == "medium"
+    bad = client.post(urls["risk_create"], {"title": "X", "likelihood": "7", "consequence": "3", "owner": "E",
+                                            "review_on": "2026-05-31", "source": "quality"})
+    assert bad.status_code == 200 and "Sannolikhet" in bad.content.decode()
+    client.post(reverse("governance:risk_archive", args=[risk.pk]))
+    risk.refresh_from_db()
+    assert risk.archived_at is not None
+    assert Risk.objects.filter(pk=risk.pk).exists()  # archived, never deleted
+    assert "Sommarbemanning" not in client.get(urls["risks"]).content.decode()
+
+
+def test_follow_up_moves_the_measure_status(urls, personas, governance_data):
+    measure = governance_data["measure"]
+    response = client_for(personas.unit_manager).post(
+        urls["follow_up_add"], {"on": "2026-05-01", "status": "in_progress", "note": "Två av sex anställda."})
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == "in_progress"
+    follow_up = measure.follow_ups.get()
+    assert follow_up.by == personas.unit_manager
+    page = client_for(personas.board).get(urls["plan"]).content.decode()
+    assert "Två av sex anställda." in page and "1\xa0500\xa0000" in page
+
+
+def test_check_result_is_recorded_with_date_and_who(urls, personas, governance_data):
+    response = client_for(personas.unit_manager).post(
+        urls["check_result_add"], {"performed_on": "2026-03-20", "passed": "", "deviations": "2",
+                                   "summary": "Två utredningar saknade barnets berättelse."})
+    assert response.status_code == 302
+    result = governance_data["check"].results.get()
+    assert result.by == personas.unit_manager and result.deviations == 2 and not result.passed
+    page = client_for(personas.board).get(urls["self_inspection"]).content.decode()
+    assert "2026-03-20" in page and "2026-06-20" in page  # quarterly: next due three months later
