@@ -120,3 +120,23 @@ def test_exit_interview_and_assessment_forms(staff):
     denied = client_for(staff.team_lead).post("/personal/medarbetare/P-COL/", {"form": "assessment",
                                                                                "assessed_on": "2024-05-01"})
     assert denied.status_code == 403
+
+
+def test_eligibility_page_warns_about_cases_with_an_ineligible_main_handler(staff):
+    from stabil.cases.models import Case, Child
+
+    org = staff.org
+    graduate = StaffMember.objects.create(staff_id="P-NEW", unit=org.unit_a, team=org.team_a1,
+                                          started_on=date.today(), experience_years=0)
+    child = Child.objects.create(child_id="C-1", birth_date=date(2015, 1, 1))
+    Case.objects.create(case_id="A-1", child=child, category="barn", unit=org.unit_a, main_handler=graduate)
+    Case.objects.create(case_id="A-2", child=child, category="barn", unit=org.unit_a,
+                        main_handler=StaffMember.objects.get(staff_id="P-CW"))
+    body = client_for(staff.unit_manager).get("/personal/behorighet/").content.decode()
+    assert "Öppna ärenden där huvudhandläggaren inte uppfyller kraven" in body
+    assert "A-1" in body and "endast medhandläggare" in body and "A-2" not in body
+    # HR sees who is not eligible, but no cases (HR has no case access).
+    hr_body = client_for(staff.hr).get("/personal/behorighet/").content.decode()
+    assert "P-NEW" in hr_body and "A-1" not in hr_body
+    record = AccessRecord.objects.filter(what="Behörighet", username="unit_manager").latest("pk")
+    assert "A-1" in record.object_ids

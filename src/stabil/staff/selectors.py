@@ -341,3 +341,21 @@ def competence_profile(units: Iterable, on: date) -> list[dict]:
         profile.append({"area": area, "basic": counts[1], "good": counts[2], "very_good": counts[3],
                         "not_assessed": missing, "below_target": below, "staff": len(members)})
     return profile
+
+
+def cases_with_ineligible_main_handler(cases: QuerySet, on: date) -> list[tuple[object, str]]:
+    """Return (case, Swedish warning) for the open cases whose main handler may not be main handler on the date.
+
+    ``cases`` must already be scoped by the caller (``scope_cases``); closed cases are left out. The
+    verdict is computed once per handler.
+    """
+    open_cases = cases.filter(main_handler__isnull=False).exclude(state__phase="closed").select_related(
+        "main_handler", "unit").order_by("unit__code", "case_id")
+    warnings: dict[int, str | None] = {}
+    result = []
+    for case in open_cases:
+        if case.main_handler_id not in warnings:
+            warnings[case.main_handler_id] = main_handler_warning(case.main_handler, on)
+        if warnings[case.main_handler_id]:
+            result.append((case, warnings[case.main_handler_id]))
+    return result

@@ -249,9 +249,23 @@ def eligibility(request):
     for member, verdict in flagged:
         limits.rows.append([member.staff_id, member.unit.code, member.get_employment_display(),
                             " ".join(verdict.reasons)])
+    tables = [shares, limits]
+    objects = [m.staff_id for m, _v in flagged]
+    if has_capability(request.user, "cases.view"):
+        # The warning the cases area also shows: open cases whose main caseworker is not eligible today.
+        from stabil.accounts.policy import scope_cases
+        from stabil.cases.models import Case
+
+        cases = scope_cases(request.user, Case.objects.filter(unit__in=units))
+        warned = selectors.cases_with_ineligible_main_handler(cases, today)
+        warning_table = PageTable("cases_warning", _("Öppna ärenden där huvudhandläggaren inte uppfyller kraven"), [
+            Column(_("Ärende")), Column(_("Enhet")), Column(_("Huvudhandläggare")), Column(_("Varning"))])
+        for case, warning in warned:
+            warning_table.rows.append([case.case_id, case.unit.code, case.main_handler.staff_id, warning])
+        tables.append(warning_table)
+        objects += [case.case_id for case, _w in warned]
     return _respond(request, "staff/eligibility.html", title=_("Behörighet och erfarenhet"),
-                    tables=[shares, limits], what="Behörighet", objects=[m.staff_id for m, _v in flagged],
-                    form=form, first=first, last=last)
+                    tables=tables, what="Behörighet", objects=objects, form=form, first=first, last=last)
 
 
 @require_capability("staff.view")
