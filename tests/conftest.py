@@ -37,6 +37,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Background jobs run inside the test; wrap a request that starts one in
+    # django_capture_on_commit_callbacks(execute=True), as jobs are queued when the transaction commits.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @dataclass
 class Org:
     municipality: object

@@ -47,6 +47,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.edit": frozenset({Role.HR, Role.UNIT_MANAGER}),
     "staff.view_absence": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
     "staff.import": frozenset({Role.HR, Role.SYSADMIN}),
+    # The web upload page: whoever may import some kind of file (each kind checks its own capability).
+    "imports.upload": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR, Role.SYSADMIN}),
     # Workload and allocation.
     "workload.view": frozenset({Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
     "workload.configure": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),

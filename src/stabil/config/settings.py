@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "stabil.organisation",
     "stabil.accounts",
     "stabil.audit",
+    "stabil.jobs",
     "stabil.imports",
     "stabil.staff",
     "stabil.cases",

@@ -24,6 +24,7 @@ AREA_PREFIXES = {
     "audit": "granskning/",
     "accounts": "anvandare/",
     "imports": "import/",
+    "jobs": "jobb/",
 }
 
 urlpatterns = [

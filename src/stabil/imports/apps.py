@@ -11,6 +11,10 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Import")
 
     def ready(self) -> None:
+        from stabil.web.nav import NavItem, register
+
+        register(NavItem(key="imports", label=_("Import"), url_name="imports:upload", capability="imports.upload",
+                         order=80, description=_("Läs in ärendehändelser, personal och frånvaro från fil.")))
         # Each Stabil app may declare file kinds in its importers.py.
         for config in apps.get_app_configs():
             if config.name.startswith("stabil.") and find_spec(f"{config.name}.importers") is not None:

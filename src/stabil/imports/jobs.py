@@ -1,0 +1,41 @@
+"""The background runner for web uploads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stabil.jobs.services import JobError
+
+MAX_LINES_SHOWN = 200
+
+
+def import_file(*, job, progress, path: str, dry_run: bool = False) -> dict:
+    """Import the uploaded file at ``path`` as the job's user; remove the file afterwards."""
+    from stabil.accounts.policy import has_capability
+
+    from .framework import ImportFileError, detect_kind, read_table, run_import
+
+    file = Path(path)
+    try:
+        table, _ = read_table(file)
+        kind = detect_kind(table)
+        if not has_capability(job.created_by, kind.capability):
+            raise JobError(f"Din roll får inte importera {kind.label}.")
+        outcome = run_import(file, by=job.created_by, quiet=True, dry_run=dry_run,
+                             on_progress=lambda fraction, message: progress(fraction, message))
+    except ImportFileError as exc:
+        raise JobError(str(exc)) from exc
+    finally:
+        file.unlink(missing_ok=True)
+        try:
+            file.parent.rmdir()
+        except OSError:
+            pass
+    if outcome.errors:
+        lines = outcome.error_lines()
+        shown = lines[:MAX_LINES_SHOWN]
+        more = [f"… och {len(lines) - MAX_LINES_SHOWN} fel till."] if len(lines) > MAX_LINES_SHOWN else []
+        raise JobError("\n".join([f"{len(outcome.errors)} fel; ingenting sparades.", *shown, *more]))
+    verb = "kontrollerad; inget sparades" if dry_run else "importerad"
+    return {"summary": f"{outcome.filename}: {outcome.kind.label} {verb}. {outcome.result.summary()}",
+            "notices": outcome.notices}

@@ -1,0 +1,31 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils.text import get_valid_filename
+
+from stabil.accounts.policy import require_capability
+from stabil.jobs.services import job_start
+
+from .forms import UploadForm
+from .framework import kinds
+
+
+@require_capability("imports.upload")
+def upload(request):
+    """Upload a case-events, staff or absence file; the import runs as a job with a progress bar."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        folder = Path(settings.DATA_DIR) / "uploads" / uuid.uuid4().hex
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / get_valid_filename(upload.name)
+        with path.open("wb") as target:
+            for chunk in upload.chunks():
+                target.write(chunk)
+        job = job_start(by=request.user, kind="import", label=f"Import av {upload.name}",
+                        runner="stabil.imports.jobs.import_file",
+                        params={"path": str(path), "dry_run": form.cleaned_data["dry_run"]})
+        return redirect("jobs:status", job_id=job.pk)
+    return render(request, "imports/upload.html", {"form": form, "kinds": kinds()})

@@ -1,0 +1,75 @@
+"""The web upload: a file becomes a background job with progress, then a summary or every error."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from stabil.audit.models import AccessRecord
+from stabil.jobs.models import Job
+from stabil.organisation.models import Unit
+from tests.conftest import client_for
+from tests.imports.test_framework import test_kind  # noqa: F401  registers the test file kind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_upload_page_permissions(view_permissions):
+    # Every unit manager may upload (a file names its own units), the one of unit B included.
+    view_permissions("/import/", allowed={"unit_manager", "outsider_manager", "department_head", "hr", "sysadmin"})
+
+
+def _upload(client, content, name="units.csv", **extra):
+    return client.post("/import/", {"file": SimpleUploadedFile(name, content.encode()), **extra})
+
+
+def test_upload_runs_as_a_job_and_shows_the_summary(personas, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    client = client_for(personas.unit_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, "unit_code,unit_name\nX1,Ett\nX2,Två\n")
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobb/{job.pk}/"
+    assert job.status == "done" and job.progress == 1.0
+    page = client.get(response["Location"]).content.decode()
+    assert "testenheter importerad" in page
+    assert Unit.objects.filter(code__in=["X1", "X2"]).count() == 2
+    assert AccessRecord.objects.filter(action="import", username="unit_manager").exists()
+    assert not list((tmp_path / "uploads").rglob("*.csv")), "uploaded files are removed after import"
+
+
+def test_bad_file_lists_every_error_and_stores_nothing(personas, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    client = client_for(personas.unit_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, "unit_code,unit_name\nX1,Ett\nbad,Två\n")
+    job = Job.objects.get()
+    assert job.status == "failed"
+    assert "units.csv, rad 3, kolumn unit_code" in job.error and "ingenting sparades" in job.error
+    assert not Unit.objects.filter(code="X1").exists()
+    assert "rad 3" in client.get(response["Location"]).content.decode()
+
+
+def test_a_role_without_the_kinds_capability_is_refused(personas, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client_for(personas.hr), "unit_code,unit_name\nX1,Ett\n")  # the test kind needs cases.import
+    job = Job.objects.get()
+    assert job.status == "failed" and "får inte importera" in job.error
+    assert not Unit.objects.filter(code="X1").exists()
+
+
+def test_job_pages_are_private_to_their_creator(personas, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client_for(personas.unit_manager), "unit_code,unit_name\nX1,Ett\n")
+    url = f"/jobb/{Job.objects.get().pk}/"
+    assert client_for(personas.department_head).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 302
+    partial = client_for(personas.unit_manager).get(url, HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200 and "<html" not in partial.content.decode()
+
+
+def test_wrong_file_type_is_a_form_error(personas):
+    response = _upload(client_for(personas.unit_manager), "x", name="units.pdf")
+    assert response.status_code == 200
+    assert "CSV- eller XLSX-fil" in response.content.decode()
+    assert not Job.objects.exists()
