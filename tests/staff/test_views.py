@@ -1,9 +1,9 @@
 """Staff pages: permissions per persona, audit records, Excel export, and no sick leave for caseworkers."""
 
+import io
 from datetime import date
 
 import openpyxl
-import io
 import pytest
 
 from stabil.audit.models import AccessRecord

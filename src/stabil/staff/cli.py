@@ -21,21 +21,22 @@ def _configure(parser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="json")
 
 
+def _flatten(prefix: str, value, into: dict[str, object]) -> None:
+    """Store nested dict values under dotted paths ("turnover.started"); "" keys become "unknown"."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(f"{prefix}.{key or 'unknown'}" if prefix else (key or "unknown"), inner, into)
+    else:
+        into[prefix] = value
+
+
 def report_rows(report: list[dict]) -> tuple[list[str], list[list]]:
     """Return the report flattened to one row per unit (CSV and Excel), columns named like the JSON."""
     headers: list[str] = []
-    rows: list[list] = []
+    rows: list[dict] = []
     for entry in report:
         flat: dict[str, object] = {}
-
-        def walk(prefix: str, value) -> None:
-            if isinstance(value, dict):
-                for key, inner in value.items():
-                    walk(f"{prefix}.{key or 'unknown'}" if prefix else (key or "unknown"), inner)
-            else:
-                flat[prefix] = value
-
-        walk("", entry)
+        _flatten("", entry, flat)
         for key in flat:
             if key not in headers:
                 headers.append(key)

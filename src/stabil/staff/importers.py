@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from itertools import pairwise
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -236,7 +237,7 @@ def import_absences(table: Table, ctx: ImportContext) -> ImportResult:
     # Two occasions of one kind cannot overlap for one person: they would be counted twice.
     for spans in by_person.values():
         spans.sort()
-        for (_f1, last1, row1), (first2, _l2, row2) in zip(spans, spans[1:]):
+        for (_f1, last1, row1), (first2, _l2, row2) in pairwise(spans):
             if first2 <= last1:
                 ctx.errors.add(row2, "first_day", f"frånvaron överlappar frånvaron på rad {row1}")
     if ctx.errors:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from django.db.models import Q, QuerySet
 
 from stabil.core import staffstats
+from stabil.core.calendar import is_working_day
 from stabil.core.eligibility import Eligibility, StaffProfile, eligibility_on
 from stabil.core.staffstats import (
     AbsenceOccasion,
@@ -25,9 +26,17 @@ from stabil.core.staffstats import (
     WorkingDays,
     hours_per_working_day,
 )
-from stabil.core.calendar import is_working_day
 
-from .models import Absence, AbsenceKind, Employment, ExitInterview, Overtime, StaffChange, StaffMember, UnitStaffing
+from .models import (
+    Absence,
+    AbsenceKind,
+    Employment,
+    ExitInterview,
+    Overtime,
+    StaffChange,
+    StaffMember,
+    UnitStaffing,
+)
 
 ONE_DAY = timedelta(days=1)
 
