@@ -263,3 +263,40 @@ def test_consultant_summary_without_permanent_staff_has_no_ratio():
 def test_period_rejects_reversed_range():
     with pytest.raises(ValueError):
         Period(D(2015, 2, 1), D(2015, 1, 1))
+
+
+# --- seed 001, table 4: "Sjukfrånvaro i timmar och procent, kvartal 1 2015" --------------------
+# unit: (sick hours, share in per cent, the unit's FTEs); Q1 2015 has 62 working days (1 and 6 January off),
+# so a full-timer is scheduled 496 hours. The FTEs are chosen so that the share rounds to the seed's figure.
+TABLE_4 = {
+    "Familjehemsenheten": (642, "8,75", [1.0] * 14 + [0.8]),
+    "Mottagning": (489, "5,85", [1.0] * 16 + [0.85]),
+    "Socialkontor BoU Samhällsvård": (441, "3,47", [1.0] * 25 + [0.6]),
+    "Socialkontor BoU Utredning": (848, "7,34", [1.0] * 23 + [0.3]),
+}
+
+
+def _week_spells(hours: int) -> list[AbsenceOccasion]:
+    """Return full-timers' sick spells giving `hours`: whole working weeks, a short spell, a part day."""
+    days, rest = divmod(hours, 8)
+    spells = []
+    week = D(2015, 1, 12)  # a Monday; no holidays after 6 January in Q1 2015
+    while days >= 5:
+        spells.append(AbsenceOccasion(week, week + timedelta(days=4), 1.0, 8.0))
+        week += timedelta(days=7)
+        days -= 5
+        if week > D(2015, 3, 23):
+            week = D(2015, 1, 12)
+    if days:
+        spells.append(AbsenceOccasion(D(2015, 3, 2), D(2015, 3, 2) + timedelta(days=days - 1), 1.0, 8.0))
+    if rest:
+        spells.append(AbsenceOccasion(D(2015, 3, 11), D(2015, 3, 11), rest / 8, 8.0))
+    return spells
+
+
+def test_seed_001_table_4_reproduced():
+    for unit, (hours, share_text, ftes) in TABLE_4.items():
+        scheduled = [(D(2010, 1, 1), None, hours_per_working_day(fte)) for fte in ftes]
+        result = sick_leave(_week_spells(hours), Q1_2015, scheduled=scheduled)
+        assert result.hours == pytest.approx(hours), unit
+        assert f"{100 * result.share_of_scheduled:.2f}".replace(".", ",") == share_text, unit
