@@ -1,0 +1,33 @@
+"""Governance pages in the real browser: the board reads the scorecard; a manager changes a target."""
+
+import pytest
+
+from tests.governance.conftest import governance_data  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_board_reads_scorecard_and_cannot_edit(page, login, governance_data):  # noqa: F811
+    login("board")
+    page.get_by_role("link", name="Styrning").first.click()
+    page.get_by_role("link", name="Nämndstyrkort 2025–2027").click()
+    table = page.locator("table.scorecard")
+    assert table.get_by_text("Förhandsbedömningar inom 14 dagar").is_visible()
+    assert table.get_by_text("NKI").is_visible()
+    assert page.get_by_role("link", name="Ändra").count() == 0
+    response = page.goto(f"/styrning/matetal/{governance_data['entered'].pk}/")
+    assert response.status == 403
+
+
+def test_manager_changes_a_target_and_sees_it(page, login, governance_data):  # noqa: F811
+    login("department_head")
+    card = governance_data["card"]
+    page.goto(f"/styrning/styrkort/{card.pk}/")
+    page.locator("tr", has_text="NKI").get_by_role("link", name="Ändra").click()
+    page.get_by_label("Målvärde 2026").fill("78")
+    page.get_by_label("Utfall 2026").fill("76,5")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_load_state("networkidle")
+    assert "Mätetalet sparades." in page.content()
+    row = page.locator("tr", has_text="NKI")
+    assert "78" in row.inner_text() and "76,5" in row.inner_text()
