@@ -61,6 +61,25 @@ def _insert(model, fields: Sequence[str], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
+class _Timer:
+    """Phase timings of the bulk store on standard error when STABIL_IMPORT_TIMING=1 (for the benchmark)."""
+
+    def __init__(self, stream):
+        import os
+        import time
+
+        self.enabled = os.environ.get("STABIL_IMPORT_TIMING") == "1"
+        self.stream = stream
+        self.clock = time.process_time
+        self.last = self.clock()
+
+    def mark(self, label: str) -> None:
+        if self.enabled:
+            now = self.clock()
+            notice(f"  {label}: {now - self.last:.2f} s CPU", self.stream)
+            self.last = now
+
+
 def _date(value):
     """Return a date as the database adapter wants it (ISO text works for SQLite and COPY)."""
     return None if value is None else value.isoformat()
@@ -69,50 +88,44 @@ def _date(value):
 # --- recomputing derived state ----------------------------------------------------------------------
 
 
-def _state_rows(case_pk: int, events: list[Event], config: DeadlineConfig, staff_pks: dict[str, int]):
-    """Return (deadline rows, state row, main handler pk, co-handler pk) for one case."""
-    state = case_state(events, _ALL_KNOWN, config)
-    rows = []
-    for d in state.deadlines:
-        settled = d.status if d.status in (MET, MISSED) else ""
-        rows.append((case_pk, d.kind, _date(d.started_on), _date(d.due_on), _date(d.met_on), settled,
-                     d.why[:1000], d.source[:200]))
-    last = max((e.on for e in events), default=None)
-    state_row = (case_pk, state.phase, _date(state.reported_on), _date(last))
-    return rows, state_row, staff_pks.get(state.main_handler or ""), staff_pks.get(state.co_handler or "")
-
-
 _DEADLINE_FIELDS = ("case", "kind", "started_on", "due_on", "met_on", "settled", "why", "source")
 _STATE_FIELDS = ("case", "phase", "reported_on", "last_event_on")
 
 
-def _replace_derived(case_events: dict[int, list[Event]], staff_pks: dict[str, int], *,
-                     progress: Progress | None = None, update_handlers: Iterable[int] = ()) -> None:
-    """Recompute and store deadlines, state and handlers for the cases in ``case_events``."""
-    config = deadline_config()
-    pks = list(case_events)
-    for chunk in _chunks(pks):
-        Deadline.objects.filter(case_id__in=chunk).delete()
-        CaseState.objects.filter(case_id__in=chunk).delete()
-    deadline_rows: list[tuple] = []
-    state_rows: list[tuple] = []
-    handler_rows: list[tuple] = []
-    wanted = set(update_handlers)
-    count = 0
-    for case_pk, events in case_events.items():
-        rows, state_row, main_pk, co_pk = _state_rows(case_pk, events, config, staff_pks)
-        deadline_rows.extend(rows)
-        state_rows.append(state_row)
-        if case_pk in wanted:
-            handler_rows.append((main_pk, co_pk, case_pk))
-        count += 1
-        if progress is not None and count == 5000:
-            progress.advance(count, "beräknar frister")
-            count = 0
-    if progress is not None and count:
-        progress.advance(count, "beräknar frister")
+def _derive(events: list[Event], config: DeadlineConfig, staff_pks: dict[str, int]):
+    """Return (deadline values without the case, state values without the case, main pk, co pk)."""
+    state = case_state(events, _ALL_KNOWN, config)
+    rows = []
+    for d in state.deadlines:
+        settled = d.status if d.status in (MET, MISSED) else ""
+        # ``why`` is not stored: the case page recomputes it live; the lists never show it.
+        rows.append((d.kind, _date(d.started_on), _date(d.due_on), _date(d.met_on), settled, "", d.source[:200]))
+    last = max((e.on for e in events), default=None)
+    state_values = (state.phase, _date(state.reported_on), _date(last))
+    return rows, state_values, staff_pks.get(state.main_handler or ""), staff_pks.get(state.co_handler or "")
+
+
+def _delete_derived(case_pks: Sequence[int]) -> None:
+    """Delete the stored deadlines and state of ``case_pks`` (plain SQL: no cascade collection needed)."""
+    with connection.cursor() as cursor:
+        for model in (Deadline, CaseState):
+            table = _quote(model._meta.db_table)
+            column = _quote(model._meta.get_field("case").column)
+            for chunk in _chunks(list(case_pks)):
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({placeholders})", list(chunk))
+
+
+def _store_derived(derived: dict[int, tuple], *, update_handlers: Iterable[int] = ()) -> None:
+    """Insert deadline and state rows for ``derived`` = {case pk: _derive(...)}; update handlers of some."""
+    deadline_rows = []
+    state_rows = []
+    for case_pk, (rows, state_values, _main, _co) in derived.items():
+        deadline_rows.extend((case_pk,) + row for row in rows)
+        state_rows.append((case_pk,) + state_values)
     _insert(Deadline, _DEADLINE_FIELDS, deadline_rows)
     _insert(CaseState, _STATE_FIELDS, state_rows)
+    handler_rows = [(derived[pk][2], derived[pk][3], pk) for pk in update_handlers]
     if handler_rows:
         table = _quote(Case._meta.db_table)
         with connection.cursor() as cursor:
@@ -125,11 +138,17 @@ def _replace_derived(case_events: dict[int, list[Event]], staff_pks: dict[str, i
 
 def _events_from_db(case_pks: Sequence[int]) -> dict[int, list[Event]]:
     grouped: dict[int, list[Event]] = defaultdict(list)
-    for chunk in _chunks(list(case_pks)):
-        for case_pk, kind, on, staff_id, outcome, until, intervention, reason in CaseEvent.objects.filter(
-            case_id__in=chunk
-        ).values_list("case_id", "kind", "on", "staff__staff_id", "outcome", "until", "intervention", "reason"):
-            grouped[case_pk].append(Event(kind, on, staff_id or "", outcome, until, intervention, reason))
+    if not case_pks:
+        return grouped
+    columns = ("case_id", "kind", "on", "staff__staff_id", "outcome", "until", "intervention", "reason")
+    if len(case_pks) > 5000:
+        wanted = set(case_pks)
+        rows = (r for r in CaseEvent.objects.values_list(*columns).iterator(chunk_size=20000) if r[0] in wanted)
+    else:
+        rows = (r for chunk in _chunks(list(case_pks))
+                for r in CaseEvent.objects.filter(case_id__in=chunk).values_list(*columns))
+    for case_pk, kind, on, staff_id, outcome, until, intervention, reason in rows:
+        grouped[case_pk].append(Event(kind, on, staff_id or "", outcome, until, intervention, reason))
     return grouped
 
 
@@ -137,19 +156,36 @@ def recompute_cases(case_pks: Iterable[int]) -> None:
     """Recompute the deadlines, state and handlers of the given cases from their stored events."""
     pks = list(case_pks)
     grouped = _events_from_db(pks)
-    for pk in pks:
-        grouped.setdefault(pk, [])
-    staff_pks = _staff_pks({e.staff_id for events in grouped.values() for e in events if e.staff_id})
-    _replace_derived(grouped, staff_pks, update_handlers=pks)
+    staff_pks = _lookup("staff.StaffMember", "staff_id", {e.staff_id for pk in pks for e in grouped.get(pk, ())
+                                                          if e.staff_id})
+    config = deadline_config()
+    derived = {pk: _derive(grouped.get(pk, []), config, staff_pks) for pk in pks}
+    _delete_derived(pks)
+    _store_derived(derived, update_handlers=pks)
 
 
-def _staff_pks(staff_ids: Iterable[str]) -> dict[str, int]:
-    from stabil.staff.models import StaffMember
+def _lookup(model_label: str, key: str, values, fields: Sequence[str] = ("pk",)) -> dict:
+    """Return {key value: pk (or a tuple of ``fields``)} for the rows whose ``key`` is in ``values``.
 
-    found: dict[str, int] = {}
-    ids = list(staff_ids)
-    for chunk in _chunks(ids):
-        found.update(StaffMember.objects.filter(staff_id__in=chunk).values_list("staff_id", "pk"))
+    Small sets are fetched with IN (...) in chunks; large ones by one scan of the table, which is
+    faster than thousands of parameters.
+    """
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    wanted = values if isinstance(values, (set, frozenset, dict)) else set(values)
+    if not wanted:
+        return {}
+    found: dict = {}
+    single = len(fields) == 1
+    if len(wanted) > 2000:
+        rows = (r for r in model.objects.values_list(key, *fields).iterator(chunk_size=20000) if r[0] in wanted)
+    else:
+        ordered = list(wanted)
+        rows = (r for chunk in _chunks(ordered)
+                for r in model.objects.filter(**{f"{key}__in": chunk}).values_list(key, *fields))
+    for row in rows:
+        found[row[0]] = row[1] if single else row[1:]
     return found
 
 
@@ -176,8 +212,9 @@ def case_events_store(loader) -> ImportResult:
 
     def say(message: str) -> None:
         if not quiet:
-            notice(message, stream)
+            notice(message.replace(",", "\u00a0"), stream)
 
+    timer = _Timer(stream)
     first_row: dict[str, int] = {}
     for event in loader.events:
         row, case_id = event[0], event[1]
@@ -186,11 +223,10 @@ def case_events_store(loader) -> ImportResult:
 
     # 1. Cases and children already stored: the file must agree with them.
     existing: dict[str, tuple] = {}
-    case_ids = list(heads)
-    for chunk in _chunks(case_ids):
-        for case_id, pk, child_id, birth, category, unit_code in Case.objects.filter(case_id__in=chunk).values_list(
-            "case_id", "pk", "child__child_id", "child__birth_date", "category", "unit__code"
-        ):
+    if Case.objects.exists():
+        for case_id, (pk, child_id, birth, category, unit_code) in _lookup(
+            "cases.Case", "case_id", heads, ("pk", "child__child_id", "child__birth_date", "category", "unit__code")
+        ).items():
             existing[case_id] = (pk, {"child_id": child_id, "birth_date": birth.isoformat() if birth else "",
                                       "category": category, "unit": unit_code})
     for case_id, head in heads.items():
@@ -205,11 +241,11 @@ def case_events_store(loader) -> ImportResult:
                 if column not in head:
                     errors.add(first_row[case_id], column,
                                f"ärendet {case_id} är nytt men {_HEAD_LABELS[column]} saknas på alla dess rader")
-    child_ids = sorted({head["child_id"][0] for head in heads.values() if "child_id" in head})
-    children: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(child_ids):
-        for child_id, pk, birth in Child.objects.filter(child_id__in=chunk).values_list("child_id", "pk", "birth_date"):
-            children[child_id] = (pk, birth.isoformat() if birth else "")
+    child_ids = {head["child_id"][0] for head in heads.values() if "child_id" in head}
+    children: dict[str, tuple] = {}
+    if Child.objects.exists():
+        children = {child_id: (pk, birth.isoformat() if birth else "") for child_id, (pk, birth)
+                    in _lookup("cases.Child", "child_id", child_ids, ("pk", "birth_date")).items()}
     for child_id, (birth, row) in loader.child_births.items():
         stored = children.get(child_id)
         if stored is not None and stored[1] and stored[1] != birth:
@@ -217,6 +253,7 @@ def case_events_store(loader) -> ImportResult:
     if errors:
         return ImportResult()
 
+    timer.mark("checks against stored cases")
     counts: dict[str, int] = {}
     # 2. Units named by new cases that do not exist yet are created.
     unit_pks = dict(Unit.objects.values_list("code", "pk"))
@@ -230,19 +267,57 @@ def case_events_store(loader) -> ImportResult:
         loader.notices.append(f"{new_units} nya enheter skapades; placera dem i rätt avdelning")
 
     # 3. Staff named in the file that do not exist yet are created in the unit of their first case.
-    staff_pks = _staff_pks(loader.staff_first)
+    staff_pks = _lookup("staff.StaffMember", "staff_id", loader.staff_first)
     missing_staff = [(sid, first) for sid, first in loader.staff_first.items() if sid not in staff_pks]
     if missing_staff:
-        rows = []
+        members = []
         for staff_id, (_row, case_id, first_on) in missing_staff:
             head = heads.get(case_id, {})
             unit_code = head["unit"][0] if "unit" in head else existing[case_id][1]["unit"]
-            rows.append(StaffMember(staff_id=staff_id, unit_id=unit_pks[unit_code], started_on=first_on))
-        StaffMember.objects.bulk_create(rows, batch_size=500)
-        staff_pks = _staff_pks(loader.staff_first)
-        loader.notices.append(f"{len(missing_staff)} nya medarbetare skapades (bara personal-id; komplettera i personalregistret)")
+            members.append(StaffMember(staff_id=staff_id, unit_id=unit_pks[unit_code], started_on=first_on))
+        StaffMember.objects.bulk_create(members, batch_size=500)
+        staff_pks = _lookup("staff.StaffMember", "staff_id", loader.staff_first)
+        loader.notices.append(f"{len(missing_staff)} nya medarbetare skapades (bara personal-id; komplettera i "
+                              f"personalregistret)")
 
-    # 4. Children and cases that are new.
+    # 4. Events, grouped by case: skip those already stored (identical in every field) and file duplicates.
+    touched_existing = {stored[0]: case_id for case_id, stored in existing.items()}
+    grouped: dict[str, list[Event]] = defaultdict(list)
+    seen: set[tuple] = set()
+    for case_pk, events in _events_from_db(list(touched_existing)).items():
+        case_id = touched_existing[case_pk]
+        grouped[case_id] = events
+        for e in events:
+            seen.add((case_id, e.kind, e.on, e.staff_id, e.outcome, e.until, e.intervention, e.reason))
+    new_events = []
+    skipped = 0
+    for event in loader.events:
+        key = event[1:]
+        if key in seen:
+            skipped += 1
+            continue
+        seen.add(key)
+        grouped[event[1]].append(Event(*event[2:]))
+        new_events.append(key)
+    changed = {key[0] for key in new_events}
+    timer.mark("units, staff, event de-duplication")
+
+    # 5. Derived state of every case that got a new event, computed before the cases are written so
+    #    that new cases are inserted with their handlers.
+    config = deadline_config()
+    progress = Progress(len(changed), "Frister", stream=stream, quiet=quiet)
+    derived_by_id: dict[str, tuple] = {}
+    step = 0
+    for case_id in changed:
+        derived_by_id[case_id] = _derive(grouped[case_id], config, staff_pks)
+        step += 1
+        if step == 5000:
+            progress.advance(step, "beräknar frister")
+            step = 0
+    progress.advance(step, "beräknar frister")
+    timer.mark("deadlines computed (core.caseflow)")
+
+    # 6. New children and cases, then the events, deadlines and state.
     new_children = []
     for case_id, head in heads.items():
         if case_id in existing:
@@ -250,61 +325,49 @@ def case_events_store(loader) -> ImportResult:
         child_id = head["child_id"][0]
         if child_id not in children:
             birth = loader.child_births.get(child_id, ("", 0))[0] or None
-            children[child_id] = (0, birth or "")
+            children[child_id] = (None, birth or "")
             new_children.append((child_id, birth))
     _insert(Child, ("child_id", "birth_date"), new_children)
     if new_children:
-        for chunk in _chunks([c[0] for c in new_children]):
-            for child_id, pk in Child.objects.filter(child_id__in=chunk).values_list("child_id", "pk"):
-                children[child_id] = (pk, children[child_id][1])
+        for child_id, pk in _lookup("cases.Child", "child_id", {c[0] for c in new_children}).items():
+            children[child_id] = (pk, children[child_id][1])
     new_case_ids = [case_id for case_id in heads if case_id not in existing]
-    _insert(Case, ("case_id", "child", "category", "unit"),
-            [(case_id, children[heads[case_id]["child_id"][0]][0], heads[case_id]["category"][0],
-              unit_pks[heads[case_id]["unit"][0]]) for case_id in new_case_ids])
+    case_rows = []
+    for case_id in new_case_ids:
+        head = heads[case_id]
+        derived = derived_by_id.get(case_id)
+        case_rows.append((case_id, children[head["child_id"][0]][0], head["category"][0], unit_pks[head["unit"][0]],
+                          derived[2] if derived else None, derived[3] if derived else None))
+    _insert(Case, ("case_id", "child", "category", "unit", "main_handler", "co_handler"), case_rows)
     case_pks = {case_id: stored[0] for case_id, stored in existing.items()}
-    for chunk in _chunks(new_case_ids):
-        case_pks.update(Case.objects.filter(case_id__in=chunk).values_list("case_id", "pk"))
+    if new_case_ids:
+        case_pks.update(_lookup("cases.Case", "case_id", set(new_case_ids)))
+
+    timer.mark("children and cases inserted")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    by_pk = loader.by.pk if getattr(loader.by, "is_authenticated", False) else None
+    say(f"Sparar {len(new_events):,} nya händelser")
+    _insert(CaseEvent, ("case", "kind", "on", "staff", "outcome", "until", "intervention", "reason",
+                        "recorded_at", "recorded_by"),
+            [(case_pks[case_id], kind, _date(on), staff_pks.get(staff_id) if staff_id else None, outcome,
+              _date(until), intervention, reason, now, by_pk)
+             for case_id, kind, on, staff_id, outcome, until, intervention, reason in new_events])
+    timer.mark("events inserted")
+    changed_existing = [case_pks[case_id] for case_id in changed if case_id in existing]
+    _delete_derived(changed_existing)
+    _store_derived({case_pks[case_id]: derived for case_id, derived in derived_by_id.items()},
+                   update_handlers=changed_existing)
+    timer.mark("deadlines and state inserted")
+    progress.finish()
+
     counts["nya ärenden"] = len(new_case_ids)
     counts["nya barn"] = len(new_children)
-
-    # 5. Events: skip those already stored (identical in every field) and duplicates in the file.
-    touched_existing = [stored[0] for stored in existing.values()]
-    grouped = _events_from_db(touched_existing)
-    seen: set[tuple] = set()
-    for case_pk, events in grouped.items():
-        for e in events:
-            seen.add((case_pk, e.kind, e.on, e.staff_id, e.outcome, e.until, e.intervention, e.reason))
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    by_pk = getattr(loader.by, "pk", None) if getattr(loader.by, "is_authenticated", False) else None
-    new_rows = []
-    skipped = 0
-    for _row, case_id, kind, on, staff_id, outcome, until, intervention, reason in loader.events:
-        case_pk = case_pks[case_id]
-        key = (case_pk, kind, on, staff_id, outcome, until, intervention, reason)
-        if key in seen:
-            skipped += 1
-            continue
-        seen.add(key)
-        grouped[case_pk].append(Event(kind, on, staff_id, outcome, until, intervention, reason))
-        new_rows.append((case_pk, kind, _date(on), staff_pks.get(staff_id) if staff_id else None, outcome,
-                         _date(until), intervention, reason, now, by_pk))
-    say(f"Sparar {len(new_rows):,} nya händelser".replace(",", "\u00a0"))
-    _insert(CaseEvent, ("case", "kind", "on", "staff", "outcome", "until", "intervention", "reason",
-                        "recorded_at", "recorded_by"), new_rows)
-    counts["nya händelser"] = len(new_rows)
+    counts["nya händelser"] = len(new_events)
     counts["redan inlästa händelser"] = skipped
     if new_units:
         counts["nya enheter"] = new_units
     if missing_staff:
         counts["nya medarbetare"] = len(missing_staff)
-
-    # 6. Deadlines and state of every case that got a new event.
-    changed_pks = {r[0] for r in new_rows}
-    changed = {pk: events for pk, events in grouped.items() if pk in changed_pks}
-    if changed:
-        progress = Progress(len(changed), "Frister", stream=stream, quiet=quiet)
-        _replace_derived(changed, staff_pks, progress=progress, update_handlers=changed)
-        progress.finish()
     counts["ärenden med nya frister"] = len(changed)
     return ImportResult(counts=counts)
 

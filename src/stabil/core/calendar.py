@@ -88,6 +88,7 @@ def add_days(day: dt.date, days: int) -> dt.date:
     return day + dt.timedelta(days=days)
 
 
+@lru_cache(maxsize=131072)
 def add_months(day: dt.date, months: int) -> dt.date:
     """Return the day ``months`` months after ``day`` by lag (1930:173) 1 §.
 
@@ -97,6 +98,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day + relativedelta(months=months)
 
 
+@lru_cache(maxsize=131072)
 def add_working_days(day: dt.date, days: int) -> dt.date:
     """Return the ``days``-th working day after ``day`` (``day`` itself is not counted).
 

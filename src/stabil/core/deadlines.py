@@ -142,8 +142,7 @@ class Rule:
     def citation(self, start_on: dt.date) -> str:
         """Return the citation of the law that applied on ``start_on``."""
         law = self.sol_2025 if start_on >= SOL_2025_FROM else self.sol_2001
-        parts = [part for part in (law, self.other) if part]
-        return "; ".join(parts)
+        return "; ".join(part for part in (law, self.other) if part)
 
 
 RULES: dict[str, Rule] = {
@@ -167,9 +166,16 @@ RULES: dict[str, Rule] = {
 }
 
 
+# Both citations of every rule, built once: cite() runs for every deadline of every case.
+_CITATIONS = {
+    kind: (rule.citation(SOL_2025_FROM - dt.timedelta(days=1)), rule.citation(SOL_2025_FROM))
+    for kind, rule in RULES.items()
+}
+
+
 def cite(kind: str, start_on: dt.date) -> str:
     """Return the source of deadline ``kind`` as it applied to a period starting on ``start_on``."""
-    return RULES[kind].citation(start_on)
+    return _CITATIONS[kind][start_on >= SOL_2025_FROM]
 
 
 # --- the rules -----------------------------------------------------------------------------------
