@@ -179,3 +179,12 @@ def test_check_result_is_recorded_with_date_and_who(urls, personas, governance_d
     assert result.by == personas.unit_manager and result.deviations == 2 and not result.passed
     page = client_for(personas.board).get(urls["self_inspection"]).content.decode()
     assert "2026-03-20" in page and "2026-06-20" in page  # quarterly: next due three months later
+
+
+def test_risk_register_shows_the_workload_risk_assessment(urls, personas, org):
+    from stabil.workload.models import RiskMeasure
+
+    RiskMeasure.objects.create(unit=org.unit_a, risk="Fyra handläggare över 100 %", measure="Omfördela ärenden",
+                               responsible="Enhetschef", due_on=dt.date(2026, 5, 1))
+    page = client_for(personas.board).get(urls["risks"]).content.decode()
+    assert "Fyra handläggare över 100 %" in page and "Omfördela ärenden" in page

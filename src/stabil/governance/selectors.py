@@ -320,6 +320,13 @@ def risk_matrix(risks: Iterable[Risk]) -> list[tuple[int, list[list[Risk]]]]:
     return [(4 - index, row) for index, row in enumerate(grid)]
 
 
+def workload_risk_measures() -> list:
+    """Return the workload risk assessment's measures (the workload area), for the risk register."""
+    from stabil.workload.models import RiskMeasure
+
+    return list(RiskMeasure.objects.select_related("unit").order_by("status", "due_on", "pk"))
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """Return the same day ``months`` later (the month's last day when it has no such day)."""
     from dateutil.relativedelta import relativedelta

@@ -150,6 +150,8 @@ def risks(request):
     register = selectors.risk_register()
     return render(request, "governance/risks.html", {
         "risks": register, "matrix": selectors.risk_matrix(register), "level_labels": RISK_LEVEL_LABELS,
+        "workload_measures": selectors.workload_risk_measures(),
+        "can_view_workload": has_capability(request.user, "workload.view"),
         "can_edit": has_capability(request.user, "governance.edit"), "today": _today(),
         "consequences": [4, 3, 2, 1], "likelihoods": [1, 2, 3, 4],
     })
