@@ -91,3 +91,8 @@ def test_number_filters_use_swedish_format():
         assert number(1234567.891, 1) == "1\xa0234\xa0567,9"
         assert percent(0.873) == "87\xa0%"
         assert number(None) == "–"
+
+
+def test_swedish_is_the_default_whatever_the_browser_asks(personas):
+    body = client_for(personas.unit_manager).get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in body

@@ -10,7 +10,12 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from stabil.web.nav import NavItem, register
+
         from . import policy  # noqa: F401  registers the rules permissions
+
+        register(NavItem(key="accounts", label=_("Användare"), url_name="admin:index", capability="accounts.manage",
+                         order=95, description=_("Användare, roller, enheter och team.")))
         from .models import User
 
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"units"})
