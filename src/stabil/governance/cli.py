@@ -200,7 +200,7 @@ def _board_run(args) -> int:
     except board_report.PeriodError as exc:
         raise CliError(f"{exc} (--period)") from None
     _unit_ids, codes = _units(args.unit)
-    progress = Progress(5, "Nämndrapport")
+    progress = Progress(6, "Nämndrapport")
     report = board_report.build(period=period, exact=not args.public, unit_codes=codes,
                                 registration_number=args.registration_number,
                                 threshold=args.threshold or default_threshold(), progress=progress)
