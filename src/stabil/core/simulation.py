@@ -650,8 +650,10 @@ def load_scenario(path: str, text: str | bytes | None = None) -> Scenario:
             with open(path, "rb") as fh:
                 text = fh.read()
         raw = text if isinstance(text, str) else text.decode("utf-8-sig")
+    except FileNotFoundError as exc:
+        raise ScenarioError([f"{path}: kan inte läsa filen (den finns inte)"]) from exc
     except OSError as exc:
-        raise ScenarioError([f"{path}: kan inte läsa filen ({exc.strerror})"]) from exc
+        raise ScenarioError([f"{path}: kan inte läsa filen (åtkomst nekad eller inte en fil)"]) from exc
     except UnicodeDecodeError as exc:
         raise ScenarioError([f"{path}: filen är inte UTF-8"]) from exc
     try:

@@ -1,0 +1,201 @@
+"""Reads for the simulation area: a unit's starting point, inflow history, forecasts, visible scenarios."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import asdict
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+
+from stabil.accounts.policy import visible_units
+from stabil.core import forecast as core_forecast
+from stabil.core import simulation as core
+from stabil.core.forecast import add_months
+
+from .models import Scenario, SimulationRun
+
+#: Case-flow phases (core.caseflow) mapped to the simulation's phases.
+PHASE_MAP = {
+    "preliminary_assessment": "preliminary_assessment",
+    "investigation": "investigation",
+    "outpatient_followup": "follow_up",
+    "placement_followup": "follow_up",
+    "foster_home": "follow_up",
+}
+SERIES = {"reports": "report_received", "investigations": "investigation_opened"}
+SERIES_LABELS = {"reports": "Inkomna anmälningar", "investigations": "Inledda utredningar"}
+CASEWORK_ROLES = ("caseworker", "team_lead", "specialist")
+
+
+def scenarios_for(user) -> QuerySet:
+    """Return the scenarios of the units ``user`` may see."""
+    return Scenario.objects.filter(unit__in=visible_units(user)).select_related("unit").order_by("unit__code", "name")
+
+
+def scenario_for(user, pk: int) -> Scenario:
+    """Return a visible scenario or raise Scenario.DoesNotExist."""
+    return scenarios_for(user).get(pk=pk)
+
+
+def runs_of(scenario: Scenario) -> QuerySet:
+    return SimulationRun.objects.filter(scenario=scenario).select_related("job")
+
+
+def inflow_history(*, series: str = "reports", unit_ids=None, category: str | None = None,
+                   on: dt.date, months: int = 60) -> tuple[dt.date, list[float]]:
+    """Return (first month, monthly counts) of reports received or investigations opened before ``on``'s month.
+
+    The history starts at the first month with an event (at most ``months`` back) and ends with the last
+    complete month; months without events count zero.
+    """
+    from stabil.cases.models import CaseEvent
+
+    end = dt.date(on.year, on.month, 1)
+    start = add_months(end, -months)
+    qs = CaseEvent.objects.filter(kind=SERIES[series], on__gte=start, on__lt=end)
+    if unit_ids is not None:
+        qs = qs.filter(case__unit_id__in=list(unit_ids))
+    if category:
+        qs = qs.filter(case__category=category)
+    counts: dict[dt.date, int] = {}
+    for month, n in qs.annotate(m=TruncMonth("on")).values_list("m").annotate(n=Count("pk")).values_list("m", "n"):
+        month = month.date() if isinstance(month, dt.datetime) else month
+        counts[month] = counts.get(month, 0) + n
+    if not counts:
+        return start, []
+    first = min(counts)
+    out = []
+    m = first
+    while m < end:
+        out.append(float(counts.get(m, 0)))
+        m = add_months(m, 1)
+    return first, out
+
+
+def forecast(*, series: str = "reports", unit_ids=None, category: str | None = None, on: dt.date,
+             months_ahead: int = 24) -> core_forecast.ForecastResult:
+    """Return the forecast of a unit's (or all units') monthly inflow from its history."""
+    first, history = inflow_history(series=series, unit_ids=unit_ids, category=category, on=on)
+    return core_forecast.forecast_monthly(history, first_month=first, months_ahead=months_ahead)
+
+
+def _ages_from_due(due: dt.date | None, on: dt.date, rule_days: int) -> int:
+    if due is None:
+        return 0
+    return max(0, min(core.PRE_PERIOD_DAYS - 1, rule_days - (due - on).days))
+
+
+def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bool = True) -> dict:
+    """Return the core scenario dict for a unit as it stands on ``on``: its staff, open cases and inflow.
+
+    Staff: employed caseworkers, team leads and specialists, grouped by FTE and years of experience
+    (experience at start + time since); agency consultants as consultants. Vacancies: budgeted FTE not
+    filled. Open cases: by phase, allocated when they have a main caseworker, with their age in days
+    (from their pending legal deadline). Inflow: the forecast median of reports when there are at
+    least 12 months of history, else the last year's mean with its growth on the year before.
+    """
+    from stabil.staff.models import StaffMember
+    from stabil.staff.selectors import active_members, budgeted_fte_on
+    from stabil.workload.selectors import case_snapshots, current_config, decision_shares
+
+    members = active_members([unit], on).filter(role__in=CASEWORK_ROLES)
+    groups: Counter = Counter()
+    perm_fte = 0.0
+    consultants = 0
+    for m in members.values("employment", "fte", "experience_years", "started_on"):
+        if m["employment"] == "consultant":
+            consultants += 1
+            continue
+        if m["employment"] == "summer_temp":
+            continue
+        years = float(m["experience_years"] or 0) + max((on - m["started_on"]).days, 0) / 365.25
+        fte = float(m["fte"] or Decimal(1))
+        perm_fte += fte
+        groups[(round(fte, 2), round(years * 2) / 2)] += 1
+    staff = [{"count": n, "fte": max(0.05, min(1.0, fte)), "experience_years": years}
+             for (fte, years), n in sorted(groups.items())]
+    if consultants:
+        staff.append({"count": consultants, "consultant": True})
+    budget = budgeted_fte_on(on, [unit.pk]).get(unit.pk)
+    vacancies = max(0, round(budget - perm_fte - consultants)) if budget else 0
+
+    allocated: dict[str, list[int]] = {}
+    unallocated: dict[str, list[int]] = {}
+    for snap in case_snapshots(on=on, unit_ids=[unit.pk]):
+        phase = PHASE_MAP.get(snap.phase)
+        if phase is None:
+            continue
+        if phase == "preliminary_assessment":
+            age = _ages_from_due(snap.due.get("preliminary_assessment"), on, 14)
+        elif phase == "investigation":
+            age = _ages_from_due(snap.due.get("investigation"), on, 122)
+        else:
+            age = 0
+        (allocated if snap.main else unallocated).setdefault(phase, []).append(age)
+
+    opening, intervention = decision_shares([unit.pk], on).get(unit.pk, (None, None))
+    phases = [asdict(p) for p in core.default_phases()]
+    if opening is not None:
+        phases[0]["next_share"] = round(opening, 3)
+        phases[1]["next_share"] = round(intervention, 3)
+
+    first, history = inflow_history(series="reports", unit_ids=[unit.pk], on=on)
+    last12 = history[-12:]
+    prev12 = history[-24:-12]
+    reports = sum(last12) / len(last12) if last12 else 0.0
+    growth = 0.0
+    if len(prev12) == 12 and sum(prev12) > 0:
+        growth = max(-0.5, min(1.0, sum(last12) / sum(prev12) - 1))
+    inflow: list[float] = []
+    note = ""
+    if use_forecast and len(history) >= 12:
+        fc = core_forecast.forecast_monthly(history, first_month=first, months_ahead=min(36, months))
+        inflow = [round(v, 2) for v in fc.median]
+        while len(inflow) < months:  # beyond 36 months: continue the last year's level
+            inflow.append(inflow[-12] if len(inflow) >= 12 else inflow[-1])
+        note = f"Inflöde enligt prognos ({core_forecast.MODEL_LABELS_SV[fc.model]}, MASE {fc.mase_model or 0:.2f})."
+    _version, config = current_config()
+    data = {
+        "name": unit.name,
+        "description": note,
+        "start_on": dt.date(on.year, on.month, 1).isoformat(),
+        "months": months,
+        "reports_per_month": round(reports, 2),
+        "annual_growth": round(growth, 3),
+        "inflow_forecast": inflow,
+        "staff": staff,
+        "vacancies": vacancies,
+        "phases": phases,
+        "open_allocated": allocated,
+        "open_unallocated": unallocated,
+        "workload": config.to_dict(),
+    }
+    if not staff:
+        data["staff"] = [{"count": 0}]
+    return data
+
+
+def core_scenario(scenario: Scenario) -> core.Scenario:
+    """Return the core scenario: the stored starting point plus the scenario's measures."""
+    data = dict(scenario.base)
+    data["name"] = scenario.name
+    data["months"] = scenario.months
+    data["start_on"] = scenario.start_on.isoformat()
+    if data.get("inflow_forecast") and len(data["inflow_forecast"]) < scenario.months:
+        data["inflow_forecast"] = []
+    data["measures"] = [
+        {
+            "kind": m.kind, "start_on": m.start_on.isoformat(), "count": m.count, "experienced": m.experienced,
+            "weeks": m.weeks, "months": m.months, "conversion_share": m.conversion_share,
+            "sek_per_month": float(m.sek_per_month), "cap": m.cap, "turnover_factor": m.turnover_factor,
+            "cost_sek": float(m.cost_sek), "monthly_cost_sek": float(m.monthly_cost_sek),
+            "label": m.label, "action_plan_measure": str(m.action_plan_measure) if m.action_plan_measure_id else "",
+        }
+        for m in scenario.measures.all()
+    ]
+    for key in [k for k, v in data.items() if v is None]:
+        data.pop(key)
+    return core.scenario_from_dict(data)
