@@ -188,3 +188,12 @@ def test_risk_register_shows_the_workload_risk_assessment(urls, personas, org):
                                responsible="Enhetschef", due_on=dt.date(2026, 5, 1))
     page = client_for(personas.board).get(urls["risks"]).content.decode()
     assert "Fyra handläggare över 100 %" in page and "Omfördela ärenden" in page
+
+
+def test_threshold_setting_applies_to_pages(personas, add_case, org, settings):
+    settings.STABIL_SUPPRESSION_THRESHOLD = 9
+    for _ in range(7):
+        add_case(org.unit_a, "barn", [("report_received", dt.date(2026, 2, 1)),
+                                      ("investigation_opened", dt.date(2026, 2, 3))])
+    page = client_for(personas.board).get(reverse("governance:statistics") + "?years=2026&months=1-8")
+    assert "&lt;10" in page.content.decode()

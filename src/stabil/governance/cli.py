@@ -93,11 +93,9 @@ def _statistics_configure(parser) -> None:
 
 
 def default_threshold() -> int:
-    from django.conf import settings
+    from .selectors import default_threshold as configured
 
-    from stabil.core.suppression import DEFAULT_THRESHOLD
-
-    return int(getattr(settings, "STABIL_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
+    return configured()
 
 
 def _statistics_run(args) -> int:

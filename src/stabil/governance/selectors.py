@@ -42,6 +42,13 @@ DEADLINE_KPIS = {
 }
 
 
+def default_threshold() -> int:
+    """Return the suppression threshold: the setting STABIL_SUPPRESSION_THRESHOLD, else 4."""
+    from django.conf import settings
+
+    return int(getattr(settings, "STABIL_SUPPRESSION_THRESHOLD", suppression.DEFAULT_THRESHOLD))
+
+
 # --- the statistics table ---------------------------------------------------------------------
 
 

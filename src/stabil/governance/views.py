@@ -69,7 +69,7 @@ def scorecard_detail(request, pk: int):
     card = get_object_or_404(Scorecard.objects.select_related("board"), pk=pk, archived_at__isnull=True)
     today = _today()
     exact = sees_exact_figures_for(request.user, None)
-    sections = selectors.scorecard_rows(card, today=today, exact=exact)
+    sections = selectors.scorecard_rows(card, today=today, exact=exact, threshold=selectors.default_threshold())
     year = today.year if today.year in card.years else card.years[0]
     bars = _chart_bars(sections, year)
     return render(request, "governance/scorecard.html", {
@@ -229,7 +229,7 @@ def statistics(request):
         unit_ids = [unit.pk] if unit else None
         exact = sees_exact_figures_for(request.user, unit_ids) and not form.cleaned_data["public"]
         view = board_report.statistics_view(years=form.cleaned_data["years"], months=form.cleaned_data["months"],
-                                            unit_ids=unit_ids, exact=exact)
+                                            unit_ids=unit_ids, exact=exact, threshold=selectors.default_threshold())
         if exact:
             from stabil.audit.services import record_access
 
@@ -246,7 +246,8 @@ def board_report_page(request):
     if form.is_bound and form.is_valid():
         exact = sees_exact_figures_for(request.user, None) and not form.cleaned_data["public"]
         report = board_report.build(period=form.cleaned_data["period"], exact=exact,
-                                    registration_number=form.cleaned_data["registration_number"], today=today)
+                                    registration_number=form.cleaned_data["registration_number"], today=today,
+                                    threshold=selectors.default_threshold())
         if exact:
             from stabil.audit.services import record_access
 
