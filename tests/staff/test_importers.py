@@ -74,7 +74,6 @@ def test_bad_rows_are_all_reported_and_nothing_stored(tmp_path, org):
     assert not outcome.ok
     lines = outcome.error_lines()
     expected = [
-        "bad.csv, rad 3, kolumn unit: enheten 'ZZ' finns inte",
         "bad.csv, rad 3, kolumn role: okänt värde 'boss'",
         "bad.csv, rad 3, kolumn employment: okänt värde 'forever'",
         "bad.csv, rad 3, kolumn fte: 1,5 ska vara större än 0 och högst 1",
@@ -89,6 +88,18 @@ def test_bad_rows_are_all_reported_and_nothing_stored(tmp_path, org):
     for start in expected:
         assert any(line.startswith(start) for line in lines), (start, lines)
     assert StaffMember.objects.count() == 0
+    assert not any("kolumn unit" in line for line in lines)  # a new unit is created, not an error
+    from stabil.organisation.models import Unit
+
+    assert not Unit.objects.filter(code="ZZ").exists()  # ... and not before the whole file is valid
+
+
+def test_unknown_unit_is_created_with_a_notice(tmp_path, org):
+    outcome = run_import(write(tmp_path, "ny.csv", STAFF_HEADER + "S7,NY-ENH,caseworker,permanent,1,socionom,2,"
+                                                                 "2014-01-01,,,42000\n"), quiet=True)
+    assert outcome.ok, outcome.error_lines()
+    assert StaffMember.objects.get(staff_id="S7").unit.department.code == "OPLACERAD"
+    assert any("enheten NY-ENH fanns inte" in line for line in outcome.notices)
 
 
 ABSENCE_HEADER = "staff_id,kind,first_day,last_day,extent\n"

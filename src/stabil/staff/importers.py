@@ -141,6 +141,7 @@ def _report(ctx: ImportContext, row: int, problems: list[tuple[str, str]]) -> No
 def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
     """Validate and store a staff file (all rows, or nothing when any row is wrong)."""
     from stabil.organisation.models import Unit
+    from stabil.organisation.services import unit_get_or_create
 
     from .services import staff_apply_situation
 
@@ -156,11 +157,9 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
         elif staff_id:
             seen[staff_id] = row
         unit_code = check.text("unit", max_length=32)
-        if unit_code and unit_code not in units:
-            check.problems.append(("unit", f"enheten '{unit_code}' finns inte"))
         record = {
             "staff_id": staff_id,
-            "unit": units.get(unit_code),
+            "unit": unit_code,
             "role": check.choice("role", StaffRole.values),
             "employment": check.choice("employment", Employment.values),
             "fte": check.number("fte", low=Decimal(0), high=Decimal(1), low_inclusive=False),
@@ -186,6 +185,14 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
     if ctx.errors:
         return ImportResult()
 
+    # Units not set up yet are created (in the department for unplaced units), so that nothing is lost;
+    # an administrator moves them to their department later.
+    for record in parsed:
+        if record["unit"] not in units:
+            units[record["unit"]], _created = unit_get_or_create(code=record["unit"], by=ctx.by)
+            ctx.notices.append(f"{table.filename}: enheten {record['unit']} fanns inte och har skapats "
+                               "under Oplacerade enheter")
+        record["unit"] = units[record["unit"]]
     today = timezone.localdate()
     created = updated = changed = 0
     new_members = []
