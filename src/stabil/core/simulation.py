@@ -205,7 +205,7 @@ def default_phases() -> tuple[Phase, ...]:
             work_type=PRELIMINARY_ASSESSMENT, counts_toward_cap=False, next_share=DEFAULT_INVESTIGATION_SHARE,
         ),
         Phase(
-            "investigation", mean_days=95.0, shape=4.0, deadline="investigation",
+            "investigation", mean_days=80.0, shape=6.0, deadline="investigation",
             work_type=INVESTIGATION, counts_toward_cap=True, next_share=DEFAULT_INTERVENTION_SHARE,
         ),
         Phase(

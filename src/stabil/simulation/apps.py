@@ -6,3 +6,16 @@ class SimulationConfig(AppConfig):
     name = "stabil.simulation"
     label = "simulation"
     verbose_name = _("Simulering")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from stabil.web.nav import NavItem, register
+
+        from . import models
+
+        for model in (models.Scenario, models.ScenarioMeasure):
+            auditlog.register(model)
+        register(NavItem("simulation", _("Scenarier"), "simulation:index", "simulation.view", order=70,
+                         description=_("Prognos för inflödet och simulering av åtgärder: frister, ofördelade "
+                                       "ärenden, personalomsättning och kostnad, innan beslutet")))

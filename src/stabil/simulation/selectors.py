@@ -129,9 +129,9 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
         if phase is None:
             continue
         if phase == "preliminary_assessment":
-            age = _ages_from_due(snap.due.get("preliminary_assessment"), on, 14)
+            age = _ages_from_due(snap.due_on.get("preliminary_assessment"), on, 14)
         elif phase == "investigation":
-            age = _ages_from_due(snap.due.get("investigation"), on, 122)
+            age = _ages_from_due(snap.due_on.get("investigation"), on, 122)
         else:
             age = 0
         (allocated if snap.main else unallocated).setdefault(phase, []).append(age)
