@@ -1,0 +1,44 @@
+"""Every Stabil view declares the capability it needs (``@require_capability``), or is on the short list
+below with the reason it may do without. A new view without a guard fails here."""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# view (module.function) -> why it needs no capability
+UNGUARDED = {
+    "stabil.web.views.start": "every logged-in user has a start page; it lists only what their role allows",
+    "stabil.web.views.healthz": "public health check; shows no data",
+    "stabil.jobs.views.job_status": "shows a job only to the user who started it (404 for anyone else)",
+}
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def _name(callback) -> str:
+    view = getattr(callback, "view_class", None) or callback
+    while hasattr(view, "__wrapped__") and not hasattr(view, "required_capability"):
+        view = view.__wrapped__
+    return f"{view.__module__}.{getattr(view, '__qualname__', view.__name__)}"
+
+
+def test_every_stabil_view_requires_a_capability():
+    unguarded = []
+    for route, callback in _walk(get_resolver().url_patterns):
+        module = getattr(getattr(callback, "view_class", None) or callback, "__module__", "")
+        if not module.startswith("stabil."):
+            continue  # Django's log-in, log-out, language and admin views guard themselves
+        guarded = hasattr(callback, "required_capability") or hasattr(
+            getattr(callback, "view_class", None), "required_capability")
+        if not guarded and _name(callback) not in UNGUARDED:
+            unguarded.append(f"/{route} -> {_name(callback)}")
+    assert unguarded == []
+
+
+def test_the_walk_finds_the_guarded_views():
+    routes = {route for route, _ in _walk(get_resolver().url_patterns)}
+    assert "granskning/" in routes and "import/" in routes
