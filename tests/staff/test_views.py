@@ -86,6 +86,11 @@ def test_sick_leave_page_in_seed_shape_and_excel(staff):
     for heading in ("Sjukfrånvarodagar och tillfällen", "Sjukfrånvaro i timmar och andel av schemalagd tid",
                     "Övertid och fyllnadstid (timmar)", "1 dag: tillfällen", "91– dgr: dagar"):
         assert heading in body
+    # The chart's geometry is never localised (a decimal comma would make the SVG invalid).
+    import re
+
+    widths = re.findall(r'<rect x="200" y="\d+" width="([^"]+)"', body)
+    assert widths and all(re.fullmatch(r"\d+(\.\d+)?", width) for width in widths), widths
     export = client.get("/personal/sjukfranvaro/?format=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = openpyxl.load_workbook(io.BytesIO(export.content))
