@@ -45,9 +45,9 @@ class Bar:
     width: float
 
 
-def bar_chart(items: list[tuple[str, float]], *, width: int = 360) -> dict[str, Any]:
+def bar_chart(items: list[tuple[str, float]], *, width: int = 360, decimals: int = 1) -> dict[str, Any]:
     """Return the geometry of a horizontal bar chart (inline SVG, drawn by the template)."""
     top = max((value for _label, value in items), default=0) or 1
     bars = [Bar(str(label), value, 8 + index * 26, round(width * value / top, 1))
             for index, (label, value) in enumerate(items)]
-    return {"bars": bars, "height": 16 + 26 * len(bars), "width": width}
+    return {"bars": bars, "height": 16 + 26 * len(bars), "width": width, "decimals": decimals}

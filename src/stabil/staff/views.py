@@ -157,7 +157,7 @@ def turnover(request):
         for code, count in entry["mentioned"].items():
             totals[code] = totals.get(code, 0) + count
     chart = bar_chart([(_label(code), count) for code, count in sorted(totals.items(), key=lambda kv: -kv[1])
-                       if count])
+                       if count], decimals=0)
     return _respond(request, "staff/turnover.html", title=_("Personalomsättning och avgångar"),
                     tables=[moves, reasons, interviews], what=f"Personalomsättning {first}–{last}",
                     objects=[entry["unit"] for entry in report], form=form, first=first, last=last, chart=chart)
@@ -282,6 +282,6 @@ def competence(request):
     for row in profile:
         table.rows.append([row["area"].name, row["area"].get_target_level_display(), row["basic"], row["good"],
                            row["very_good"], row["not_assessed"], row["below_target"]])
-    chart = bar_chart([(row["area"].name, row["below_target"]) for row in profile])
+    chart = bar_chart([(row["area"].name, row["below_target"]) for row in profile], decimals=0)
     return _respond(request, "staff/competence.html", title=_("Kompetens"), tables=[table],
                     what=f"Kompetensprofil {last}", form=form, last=last, chart=chart)
