@@ -197,3 +197,62 @@ def test_threshold_setting_applies_to_pages(personas, add_case, org, settings):
                                       ("investigation_opened", dt.date(2026, 2, 3))])
     page = client_for(personas.board).get(reverse("governance:statistics") + "?years=2026&months=1-8")
     assert "&lt;10" in page.content.decode()
+
+
+@pytest.mark.parametrize("name", ["scorecard_create", "goal_create", "kpi_create", "plan_create", "measure_create",
+                                  "check_create"])
+def test_creation_pages(governance_data, view_permissions, name):
+    args = {"goal_create": [governance_data["card"].pk], "kpi_create": [governance_data["card"].pk],
+            "measure_create": [governance_data["plan"].pk]}.get(name, [])
+    view_permissions(reverse(f"governance:{name}", args=args), allowed=EDITORS)
+
+
+def test_manager_builds_a_scorecard_from_scratch(personas, governance_data):
+    from stabil.governance.models import Kpi, Scorecard
+
+    client = client_for(personas.unit_manager)
+    board = governance_data["board"]
+    response = client.post(reverse("governance:scorecard_create"), {
+        "board": board.pk, "first_year": "2028", "title": "Styrkort 2028", "registration_number": "SN-2027-1",
+        "perspectives": "Invånare, Medarbetare"})
+    card = Scorecard.objects.get(first_year=2028)
+    assert response.status_code == 302 and [p.name for p in card.perspectives.all()] == ["Invånare", "Medarbetare"]
+    again = client.post(reverse("governance:scorecard_create"), {
+        "board": board.pk, "first_year": "2028", "title": "Dubblett", "perspectives": "A"})
+    assert again.status_code == 200 and "redan" in again.content.decode()
+    assert Scorecard.objects.filter(first_year=2028).count() == 1
+    perspective = card.perspectives.get(name="Medarbetare")
+    client.post(reverse("governance:goal_create", args=[card.pk]),
+                {"perspective": perspective.pk, "text": "Vara en attraktiv arbetsgivare", "strategy": ""})
+    goal = perspective.goals.get()
+    response = client.post(reverse("governance:kpi_create", args=[card.pk]), {
+        "goal": goal.pk, "name": "Personalomsättning", "computed": "staff_turnover_rate", "unit": "index",
+        "direction": "higher", "org_unit": ""})
+    kpi = Kpi.objects.get(name="Personalomsättning")
+    assert response.status_code == 302
+    assert (kpi.unit, kpi.direction) == ("percent", "lower")  # taken from the registry's definition
+    page = client.get(reverse("governance:kpi_edit", args=[kpi.pk])).content.decode()
+    assert "Definition" in page and "average headcount" in page
+
+
+def test_manager_adds_a_plan_measure_and_check(personas, governance_data):
+    from stabil.governance.models import ActionPlan, SelfInspectionCheck
+
+    client = client_for(personas.unit_manager)
+    board = governance_data["board"]
+    client.post(reverse("governance:plan_create"), {"board": board.pk, "title": "Ny plan", "budget_sek": "2000000",
+                                                    "registration_number": "", "decided_on": "2026-04-07",
+                                                    "purpose": ""})
+    plan = ActionPlan.objects.get(title="Ny plan")
+    assert float(plan.budget_sek) == 2_000_000
+    response = client.post(reverse("governance:measure_create", args=[plan.pk]), {
+        "title": "Trainee", "how": "Tio trainees", "expected_result": "Bättre försörjning", "due_on": "2026-09-01",
+        "cost_sek": "400000", "responsible": "Avdelningschef", "status": "planned",
+        "risks": [governance_data["risk"].pk]})
+    assert response.status_code == 302
+    measure = plan.measures.get()
+    assert measure.number == 1 and list(measure.risks.all()) == [governance_data["risk"]]
+    client.post(reverse("governance:check_create"), {"board": board.pk, "name": "Vårdplaner", "method": "",
+                                                     "kind": "manual", "frequency": "half_yearly",
+                                                     "responsible": "Enhetschef", "first_due_on": "2026-06-30"})
+    assert SelfInspectionCheck.objects.filter(name="Vårdplaner", frequency="half_yearly").exists()

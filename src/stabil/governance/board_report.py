@@ -321,16 +321,19 @@ def _svg(figure, prefix: str) -> str:
 
 
 def charts(report: BoardReport) -> dict[str, str]:
-    """Return SVG charts: the statistics per year and deadline compliance."""
-    import matplotlib
+    """Return SVG charts: the statistics per year and deadline compliance.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Uses matplotlib's object API (``Figure``) rather than pyplot: no global state, no GUI backend,
+    and about half a second less to import.
+    """
+    from matplotlib import rcParams
+    from matplotlib.figure import Figure
 
-    plt.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, extractable)
-    plt.rcParams["font.family"] = "DejaVu Sans"
+    rcParams["svg.fonttype"] = "none"  # text stays text (searchable, extractable from the PDF)
+    rcParams["font.family"] = "DejaVu Sans"
     out = {}
-    figure, axes = plt.subplots(1, 2, figsize=(8.2, 2.9))
+    figure = Figure(figsize=(8.2, 2.9))
+    axes = figure.subplots(1, 2)
     colours = {"barn": "#2b6cb0", "ungdom": "#dd6b20", "ensamkommande": "#2f855a"}
     for ax, measure in zip(axes, statistics.MEASURES, strict=True):
         bottoms = [0] * len(report.years)
@@ -347,9 +350,9 @@ def charts(report: BoardReport) -> dict[str, str]:
         ax.tick_params(labelsize=8)
     axes[1].legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     out["statistics"] = _svg(figure, "stat")
-    plt.close(figure)
 
-    figure, ax = plt.subplots(figsize=(8.2, 2.2))
+    figure = Figure(figsize=(8.2, 2.2))
+    ax = figure.subplots()
     labels = [row["label"] for row in report.deadlines]
     values = [row["value"] or 0 for row in report.deadlines]
     ax.barh(labels, values, color="#2b6cb0")
@@ -359,7 +362,6 @@ def charts(report: BoardReport) -> dict[str, str]:
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     out["deadlines"] = _svg(figure, "dl")
-    plt.close(figure)
     return out
 
 

@@ -125,3 +125,78 @@ class CheckResultForm(forms.ModelForm):
 
 STATUS_CHOICES = Status.choices
 DEFAULT_THRESHOLD = suppression.DEFAULT_THRESHOLD
+
+
+class ScorecardForm(forms.ModelForm):
+    perspectives = forms.CharField(label=_("Perspektiv"), initial="Invånare, Organisation, Ekonomi, Omvärld",
+                                   help_text=_("Kommaseparerade, i ordning."), max_length=400)
+
+    class Meta:
+        from .models import Scorecard
+
+        model = Scorecard
+        fields = ["board", "first_year", "title", "registration_number"]
+
+    def clean_perspectives(self):
+        names = [name.strip() for name in self.cleaned_data["perspectives"].split(",") if name.strip()]
+        if not names:
+            raise forms.ValidationError(_("Ange minst ett perspektiv."))
+        return names
+
+    def clean_first_year(self):
+        year = self.cleaned_data["first_year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("Ange ett år mellan 2000 och 2100."))
+        return year
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        from .models import Goal
+
+        model = Goal
+        fields = ["perspective", "text", "strategy"]
+        widgets = {"strategy": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, scorecard, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["perspective"].queryset = scorecard.perspectives.filter(archived_at__isnull=True)
+
+
+class KpiCreateForm(forms.ModelForm):
+    class Meta:
+        from .models import Kpi
+
+        model = Kpi
+        fields = ["goal", "name", "computed", "unit", "direction", "org_unit"]
+
+    def __init__(self, *args, scorecard, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Goal
+
+        self.fields["goal"].queryset = Goal.objects.filter(perspective__scorecard=scorecard, archived_at__isnull=True)
+        self.fields["computed"].help_text = _("Välj ett mätetal som Stabil beräknar, eller lämna tomt för inmatade "
+                                              "värden. Beräknade mätetal får enhet och riktning från definitionen.")
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        from .models import ActionPlan
+
+        model = ActionPlan
+        fields = ["board", "title", "registration_number", "decided_on", "budget_sek", "purpose"]
+        widgets = {"decided_on": DateInput(), "purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget_sek"].localize = True
+        self.fields["budget_sek"].widget.is_localized = True
+
+
+class CheckForm(forms.ModelForm):
+    class Meta:
+        from .models import SelfInspectionCheck
+
+        model = SelfInspectionCheck
+        fields = ["board", "name", "method", "kind", "frequency", "responsible", "first_due_on"]
+        widgets = {"first_due_on": DateInput(), "method": forms.Textarea(attrs={"rows": 3})}

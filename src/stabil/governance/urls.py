@@ -19,5 +19,11 @@ urlpatterns = [
     path("egenkontroll/", views.self_inspection, name="self_inspection"),
     path("egenkontroll/<int:pk>/resultat/", views.check_result_add, name="check_result_add"),
     path("statistik/", views.statistics, name="statistics"),
+    path("styrkort/nytt/", views.scorecard_create, name="scorecard_create"),
+    path("styrkort/<int:pk>/nytt-mal/", views.goal_create, name="goal_create"),
+    path("styrkort/<int:pk>/nytt-matetal/", views.kpi_create, name="kpi_create"),
+    path("handlingsplaner/ny/", views.plan_create, name="plan_create"),
+    path("handlingsplaner/<int:pk>/ny-atgard/", views.measure_create, name="measure_create"),
+    path("egenkontroll/ny/", views.check_create, name="check_create"),
     path("namndrapport/", views.board_report_page, name="board_report"),
 ]

@@ -21,7 +21,20 @@ from auditlog.models import LogEntry
 from stabil.accounts.policy import has_capability, require_capability, sees_exact_figures_for
 
 from . import board_report, selectors, services
-from .forms import BoardReportForm, CheckResultForm, FollowUpForm, KpiForm, MeasureForm, RiskForm, StatisticsForm
+from .forms import (
+    BoardReportForm,
+    CheckForm,
+    CheckResultForm,
+    FollowUpForm,
+    GoalForm,
+    KpiCreateForm,
+    KpiForm,
+    MeasureForm,
+    PlanForm,
+    RiskForm,
+    ScorecardForm,
+    StatisticsForm,
+)
 from .models import RISK_LEVEL_LABELS, ActionPlan, Board, Kpi, Measure, Risk, Scorecard, SelfInspectionCheck
 
 
@@ -268,3 +281,90 @@ def board_report_page(request):
         "form": form, "report": report, "labels": board_report.label_context(),
         "query": request.GET.urlencode(),
     })
+
+
+# --- creating scorecards, goals, KPIs, plans, measures and checks ---------------------------------
+
+
+def _ensure_board(user):
+    return Board.objects.filter(archived_at__isnull=True).first() or services.board_get_or_create(
+        by=user, code="SN", name="Socialnämnden")
+
+
+@require_capability("governance.edit")
+def scorecard_create(request):
+    _ensure_board(request.user)
+    form = ScorecardForm(request.POST or None, initial={"first_year": _today().year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if Scorecard.objects.filter(board=data["board"], first_year=data["first_year"]).exists():
+            form.add_error("first_year", _("Nämnden har redan ett styrkort som börjar det året."))
+        else:
+            card = services.scorecard_create(by=request.user, board=data["board"], first_year=data["first_year"],
+                                             title=data["title"], registration_number=data["registration_number"])
+            for order, name in enumerate(data["perspectives"], start=1):
+                services.perspective_add(by=request.user, scorecard=card, name=name, order=order)
+            messages.success(request, _("Styrkortet skapades."))
+            return redirect("governance:scorecard", pk=card.pk)
+    return render(request, "governance/form.html", {"form": form, "title": _("Nytt styrkort"),
+                                                    "back": ("governance:index", None)})
+
+
+@require_capability("governance.edit")
+def goal_create(request, pk: int):
+    card = get_object_or_404(Scorecard, pk=pk, archived_at__isnull=True)
+    form = GoalForm(request.POST or None, scorecard=card)
+    if request.method == "POST" and form.is_valid():
+        services.goal_add(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Målet lades till."))
+        return redirect("governance:scorecard", pk=card.pk)
+    return render(request, "governance/form.html", {"form": form, "title": _("Nytt mål"),
+                                                    "back": ("governance:scorecard", card.pk)})
+
+
+@require_capability("governance.edit")
+def kpi_create(request, pk: int):
+    card = get_object_or_404(Scorecard, pk=pk, archived_at__isnull=True)
+    form = KpiCreateForm(request.POST or None, scorecard=card)
+    if request.method == "POST" and form.is_valid():
+        kpi = services.kpi_add(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Mätetalet lades till; ange målvärden."))
+        return redirect("governance:kpi_edit", pk=kpi.pk)
+    return render(request, "governance/form.html", {"form": form, "title": _("Nytt mätetal"),
+                                                    "back": ("governance:scorecard", card.pk)})
+
+
+@require_capability("governance.edit")
+def plan_create(request):
+    _ensure_board(request.user)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Handlingsplanen skapades."))
+        return redirect("governance:plan", pk=plan.pk)
+    return render(request, "governance/form.html", {"form": form, "title": _("Ny handlingsplan"),
+                                                    "back": ("governance:index", None)})
+
+
+@require_capability("governance.edit")
+def measure_create(request, pk: int):
+    plan = get_object_or_404(ActionPlan, pk=pk, archived_at__isnull=True)
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.measure_add(by=request.user, plan=plan, **form.cleaned_data)
+        messages.success(request, _("Åtgärden lades till."))
+        return redirect("governance:plan", pk=plan.pk)
+    return render(request, "governance/form.html", {"form": form, "title": _("Ny åtgärd"),
+                                                    "back": ("governance:plan", plan.pk)})
+
+
+@require_capability("governance.edit")
+def check_create(request):
+    _ensure_board(request.user)
+    form = CheckForm(request.POST or None, initial={"first_due_on": _today()})
+    if request.method == "POST" and form.is_valid():
+        services.check_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Kontrollen lades till i planen."))
+        return redirect("governance:self_inspection")
+    return render(request, "governance/form.html", {"form": form, "title": _("Ny egenkontroll"),
+                                                    "back": ("governance:self_inspection", None)})
