@@ -121,3 +121,4 @@ def test_exit_interview_compiled(scenario):
     assert ua["main_reasons"]["pay"] == 1
     assert (ua["mentioned"]["pay"], ua["mentioned"]["workload"], ua["mentioned"]["leadership"]) == (1, 1, 1)
     assert ExitInterview.objects.get().other_reasons == ["leadership", "workload"]
+    assert ua["comments"] == [(date(2015, 3, 10), "pay", "Lön och tempo")]

@@ -2,6 +2,7 @@
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -145,3 +146,26 @@ def test_eligibility_page_warns_about_cases_with_an_ineligible_main_handler(staf
     assert "P-NEW" in hr_body and "A-1" not in hr_body
     record = AccessRecord.objects.filter(what="Behörighet", username="unit_manager").latest("pk")
     assert "A-1" in record.object_ids
+
+
+def test_dated_change_and_development_plan_from_the_person_page(staff):
+    org = staff.org
+    client = client_for(staff.unit_manager)
+    response = client.post("/personal/medarbetare/P-COL/", {
+        "form": "change", "valid_from": "2024-03-01", "fte": "0,8", "role": "", "employment": "", "unit": ""})
+    assert response.status_code == 302
+    member = StaffMember.objects.get(staff_id="P-COL")
+    assert float(member.fte) == 0.8 and member.unit == org.unit_a
+    assert list(member.changes.values_list("valid_from", "fte")) == [
+        (date(2021, 1, 1), Decimal("1.00")), (date(2024, 3, 1), Decimal("0.80"))]
+    before_start = client.post("/personal/medarbetare/P-COL/", {"form": "change", "valid_from": "2019-01-01",
+                                                                "fte": "0,5"}, follow=True)
+    assert "ligger före startdatum 2021-01-01" in before_start.content.decode()
+    area = KnowledgeArea.objects.get()
+    response = client.post("/personal/medarbetare/P-COL/", {
+        "form": "plan", "area": area.pk, "target_level": 3, "activity": "Kurs i samtal med barn",
+        "planned_on": "2024-05-01", "due_on": "2025-05-01"})
+    assert response.status_code == 302
+    assert member.development_plans.get().activity == "Kurs i samtal med barn"
+    page = client.get("/personal/medarbetare/P-COL/").content.decode()
+    assert "Kurs i samtal med barn" in page and "2024-03-01" in page

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CompetenceLevel, ExitReason, KnowledgeArea
+from .models import CompetenceLevel, Employment, ExitReason, KnowledgeArea, StaffRole
 
 
 class PeriodForm(forms.Form):
@@ -74,3 +74,32 @@ class AssessmentForm(forms.Form):
     def levels(self) -> dict:
         return {area: self.cleaned_data[f"area_{area.pk}"] for area in self.areas
                 if self.cleaned_data.get(f"area_{area.pk}")}
+
+
+class SituationChangeForm(forms.Form):
+    """A dated change of unit, role, employment, FTE or cost (reports before the date keep the old one)."""
+
+    valid_from = forms.DateField(label=_("Gäller från"), input_formats=["%Y-%m-%d"],
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    unit = forms.ModelChoiceField(label=_("Enhet"), queryset=None, required=False, empty_label=_("Oförändrad"))
+    role = forms.ChoiceField(label=_("Roll"), required=False, choices=[("", _("Oförändrad"))] + list(StaffRole.choices))
+    employment = forms.ChoiceField(label=_("Anställningsform"), required=False,
+                                   choices=[("", _("Oförändrad"))] + list(Employment.choices))
+    fte = forms.DecimalField(label=_("Sysselsättningsgrad"), required=False, min_value=0.01, max_value=1,
+                             decimal_places=2, localize=True)
+    monthly_cost_sek = forms.DecimalField(label=_("Månadskostnad (kr)"), required=False, min_value=0,
+                                          decimal_places=0, localize=True)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class DevelopmentPlanForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Kunskapsområde"), queryset=KnowledgeArea.objects.all())
+    target_level = forms.TypedChoiceField(label=_("Målnivå"), coerce=int, choices=CompetenceLevel.choices)
+    activity = forms.CharField(label=_("Aktivitet"), max_length=300)
+    planned_on = forms.DateField(label=_("Upprättad"), input_formats=["%Y-%m-%d"],
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Klart senast"), input_formats=["%Y-%m-%d"],
+                             widget=forms.DateInput(attrs={"type": "date"}))

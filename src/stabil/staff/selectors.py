@@ -294,10 +294,13 @@ def exit_interview_analysis(first_day: date, last_day: date, units: Iterable) ->
     units = sorted(units, key=lambda u: u.code)
     interviews = ExitInterview.objects.filter(
         held_on__range=(period.first_day, period.last_day), staff__unit__in=units).values_list(
-        "staff__unit_id", "main_reason", "other_reasons")
+        "staff__unit_id", "main_reason", "other_reasons", "held_on", "comment").order_by("held_on")
     grouped: dict[int, list[tuple[str, list[str]]]] = defaultdict(list)
-    for unit_id, main_reason, other_reasons in interviews:
+    comments: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
+    for unit_id, main_reason, other_reasons, held_on, comment in interviews:
         grouped[unit_id].append((main_reason, list(other_reasons or [])))
+        if comment:
+            comments[unit_id].append((held_on, main_reason, comment))
     result = []
     for unit in units:
         rows = grouped[unit.pk]
@@ -309,6 +312,7 @@ def exit_interview_analysis(first_day: date, last_day: date, units: Iterable) ->
             "interviews": len(rows),
             "main_reasons": staffstats.compile_exit_reasons(main for main, _ in rows),
             "mentioned": mentioned,
+            "comments": comments[unit.pk],
         })
     return result
 

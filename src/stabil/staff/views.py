@@ -16,7 +16,7 @@ from stabil.common.output import write_xlsx
 from stabil.core.staffstats import EXIT_REASON_LABELS_SV, SICK_BANDS
 
 from . import selectors, services
-from .forms import AssessmentForm, ExitInterviewForm, PeriodForm
+from .forms import AssessmentForm, DevelopmentPlanForm, ExitInterviewForm, PeriodForm, SituationChangeForm
 from .models import Absence, StaffMember
 from .tables import DATE, DEC, INT, PCT, Column, PageTable, bar_chart
 
@@ -90,19 +90,24 @@ def detail(request, staff_id: str):
     today = timezone.localdate()
     verdict = selectors.eligibility_for(member, min(today, member.ended_on or today))
     may_edit = has_capability(request.user, "staff.edit")
-    interview_form = ExitInterviewForm(request.POST if request.POST.get("form") == "exit" else None)
-    assessment_form = AssessmentForm(request.POST if request.POST.get("form") == "assessment" else None)
+    posted = request.POST.get("form")
+
+    def bound(name):
+        return request.POST if posted == name else None
+
+    forms = {
+        "exit": ExitInterviewForm(bound("exit")),
+        "assessment": AssessmentForm(bound("assessment")),
+        "change": SituationChangeForm(bound("change"), units=visible_units(request.user).order_by("code")),
+        "plan": DevelopmentPlanForm(bound("plan")),
+    }
     if request.method == "POST":
         if not may_edit:
             return HttpResponse(status=403)
-        form = interview_form if request.POST.get("form") == "exit" else assessment_form
-        if form.is_valid():
+        form = forms.get(posted)
+        if form is not None and form.is_valid():
             try:
-                if form is interview_form:
-                    services.staff_record_exit_interview(by=request.user, member=member, **form.cleaned_data)
-                else:
-                    services.staff_assess_competence(by=request.user, member=member,
-                                                     assessed_on=form.cleaned_data["assessed_on"], levels=form.levels())
+                _save(request.user, member, posted, form)
             except services.StaffInputError as exc:
                 messages.error(request, str(exc))
             else:
@@ -119,8 +124,24 @@ def detail(request, staff_id: str):
         "member": member, "verdict": verdict, "changes": member.changes.select_related("unit", "team"),
         "absences": absences, "competence": competence, "plans": member.development_plans.select_related("area"),
         "interview": getattr(member, "exit_interview", None), "may_edit": may_edit,
-        "interview_form": interview_form, "assessment_form": assessment_form,
+        "interview_form": forms["exit"], "assessment_form": forms["assessment"], "change_form": forms["change"],
+        "plan_form": forms["plan"],
     })
+
+
+def _save(by, member: StaffMember, name: str, form) -> None:
+    """Hand a valid person-page form to its service."""
+    data = form.cleaned_data
+    if name == "exit":
+        services.staff_record_exit_interview(by=by, member=member, **data)
+    elif name == "assessment":
+        services.staff_assess_competence(by=by, member=member, assessed_on=data["assessed_on"], levels=form.levels())
+    elif name == "change":
+        services.staff_change_situation(by=by, member=member, valid_from=data["valid_from"], unit=data["unit"],
+                                        role=data["role"] or None, employment=data["employment"] or None,
+                                        fte=data["fte"], monthly_cost_sek=data["monthly_cost_sek"])
+    else:
+        services.staff_plan_development(by=by, member=member, **data)
 
 
 @require_capability("staff.view")
@@ -158,8 +179,13 @@ def turnover(request):
             totals[code] = totals.get(code, 0) + count
     chart = bar_chart([(_label(code), count) for code, count in sorted(totals.items(), key=lambda kv: -kv[1])
                        if count], decimals=0)
+    comments = PageTable("exit_comments", _("Avgångsintervjuer: kommentarer"), [
+        Column(_("Enhet")), Column(_("Datum"), DATE), Column(_("Huvudsaklig orsak")), Column(_("Kommentar"))])
+    for entry in analysis:
+        for held_on, main_reason, comment in entry["comments"]:
+            comments.rows.append([entry["unit_name"], held_on, _label(main_reason), comment])
     return _respond(request, "staff/turnover.html", title=_("Personalomsättning och avgångar"),
-                    tables=[moves, reasons, interviews], what=f"Personalomsättning {first}–{last}",
+                    tables=[moves, reasons, interviews, comments], what=f"Personalomsättning {first}–{last}",
                     objects=[entry["unit"] for entry in report], form=form, first=first, last=last, chart=chart)
 
 
