@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection
 from django.utils import timezone
 
+from stabil.cases.importers import parse_date  # the one strict YYYY-MM-DD parser of the import files
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
 from .models import (
@@ -45,7 +46,6 @@ OVERTIME_COLUMNS = ("staff_id", "worked_on", "kind", "hours")
 MIN_DATE = dt.date(1950, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
 MAX_ID = 64
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -80,12 +80,7 @@ class RowChecker:
             if required:
                 self.problems.append((column, "datum saknas"))
             return None
-        day = None
-        if _ISO_DATE.match(value):
-            try:
-                day = dt.date.fromisoformat(value)
-            except ValueError:
-                day = None
+        day = parse_date(value)
         if day is None:
             self.problems.append((column, f"'{value}' är inte ett datum på formen ÅÅÅÅ-MM-DD"))
         elif not MIN_DATE <= day <= MAX_DATE:
