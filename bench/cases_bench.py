@@ -89,8 +89,10 @@ def worker(db_url: str, path: Path, n_events: int) -> dict:
 
     figures: dict = {}
     started = time.perf_counter()
+    cpu_started = time.process_time()
     outcome = run_import(path, stream=sys.stderr)
     seconds = time.perf_counter() - started
+    figures["import_cpu_s"] = time.process_time() - cpu_started
     if outcome.errors:
         raise SystemExit("import failed: " + "; ".join(outcome.error_lines()[:5]))
     figures["import_s"] = seconds
@@ -217,9 +219,11 @@ def main() -> int:
     # The figures, each with its target and its ratio to the DuckDB scan of the same file.
     print(f"cases bench: {args.cases:,} cases, {n_events:,} events, seed {args.seed}, {dt.date.today().isoformat()}")
     print(f"baseline: DuckDB read + group by case: {baseline:.2f} s ({n_events / baseline:,.0f} events/s)")
+    print(f"load average at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())} (2 cores; other work slows every figure)")
     rows = [
         ("import (events/s, validated)", "import_events_per_s", "{:,.0f}", lambda v: (n_events / v) / baseline),
         ("import (s)", "import_s", "{:.1f}", lambda v: v / baseline),
+        ("import, CPU of the Stabil process (s)", "import_cpu_s", "{:.1f}", lambda v: v / baseline),
         ("peak memory (MiB RSS)", "peak_rss_mib", "{:,.0f}", None),
         ("report deadlines, last day (s)", "report_deadlines_s", "{:.2f}", lambda v: v / baseline),
         ("report deadlines --on a year back (s)", "report_deadlines_past_s", "{:.2f}", lambda v: v / baseline),

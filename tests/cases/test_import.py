@@ -153,3 +153,12 @@ def test_missing_column_is_named(org, tmp_path):
     path = write(tmp_path, [line.rsplit(",", 1)[0] for line in GOOD], header=header)
     with pytest.raises(ImportFileError, match="reason"):
         do_import(path)
+
+
+@pytest.mark.django_db
+def test_municipality_may_choose_strict_calendar_days(org, tmp_path, settings):
+    settings.STABIL_DEADLINES = {"move_to_working_day": False, "first_contact_guarantee": False}
+    assert do_import(write(tmp_path, GOOD)).ok
+    k1 = Case.objects.get(case_id="K1")
+    assert Deadline.objects.get(case=k1, kind="preliminary_assessment").due_on == dt.date(2026, 6, 19)
+    assert not Deadline.objects.filter(kind="first_contact").exists()

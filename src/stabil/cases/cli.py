@@ -133,10 +133,28 @@ def _digest_run(args) -> int:
     return 0
 
 
+def _recompute_run(args) -> int:
+    from stabil.common.progress import Progress
+
+    from .models import Case
+    from .services import recompute_cases
+
+    pks = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    progress = Progress(len(pks), "Frister", stream=sys.stderr)
+    for start in range(0, len(pks), 5000):
+        chunk = pks[start:start + 5000]
+        recompute_cases(chunk)
+        progress.advance(len(chunk), "räknar om")
+    progress.finish()
+    return 0
+
+
 def register(registry) -> None:
     registry.report("deadlines", help="alla ärendens frister som JSON (status per --on)",
                     configure=_deadlines_configure, run=_deadlines_run)
     registry.report("egenkontroll", help="egenkontroll av frister för en period (json, csv, xlsx)",
                     configure=_egenkontroll_configure, run=_egenkontroll_run)
+    registry.command("recompute-deadlines", help="räkna om alla ärendens frister (efter ändrad fristkonfiguration)",
+                     configure=lambda parser: None, run=_recompute_run)
     registry.command("digest", help="skicka den dagliga fristsammanställningen med e-post",
                      configure=_digest_configure, run=_digest_run)

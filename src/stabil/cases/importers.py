@@ -140,6 +140,9 @@ class CaseEventLoader:
         self.child_births: dict[str, tuple[str, int]] = {}
         self.events: list[tuple] = []  # (row, case_id, kind, on, staff_id, outcome, until, intervention, reason)
         self.staff_first: dict[str, tuple[int, str, dt.date]] = {}  # staff_id -> (row, case_id, first date)
+        # Validated field combinations seen before -> parsed result: a file repeats the same dates and
+        # events thousands of times, so each distinct combination is checked once.
+        self._checked: dict[tuple, tuple] = {}
 
     def add(self, row: int, values) -> None:
         """Validate one row (the 12 contract values, stripped strings) and keep it."""
@@ -169,7 +172,13 @@ class CaseEventLoader:
         if len(unit) > MAX_UNIT:
             errors.add(row, "unit", f"enhetskoden är längre än {MAX_UNIT} tecken")
             ok = False
-        parsed, problems = check_event_fields(kind, on_text, staff_id, outcome, until_text, intervention, reason)
+        key = (kind, on_text, staff_id, outcome, until_text, intervention, reason)
+        cached = self._checked.get(key)
+        if cached is None:
+            cached = check_event_fields(kind, on_text, staff_id, outcome, until_text, intervention, reason)
+            if len(self._checked) < 500_000:
+                self._checked[key] = cached
+        parsed, problems = cached
         for column, message in problems:
             errors.add(row, column, message)
         if not ok or parsed is None:
@@ -194,7 +203,7 @@ class CaseEventLoader:
                 errors.add(row, "birth_date",
                            f"barnet {child_id} har födelsedatum {seen[0]} på rad {seen[1]}, här {birth_text}")
         on = parsed[1]
-        if birth_text and on < dt.date.fromisoformat(birth_text):
+        if birth_text and on_text < birth_text:  # ISO dates compare as text
             errors.add(row, "date", f"händelsen {on_text} är före barnets födelsedatum {birth_text}")
         if staff_id:
             first = self.staff_first.get(staff_id)

@@ -113,18 +113,34 @@ def add_working_days(day: dt.date, days: int) -> dt.date:
     return day
 
 
+@lru_cache(maxsize=None)
+def _cumulative(year: int) -> tuple[int, list[int]]:
+    """Return (working days before 1 January of ``year`` counted from 1 January 1900, per-day running count).
+
+    The running count at index ``i`` is the number of working days from 1 January up to and including
+    day ``i`` of the year (0-based). Cached per year: the deadline list asks for hundreds of rows.
+    """
+    before = 0 if year <= 1900 else _cumulative(year - 1)[0] + _cumulative(year - 1)[1][-1]
+    running = []
+    count = 0
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        if is_working_day(day):
+            count += 1
+        running.append(count)
+        day = day + _ONE_DAY
+    return before, running
+
+
+def _working_index(day: dt.date) -> int:
+    before, running = _cumulative(day.year)
+    return before + running[day.timetuple().tm_yday - 1]
+
+
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Return the number of working days after ``start`` up to and including ``end``.
 
     Negative when ``end`` is before ``start`` (then it counts the working days after ``end`` up
     to and including ``start``, with a minus sign). ``working_days_between(d, d)`` is 0.
     """
-    if end < start:
-        return -working_days_between(end, start)
-    count = 0
-    day = start
-    while day < end:
-        day = day + _ONE_DAY
-        if is_working_day(day):
-            count += 1
-    return count
+    return _working_index(end) - _working_index(start)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from stabil.core import calendar
 from stabil.core import deadlines as rules
@@ -93,10 +93,12 @@ PHASES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One event of a case. ``until`` only for investigation_extended; ``reason`` free text
-    (for intervention_started it may give the legal basis ``SoL`` or ``LVU``)."""
+    (for intervention_started it may give the legal basis ``SoL`` or ``LVU``).
+
+    A NamedTuple (immutable, hashable, compared by value): bulk imports build hundreds of thousands.
+    """
 
     kind: str
     on: dt.date
