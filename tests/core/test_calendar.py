@@ -151,3 +151,27 @@ def test_working_days_between(start, end, expected):
 
 def test_add_days():
     assert calendar.add_days(D("2024-02-15"), 14) == D("2024-02-29")
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+DAYS = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31))
+
+
+@given(DAYS)
+def test_property_moved_day_is_the_first_working_day_on_or_after(day):
+    moved = calendar.move_to_working_day(day)
+    assert calendar.is_working_day(moved) and day <= moved <= day + dt.timedelta(days=5)
+    assert all(not calendar.is_working_day(day + dt.timedelta(days=i)) for i in range((moved - day).days))
+
+
+@given(DAYS, st.integers(min_value=1, max_value=24))
+def test_property_add_months_keeps_the_day_number_or_ends_the_month(day, months):
+    result = calendar.add_months(day, months)
+    assert (result.year * 12 + result.month) - (day.year * 12 + day.month) == months
+    assert result.day == day.day or (result.day < day.day and (result + dt.timedelta(days=1)).day == 1)
+
+
+@given(DAYS, st.integers(min_value=0, max_value=30))
+def test_property_working_days_round_trip(day, n):
+    assert calendar.working_days_between(day, calendar.add_working_days(day, n)) == n
