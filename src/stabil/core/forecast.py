@@ -186,6 +186,11 @@ def _candidates(n: int) -> list[str]:
 
 
 def _fit(name: str, y: np.ndarray, h: int):
+    # Import statsmodels before silencing warnings: on import it installs an "always" filter for its
+    # ConvergenceWarning, which would otherwise take precedence inside the block below.
+    import statsmodels.tsa.exponential_smoothing.ets  # noqa: F401
+    import statsmodels.tsa.statespace.sarimax  # noqa: F401
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with np.errstate(all="ignore"):

@@ -82,12 +82,6 @@ def forecast(*, series: str = "reports", unit_ids=None, category: str | None = N
     return core_forecast.forecast_monthly(history, first_month=first, months_ahead=months_ahead)
 
 
-def _ages_from_due(due: dt.date | None, on: dt.date, rule_days: int) -> int:
-    if due is None:
-        return 0
-    return max(0, min(core.PRE_PERIOD_DAYS - 1, rule_days - (due - on).days))
-
-
 def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bool = True) -> dict:
     """Return the core scenario dict for a unit as it stands on ``on``: its staff, open cases and inflow.
 
@@ -122,18 +116,23 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
     budget = budgeted_fte_on(on, [unit.pk]).get(unit.pk)
     vacancies = max(0, round(budget - perm_fte - consultants)) if budget else 0
 
+    from stabil.cases.models import Deadline
+
+    # Age of an open case in its phase: days since its pending legal deadline started (the report for a
+    # preliminary assessment, the opening for an investigation); follow-up has no deadline (age 0).
+    started: dict[tuple[int, str], dt.date] = {}
+    for case_pk, kind, started_on in Deadline.objects.filter(
+        case__unit=unit, kind__in=("preliminary_assessment", "investigation"), met_on__isnull=True, settled="",
+    ).values_list("case_id", "kind", "started_on"):
+        started[(case_pk, kind)] = started_on
     allocated: dict[str, list[int]] = {}
     unallocated: dict[str, list[int]] = {}
     for snap in case_snapshots(on=on, unit_ids=[unit.pk]):
         phase = PHASE_MAP.get(snap.phase)
         if phase is None:
             continue
-        if phase == "preliminary_assessment":
-            age = _ages_from_due(snap.due_on.get("preliminary_assessment"), on, 14)
-        elif phase == "investigation":
-            age = _ages_from_due(snap.due_on.get("investigation"), on, 122)
-        else:
-            age = 0
+        since = started.get((snap.pk, phase))
+        age = max(0, min(core.PRE_PERIOD_DAYS - 1, (on - since).days)) if since else 0
         (allocated if snap.main else unallocated).setdefault(phase, []).append(age)
 
     opening, intervention = decision_shares([unit.pk], on).get(unit.pk, (None, None))

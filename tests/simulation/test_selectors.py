@@ -1,0 +1,91 @@
+"""Reading a unit's starting point, its inflow history and forecast from the database."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from stabil.core import simulation as core
+from stabil.simulation import selectors
+
+
+@pytest.fixture
+def unit_data(personas):
+    """Unit A: three caseworkers (one new graduate, one part-time), one consultant, a leaver; two years of
+    reports, two cases still in preliminary assessment (one without a main caseworker) and one investigation."""
+    from stabil.cases.models import Case, Child
+    from stabil.cases.services import case_record_event
+    from stabil.staff.models import StaffMember
+
+    unit = personas.org.unit_a
+    on = date(2025, 3, 10)
+    StaffMember.objects.create(staff_id="S1", unit=unit, fte=1, experience_years=4, started_on=date(2020, 1, 1))
+    StaffMember.objects.create(staff_id="S2", unit=unit, fte=1, experience_years=0, started_on=date(2024, 9, 1))
+    StaffMember.objects.create(staff_id="S3", unit=unit, fte=0.5, experience_years=10, started_on=date(2019, 1, 1))
+    StaffMember.objects.create(staff_id="K1", unit=unit, employment="consultant", started_on=date(2024, 1, 1))
+    StaffMember.objects.create(staff_id="L1", unit=unit, started_on=date(2020, 1, 1), ended_on=date(2024, 12, 31))
+    StaffMember.objects.create(staff_id="B1", unit=personas.org.unit_b, started_on=date(2020, 1, 1))
+    n = 0
+    day = date(2023, 3, 1)
+    while day < date(2025, 3, 1):  # 3 reports a month in unit A, each closed after assessment
+        for k in range(3):
+            n += 1
+            case = Case.objects.create(case_id=f"C{n}", child=Child.objects.create(child_id=f"B{n}"),
+                                       category="barn", unit=unit)
+            d = day + timedelta(days=k * 7)
+            case_record_event(by=None, case=case, kind="report_received", on=d)
+            case_record_event(by=None, case=case, kind="preliminary_decided", on=d + timedelta(days=5),
+                              outcome="no_investigation")
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    open_cases = []
+    for i, (kind_events, handler) in enumerate([
+        ([("report_received", on - timedelta(days=4))], "S1"),
+        ([("report_received", on - timedelta(days=2))], None),
+        ([("report_received", on - timedelta(days=50)), ("preliminary_decided", on - timedelta(days=40)),
+          ("investigation_opened", on - timedelta(days=40))], "S1"),
+    ]):
+        case = Case.objects.create(case_id=f"O{i}", child=Child.objects.create(child_id=f"OB{i}"), category="barn",
+                                   unit=unit)
+        for kind, d in kind_events:
+            extra = {"outcome": "investigation"} if kind == "preliminary_decided" else {}
+            case_record_event(by=None, case=case, kind=kind, on=d, **extra)
+        if handler:
+            case_record_event(by=None, case=case, kind="handler_assigned", on=kind_events[-1][1], staff_id=handler)
+        open_cases.append(case)
+    return unit, on
+
+
+@pytest.mark.django_db
+def test_starting_point_reads_staff_open_cases_and_inflow(unit_data):
+    unit, on = unit_data
+    data = selectors.unit_starting_point(unit, on, months=24)
+    staff = data["staff"]
+    consultants = [g for g in staff if g.get("consultant")]
+    own = [g for g in staff if not g.get("consultant")]
+    assert consultants == [{"count": 1, "consultant": True}]
+    assert sum(g["count"] for g in own) == 3  # the leaver and unit B's person are not counted
+    assert any(g["experience_years"] == 0.5 for g in own)  # 0 years at start + half a year since
+    assert any(g["fte"] == 0.5 for g in own)
+    assert data["open_unallocated"] == {"preliminary_assessment": [2]}
+    assert data["open_allocated"]["preliminary_assessment"] == [4]
+    # investigation opened 40 days ago: age from its pending due date
+    assert 38 <= data["open_allocated"]["investigation"][0] <= 42
+    # last 12 complete months: 36 + the open investigation's report in January; the year before: 36
+    assert data["reports_per_month"] == pytest.approx(37 / 12, abs=0.005)
+    assert data["annual_growth"] == pytest.approx(37 / 36 - 1, abs=0.0005)
+    assert len(data["inflow_forecast"]) == 24  # 24 months of history: the forecast drives inflow
+    sc = core.scenario_from_dict(data)
+    assert core.simulate(sc, runs=5, seed=1).monthly["reports"].shape == (5, 24)
+
+
+@pytest.mark.django_db
+def test_inflow_history_counts_months_and_zeros(unit_data, personas):
+    unit, on = unit_data
+    first, history = selectors.inflow_history(series="reports", unit_ids=[unit.pk], on=on)
+    assert first == date(2023, 3, 1) and len(history) == 24
+    assert history[:-2] == [3.0] * 22 and history[-2] == 4.0 and history[-1] == 3.0  # January 2025: 3 + 1
+    first, history = selectors.inflow_history(series="reports", unit_ids=[personas.org.unit_b.pk], on=on)
+    assert history == []
+    result = selectors.forecast(series="reports", unit_ids=[personas.org.unit_b.pk], on=on, months_ahead=12)
+    assert result.model == "zero" and result.median == [0.0] * 12
+    fc = selectors.forecast(series="reports", unit_ids=[unit.pk], on=on, months_ahead=12)
+    assert fc.months[0] == date(2025, 3, 1)
