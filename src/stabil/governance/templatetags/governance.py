@@ -16,13 +16,11 @@ def get_item(mapping, key):
 
 @register.filter
 def kpi_value(value, unit):
-    """Return a KPI value for reading: per cent with one decimal, index with a decimal only when needed."""
+    """Return a KPI value for reading: one decimal when it has one (per cent, index), whole kronor."""
     from stabil.web.templatetags.stabil import number
 
     if value is None or value == "":
         return "–"
-    if unit == "percent":
-        return f"{number(value, 1)}\xa0%"
-    if unit == "index" and float(value) != int(float(value)):
-        return number(value, 1)
-    return number(value, 0)
+    decimals = 0 if unit == "sek" or float(value) == int(float(value)) else 1
+    text = number(value, decimals)
+    return f"{text}\xa0%" if unit == "percent" else text
