@@ -297,9 +297,9 @@ def complexity_factor(config: WorkloadConfig, complexity: Iterable[str]) -> floa
     return factor
 
 
-def case_hours(config: WorkloadConfig, case: CaseAssignment) -> float:
-    """Return the hours per month this case costs the person in the given role."""
-    kind = work_type(case.phase, case.category)
+def case_hours(config: WorkloadConfig, case: CaseAssignment, phase: str | None = None) -> float:
+    """Return the hours per month this case costs the person in the given role (in ``phase`` if given)."""
+    kind = work_type(case.phase if phase is None else phase, case.category)
     if kind is None:
         return 0.0
     return config.weight(case.role, kind) * complexity_factor(config, case.complexity)
@@ -582,4 +582,4 @@ def projected_phases(
 
 def expected_case_hours(config: WorkloadConfig, case: CaseAssignment, phases: Sequence[tuple[str, float]]) -> float:
     """Return the expected hours per month of a case over its projected phases."""
-    return sum(p * case_hours(config, replace(case, phase=ph)) for ph, p in phases)
+    return sum(p * case_hours(config, case, ph) for ph, p in phases)

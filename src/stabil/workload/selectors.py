@@ -93,6 +93,12 @@ class CaseSnapshot:
         return CaseAssignment(self.case_id, phase or self.phase, role, self.category, self.complexity)
 
 
+def _chunks(items: list, size: int = 900):
+    """Yield slices of ``items`` small enough for SQLite's limit on query parameters."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def _event_rows(case_filter: Q, on: dt.date):
     from stabil.cases.models import CaseEvent
 
@@ -121,23 +127,35 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
         cases = cases.filter(unit_id__in=unit_ids)
     if case_pks is not None:
         cases = cases.filter(pk__in=case_pks)
-    rows = list(cases.values_list(
+    rows = list(cases.order_by().values_list(
         "pk", "case_id", "unit__code", "category", "main_handler__staff_id", "co_handler__staff_id",
         "state__phase", "state__last_event_on",
     ))
     if not rows:
         return []
-    scope = Q(case__unit_id__in=unit_ids) if unit_ids is not None else Q()
-    if case_pks is not None:
-        scope &= Q(case_id__in=case_pks)
-    lvu = set(CaseEvent.objects.filter(scope, kind="intervention_started", reason__iexact="LVU", on__lte=on)
-              .values_list("case_id", flat=True))
+    # Related rows are fetched by unit (a join the planner handles well) or, for given cases, by key.
+    by_unit = unit_ids is not None and case_pks is None
+
+    def related(queryset, field="case_id"):
+        if by_unit:
+            yield queryset.filter(case__unit_id__in=unit_ids)
+        else:
+            for chunk in _chunks([r[0] for r in rows]):
+                yield queryset.filter(**{f"{field}__in": chunk})
+
+    # Only placements can be under LVU; cases replayed below find their LVU from the events themselves.
+    # Filtered in Python: with `kind` in SQL, SQLite scans the (kind, on) index of every case instead.
+    lvu: set[int] = set()
+    placement_events = CaseEvent.objects.filter(
+        case__state__phase__in=("placement_followup", "foster_home"), on__lte=on).order_by()
+    for qs in related(placement_events):
+        lvu.update(case_pk for case_pk, kind, reason in qs.values_list("case_id", "kind", "reason")
+                   if kind == "intervention_started" and reason.upper() == "LVU")
     markers: dict[int, tuple[str, ...]] = {}
-    for case_pk, several, interpreter in CaseComplexity.objects.filter(scope).values_list(
-        "case_id", "several_children", "interpreter_needed"
-    ):
-        markers[case_pk] = tuple(m for m, flag in (("several_children", several), ("interpreter", interpreter))
-                                 if flag)
+    for qs in related(CaseComplexity.objects.order_by()):
+        for case_pk, several, interpreter in qs.values_list("case_id", "several_children", "interpreter_needed"):
+            markers[case_pk] = tuple(m for m, flag in (("several_children", several), ("interpreter", interpreter))
+                                     if flag)
     fast: list[tuple] = []
     replay: dict[int, tuple] = {}
     for row in rows:
@@ -149,10 +167,15 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
             replay[row[0]] = row
     due: dict[int, dict[str, dt.date]] = {}
     if fast:
-        for case_pk, kind, due_on in Deadline.objects.filter(
-            scope, kind__in=(PRELIMINARY_ASSESSMENT, INVESTIGATION), settled="", met_on__isnull=True
-        ).values_list("case_id", "kind", "due_on"):
-            due.setdefault(case_pk, {})[kind] = due_on
+        # Filtered in Python: on SQLite a filter on `settled` makes the planner scan the pending-deadline
+        # index instead of looking the cases up.
+        pending = Deadline.objects.filter(kind__in=(PRELIMINARY_ASSESSMENT, INVESTIGATION),
+                                          case__state__phase__in=(PRELIMINARY_ASSESSMENT, INVESTIGATION)).order_by()
+        for qs in related(pending):
+            for case_pk, kind, due_on, met_on, settled in qs.values_list("case_id", "kind", "due_on", "met_on",
+                                                                         "settled"):
+                if met_on is None and not settled:
+                    due.setdefault(case_pk, {})[kind] = due_on
     out = [
         CaseSnapshot(pk, case_id, unit, category, phase, main, co, markers.get(pk, ()), due.get(pk, {}))
         for pk, case_id, unit, category, main, co, phase, _last in fast
@@ -160,8 +183,8 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
     if progress is not None:
         progress.advance(len(rows) - len(replay))
     if replay:
-        replay_filter = Q(case_id__in=list(replay)) if len(replay) < 5000 else scope
-        for case_pk, events_rows in groupby(_event_rows(replay_filter, on), key=lambda r: r[0]):
+        replay_rows = (row for chunk in _chunks(sorted(replay)) for row in _event_rows(Q(case_id__in=chunk), on))
+        for case_pk, events_rows in groupby(replay_rows, key=lambda r: r[0]):
             if case_pk not in replay:
                 continue
             events = [
@@ -188,7 +211,26 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
 
 def decision_shares(unit_ids: Sequence[int], on: dt.date) -> dict[int, tuple[float, float]]:
     """Return per unit (share of preliminary assessments that opened an investigation, share of
-    investigations that ended in an intervention) over the year before ``on``; defaults without data."""
+    investigations that ended in an intervention) over the year before ``on``; defaults without data.
+
+    The shares are cached for an hour per unit and day, and recomputed as soon as any event is recorded
+    (the newest event's key is part of the cache key).
+    """
+    from django.core.cache import cache
+    from django.db.models import Max
+
+    from stabil.cases.models import CaseEvent
+
+    newest = CaseEvent.objects.aggregate(newest=Max("pk"))["newest"]
+    key = f"workload:shares:{on.isoformat()}:{newest}:{','.join(map(str, sorted(unit_ids)))}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _decision_shares(unit_ids, on)
+        cache.set(key, cached, 3600)
+    return cached
+
+
+def _decision_shares(unit_ids: Sequence[int], on: dt.date) -> dict[int, tuple[float, float]]:
     from django.db.models import Count
 
     from stabil.cases.models import CaseEvent
@@ -197,6 +239,7 @@ def decision_shares(unit_ids: Sequence[int], on: dt.date) -> dict[int, tuple[flo
     rows = (
         CaseEvent.objects.filter(case__unit_id__in=unit_ids, on__gt=since, on__lte=on,
                                  kind__in=("preliminary_decided", "investigation_closed"))
+        .order_by()
         .values_list("case__unit_id", "kind", "outcome")
         .annotate(n=Count("pk"))
     )
