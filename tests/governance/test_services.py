@@ -98,3 +98,24 @@ def test_plan_progress_counts_cost_and_overdue(governance_data, personas):
     assert progress.cost_sek == 1_900_000  # cancelled measures cost nothing
     assert progress.done == 1 and progress.total == 3
     assert [m.title for m in progress.overdue] == ["Sex socialsekreterare"]
+
+
+def test_snapshots_of_a_running_period_are_recomputed_when_stale(governance_data, add_case, org):
+    import time_machine
+    from django.utils import timezone
+
+    from stabil.governance import selectors
+
+    first, last = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
+    with time_machine.travel(dt.datetime(2026, 3, 31, 10, 0, tzinfo=dt.timezone.utc), tick=False):
+        assert selectors.snapshot_values(first_day=first, last_day=last)[
+            "preliminary_assessment_within_14_days"].denominator == 0
+        add_case(org.unit_a, "barn", [("report_received", dt.date(2026, 3, 2)),
+                                      ("preliminary_decided", dt.date(2026, 3, 5), "", "no_investigation")])
+        # Within the hour: the stored value stands.
+        assert selectors.snapshot_values(first_day=first, last_day=last)[
+            "preliminary_assessment_within_14_days"].denominator == 0
+    with time_machine.travel(dt.datetime(2026, 3, 31, 11, 30, tzinfo=dt.timezone.utc), tick=False):
+        assert timezone.localdate() == last
+        value = selectors.snapshot_values(first_day=first, last_day=last)["preliminary_assessment_within_14_days"]
+        assert (value.numerator, value.denominator) == (1, 1)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Q
+from django.utils import timezone
 
 from stabil.core import statistics
 from stabil.core import kpi as core_kpi
@@ -33,6 +34,8 @@ from .models import (
     Status,
     FREQUENCY_MONTHS,
 )
+
+SNAPSHOT_MAX_AGE = dt.timedelta(hours=1)
 
 DEADLINE_KPIS = {
     "preliminary_assessment_within_14_days": "preliminary_assessment",
@@ -169,12 +172,17 @@ def computed_kpis(*, first_day: dt.date, last_day: dt.date, unit_codes: Sequence
 
 def snapshot_values(*, first_day: dt.date, last_day: dt.date, unit_code: str = "",
                     refresh: bool = False, progress=None) -> dict[str, core_kpi.KpiValue]:
-    """Return stored KPI values for the period and scope, computing and storing them when missing."""
-    stored = {
-        s.code: core_kpi.KpiValue(s.code, s.value, s.numerator, s.denominator)
-        for s in KpiSnapshot.objects.filter(unit_code=unit_code, first_day=first_day, last_day=last_day)
-    }
-    if refresh or set(stored) != set(core_kpi.REGISTRY):
+    """Return stored KPI values for the period and scope; compute and store them when missing or stale.
+
+    Values of a period that has not ended are recomputed when older than ``SNAPSHOT_MAX_AGE``.
+    """
+    rows = list(KpiSnapshot.objects.filter(unit_code=unit_code, first_day=first_day, last_day=last_day))
+    stored = {s.code: core_kpi.KpiValue(s.code, s.value, s.numerator, s.denominator) for s in rows}
+    # A period still running goes stale as events arrive: recompute its values after a while.
+    # Past periods stay until someone asks for a recount (the scorecard's "Räkna om").
+    stale = bool(rows) and last_day >= timezone.localdate() - dt.timedelta(days=1) and (
+        min(s.computed_at for s in rows) < timezone.now() - SNAPSHOT_MAX_AGE)
+    if refresh or stale or set(stored) != set(core_kpi.REGISTRY):
         from .services import kpi_snapshots_store
 
         values = computed_kpis(first_day=first_day, last_day=last_day,
