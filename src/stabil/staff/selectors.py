@@ -191,6 +191,8 @@ def staff_report(first_day: date, last_day: date, units: Iterable) -> list[dict]
     profiles: dict[int, list[StaffProfile]] = defaultdict(list)
     for pk, member in members.items():
         member_segments = segments[pk]
+        if not member_segments:
+            continue
         for unit_id, stint in _stints(member, member_segments):
             if unit_id in unit_ids and member_segments[0].employment != Employment.CONSULTANT:
                 stints[unit_id].append(stint)
