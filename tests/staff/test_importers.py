@@ -164,3 +164,19 @@ def test_overtime_file(staff_file, tmp_path):
     bad = run_import(write(tmp_path, "ot2.csv", "staff_id,worked_on,kind,hours\nS1,2015-01-13,extra,30\n"), quiet=True)
     assert [line.split(":")[0] for line in bad.error_lines()] == ["ot2.csv, rad 2, kolumn kind",
                                                                   "ot2.csv, rad 2, kolumn hours"]
+
+
+def test_staffing_budget_and_knowledge_area_files(tmp_path, org):
+    from stabil.staff.models import KnowledgeArea, UnitStaffing
+
+    budget = write(tmp_path, "budget.csv", "unit,valid_from,budgeted_fte\nUA,2015-01-01,29\nUA,2016-01-01,\"30,5\"\n")
+    assert run_import(budget, quiet=True).ok
+    assert run_import(budget, quiet=True).result.counts["oförändrade"] == 2
+    assert sorted(UnitStaffing.objects.values_list("budgeted_fte", flat=True)) == [Decimal("29"), Decimal("30.5")]
+    areas = write(tmp_path, "omraden.csv", "area_code;area_name;target_level\nBBIC;BBIC och utredningsmetodik;2\n"
+                                          "SAMTAL;Samtal med barn;3\n")
+    assert run_import(areas, quiet=True).ok
+    assert list(KnowledgeArea.objects.values_list("code", "target_level")) == [("BBIC", 2), ("SAMTAL", 3)]
+    bad = run_import(write(tmp_path, "b.csv", "area_code,area_name,target_level\nX,Något,4\nX,,2\n"), quiet=True)
+    assert [line.split(":")[0] for line in bad.error_lines()] == [
+        "b.csv, rad 2, kolumn target_level", "b.csv, rad 3, kolumn area_name", "b.csv, rad 3, kolumn area_code"]

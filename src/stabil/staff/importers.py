@@ -5,6 +5,7 @@ Contracts (docs/cli-staff.md):
 - staff: ``staff_id,unit,role,employment,fte,degree,experience_years,started_on,ended_on,exit_reason,monthly_cost_sek``
 - absence: ``staff_id,kind,first_day,last_day,extent`` (extent empty = 1)
 - overtime: ``staff_id,worked_on,kind,hours`` (kind ``fill_in`` or ``overtime``)
+- staffing budget: ``unit,valid_from,budgeted_fte``; knowledge areas: ``area_code,area_name,target_level``
 
 Every row is validated first and every problem collected (row as a spreadsheet shows it, column,
 Swedish message); the framework rolls the whole file back on any error. Idempotent: a staff row
@@ -30,19 +31,24 @@ from stabil.imports.framework import FileKind, ImportContext, ImportResult, Tabl
 from .models import (
     Absence,
     AbsenceKind,
+    CompetenceLevel,
     Degree,
     Employment,
     ExitReason,
+    KnowledgeArea,
     Overtime,
     OvertimeKind,
     StaffMember,
     StaffRole,
+    UnitStaffing,
 )
 
 STAFF_COLUMNS = ("staff_id", "unit", "role", "employment", "fte", "degree", "experience_years", "started_on",
                  "ended_on", "exit_reason", "monthly_cost_sek")
 ABSENCE_COLUMNS = ("staff_id", "kind", "first_day", "last_day", "extent")
 OVERTIME_COLUMNS = ("staff_id", "worked_on", "kind", "hours")
+STAFFING_COLUMNS = ("unit", "valid_from", "budgeted_fte")
+AREA_COLUMNS = ("area_code", "area_name", "target_level")
 MIN_DATE = dt.date(1950, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
 MAX_ID = 64
@@ -316,9 +322,81 @@ def import_overtime(table: Table, ctx: ImportContext) -> ImportResult:
                                 "oförändrade": len(parsed) - len(new) - len(changed)})
 
 
+# --- staffing budget and knowledge areas ----------------------------------------------------
+
+
+def import_staffing(table: Table, ctx: ImportContext) -> ImportResult:
+    """Validate and store units' budgeted positions (FTE) from a date; vacancies = budget - filled."""
+    from stabil.organisation.models import Unit
+
+    units = {unit.code: unit for unit in Unit.objects.all()}
+    seen: dict[tuple, int] = {}
+    parsed = []
+    for row, values in table.records():
+        check = RowChecker(values)
+        code = check.text("unit", max_length=32)
+        if code and code not in units:
+            check.problems.append(("unit", f"enheten '{code}' finns inte"))
+        valid_from = check.date("valid_from")
+        budget = check.number("budgeted_fte", low=Decimal(0), high=Decimal(10000))
+        if code and valid_from:
+            if (code, valid_from) in seen:
+                check.problems.append(("valid_from", f"samma enhet och datum som rad {seen[(code, valid_from)]}"))
+            seen[(code, valid_from)] = row
+        _report(ctx, row, check.problems)
+        if not check.problems:
+            parsed.append((units[code], valid_from, budget))
+        ctx.progress.advance()
+    if ctx.errors:
+        return ImportResult()
+    created = changed = 0
+    for unit, valid_from, budget in parsed:
+        staffing, was_created = UnitStaffing.objects.get_or_create(unit=unit, valid_from=valid_from,
+                                                                   defaults={"budgeted_fte": budget})
+        if was_created:
+            created += 1
+        elif staffing.budgeted_fte != budget:
+            staffing.budgeted_fte = budget
+            staffing.save(update_fields=["budgeted_fte"])
+            changed += 1
+    return ImportResult(counts={"nya budgetrader": created, "ändrade": changed,
+                                "oförändrade": len(parsed) - created - changed})
+
+
+def import_knowledge_areas(table: Table, ctx: ImportContext) -> ImportResult:
+    """Validate and store the municipality's knowledge areas and the level each expects (1-3)."""
+    seen: dict[str, int] = {}
+    parsed = []
+    for position, (row, values) in enumerate(table.records()):
+        check = RowChecker(values)
+        code = check.text("area_code", max_length=32)
+        name = check.text("area_name", max_length=120)
+        level = check.choice("target_level", [str(value) for value in CompetenceLevel.values])
+        if code in seen:
+            check.problems.append(("area_code", f"'{code}' förekommer redan på rad {seen[code]}"))
+        elif code:
+            seen[code] = row
+        _report(ctx, row, check.problems)
+        if not check.problems:
+            parsed.append((code, name, int(level), position))
+        ctx.progress.advance()
+    if ctx.errors:
+        return ImportResult()
+    created = 0
+    for code, name, level, position in parsed:
+        _area, was_created = KnowledgeArea.objects.update_or_create(
+            code=code, defaults={"name": name, "target_level": level, "position": position})
+        created += was_created
+    return ImportResult(counts={"nya kunskapsområden": created, "uppdaterade eller oförändrade": len(parsed) - created})
+
+
 register(FileKind(name="staff", label="personal", required=STAFF_COLUMNS, handler=import_staff,
                   capability="staff.import"))
 register(FileKind(name="absence", label="frånvaro", required=ABSENCE_COLUMNS[:4], optional=("extent",),
                   handler=import_absences, capability="staff.import"))
 register(FileKind(name="overtime", label="övertid", required=OVERTIME_COLUMNS, handler=import_overtime,
                   capability="staff.import"))
+register(FileKind(name="staffing", label="bemanningsbudget", required=STAFFING_COLUMNS, handler=import_staffing,
+                  capability="staff.import"))
+register(FileKind(name="knowledge_areas", label="kunskapsområden", required=AREA_COLUMNS,
+                  handler=import_knowledge_areas, capability="staff.import"))
