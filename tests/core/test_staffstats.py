@@ -255,6 +255,22 @@ def test_consultant_summary_given_permanent_price_and_part_period():
     assert summary.vacancies_fte is None
 
 
+def test_consultant_priced_against_permanent_staff_in_the_same_role():
+    period = Period(D(2015, 1, 1), D(2015, 12, 31))
+    positions = [
+        Position(D(2010, 1, 1), None, "permanent", 1.0, 42_000, "caseworker"),
+        Position(D(2010, 1, 1), None, "permanent", 0.5, 21_000, "caseworker"),  # 42,000 per FTE too
+        Position(D(2010, 1, 1), None, "permanent", 1.0, 62_000, "unit_manager"),  # not the same position
+        Position(D(2015, 1, 1), None, "consultant", 1.0, 84_000, "caseworker"),
+        Position(D(2015, 1, 1), None, "consultant", 1.0, 100_000, "team_lead"),  # no permanent team lead
+    ]
+    summary = consultant_summary(positions, period)
+    months = 365 / (365.25 / 12)
+    overall = (42_000 + 21_000 + 62_000) / 2.5  # all permanent staff, per FTE
+    assert summary.permanent_equivalent_cost_sek == pytest.approx((42_000 + overall) * months)
+    assert summary.consultant_cost_sek == pytest.approx(184_000 * months)
+
+
 def test_consultant_summary_without_permanent_staff_has_no_ratio():
     summary = consultant_summary([Position(D(2015, 1, 1), None, "consultant", 1.0, 80_000)], Q1_2015)
     assert summary.permanent_equivalent_cost_sek is None and summary.cost_ratio is None

@@ -21,7 +21,7 @@ Counting rules, one place each:
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -339,6 +339,7 @@ class Position:
     employment: str
     fte: float
     monthly_cost_sek: float
+    role: str = StaffRole.CASEWORKER
 
 
 @dataclass
@@ -376,15 +377,16 @@ def consultant_summary(positions: Iterable[Position], period: Period, *,
     """Return consultants' count, share of positions, cost and the permanent-staff equivalent.
 
     Cost for a span = monthly cost x days / (365.25 / 12). The permanent equivalent prices the
-    consultants' FTE-days at the permanent staff's average monthly cost per FTE in the same
-    positions (given, or computed from the permanent positions passed in). Seed 001: a consultant
-    costs about twice a permanent caseworker.
+    consultants' FTE-days at the permanent staff's average monthly cost per FTE *in the same role*
+    (a consultant caseworker against permanent caseworkers), falling back on all permanent staff when
+    the role has none; ``permanent_monthly_cost_per_fte_sek`` overrides the price. Seed 001: a
+    consultant costs about twice a permanent caseworker.
     """
     result = ConsultantSummary(budgeted_fte=budgeted_fte)
-    consultant_fte_days = 0.0
+    consultant_fte_days: dict[str, float] = defaultdict(float)
     total_fte_days = 0.0
-    permanent_cost = 0.0
-    permanent_fte_days = 0.0
+    permanent_cost: dict[str, float] = defaultdict(float)
+    permanent_fte_days: dict[str, float] = defaultdict(float)
     for position in positions:
         days = period.overlap_days(position.first_day, position.last_day)
         if not days:
@@ -392,18 +394,26 @@ def consultant_summary(positions: Iterable[Position], period: Period, *,
         total_fte_days += position.fte * days
         if position.employment == Employment.CONSULTANT:
             result.consultants += 1
-            consultant_fte_days += position.fte * days
+            consultant_fte_days[position.role] += position.fte * days
             result.consultant_cost_sek += position.monthly_cost_sek * days / DAYS_PER_MONTH
         elif position.employment == Employment.PERMANENT and position.fte > 0:
-            permanent_cost += position.monthly_cost_sek * days / DAYS_PER_MONTH
-            permanent_fte_days += position.fte * days
-    result.consultant_fte = consultant_fte_days / period.days
+            permanent_cost[position.role] += position.monthly_cost_sek * days / DAYS_PER_MONTH
+            permanent_fte_days[position.role] += position.fte * days
+    result.consultant_fte = sum(consultant_fte_days.values()) / period.days
     result.total_fte = total_fte_days / period.days
-    per_fte = permanent_monthly_cost_per_fte_sek
-    if per_fte is None and permanent_fte_days:
-        per_fte = permanent_cost / permanent_fte_days * DAYS_PER_MONTH
-    if per_fte is not None and consultant_fte_days:
-        result.permanent_equivalent_cost_sek = per_fte * consultant_fte_days / DAYS_PER_MONTH
+    all_days = sum(permanent_fte_days.values())
+    overall = sum(permanent_cost.values()) / all_days * DAYS_PER_MONTH if all_days else None
+    equivalent = 0.0
+    for role, fte_days in consultant_fte_days.items():
+        per_fte = permanent_monthly_cost_per_fte_sek
+        if per_fte is None:
+            per_fte = (permanent_cost[role] / permanent_fte_days[role] * DAYS_PER_MONTH
+                       if permanent_fte_days.get(role) else overall)
+        if per_fte is None:
+            return result  # nobody permanent to compare with
+        equivalent += per_fte * fte_days / DAYS_PER_MONTH
+    if consultant_fte_days:
+        result.permanent_equivalent_cost_sek = equivalent
     return result
 
 

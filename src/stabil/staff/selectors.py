@@ -200,7 +200,7 @@ def staff_report(first_day: date, last_day: date, units: Iterable) -> list[dict]
             if segment.unit_id not in unit_ids or period.overlap(segment.first_day, segment.last_day) is None:
                 continue
             positions[segment.unit_id].append(Position(segment.first_day, segment.last_day, segment.employment,
-                                                       segment.fte, segment.monthly_cost_sek))
+                                                       segment.fte, segment.monthly_cost_sek, segment.role))
             if segment.employment != Employment.CONSULTANT:
                 scheduled[segment.unit_id].append((segment.first_day, segment.last_day,
                                                    hours_per_working_day(segment.fte)))

@@ -239,7 +239,7 @@ def consultants(request):
         Column(_("Vakanser (årsarbetare)"), DEC), Column(_("Konsultkostnad (kr)"), INT),
         Column(_("Samma tjänster med egen personal (kr)"), INT), Column(_("Kostnadskvot"), DEC)],
         note=_("Inhyrda konsulter får inte fatta beslut. Kostnaden för egen personal räknas på enhetens "
-               "tillsvidareanställda i perioden (månadskostnad per årsarbetare)."))
+               "tillsvidareanställda i samma roll i perioden (månadskostnad per årsarbetare)."))
     for entry in report:
         c = entry["consultants"]
         table.rows.append([entry["unit_name"], c["count"], c["fte"], c["share"], c["budgeted_fte"],
