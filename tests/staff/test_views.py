@@ -79,6 +79,10 @@ def test_register_scoped_and_audited(staff):
     assert "P-CW" in body and "P-COL" in body and "P-OUT" not in body
     record = AccessRecord.objects.filter(what="Personalregister").latest("pk")
     assert record.username == "unit_manager" and set(record.object_ids) == {"P-CW", "P-COL"}
+    assert 'href="/personal/medarbetare/P-CW/"' in body
+    export = client_for(staff.unit_manager).get("/personal/?format=xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content))["register"].iter_rows(values_only=True))
+    assert sorted(row[0] for row in rows[3:]) == ["P-COL", "P-CW"]
 
 
 def test_sick_leave_page_in_seed_shape_and_excel(staff):

@@ -14,6 +14,17 @@ from stabil.common.output import Sheet
 TEXT, INT, DEC, PCT, DATE = "text", "int", "dec", "pct", "date"
 
 
+@dataclass(frozen=True)
+class Link:
+    """A cell that links to a page on screen and is plain text in Excel."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class Column:
     label: str
@@ -34,7 +45,8 @@ class PageTable:
                 for row in self.rows]
 
     def as_sheet(self) -> Sheet:
-        return Sheet(self.key, [str(column.label) for column in self.columns], self.rows, title=str(self.title))
+        rows = [[str(value) if isinstance(value, Link) else value for value in row] for row in self.rows]
+        return Sheet(self.key, [str(column.label) for column in self.columns], rows, title=str(self.title))
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,7 @@ from stabil.core.staffstats import EXIT_REASON_LABELS_SV, SICK_BANDS
 from . import selectors, services
 from .forms import AssessmentForm, DevelopmentPlanForm, ExitInterviewForm, PeriodForm, SituationChangeForm
 from .models import Absence, StaffMember
-from .tables import DATE, DEC, INT, PCT, Column, PageTable, bar_chart
+from .tables import DATE, DEC, INT, PCT, Column, Link, PageTable, bar_chart
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,7 +69,7 @@ def register(request):
     for member in people:
         verdict = selectors.eligibility_for(member, today)
         table.rows.append([
-            member.staff_id, member.unit.code, member.team.code if member.team else "", member.get_role_display(),
+            Link(member.staff_id, reverse("staff:detail", args=[member.staff_id])), member.unit.code, member.team.code if member.team else "", member.get_role_display(),
             member.get_employment_display(), float(member.fte), member.get_degree_display(),
             round(verdict.experience_years, 1), member.started_on, member.ended_on,
             member.mentor.staff_id if member.mentor else "",
@@ -76,7 +77,7 @@ def register(request):
             str(_("Ja") if verdict.may_take_decisions else _("Nej")),
         ])
     return _respond(request, "staff/register.html", title=_("Personalregister"), tables=[table],
-                    what="Personalregister", objects=[m.staff_id for m in people], form=form, people=people)
+                    what="Personalregister", objects=[m.staff_id for m in people], form=form)
 
 
 @require_capability("staff.view")
