@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import cases_bench  # noqa: E402  (the same data and database helpers as the cases bench)
+import cases_bench
 
 YEAR = cases_bench.LAST_ON.year
 TARGETS = {"statistics_s": 2.0, "statistics_public_s": 2.0, "scorecard_warm_ms": 500.0, "board_pdf_s": 10.0}

@@ -107,7 +107,7 @@ def test_snapshots_of_a_running_period_are_recomputed_when_stale(governance_data
     from stabil.governance import selectors
 
     first, last = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
-    with time_machine.travel(dt.datetime(2026, 3, 31, 10, 0, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 3, 31, 10, 0, tzinfo=dt.UTC), tick=False):
         assert selectors.snapshot_values(first_day=first, last_day=last)[
             "preliminary_assessment_within_14_days"].denominator == 0
         add_case(org.unit_a, "barn", [("report_received", dt.date(2026, 3, 2)),
@@ -115,7 +115,7 @@ def test_snapshots_of_a_running_period_are_recomputed_when_stale(governance_data
         # Within the hour: the stored value stands.
         assert selectors.snapshot_values(first_day=first, last_day=last)[
             "preliminary_assessment_within_14_days"].denominator == 0
-    with time_machine.travel(dt.datetime(2026, 3, 31, 11, 30, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 3, 31, 11, 30, tzinfo=dt.UTC), tick=False):
         assert timezone.localdate() == last
         value = selectors.snapshot_values(first_day=first, last_day=last)["preliminary_assessment_within_14_days"]
         assert (value.numerator, value.denominator) == (1, 1)

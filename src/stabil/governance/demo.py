@@ -81,7 +81,7 @@ def build(ctx) -> None:
                            targets=targets(75, 75, 75), order=1)
     fullfoljer = services.kpi_add(by=by, goal=barn, name="Andel klienter inom Barn, unga och familj som fullföljer sin insats",
                                   unit="percent", targets=targets(68, 69, 70), order=2)
-    contact = services.kpi_add(by=by, goal=garanti, name="Andel berörda kontaktade inom 7 arbetsdagar efter beslut om "
+    services.kpi_add(by=by, goal=garanti, name="Andel berörda kontaktade inom 7 arbetsdagar efter beslut om "
                                "att inleda utredning (tjänstegaranti)", computed="first_contact_within_guarantee",
                                targets=targets(100, 100, 100), order=1)
     prelim = services.kpi_add(by=by, goal=rattssakerhet, name="Andel förhandsbedömningar inom 14 dagar",
@@ -100,7 +100,7 @@ def build(ctx) -> None:
                                   computed="caseworkers_socionom_3_years", targets=targets(70, 72, 75), order=4)
     load = services.kpi_add(by=by, goal=arbetsgivare, name="Andel handläggare över 100 % belastning",
                             computed="caseworkers_above_full_load", targets=targets(20, 10, 5), order=5)
-    consultants = services.kpi_add(by=by, goal=kostnad, name="Andel inhyrda konsulter", computed="consultant_share",
+    services.kpi_add(by=by, goal=kostnad, name="Andel inhyrda konsulter", computed="consultant_share",
                                    targets=targets(25, 15, 10), order=1)
     consultant_cost = services.kpi_add(by=by, goal=kostnad, name="Kostnad för inhyrda konsulter (kr)",
                                        computed="consultant_cost_sek",

@@ -12,12 +12,12 @@ risk owners are written as a function ("Enhetschef utredning"), not a person's n
 
 from __future__ import annotations
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from auditlog.registry import auditlog
 from stabil.core import kpi as core_kpi
 
 
@@ -32,7 +32,7 @@ class Archivable(models.Model):
     class Meta:
         abstract = True
 
-    def delete(self, *args, **kwargs):  # noqa: D401 - a guard, not behaviour
+    def delete(self, *args, **kwargs):
         raise PermissionError("governance rows are archived, never deleted")
 
 

@@ -17,12 +17,12 @@ from itertools import groupby
 from django.db.models import Q
 from django.utils import timezone
 
-from stabil.core import statistics
 from stabil.core import kpi as core_kpi
-from stabil.core import suppression
+from stabil.core import statistics, suppression
 from stabil.core.statistics import MonthRange, YearOverYearTable
 
 from .models import (
+    FREQUENCY_MONTHS,
     ActionPlan,
     Board,
     Kpi,
@@ -32,7 +32,6 @@ from .models import (
     Scorecard,
     SelfInspectionCheck,
     Status,
-    FREQUENCY_MONTHS,
 )
 
 SNAPSHOT_MAX_AGE = dt.timedelta(hours=1)

@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
+from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 
-from auditlog.context import set_actor
 from stabil.core import kpi as core_kpi
 
 from .models import (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from auditlog.models import LogEntry
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from auditlog.models import LogEntry
 from stabil.accounts.policy import has_capability, require_capability, sees_exact_figures_for
 
 from . import board_report, selectors, services
