@@ -256,3 +256,19 @@ def test_manager_adds_a_plan_measure_and_check(personas, governance_data):
                                                      "kind": "manual", "frequency": "half_yearly",
                                                      "responsible": "Enhetschef", "first_due_on": "2026-06-30"})
     assert SelfInspectionCheck.objects.filter(name="Vårdplaner", frequency="half_yearly").exists()
+
+
+def test_scorecard_chart_coordinates_are_plain_numbers(urls, personas, governance_data):
+    """SVG needs "337.2", not the Swedish "337,2" the template would print for a float."""
+    import re
+
+    from stabil.governance import services
+
+    percent = services.kpi_add(by=personas.unit_manager, goal=governance_data["goal"], name="Andel",
+                               unit="percent", targets={2025: 84.3, 2026: 90, 2027: 95})
+    services.kpi_entry_set(by=personas.unit_manager, kpi=percent, year=2025, value=71.5)
+    services.kpi_entry_set(by=personas.unit_manager, kpi=percent, year=2026, value=71.5)
+    page = client_for(personas.board).get(urls["scorecard"]).content.decode()
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    assert 'width="286.0"' in svg
+    assert not re.search(r'(width|x1|x2)="[0-9]+,[0-9]', svg)

@@ -50,6 +50,8 @@ KPI_LABELS = {
 }
 STATUS_LABELS = {core_kpi.MET: "Uppfyllt", core_kpi.NEAR: "Nära", core_kpi.NOT_MET: "Ej uppfyllt",
                  core_kpi.UNKNOWN: "Inget utfall"}
+STATUS_CSS = {core_kpi.MET: "status-met", core_kpi.NEAR: "status-amber", core_kpi.NOT_MET: "status-red",
+              core_kpi.UNKNOWN: ""}
 TREND_LABELS = {core_kpi.IMPROVING: "Förbättras", core_kpi.WORSENING: "Försämras", core_kpi.UNCHANGED: "Oförändrad",
                 None: "–"}
 
@@ -374,7 +376,7 @@ def render_html(report: BoardReport, *, for_pdf: bool) -> str:
 
 
 def label_context() -> dict:
-    return {"status": STATUS_LABELS, "trend": TREND_LABELS, "measures": MEASURE_LABELS}
+    return {"status": STATUS_LABELS, "trend": TREND_LABELS, "measures": MEASURE_LABELS, "css": STATUS_CSS}
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -71,9 +71,11 @@ def _chart_bars(sections, year: int) -> list[dict]:
                 bars.append({"name": row.kpi.name, "value": value, "target": row.targets.get(year),
                              "status": row.statuses.get(year)})
     for index, bar in enumerate(bars):
+        # SVG coordinates as plain strings: the template would print floats with a decimal comma.
         bar["y"] = 8 + index * 26
-        bar["width"] = 0 if bar["value"] is None else max(0.0, min(100.0, bar["value"])) * 4
-        bar["target_x"] = None if bar["target"] is None else 260 + max(0.0, min(100.0, bar["target"])) * 4
+        width = 0.0 if bar["value"] is None else max(0.0, min(100.0, bar["value"])) * 4
+        bar["width"] = f"{width:.1f}"
+        bar["target_x"] = None if bar["target"] is None else f"{260 + max(0.0, min(100.0, bar['target'])) * 4:.1f}"
     return bars
 
 
