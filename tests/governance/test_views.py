@@ -272,3 +272,23 @@ def test_scorecard_chart_coordinates_are_plain_numbers(urls, personas, governanc
     svg = page[page.index("<svg"):page.index("</svg>")]
     assert 'width="286.0"' in svg
     assert not re.search(r'(width|x1|x2)="[0-9]+,[0-9]', svg)
+
+
+def test_deadline_check_shows_last_months_figures(personas, governance_data, add_case, org):
+    import time_machine
+
+    from stabil.governance import services
+
+    services.check_create(by=personas.unit_manager, board=governance_data["board"], name="Frister",
+                          frequency="monthly", responsible="Enhetschef", first_due_on=dt.date(2026, 3, 31),
+                          kind="deadlines")
+    for decided in (dt.date(2026, 2, 5), dt.date(2026, 3, 1)):  # due 2026-02-16: one in time, one late
+        add_case(org.unit_a, "barn", [("report_received", dt.date(2026, 2, 2)),
+                                      ("preliminary_decided", decided, "", "no_investigation")])
+    with time_machine.travel(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), tick=False):
+        exact = client_for(personas.hr).get(reverse("governance:self_inspection")).content.decode()
+        public = client_for(personas.board).get(reverse("governance:self_inspection")).content.decode()
+        manager = client_for(personas.unit_manager).get(reverse("governance:self_inspection")).content.decode()
+    assert "2026-02-01–2026-02-28" in exact and "Förhandsbedömningar inom 14 dagar 50 %" in exact
+    assert "Förhandsbedömningar inom 14 dagar .." in public
+    assert reverse("cases:egenkontroll") in manager and reverse("cases:egenkontroll") not in public

@@ -204,9 +204,21 @@ def risk_archive(request, pk: int):
 
 @require_capability("governance.view")
 def self_inspection(request):
+    today = _today()
+    rows = selectors.self_inspection_plan(today)
+    deadline_figures = None
+    if any(row.check.kind == SelfInspectionCheck.Kind.DEADLINES for row in rows):
+        # The deadline check's figures for the last whole month, from the cases area's deadlines.
+        last_day = today.replace(day=1) - dt.timedelta(days=1)
+        first_day = last_day.replace(day=1)
+        exact = sees_exact_figures_for(request.user, None)
+        values = selectors._deadline_values(first_day, last_day, None)
+        deadline_figures = {"first_day": first_day, "last_day": last_day,
+                            "rows": board_report._deadline_rows(values, exact, selectors.default_threshold())}
     return render(request, "governance/self_inspection.html", {
-        "rows": selectors.self_inspection_plan(_today()),
+        "rows": rows, "deadline_figures": deadline_figures,
         "can_edit": has_capability(request.user, "governance.edit"),
+        "can_open_report": has_capability(request.user, "cases.egenkontroll"),
     })
 
 
