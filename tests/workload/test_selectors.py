@@ -131,3 +131,14 @@ def test_risk_history_and_measures(unit_data, personas):
     with pytest.raises(services.WorkloadInputError):
         services.risk_measure_record(by=None, unit=personas.org.unit_a, risk=" ", measure="x", responsible="y",
                                      due_on=ON)
+
+
+def test_earlier_view_reusing_a_later_one_equals_a_fresh_one(unit_data, personas):
+    unit_ids = [personas.org.unit_a.pk]
+    now = selectors.workload_on(on=ON, unit_ids=unit_ids)
+    for earlier in (dt.date(2025, 10, 27), dt.date(2025, 11, 20), dt.date(2025, 5, 1)):
+        fresh = selectors.workload_on(on=earlier, unit_ids=unit_ids)
+        reused = selectors.workload_on(on=earlier, unit_ids=unit_ids, later=now)
+        assert sorted((s.case_id, s.phase, s.main, s.co) for s in reused.snapshots) == sorted(
+            (s.case_id, s.phase, s.main, s.co) for s in fresh.snapshots)
+        assert [p.to_dict() for p in reused.result.people] == [p.to_dict() for p in fresh.result.people]

@@ -88,6 +88,7 @@ class CaseSnapshot:
     co: str | None
     complexity: tuple[str, ...]
     due_on: dict[str, dt.date] = field(default_factory=dict)
+    last_event_on: dt.date | None = None  # the case's last event of all (stored state); None when unknown
 
     def assignment(self, role: str, phase: str | None = None) -> CaseAssignment:
         return CaseAssignment(self.case_id, phase or self.phase, role, self.category, self.complexity)
@@ -136,19 +137,22 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
     # Related rows are fetched by unit (a join the planner handles well) or, for given cases, by key.
     by_unit = unit_ids is not None and case_pks is None
 
-    def related(queryset, field="case_id"):
+    def related(queryset, phases=None):
+        """Yield querysets of ``queryset`` for these cases (in these stored phases, when given)."""
         if by_unit:
+            if phases is not None:
+                queryset = queryset.filter(case__state__phase__in=phases)
             yield queryset.filter(case__unit_id__in=unit_ids)
         else:
-            for chunk in _chunks([r[0] for r in rows]):
-                yield queryset.filter(**{f"{field}__in": chunk})
+            pks = [r[0] for r in rows if phases is None or r[6] in phases]
+            for chunk in _chunks(pks):
+                yield queryset.filter(case_id__in=chunk)
 
     # Only placements can be under LVU; cases replayed below find their LVU from the events themselves.
     # Filtered in Python: with `kind` in SQL, SQLite scans the (kind, on) index of every case instead.
     lvu: set[int] = set()
-    placement_events = CaseEvent.objects.filter(
-        case__state__phase__in=("placement_followup", "foster_home"), on__lte=on).order_by()
-    for qs in related(placement_events):
+    placement_events = CaseEvent.objects.filter(on__lte=on).order_by()
+    for qs in related(placement_events, ("placement_followup", "foster_home")):
         lvu.update(case_pk for case_pk, kind, reason in qs.values_list("case_id", "kind", "reason")
                    if kind == "intervention_started" and reason.upper() == "LVU")
     markers: dict[int, tuple[str, ...]] = {}
@@ -169,16 +173,15 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
     if fast:
         # Filtered in Python: on SQLite a filter on `settled` makes the planner scan the pending-deadline
         # index instead of looking the cases up.
-        pending = Deadline.objects.filter(kind__in=(PRELIMINARY_ASSESSMENT, INVESTIGATION),
-                                          case__state__phase__in=(PRELIMINARY_ASSESSMENT, INVESTIGATION)).order_by()
-        for qs in related(pending):
+        pending = Deadline.objects.filter(kind__in=(PRELIMINARY_ASSESSMENT, INVESTIGATION)).order_by()
+        for qs in related(pending, (PRELIMINARY_ASSESSMENT, INVESTIGATION)):
             for case_pk, kind, due_on, met_on, settled in qs.values_list("case_id", "kind", "due_on", "met_on",
                                                                          "settled"):
                 if met_on is None and not settled:
                     due.setdefault(case_pk, {})[kind] = due_on
     out = [
-        CaseSnapshot(pk, case_id, unit, category, phase, main, co, markers.get(pk, ()), due.get(pk, {}))
-        for pk, case_id, unit, category, main, co, phase, _last in fast
+        CaseSnapshot(pk, case_id, unit, category, phase, main, co, markers.get(pk, ()), due.get(pk, {}), last)
+        for pk, case_id, unit, category, main, co, phase, last in fast
     ]
     if progress is not None:
         progress.advance(len(rows) - len(replay))
@@ -196,7 +199,7 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
                 progress.advance()
             if state.phase == "closed" and not include_closed:
                 continue
-            _pk, case_id, unit, category, main, co, _phase, _last = replay[case_pk]
+            _pk, case_id, unit, category, main, co, _phase, last = replay[case_pk]
             complexity = markers.get(case_pk, ())
             if any(i.legal_basis.upper() == "LVU" for i in state.open_interventions):
                 complexity = complexity + ("lvu",)
@@ -205,7 +208,7 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
                 if d.kind in (PRELIMINARY_ASSESSMENT, INVESTIGATION) and d.met_on is None and d.status != "missed"
             }
             out.append(CaseSnapshot(case_pk, case_id, unit, category, state.phase,
-                                    state.main_handler or main, state.co_handler or co, complexity, pending))
+                                    state.main_handler or main, state.co_handler or co, complexity, pending, last))
     return out
 
 
@@ -350,12 +353,24 @@ class WorkloadView:
 
 
 def workload_on(*, on: dt.date, unit_ids: Sequence[int], config: ModelConfig | None = None,
-                version: int | None = None, progress=None) -> WorkloadView:
-    """Return the loads of the caseworkers of these units on ``on``."""
+                version: int | None = None, progress=None, later: WorkloadView | None = None) -> WorkloadView:
+    """Return the loads of the caseworkers of these units on ``on``.
+
+    ``later``: the same units' view on a later day. A case whose last event is on or before ``on``
+    looks the same on both days, so only the cases with events after ``on`` are read again.
+    """
     if config is None:
         version, config = current_config()
     people, info = staff_capacities(on=on, unit_ids=unit_ids)
-    snapshots = case_snapshots(on=on, unit_ids=unit_ids, progress=progress)
+    if later is not None and later.on >= on:
+        from stabil.cases.models import Case
+
+        reused = [s for s in later.snapshots if s.last_event_on is not None and s.last_event_on <= on]
+        changed = list(Case.objects.filter(unit_id__in=unit_ids).exclude(state__last_event_on__lte=on)
+                       .order_by().values_list("pk", flat=True))
+        snapshots = reused + (case_snapshots(on=on, case_pks=changed, progress=progress) if changed else [])
+    else:
+        snapshots = case_snapshots(on=on, unit_ids=unit_ids, progress=progress)
     by_staff: dict[str, list[CaseAssignment]] = {}
     for snap in snapshots:
         if snap.main:
@@ -408,7 +423,7 @@ def board_for_unit(*, unit_id: int, on: dt.date) -> Board:
     version, config = current_config()
     now = workload_on(on=on, unit_ids=[unit_id], config=config, version=version)
     past_on = on - dt.timedelta(days=HORIZON_DAYS)
-    past = workload_on(on=past_on, unit_ids=[unit_id], config=config, version=version)
+    past = workload_on(on=past_on, unit_ids=[unit_id], config=config, version=version, later=now)
     past_loads = {p.staff_id: p.load for p in past.result.people}
     horizon = on + dt.timedelta(days=HORIZON_DAYS)
     # Capacity in four weeks: known absence in that month; people who have left by then have none.
