@@ -31,3 +31,21 @@ def test_manager_changes_a_target_and_sees_it(page, login, governance_data):  # 
     assert "Mätetalet sparades." in page.content()
     row = page.locator("tr", has_text="NKI")
     assert "78" in row.inner_text() and "76,5" in row.inner_text()
+
+
+def test_board_opens_the_board_report_and_downloads_the_pdf(page, login, governance_data):  # noqa: F811
+    login("board")
+    page.goto("/styrning/namndrapport/")
+    page.get_by_label("Period").fill("2026-01..2026-06")
+    page.get_by_label("Diarienummer").fill("SN-2026-0042")
+    page.get_by_role("button", name="Visa").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="1. Verksamhetsstatistik").is_visible()
+    assert page.get_by_text("Offentlig version").first.is_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Ladda ner PDF").click()
+    path = download_info.value.path()
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(path).pages)
+    assert "SN-2026-0042" in text and "Rapport till nämnden" in text
