@@ -465,8 +465,10 @@ def risk_history(*, unit_id: int, on: dt.date, months: int = 12) -> list[dict]:
     first_of_month = on.replace(day=1)
     days = [calendar.add_days(calendar.add_months(first_of_month, -k), -1) for k in range(months - 1, -1, -1)]
     days.append(on)
-    for day in days:
-        view = workload_on(on=day, unit_ids=[unit_id], config=config, version=version)
+    later = None
+    for day in reversed(days):  # newest first, so each day reuses the unchanged cases of the next
+        view = workload_on(on=day, unit_ids=[unit_id], config=config, version=version, later=later)
+        later = view
         unit = view.result.units[0] if view.result.units else None
         points.append({
             "on": day,
@@ -475,7 +477,7 @@ def risk_history(*, unit_id: int, on: dt.date, months: int = 12) -> list[dict]:
             "share_amber_or_red": unit.share_amber_or_red if unit else 0.0,
             "share_red": unit.share_red if unit else 0.0,
         })
-    return points
+    return points[::-1]
 
 
 # -- allocation -----------------------------------------------------------------------------
