@@ -142,3 +142,14 @@ def test_earlier_view_reusing_a_later_one_equals_a_fresh_one(unit_data, personas
         assert sorted((s.case_id, s.phase, s.main, s.co) for s in reused.snapshots) == sorted(
             (s.case_id, s.phase, s.main, s.co) for s in fresh.snapshots)
         assert [p.to_dict() for p in reused.result.people] == [p.to_dict() for p in fresh.result.people]
+
+
+def test_risk_measure_changes_are_in_the_change_log(personas, db):
+    from auditlog.models import LogEntry
+
+    m = services.risk_measure_record(by=personas.unit_manager, unit=personas.org.unit_a, risk="Risk",
+                                     measure="Åtgärd", responsible="Chef", due_on=ON)
+    services.risk_measure_set_status(by=personas.unit_manager, measure=m, status="in_progress")
+    entries = LogEntry.objects.get_for_object(m)
+    assert entries.count() == 2
+    assert "status" in entries.latest("timestamp").changes_dict

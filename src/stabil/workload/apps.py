@@ -8,7 +8,15 @@ class WorkloadConfig(AppConfig):
     verbose_name = _("Arbetsbelastning")
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
+
         from stabil.web.nav import NavItem, register
+
+        from .models import CaseComplexity, RiskMeasure, TeamSettings, UnitSettings
+
+        # Config versions are their own history (who, when, what changed); these are edited in place.
+        for model in (RiskMeasure, UnitSettings, TeamSettings, CaseComplexity):
+            auditlog.register(model)
 
         register(NavItem(key="workload", label=_("Arbetsbelastning"), url_name="workload:board",
                          capability="workload.view", order=30,
