@@ -120,6 +120,10 @@ def test_board_sees_small_counts_suppressed_and_manager_exact(personas, add_case
     # The manager's view of the whole organisation includes unit B: public figures.
     whole = client_for(personas.unit_manager).get(url).content.decode()
     assert "&lt;5" in whole
+    # Public users get no per-unit tables (a unit's public table beside the whole's gives a hidden cell
+    # by difference): the board cannot pick a unit.
+    board_unit = client_for(personas.board).get(manager_url).content.decode()
+    assert 'value="UA"' not in board_unit and ">3<" not in board_unit
 
 
 def test_statistics_form_errors_in_swedish(personas):

@@ -70,6 +70,14 @@ def _write_binary(data: bytes, output: str | None) -> None:
         sys.stdout.buffer.flush()
 
 
+def _linked_tables_notice() -> None:
+    from stabil.common.progress import notice
+
+    notice("Observera: en offentlig tabell för en enhet bredvid tabellen för hela verksamheten (eller för alla "
+           "enheter var för sig) kan avslöja dolda små tal genom skillnaden. Publicera antingen enheterna eller "
+           "helheten.")
+
+
 def _record_exact(what: str) -> None:
     from stabil.audit.services import record_access
 
@@ -108,6 +116,8 @@ def _statistics_run(args) -> int:
 
     unit_ids, codes = _units(args.unit)
     threshold = args.threshold or default_threshold()
+    if args.public and codes:
+        _linked_tables_notice()
     progress = Progress(3, "Statistik")
     view = statistics_view(years=args.years, months=args.months, unit_ids=unit_ids, exact=not args.public,
                            threshold=threshold, progress=progress)
@@ -198,6 +208,8 @@ def _board_run(args) -> int:
     except board_report.PeriodError as exc:
         raise CliError(f"{exc} (--period)") from None
     _unit_ids, codes = _units(args.unit)
+    if args.public and codes:
+        _linked_tables_notice()
     progress = Progress(6, "Nämndrapport")
     report = board_report.build(period=period, exact=not args.public, unit_codes=codes,
                                 registration_number=args.registration_number,

@@ -246,7 +246,9 @@ def _units_for(user):
 @require_capability("governance.view")
 def statistics(request):
     today = _today()
-    units = _units_for(request.user)
+    # Per-unit tables only where the user sees exact figures: public tables for a unit beside the public
+    # table for the whole organisation could give a hidden cell by difference (linked tables).
+    units = [u for u in _units_for(request.user) if sees_exact_figures_for(request.user, [u.pk])]
     initial = {"years": f"{today.year - 3}-{today.year}", "months": f"1-{max(1, today.month - 1)}"}
     form = StatisticsForm(request.GET or None, units=units, initial=initial)
     view = None
