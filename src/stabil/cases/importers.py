@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections import defaultdict
 from typing import Iterable
 
 from stabil.core.caseflow import EVENT_KINDS, INTERVENTION_KINDS, OUTCOMES, PLACEMENT_KINDS
@@ -138,16 +137,55 @@ class CaseEventLoader:
         # case_id -> {"child_id": (value, row), "birth_date": ..., "category": ..., "unit": ...}
         self.case_heads: dict[str, dict[str, tuple[str, int]]] = {}
         self.child_births: dict[str, tuple[str, int]] = {}
-        self.events: list[tuple] = []  # (row, case_id, kind, on, staff_id, outcome, until, intervention, reason)
+        # (case_id, kind, on, staff_id, outcome, until, intervention, reason), and each one's row number
+        self.events: list[tuple] = []
+        self.event_rows: list[int] = []
         self.staff_first: dict[str, tuple[int, str, dt.date]] = {}  # staff_id -> (row, case_id, first date)
         # Validated field combinations seen before -> parsed result: a file repeats the same dates and
         # events thousands of times, so each distinct combination is checked once.
         self._checked: dict[tuple, tuple] = {}
+        self._last_head: tuple | None = None  # the last valid case columns checked
+        self._last_recorded: tuple | None = None  # the last case columns recorded in case_heads
 
     def add(self, row: int, values) -> None:
         """Validate one row (the 12 contract values, stripped strings) and keep it."""
         (case_id, child_id, birth_text, category, unit, kind, on_text, staff_id, outcome, until_text,
          intervention, reason) = values
+        errors = self.errors
+        ok = True
+        head_values = (case_id, child_id, birth_text, category, unit)
+        # Rows of one case usually repeat the same case columns: check them once per distinct value set.
+        if head_values != self._last_head:
+            ok = self._check_head(row, head_values)
+            if ok:
+                self._last_head = head_values
+        key = (kind, on_text, staff_id, outcome, until_text, intervention, reason)
+        cached = self._checked.get(key)
+        if cached is None:
+            cached = check_event_fields(kind, on_text, staff_id, outcome, until_text, intervention, reason)
+            if len(self._checked) < 500_000:
+                self._checked[key] = cached
+        parsed, problems = cached
+        for column, message in problems:
+            errors.add(row, column, message)
+        if not ok or parsed is None:
+            return
+        if head_values != self._last_recorded:
+            self._record_head(row, head_values)
+            self._last_recorded = head_values
+        on = parsed[1]
+        if birth_text and on_text < birth_text:  # ISO dates compare as text
+            errors.add(row, "date", f"händelsen {on_text} är före barnets födelsedatum {birth_text}")
+        if staff_id:
+            first = self.staff_first.get(staff_id)
+            if first is None or on < first[2]:
+                self.staff_first[staff_id] = (row, case_id, on)
+        self.events.append((case_id,) + parsed)
+        self.event_rows.append(row)
+
+    def _check_head(self, row: int, head_values) -> bool:
+        """Validate the case columns of a row; return False (errors added) when one is invalid."""
+        case_id, child_id, birth_text, category, unit = head_values
         errors = self.errors
         ok = True
         if not case_id:
@@ -172,17 +210,12 @@ class CaseEventLoader:
         if len(unit) > MAX_UNIT:
             errors.add(row, "unit", f"enhetskoden är längre än {MAX_UNIT} tecken")
             ok = False
-        key = (kind, on_text, staff_id, outcome, until_text, intervention, reason)
-        cached = self._checked.get(key)
-        if cached is None:
-            cached = check_event_fields(kind, on_text, staff_id, outcome, until_text, intervention, reason)
-            if len(self._checked) < 500_000:
-                self._checked[key] = cached
-        parsed, problems = cached
-        for column, message in problems:
-            errors.add(row, column, message)
-        if not ok or parsed is None:
-            return
+        return ok
+
+    def _record_head(self, row: int, head_values) -> None:
+        """Remember a valid row's case columns; a case or child described two ways is an error."""
+        case_id, child_id, birth_text, category, unit = head_values
+        errors = self.errors
         head = self.case_heads.get(case_id)
         if head is None:
             head = self.case_heads[case_id] = {}
@@ -202,14 +235,6 @@ class CaseEventLoader:
             elif seen[0] != birth_text:
                 errors.add(row, "birth_date",
                            f"barnet {child_id} har födelsedatum {seen[0]} på rad {seen[1]}, här {birth_text}")
-        on = parsed[1]
-        if birth_text and on_text < birth_text:  # ISO dates compare as text
-            errors.add(row, "date", f"händelsen {on_text} är före barnets födelsedatum {birth_text}")
-        if staff_id:
-            first = self.staff_first.get(staff_id)
-            if first is None or on < first[2]:
-                self.staff_first[staff_id] = (row, case_id, on)
-        self.events.append((row, case_id) + parsed)
 
     def add_records(self, records: Iterable[tuple[int, list[str]]]) -> None:
         """Add many (row number, values) pairs, reporting progress every 20,000 rows."""
@@ -254,11 +279,3 @@ CASE_EVENTS = FileKind(
 )
 
 register(CASE_EVENTS)
-
-
-def events_by_case(events: Iterable[tuple]) -> dict[str, list[tuple]]:
-    """Group loader event tuples by case id (helper for the store step)."""
-    grouped: dict[str, list[tuple]] = defaultdict(list)
-    for event in events:
-        grouped[event[1]].append(event)
-    return grouped

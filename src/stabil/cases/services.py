@@ -62,20 +62,36 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+# On SQLite, a batch this large is inserted with the table's secondary indexes dropped and rebuilt
+# afterwards (one sorted build instead of a random insert per row). SQLite's DDL is transactional, so
+# the import's all-or-nothing transaction still covers it.
+_REBUILD_INDEXES_FROM = 50_000
+
+
 def _insert(model, fields: Sequence[str], rows: list[tuple]) -> None:
     """Insert ``rows`` (values in ``fields`` order) fast: COPY on PostgreSQL, executemany elsewhere."""
     if not rows:
         return
-    table = _quote(model._meta.db_table)
+    table_name = model._meta.db_table
+    table = _quote(table_name)
     columns = ", ".join(_quote(model._meta.get_field(name).column) for name in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        indexes = []
+        if connection.vendor == "sqlite" and len(rows) >= _REBUILD_INDEXES_FROM:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                           "AND sql IS NOT NULL AND sql NOT LIKE %s", [table_name, "%UNIQUE%"])
+            indexes = cursor.fetchall()
+            for name, _sql in indexes:
+                cursor.execute(f"DROP INDEX {_quote(name)}")
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+        for _name, sql in indexes:
+            cursor.execute(sql)
 
 
 class _Timer:
@@ -111,6 +127,7 @@ def _date(value):
 # --- recomputing derived state ----------------------------------------------------------------------
 
 
+_SETTLED = frozenset({MET, MISSED})
 _DEADLINE_FIELDS = ("case", "kind", "started_on", "due_on", "met_on", "settled", "why", "source")
 _STATE_FIELDS = ("case", "phase", "reported_on", "last_event_on")
 
@@ -118,13 +135,10 @@ _STATE_FIELDS = ("case", "phase", "reported_on", "last_event_on")
 def _derive(events: list[Event], config: DeadlineConfig, staff_pks: dict[str, int]):
     """Return (deadline values without the case, state values without the case, main pk, co pk)."""
     state = case_state(events, _ALL_KNOWN, config)
-    rows = []
-    for d in state.deadlines:
-        settled = d.status if d.status in (MET, MISSED) else ""
-        # ``why`` is not stored: the case page recomputes it live; the lists never show it.
-        rows.append((d.kind, _date(d.started_on), _date(d.due_on), _date(d.met_on), settled, "", d.source[:200]))
-    last = max((e.on for e in events), default=None)
-    state_values = (state.phase, _date(state.reported_on), _date(last))
+    # ``why`` is not stored: the case page recomputes it live; the lists never show it.
+    rows = [(d.kind, _date(d.started_on), _date(d.due_on), _date(d.met_on),
+             d.status if d.status in _SETTLED else "", "", d.source) for d in state.deadlines]
+    state_values = (state.phase, _date(state.reported_on), _date(state.last_event_on))
     return rows, state_values, staff_pks.get(state.main_handler or ""), staff_pks.get(state.co_handler or "")
 
 
@@ -244,8 +258,8 @@ def case_events_store(loader) -> ImportResult:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
     first_row: dict[str, int] = {}
-    for event in loader.events:
-        row, case_id = event[0], event[1]
+    for event, row in zip(loader.events, loader.event_rows):
+        case_id = event[0]
         if case_id not in first_row or row < first_row[case_id]:
             first_row[case_id] = row
 
@@ -319,13 +333,13 @@ def case_events_store(loader) -> ImportResult:
             seen.add((case_id, e.kind, e.on, e.staff_id, e.outcome, e.until, e.intervention, e.reason))
     new_events = []
     skipped = 0
-    for event in loader.events:
-        key = event[1:]
+    make_event = Event._make
+    for key in loader.events:
         if key in seen:
             skipped += 1
             continue
         seen.add(key)
-        grouped[event[1]].append(Event(*event[2:]))
+        grouped[key[0]].append(make_event(key[1:]))
         new_events.append(key)
     changed = {key[0] for key in new_events}
     timer.mark("units, staff, event de-duplication")
@@ -386,6 +400,12 @@ def case_events_store(loader) -> ImportResult:
     _store_derived({case_pks[case_id]: derived for case_id, derived in derived_by_id.items()},
                    update_handlers=changed_existing)
     timer.mark("deadlines and state inserted")
+    if connection.vendor == "postgresql" and len(new_events) >= 10_000:
+        # Fresh planner statistics after a bulk load, so the lists do not run on empty-table plans.
+        with connection.cursor() as cursor:
+            for model in (Case, CaseEvent, Deadline, CaseState):
+                cursor.execute(f"ANALYZE {_quote(model._meta.db_table)}")
+        timer.mark("statistics updated (ANALYZE)")
     progress.finish()
 
     counts["nya ärenden"] = len(new_case_ids)

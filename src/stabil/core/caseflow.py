@@ -125,7 +125,11 @@ class Intervention:
 
 @dataclass(frozen=True)
 class CaseState:
-    """A case as seen on ``on``: deadlines, workload phase, open interventions and handlers."""
+    """A case as seen on ``on``: deadlines, workload phase, open interventions and handlers.
+
+    ``last_event_on`` is the date of the latest event known on ``on``; ``notes`` lists events that
+    matched nothing (e.g. a first contact without an open investigation), in Swedish.
+    """
 
     on: dt.date
     deadlines: tuple[Deadline, ...]
@@ -136,6 +140,7 @@ class CaseState:
     co_handler: str | None
     reported_on: dt.date | None
     notes: tuple[str, ...] = ()
+    last_event_on: dt.date | None = None
 
 
 # --- internal bookkeeping --------------------------------------------------------------------------
@@ -383,6 +388,7 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
         co_handler=co_handler,
         reported_on=reports[0].on if reports else None,
         notes=tuple(notes),
+        last_event_on=known[-1].on if known else None,
     )
 
 
