@@ -119,3 +119,12 @@ def test_snapshots_of_a_running_period_are_recomputed_when_stale(governance_data
         assert timezone.localdate() == last
         value = selectors.snapshot_values(first_day=first, last_day=last)["preliminary_assessment_within_14_days"]
         assert (value.numerator, value.denominator) == (1, 1)
+
+
+@pytest.mark.parametrize("model_name", ["Risk", "Measure", "KpiTarget", "KpiEntry", "FollowUp",
+                                        "SelfInspectionResult", "Scorecard"])
+def test_bulk_deletes_are_refused(governance_data, model_name):
+    from stabil.governance import models
+
+    with pytest.raises(PermissionError):
+        getattr(models, model_name).objects.all().delete()

@@ -21,8 +21,17 @@ from django.utils.translation import gettext_lazy as _
 from stabil.core import kpi as core_kpi
 
 
+class NoDeleteQuerySet(models.QuerySet):
+    """Bulk deletes are refused too: governance rows are archived, never deleted."""
+
+    def delete(self):
+        raise PermissionError("governance rows are archived, never deleted")
+
+
 class Archivable(models.Model):
     """A row that is archived, never deleted."""
+
+    objects = NoDeleteQuerySet.as_manager()
 
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -153,6 +162,8 @@ class Kpi(Archivable):
 
 
 class KpiTarget(models.Model):
+
+    objects = NoDeleteQuerySet.as_manager()
     kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="targets")
     year = models.PositiveIntegerField(_("år"))
     target = models.DecimalField(_("målvärde"), max_digits=14, decimal_places=2)
@@ -169,6 +180,8 @@ class KpiTarget(models.Model):
 
 class KpiEntry(models.Model):
     """An entered KPI value for a year (NKI, HME, or an outcome Stabil does not compute)."""
+
+    objects = NoDeleteQuerySet.as_manager()
 
     kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="entries")
     year = models.PositiveIntegerField(_("år"))
@@ -323,6 +336,8 @@ class Measure(Archivable):
 class FollowUp(models.Model):
     """A dated, attributed follow-up note on a measure, with the status it reported."""
 
+    objects = NoDeleteQuerySet.as_manager()
+
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="follow_ups")
     on = models.DateField(_("datum"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
@@ -374,6 +389,8 @@ class SelfInspectionCheck(Archivable):
 
 
 class SelfInspectionResult(models.Model):
+
+    objects = NoDeleteQuerySet.as_manager()
     check_item = models.ForeignKey(SelfInspectionCheck, on_delete=models.PROTECT, related_name="results")
     performed_on = models.DateField(_("utförd"))
     passed = models.BooleanField(_("utan avvikelse"))
