@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from stabil.core import calendar
 
@@ -305,13 +305,13 @@ def is_due_soon(due_on: dt.date, status: str, on: dt.date, config: DeadlineConfi
 # --- a case's deadline and the self-inspection summary --------------------------------------------
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """One deadline of a case as seen on a given day.
 
     kind: one of DEADLINE_KINDS; started_on: the day its period started; due_on; met_on (the
-    event's date, or None); status: met / missed / open / overdue; why: an English explanation
-    of how the due date was reached and what met it; source: the citation (by ``started_on``).
+    event's date, or None); status: met / missed / open / overdue; why: a Swedish explanation
+    (shown on the case page) of how the due date was reached; source: the citation (by
+    ``started_on``). A NamedTuple: immutable and cheap, since every case yields several.
     """
 
     kind: str
