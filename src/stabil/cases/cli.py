@@ -27,29 +27,46 @@ def _deadlines_run(args) -> int:
     from stabil.audit.services import record_access
     from stabil.common.progress import notice
 
+    from .models import Deadline
     from .selectors import deadlines_as_of, materialised_is_exact
 
     on = args.on or _today()
-    if not materialised_is_exact(on):
+    if materialised_is_exact(on):
+        # Fast path: the stored deadlines, with only open/overdue depending on the day.
+        def items():
+            rows = Deadline.objects.order_by("case__case_id", "pk").values_list(
+                "case__case_id", "kind", "due_on", "met_on", "settled").iterator(chunk_size=20000)
+            for case_id, kind, due, met, settled in rows:
+                yield case_id, kind, due, met, settled or ("open" if on <= due else "overdue")
+    else:
         notice(f"Räknar om fristerna från händelserna (händelser efter {on.isoformat()} är inte kända då) …")
+
+        def items():
+            for row in deadlines_as_of(on):
+                d = row.deadline
+                yield row.case_id, d.kind, d.due_on, d.met_on, d.status
+
     out = sys.stdout
     out.write("[")
-    first = True
+    buffer: list[str] = []
     case_ids: list[str] = []
     last_case = None
     count = 0
-    for row in deadlines_as_of(on):
-        d = row.deadline
-        item = json.dumps({"case_id": row.case_id, "deadline": d.kind, "due_on": d.due_on.isoformat(),
-                           "met_on": d.met_on.isoformat() if d.met_on else None, "status": d.status},
-                          ensure_ascii=False)
-        out.write(("\n  " if first else ",\n  ") + item)
-        first = False
+    separator = "\n  "
+    for case_id, kind, due, met, status in items():
+        met_text = f'"{met.isoformat()}"' if met else "null"
+        buffer.append(f'{separator}{{"case_id": {json.dumps(case_id, ensure_ascii=False)}, "deadline": "{kind}", '
+                      f'"due_on": "{due.isoformat()}", "met_on": {met_text}, "status": "{status}"}}')
+        separator = ",\n  "
         count += 1
-        if row.case_id != last_case:
-            case_ids.append(row.case_id)
-            last_case = row.case_id
-    out.write("\n]\n" if not first else "]\n")
+        if case_id != last_case:
+            case_ids.append(case_id)
+            last_case = case_id
+        if len(buffer) >= 5000:
+            out.write("".join(buffer))
+            buffer.clear()
+    out.write("".join(buffer))
+    out.write("\n]\n" if count else "]\n")
     out.flush()
     record_access(by=None, action="export", what=f"Rapport frister per {on.isoformat()}", objects=case_ids,
                   object_type="cases.case")
