@@ -254,7 +254,7 @@ class BoardReport:
         return self.stats.years
 
 
-def _deadline_rows(values: dict[str, core_kpi.KpiValue], exact: bool, threshold: int) -> list[dict]:
+def deadline_rows(values: dict[str, core_kpi.KpiValue], exact: bool, threshold: int) -> list[dict]:
     rows = []
     for code in selectors.DEADLINE_KPIS:
         value = values[code]
@@ -285,7 +285,7 @@ def build(*, period: Period, exact: bool, unit_codes: list[str] | None = None, r
     unit_ids = None if unit_codes is None else [u.pk for u in units]
     stats = statistics_view(years=years, months=period.months, unit_ids=unit_ids, exact=exact, threshold=threshold,
                             progress=progress)
-    deadlines = selectors._deadline_values(period.first_day, period.last_day, unit_ids, progress)
+    deadlines = selectors.deadline_values(period.first_day, period.last_day, unit_ids, progress)
     from stabil.staff.selectors import staff_report
 
     staff = staff_report(period.first_day, period.last_day, units)
@@ -299,7 +299,7 @@ def build(*, period: Period, exact: bool, unit_codes: list[str] | None = None, r
         period=period, exact=exact, threshold=threshold, generated_on=today,
         registration_number=registration_number,
         unit_label=", ".join(u.code for u in units) if unit_codes is not None else _("Hela verksamheten"),
-        stats=stats, deadlines=_deadline_rows(deadlines, exact, threshold),
+        stats=stats, deadlines=deadline_rows(deadlines, exact, threshold),
         staff=staff, scorecards=scorecards, plans=plans,
     )
     report.charts = charts(report)

@@ -97,7 +97,7 @@ def statistics_table(*, years: Sequence[int], months: MonthRange, unit_ids: Sequ
 # --- computed KPIs ----------------------------------------------------------------------------
 
 
-def _deadline_values(first_day: dt.date, last_day: dt.date, unit_ids: Sequence[int] | None,
+def deadline_values(first_day: dt.date, last_day: dt.date, unit_ids: Sequence[int] | None,
                      progress=None) -> dict[str, core_kpi.KpiValue]:
     """Return the four deadline KPIs from the cases area's materialised deadlines.
 
@@ -163,7 +163,7 @@ def computed_kpis(*, first_day: dt.date, last_day: dt.date, unit_codes: Sequence
     units = list(units.order_by("code"))
     unit_ids = None if unit_codes is None else [unit.pk for unit in units]
     values: dict[str, core_kpi.KpiValue] = {}
-    values.update(_deadline_values(first_day, last_day, unit_ids, progress))
+    values.update(deadline_values(first_day, last_day, unit_ids, progress))
     values.update(_staff_values(first_day, last_day, units))
     values.update(_load_values(last_day, units))
     return [values[code] for code in core_kpi.REGISTRY]

@@ -212,9 +212,9 @@ def self_inspection(request):
         last_day = today.replace(day=1) - dt.timedelta(days=1)
         first_day = last_day.replace(day=1)
         exact = sees_exact_figures_for(request.user, None)
-        values = selectors._deadline_values(first_day, last_day, None)
+        values = selectors.deadline_values(first_day, last_day, None)
         deadline_figures = {"first_day": first_day, "last_day": last_day,
-                            "rows": board_report._deadline_rows(values, exact, selectors.default_threshold())}
+                            "rows": board_report.deadline_rows(values, exact, selectors.default_threshold())}
     return render(request, "governance/self_inspection.html", {
         "rows": rows, "deadline_figures": deadline_figures,
         "can_edit": has_capability(request.user, "governance.edit"),
