@@ -153,3 +153,18 @@ def test_risk_measure_changes_are_in_the_change_log(personas, db):
     entries = LogEntry.objects.get_for_object(m)
     assert entries.count() == 2
     assert "status" in entries.latest("timestamp").changes_dict
+
+
+def test_all_units_at_once_equals_unit_by_unit(unit_data, personas):
+    from stabil.cases.models import CaseEvent
+    from stabil.cases.services import recompute_cases
+
+    c3 = unit_data["C3"]
+    CaseEvent.objects.create(case=c3, kind="intervention_started", on=dt.date(2025, 10, 1),
+                             intervention="residential", reason="LVU")
+    recompute_cases([c3.pk])
+    everything = selectors.workload_on(on=ON, unit_ids=None)
+    by_unit = selectors.workload_on(on=ON, unit_ids=[personas.org.unit_a.pk, personas.org.unit_b.pk])
+    assert [p.to_dict() for p in everything.result.people] == [p.to_dict() for p in by_unit.result.people]
+    assert sorted((s.case_id, s.phase, s.complexity, tuple(sorted(s.due_on.items()))) for s in everything.snapshots) \
+        == sorted((s.case_id, s.phase, s.complexity, tuple(sorted(s.due_on.items()))) for s in by_unit.snapshots)

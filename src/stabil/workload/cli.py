@@ -40,7 +40,7 @@ def _report_run(args) -> int:
 
     units = _units(args.unit)
     progress = Progress(None, "Beräknar ärendenas faser", interval=2.0)
-    view = workload_on(on=args.on, unit_ids=[u.pk for u in units], progress=progress)
+    view = workload_on(on=args.on, unit_ids=[u.pk for u in units] if args.unit else None, progress=progress)
     progress.finish(f"{len(view.snapshots)} öppna ärenden, {len(view.result.people)} handläggare")
     data = report_data(view)
     record_access(by=None, action="export", what=f"Arbetsbelastning {args.on.isoformat()} ({args.format})",

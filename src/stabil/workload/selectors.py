@@ -136,10 +136,13 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
         return []
     # Related rows are fetched by unit (a join the planner handles well) or, for given cases, by key.
     by_unit = unit_ids is not None and case_pks is None
+    everything = unit_ids is None and case_pks is None
 
     def related(queryset, phases=None):
         """Yield querysets of ``queryset`` for these cases (in these stored phases, when given)."""
-        if by_unit:
+        if everything:
+            yield queryset if phases is None else queryset.filter(case__state__phase__in=phases)
+        elif by_unit:
             if phases is not None:
                 queryset = queryset.filter(case__state__phase__in=phases)
             yield queryset.filter(case__unit_id__in=unit_ids)
@@ -152,6 +155,8 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
     # Filtered in Python: with `kind` in SQL, SQLite scans the (kind, on) index of every case instead.
     lvu: set[int] = set()
     placement_events = CaseEvent.objects.filter(on__lte=on).order_by()
+    if everything:  # over all cases the (kind, on) index is the right one
+        placement_events = placement_events.filter(kind="intervention_started", reason__iexact="LVU")
     for qs in related(placement_events, ("placement_followup", "foster_home")):
         lvu.update(case_pk for case_pk, kind, reason in qs.values_list("case_id", "kind", "reason")
                    if kind == "intervention_started" and reason.upper() == "LVU")
@@ -174,7 +179,9 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
         # Filtered in Python: on SQLite a filter on `settled` makes the planner scan the pending-deadline
         # index instead of looking the cases up.
         pending = Deadline.objects.filter(kind__in=(PRELIMINARY_ASSESSMENT, INVESTIGATION)).order_by()
-        for qs in related(pending, (PRELIMINARY_ASSESSMENT, INVESTIGATION)):
+        if everything:  # over all cases the pending-deadline index is the right one, and no join is needed
+            pending = pending.filter(settled="", met_on__isnull=True)
+        for qs in related(pending, None if everything else (PRELIMINARY_ASSESSMENT, INVESTIGATION)):
             for case_pk, kind, due_on, met_on, settled in qs.values_list("case_id", "kind", "due_on", "met_on",
                                                                          "settled"):
                 if met_on is None and not settled:
@@ -352,11 +359,11 @@ class WorkloadView:
     snapshots: list[CaseSnapshot]
 
 
-def workload_on(*, on: dt.date, unit_ids: Sequence[int], config: ModelConfig | None = None,
+def workload_on(*, on: dt.date, unit_ids: Sequence[int] | None, config: ModelConfig | None = None,
                 version: int | None = None, progress=None, later: WorkloadView | None = None) -> WorkloadView:
     """Return the loads of the caseworkers of these units on ``on``.
 
-    ``later``: the same units' view on a later day. A case whose last event is on or before ``on``
+    ``unit_ids`` None means every unit. ``later``: the same units' view on a later day. A case whose last event is on or before ``on``
     looks the same on both days, so only the cases with events after ``on`` are read again.
     """
     if config is None:
@@ -366,7 +373,8 @@ def workload_on(*, on: dt.date, unit_ids: Sequence[int], config: ModelConfig | N
         from stabil.cases.models import Case
 
         reused = [s for s in later.snapshots if s.last_event_on is not None and s.last_event_on <= on]
-        changed = list(Case.objects.filter(unit_id__in=unit_ids).exclude(state__last_event_on__lte=on)
+        scope = Case.objects.all() if unit_ids is None else Case.objects.filter(unit_id__in=unit_ids)
+        changed = list(scope.exclude(state__last_event_on__lte=on)
                        .order_by().values_list("pk", flat=True))
         snapshots = reused + (case_snapshots(on=on, case_pks=changed, progress=progress) if changed else [])
     else:
