@@ -172,3 +172,17 @@ def test_exact_reports_are_recorded_in_the_access_log(db, events, capsys):
     run(capsys, "report", "statistics", "--years", "2025-2026", "--months", "1-8", "--public")
     records = list(AccessRecord.objects.filter(what__startswith="Statistik"))
     assert len(records) == 1 and records[0].channel == "cli"
+
+
+def test_unwritable_output_is_a_clear_error(db, org, capsys, tmp_path):
+    code, out, err = run(capsys, "report", "statistics", "--years", "2025", "--months", "1-8", "--format", "xlsx",
+                         "--output", str(tmp_path / "saknas" / "s.xlsx"))
+    assert code == 2 and out == ""
+    assert "kan inte skriva filen" in err and "--output" in err and "Traceback" not in err
+
+
+def test_public_unit_tables_warn_about_linked_tables(db, events, capsys):
+    code, out, err = run(capsys, "report", "statistics", "--years", "2026", "--months", "1-8", "--unit", "UA",
+                         "--public")
+    assert code == 0 and json.loads(out)["public"] is True
+    assert "skillnaden" in err
