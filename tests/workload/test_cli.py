@@ -91,3 +91,22 @@ def test_workload_calibrate(tmp_path, db, capsysbinary):
     assert code == 1 and out == b""
     assert "fel.csv, rad 2, kolumn timmar" in err and "fel.csv, rad 3, kolumn person" in err
     assert ConfigVersion.objects.count() == 1
+
+
+def test_import_case_complexity(unit_data, tmp_path, capsysbinary):
+    from stabil.workload.models import CaseComplexity
+
+    path = tmp_path / "komplexitet.csv"
+    path.write_text("case_id;several_children;interpreter_needed\nC1;ja;nej\nC2;nej;ja\nC3;nej;nej\n", encoding="utf-8")
+    code, _out, err = run(capsysbinary, "import", str(path))
+    assert code == 0, err
+    assert {c.case.case_id: c.markers() for c in CaseComplexity.objects.all()} == {
+        "C1": ("several_children",), "C2": ("interpreter",)}
+    bad = tmp_path / "fel.csv"
+    bad.write_text("case_id;several_children;interpreter_needed\nC1;nej;nej\nNOPE;ja;ja\nC2;kanske;nej\n",
+                   encoding="utf-8")
+    code, _out, err = run(capsysbinary, "import", str(bad))
+    assert code == 1
+    assert "fel.csv, rad 3, kolumn case_id" in err and "fel.csv, rad 4, kolumn several_children" in err
+    # Nothing changed: C1 keeps its marker.
+    assert CaseComplexity.objects.get(case__case_id="C1").several_children is True

@@ -1,0 +1,69 @@
+"""Import kind for the workload area: case complexity markers (`stabil import FILE`).
+
+Columns: ``case_id``, ``several_children``, ``interpreter_needed`` (ja/nej, yes/no, 1/0). Each row
+sets the markers of one existing case; the LVU marker is read from the case events, not imported.
+"""
+
+from __future__ import annotations
+
+from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
+
+TRUE = {"ja", "j", "yes", "y", "1", "sant", "true", "x"}
+FALSE = {"nej", "n", "no", "0", "falskt", "false", ""}
+
+
+def _flag(value: str) -> bool | None:
+    text = value.strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    return None
+
+
+def import_case_complexity(table: Table, ctx: ImportContext) -> ImportResult:
+    from stabil.cases.models import Case
+
+    from .models import CaseComplexity
+
+    ids = {v.strip() for v in table.column("case_id") if v.strip()}
+    cases = dict(Case.objects.filter(case_id__in=ids).values_list("case_id", "pk")) if len(ids) < 30000 else dict(
+        Case.objects.values_list("case_id", "pk"))
+    wanted: dict[int, tuple[bool, bool]] = {}
+    for row, values in table.records():
+        case_id = values.get("case_id", "").strip()
+        if not case_id:
+            ctx.errors.add(row, "case_id", "ärende-id saknas")
+            continue
+        if case_id not in cases:
+            ctx.errors.add(row, "case_id", f"ärendet {case_id} finns inte")
+            continue
+        flags = []
+        for column in ("several_children", "interpreter_needed"):
+            flag = _flag(values.get(column, ""))
+            if flag is None:
+                ctx.errors.add(row, column, f"'{values.get(column, '')}' ska vara ja eller nej")
+            flags.append(flag)
+        if None not in flags:
+            wanted[cases[case_id]] = (flags[0], flags[1])
+    if ctx.errors:
+        return ImportResult()
+    existing = set(CaseComplexity.objects.filter(case_id__in=list(wanted)).values_list("case_id", flat=True))
+    CaseComplexity.objects.filter(case_id__in=[pk for pk, f in wanted.items() if pk in existing and not any(f)]).delete()
+    for pk, (several, interpreter) in wanted.items():
+        if pk in existing and (several or interpreter):
+            CaseComplexity.objects.filter(case_id=pk).update(several_children=several, interpreter_needed=interpreter)
+    CaseComplexity.objects.bulk_create([
+        CaseComplexity(case_id=pk, several_children=several, interpreter_needed=interpreter)
+        for pk, (several, interpreter) in wanted.items() if pk not in existing and (several or interpreter)
+    ], batch_size=2000)
+    return ImportResult(counts={"ärenden med komplexitet": sum(1 for f in wanted.values() if any(f))})
+
+
+register(FileKind(
+    name="case_complexity",
+    label="ärendekomplexitet",
+    required=("case_id", "several_children", "interpreter_needed"),
+    handler=import_case_complexity,
+    capability="workload.configure",
+))
