@@ -296,3 +296,20 @@ def test_deadline_check_shows_last_months_figures(personas, governance_data, add
     assert "2026-02-01–2026-02-28" in exact and "Förhandsbedömningar inom 14 dagar 50 %" in exact
     assert "Förhandsbedömningar inom 14 dagar .." in public
     assert reverse("cases:egenkontroll") in manager and reverse("cases:egenkontroll") not in public
+
+
+def test_risk_archive_permissions(personas, governance_data):
+    from django.test import Client
+
+    risk = governance_data["risk"]
+    url = reverse("governance:risk_archive", args=[risk.pk])
+    anonymous = Client().post(url)
+    assert anonymous.status_code == 302 and "/logga-in/" in anonymous["Location"]
+    for name in ("caseworker", "outsider", "board", "team_lead", "hr", "sysadmin"):
+        assert client_for(personas[name]).post(url).status_code == 403, name
+    risk.refresh_from_db()
+    assert risk.archived_at is None
+    assert client_for(personas.unit_manager).get(url).status_code == 405  # POST only
+    assert client_for(personas.unit_manager).post(url).status_code == 302
+    risk.refresh_from_db()
+    assert risk.archived_at is not None
