@@ -41,7 +41,7 @@ def test_littles_law_holds_in_the_output():
     # A steady unit (no growth, no turnover) loaded so that queues form but stay stable.
     sc = sim.Scenario(
         name="Utredningsenhet", start_on=date(2025, 1, 1), reports_per_month=100.0, months=36,
-        staff=(sim.StaffGroup(count=21, experience_years=6),), caseload_cap_per_fte=13,
+        staff=(sim.StaffGroup(count=20, experience_years=6),), caseload_cap_per_fte=13,
         turnover=sim.TurnoverModel(annual_rate_at_reference=0.0),
     )
     res = sim.simulate(sc, runs=300, seed=11)
