@@ -313,3 +313,17 @@ def test_risk_archive_permissions(personas, governance_data):
     assert client_for(personas.unit_manager).post(url).status_code == 302
     risk.refresh_from_db()
     assert risk.archived_at is not None
+
+
+def test_kpi_period_page(personas, view_permissions, add_case, org):
+    url = reverse("governance:kpis") + "?first_day=2026-01-01&last_day=2026-06-30"
+    view_permissions(url, allowed=VIEWERS)
+    for decided in (dt.date(2026, 2, 5), dt.date(2026, 3, 1)):
+        add_case(org.unit_a, "barn", [("report_received", dt.date(2026, 2, 2)),
+                                      ("preliminary_decided", decided, "", "no_investigation")])
+    exact = client_for(personas.unit_manager).get(url + "&unit=UA").content.decode()
+    assert "Förhandsbedömningar inom 14 dagar" in exact and "50\xa0%" in exact and "fell due" in exact
+    public = client_for(personas.board).get(url).content.decode()
+    assert "50\xa0%" not in public and ">..<" in public
+    bad = client_for(personas.board).get(reverse("governance:kpis") + "?first_day=2026-06-30&last_day=2026-01-01")
+    assert "Till-datum måste vara" in bad.content.decode()

@@ -200,3 +200,19 @@ class CheckForm(forms.ModelForm):
         model = SelfInspectionCheck
         fields = ["board", "name", "method", "kind", "frequency", "responsible", "first_due_on"]
         widgets = {"first_due_on": DateInput(), "method": forms.Textarea(attrs={"rows": 3})}
+
+
+class KpiPeriodForm(forms.Form):
+    first_day = forms.DateField(label=_("Från"), widget=DateInput())
+    last_day = forms.DateField(label=_("Till"), widget=DateInput())
+    unit = forms.ChoiceField(label=_("Enhet"), required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("Alla enheter"))] + [(u.code, f"{u.code} {u.name}") for u in units]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first_day") and data.get("last_day") and data["first_day"] > data["last_day"]:
+            self.add_error("last_day", _("Till-datum måste vara samma som eller efter från-datum."))
+        return data

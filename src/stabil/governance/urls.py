@@ -19,6 +19,7 @@ urlpatterns = [
     path("egenkontroll/", views.self_inspection, name="self_inspection"),
     path("egenkontroll/<int:pk>/resultat/", views.check_result_add, name="check_result_add"),
     path("statistik/", views.statistics, name="statistics"),
+    path("matetal/", views.kpi_period, name="kpis"),
     path("styrkort/nytt/", views.scorecard_create, name="scorecard_create"),
     path("styrkort/<int:pk>/nytt-mal/", views.goal_create, name="goal_create"),
     path("styrkort/<int:pk>/nytt-matetal/", views.kpi_create, name="kpi_create"),

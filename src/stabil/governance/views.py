@@ -29,6 +29,7 @@ from .forms import (
     GoalForm,
     KpiCreateForm,
     KpiForm,
+    KpiPeriodForm,
     MeasureForm,
     PlanForm,
     RiskForm,
@@ -384,3 +385,33 @@ def check_create(request):
         return redirect("governance:self_inspection")
     return render(request, "governance/form.html", {"form": form, "title": _("Ny egenkontroll"),
                                                     "back": ("governance:self_inspection", None)})
+
+
+@require_capability("governance.view")
+def kpi_period(request):
+    """Every computed KPI for a chosen period and unit, with its definition."""
+    from stabil.core import kpi as core_kpi
+
+    today = _today()
+    units = [u for u in _units_for(request.user) if sees_exact_figures_for(request.user, [u.pk])]
+    form = KpiPeriodForm(request.GET or None, units=units,
+                         initial={"first_day": today.replace(month=1, day=1), "last_day": today})
+    rows = None
+    if form.is_bound and form.is_valid():
+        unit_codes = [form.cleaned_data["unit"]] if form.cleaned_data["unit"] else None
+        unit_ids = [u.pk for u in units if unit_codes and u.code in unit_codes] or None
+        exact = sees_exact_figures_for(request.user, unit_ids)
+        threshold = selectors.default_threshold()
+        values = selectors.computed_kpis(first_day=form.cleaned_data["first_day"],
+                                         last_day=form.cleaned_data["last_day"], unit_codes=unit_codes)
+        rows = []
+        for value in values:
+            definition = core_kpi.definition(value.kpi)
+            hidden = bool(not exact and value.kpi in selectors.DEADLINE_KPIS and value.denominator
+                          and selectors.suppression.suppress_share(int(value.numerator), int(value.denominator),
+                                                                   threshold))
+            rows.append({"label": board_report.KPI_LABELS[value.kpi], "definition": definition,
+                         "value": None if hidden else value.value, "hidden": hidden,
+                         "numerator": None if hidden else value.numerator,
+                         "denominator": None if hidden else value.denominator})
+    return render(request, "governance/kpis.html", {"form": form, "rows": rows})
