@@ -45,3 +45,9 @@ def test_demo_is_idempotent(tmp_path):
     second = stabil(["demo", "--no-serve"], tmp_path)
     assert second.returncode == 0, second.stderr[-3000:]
     assert "fanns redan" in second.stderr
+
+
+def test_usage_errors_write_nothing_on_stdout(tmp_path):
+    result = stabil(["report", "nonexistent-report"], tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "ogiltigt val" in result.stderr

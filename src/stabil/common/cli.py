@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -88,5 +89,5 @@ class SwedishArgumentParser(argparse.ArgumentParser):
         }
         for english, swedish in replacements.items():
             message = message.replace(english, swedish)
-        self.print_usage()
+        self.print_usage(sys.stderr)  # stdout carries only report output
         self.exit(2, f"{self.prog}: fel: {message}\n")
