@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +25,10 @@ from . import selectors, services
 from .forms import (EVENT_LABELS, INTERVENTION_LABELS, OUTCOME_LABELS, PHASE_LABELS, STATUS_LABELS,
                     DeadlineFilterForm, EventForm, PeriodForm)
 from .models import Case, DeadlineKind
+
+
+# The most urgent deadlines shown on the list page; filters narrow it down, the count says how many more.
+LIST_LIMIT = 200
 
 
 def _visible_case(request, case_id: str) -> Case:
@@ -49,12 +54,14 @@ def deadline_list(request):
         kinds=[filters["kind"]] if filters.get("kind") else (),
         horizon_working_days=filters.get("horizon"),
         unit_code=filters.get("unit") or "", team_code=filters.get("team") or "", staff_id=filters.get("staff") or "",
+        limit=LIST_LIMIT,
     )
     record_access(by=request.user, action="view", what="Fristlista", objects=sorted({r.row.case_id for r in rows}),
                   object_type="cases.case", request=request)
     return render(request, "cases/deadline_list.html", {
         "form": form, "rows": rows, "total": total, "today": today, "status_labels": STATUS_LABELS,
         "can_egenkontroll": has_capability(request.user, "cases.egenkontroll"),
+        "case_url_prefix": reverse("cases:case", args=["x"])[:-2],
     })
 
 

@@ -113,14 +113,16 @@ def add_working_days(day: dt.date, days: int) -> dt.date:
     return day
 
 
+_EPOCH_YEAR = 2000  # working days are counted from here; any year works, before it too
+
+
 @lru_cache(maxsize=None)
 def _cumulative(year: int) -> tuple[int, list[int]]:
-    """Return (working days before 1 January of ``year`` counted from 1 January 1900, per-day running count).
+    """Return (working days before 1 January of ``year`` counted from 1 January 2000, per-day running count).
 
     The running count at index ``i`` is the number of working days from 1 January up to and including
     day ``i`` of the year (0-based). Cached per year: the deadline list asks for hundreds of rows.
     """
-    before = 0 if year <= 1900 else _cumulative(year - 1)[0] + _cumulative(year - 1)[1][-1]
     running = []
     count = 0
     day = dt.date(year, 1, 1)
@@ -129,6 +131,13 @@ def _cumulative(year: int) -> tuple[int, list[int]]:
             count += 1
         running.append(count)
         day = day + _ONE_DAY
+    if year == _EPOCH_YEAR:
+        before = 0
+    elif year > _EPOCH_YEAR:
+        previous = _cumulative(year - 1)
+        before = previous[0] + previous[1][-1]
+    else:
+        before = _cumulative(year + 1)[0] - count
     return before, running
 
 
