@@ -26,9 +26,9 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "src"), str(HERE)]
 
-from stabil.core import simulation as sim  # noqa: E402
+import simulation_oracle
 
-import simulation_oracle  # noqa: E402
+from stabil.core import simulation as sim
 
 
 def scenario(months: int) -> sim.Scenario:
@@ -37,7 +37,7 @@ def scenario(months: int) -> sim.Scenario:
         annual_growth=0.2, months=months, vacancies=2,
         staff=(sim.StaffGroup(count=24, experience_years=6), sim.StaffGroup(count=3, experience_years=0.5),
                sim.StaffGroup(count=3, consultant=True)),
-        open_allocated={"investigation": tuple(range(0, 150)), "follow_up": tuple(range(0, 220))},
+        open_allocated={"investigation": tuple(range(150)), "follow_up": tuple(range(220))},
         measures=(sim.Measure("hire", date(2025, 6, 15), count=6, experienced=True),),
     )
 
@@ -67,7 +67,8 @@ def main() -> int:
     for rep in range(args.repeat):
         vec, wall, cpu = timed(lambda: sim.simulate(sc, runs=args.runs, seed=args.seed))
         vec_wall, vec_cpu = min(vec_wall, wall), min(vec_cpu, cpu)
-        batch, wall, cpu = timed(lambda: simulation_oracle.run_many(sc, args.oracle_runs, seed=10_000 + 1000 * rep))
+        batch, wall, cpu = timed(lambda rep=rep: simulation_oracle.run_many(sc, args.oracle_runs,
+                                                                                seed=10_000 + 1000 * rep))
         or_wall, or_cpu = min(or_wall, wall), min(or_cpu, cpu)
         oracle += batch
     per_run_wall = or_wall / args.oracle_runs

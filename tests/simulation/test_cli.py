@@ -72,7 +72,7 @@ def test_bad_arguments_exit_2(capsys):
 @pytest.mark.django_db
 def test_forecast_contract_on_an_empty_unit(capsys, personas):
     code = main(["forecast", "--months", "24", "--unit", "UA", "--category", "barn", "--format", "json"])
-    out, err = capsys.readouterr()
+    out, _err = capsys.readouterr()
     assert code == 0
     doc = json.loads(out)
     assert doc["unit"] == "UA" and doc["model"] == "zero" and len(doc["months"]) == 24
