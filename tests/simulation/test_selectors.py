@@ -89,3 +89,18 @@ def test_inflow_history_counts_months_and_zeros(unit_data, personas):
     assert result.model == "zero" and result.median == [0.0] * 12
     fc = selectors.forecast(series="reports", unit_ids=[unit.pk], on=on, months_ahead=12)
     assert fc.months[0] == date(2025, 3, 1)
+
+
+@pytest.mark.django_db
+def test_turnover_is_calibrated_from_the_units_own_exits(unit_data):
+    unit, on = unit_data
+    observations = selectors.turnover_observations([unit], on, months=12)
+    assert len(observations) == 13  # twelve whole months and the current month so far
+    assert sum(exits for _load, _exposure, exits in observations) == 1  # L1 left on 2024-12-31
+    model, note = selectors.turnover_calibration([unit], on, months=12)
+    # one exit is too few to fit the load sensitivity: the level is fitted, the default sensitivity kept
+    assert model.load_sensitivity == core.TurnoverModel().load_sensitivity
+    assert "För få avgångar (1)" in note
+    data = selectors.unit_starting_point(unit, on, months=12)
+    assert data["turnover"]["annual_rate_at_reference"] == pytest.approx(model.annual_rate_at_reference)
+    assert "För få avgångar" in data["description"]

@@ -82,7 +82,46 @@ def forecast(*, series: str = "reports", unit_ids=None, category: str | None = N
     return core_forecast.forecast_monthly(history, first_month=first, months_ahead=months_ahead)
 
 
-def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bool = True) -> dict:
+def turnover_observations(units, on: dt.date, *, months: int = 24) -> list[tuple[float, float, int]]:
+    """Return (load at a month's start, staff then, permanent caseworkers who left during the month) per unit
+    and month over the last ``months`` months: the data ``core.simulation.calibrate_turnover`` fits."""
+    from stabil.staff.models import StaffMember
+    from stabil.workload.selectors import risk_history
+
+    observations = []
+    for unit in units:
+        points = risk_history(unit_id=unit.pk, on=on, months=months + 1)
+        ends = [p["on"] for p in points]
+        exits = list(StaffMember.objects.filter(
+            unit=unit, role__in=CASEWORK_ROLES, ended_on__gt=ends[0], ended_on__lte=ends[-1],
+        ).exclude(employment__in=("consultant", "summer_temp")).values_list("ended_on", flat=True))
+        for before, after in zip(points, points[1:]):
+            if before["load"] is None or not before["staff_count"]:
+                continue
+            left = sum(1 for day in exits if before["on"] < day <= after["on"])
+            months_between = max((after["on"] - before["on"]).days / 30.44, 0.0)
+            observations.append((float(before["load"]), before["staff_count"] * months_between, left))
+    return observations
+
+
+def turnover_calibration(units, on: dt.date, *, months: int = 24) -> tuple[core.TurnoverModel, str]:
+    """Return the turnover model fitted to the units' own exits and loads, and a Swedish note saying how."""
+    model, info = core.calibrate_turnover(turnover_observations(units, on, months=months))
+    rate = f"{model.annual_rate_at_reference * 100:.0f}".replace(".", ",")
+    if info["fitted"]:
+        note = (f"Personalomsättningen är kalibrerad mot enhetens {info['exits']} avgångar under {months} månader: "
+                f"{rate} % per år vid belastningen {model.reference_load:.2f}, känslighet "
+                f"{model.load_sensitivity:.1f}.").replace("0.", "0,")
+    elif info["observations"]:
+        note = (f"För få avgångar ({info['exits']}) för att skatta hur omsättningen beror på belastningen: "
+                f"nivån ({rate} % per år) är kalibrerad, känsligheten är standardvärdet.")
+    else:
+        note = "Ingen historik att kalibrera personalomsättningen mot: standardvärdena används."
+    return model, note
+
+
+def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bool = True,
+                        calibrate_turnover: bool = True) -> dict:
     """Return the core scenario dict for a unit as it stands on ``on``: its staff, open cases and inflow.
 
     Staff: employed caseworkers, team leads and specialists, grouped by FTE and years of experience
@@ -91,7 +130,6 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
     (from their pending legal deadline). Inflow: the forecast median of reports when there are at
     least 12 months of history, else the last year's mean with its growth on the year before.
     """
-    from stabil.staff.models import StaffMember
     from stabil.staff.selectors import active_members, budgeted_fte_on
     from stabil.workload.selectors import case_snapshots, current_config, decision_shares
 
@@ -157,6 +195,11 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
             inflow.append(inflow[-12] if len(inflow) >= 12 else inflow[-1])
         note = f"Inflöde enligt prognos ({core_forecast.MODEL_LABELS_SV[fc.model]}, MASE {fc.mase_model or 0:.2f})."
     _version, config = current_config()
+    turnover = None
+    if calibrate_turnover:
+        model, turnover_note = turnover_calibration([unit], on)
+        turnover = asdict(model)
+        note = f"{note} {turnover_note}".strip()
     data = {
         "name": unit.name,
         "description": note,
@@ -172,6 +215,8 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
         "open_unallocated": unallocated,
         "workload": config.to_dict(),
     }
+    if turnover is not None:
+        data["turnover"] = turnover
     if not staff:
         data["staff"] = [{"count": 0}]
     return data
