@@ -24,6 +24,8 @@ TEAM_WORK_TYPES = {
 }
 # Reception has admin support (Värmdö: "Gruppen har förstärkts med ett administrativt stöd").
 ADMIN_SUPPORT_UNITS = ("BU-MOT",)
+# New reports waiting for a caseworker, per unit, so that the allocation page has work in the demo.
+NEW_REPORTS = {"BU-UTR": 4, "BU-MOT": 3, "BU-UNG": 2}
 # Shares of cases with complexity markers: interpreter needed, several children in the case.
 INTERPRETER_SHARE = {"ensamkommande": 0.6, "barn": 0.12, "ungdom": 0.08}
 SEVERAL_CHILDREN_SHARE = {"barn": 0.2, "ungdom": 0.05, "ensamkommande": 0.02}
@@ -52,6 +54,7 @@ def build(ctx) -> None:
         if interpreter or several:
             rows.append(CaseComplexity(case_id=pk, interpreter_needed=interpreter, several_children=several))
     CaseComplexity.objects.bulk_create(rows, batch_size=2000)
+    _new_reports(ctx)
     unit = ctx.units.get("BU-UTR")
     if unit is not None:
         today = ctx.today
@@ -69,3 +72,31 @@ def build(ctx) -> None:
             services.risk_measure_record(by=None, unit=unit, risk=risk, measure=measure, responsible=responsible,
                                          due_on=today + dt.timedelta(days=days), status=status)
     ctx.progress(f"arbetsbelastning: modellversion 1, {len(rows)} ärenden med komplexitetsmarkering")
+
+
+def _new_reports(ctx) -> None:
+    """Add reports received in the last days that no one has been assigned yet."""
+    import datetime as dt
+
+    from stabil.cases.models import Case, CaseEvent, Child
+    from stabil.cases.services import recompute_cases
+
+    created = []
+    number = 0
+    for code, count in NEW_REPORTS.items():
+        unit = ctx.units.get(code)
+        if unit is None:
+            continue
+        for _ in range(count):
+            number += 1
+            reported = ctx.today - dt.timedelta(days=ctx.rng.randint(0, 3))
+            child = Child.objects.create(child_id=f"P-NY-{number:03d}",
+                                         birth_date=reported - dt.timedelta(days=ctx.rng.randint(365, 17 * 365)))
+            category = "ungdom" if code == "BU-UNG" else "barn"
+            case = Case.objects.create(case_id=f"BU-NY-{number:03d}", child=child, category=category, unit=unit)
+            CaseEvent.objects.create(case=case, kind="report_received", on=reported)
+            CaseEvent.objects.create(case=case, kind="protection_assessed", on=reported)
+            if ctx.rng.random() < 0.5:
+                CaseComplexity.objects.create(case=case, interpreter_needed=True)
+            created.append(case.pk)
+    recompute_cases(created)
