@@ -162,3 +162,31 @@ def test_municipality_may_choose_strict_calendar_days(org, tmp_path, settings):
     k1 = Case.objects.get(case_id="K1")
     assert Deadline.objects.get(case=k1, kind="preliminary_assessment").due_on == dt.date(2026, 6, 19)
     assert not Deadline.objects.filter(kind="first_contact").exists()
+
+
+def _schema_objects(table):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass UNION ALL "
+                           "SELECT indexname FROM pg_indexes WHERE tablename = %s", [table, table])
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s", [table])
+        return sorted(name for (name,) in cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_path_restores_indexes_and_constraints(org, tmp_path, monkeypatch):
+    from stabil.cases import services
+
+    tables = [model._meta.db_table for model in (CaseEvent, Deadline, Case, Child)]
+    before = {table: _schema_objects(table) for table in tables}
+    monkeypatch.setattr(services, "_REBUILD_INDEXES_FROM", 1)  # take the bulk path even for a tiny file
+    assert do_import(write(tmp_path, GOOD)).ok
+    assert {table: _schema_objects(table) for table in tables} == before
+    assert CaseEvent.objects.count() == 6 and Deadline.objects.filter(case__case_id="K1").exists()
+    # a failing import on the bulk path rolls the schema back too
+    outcome = do_import(write(tmp_path, ["K1,B1,2015-03-01,barn,UB,first_contact,2026-06-20,,,,,"], name="b.csv"))
+    assert not outcome.ok
+    assert {table: _schema_objects(table) for table in tables} == before

@@ -77,9 +77,36 @@ def _insert(model, fields: Sequence[str], rows: list[tuple]) -> None:
     columns = ", ".join(_quote(model._meta.get_field(name).column) for name in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            rebuild = []
+            if len(rows) >= _REBUILD_INDEXES_FROM:
+                # Foreign keys are checked by one join when re-added, instead of a trigger per row at
+                # commit; secondary indexes are built once, sorted. Both are restored in the same
+                # transaction (PostgreSQL's DDL is transactional), which locks the table meanwhile.
+                cursor.execute(
+                    "SELECT 'CONSTRAINT', conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype = 'f' "
+                    "UNION ALL SELECT 'INDEX', indexname, indexdef FROM pg_indexes "
+                    "WHERE tablename = %s AND indexname NOT IN (SELECT conname FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype IN ('p', 'u'))",
+                    [table_name, table_name, table_name],
+                )
+                rebuild = cursor.fetchall()
+                # Checks still pending from earlier inserts must run before the table can be altered.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                for kind, name, _definition in rebuild:
+                    if kind == "CONSTRAINT":
+                        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
+                    else:
+                        cursor.execute(f"DROP INDEX {_quote(name)}")
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+            for kind, name, definition in rebuild:
+                if kind == "CONSTRAINT":
+                    cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}")
+                else:
+                    cursor.execute(definition)
             return
         placeholders = ", ".join(["%s"] * len(fields))
         indexes = []
