@@ -7,37 +7,6 @@ from tests.workload.conftest import unit_data  # noqa: F401  (fixture)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _audit_triggers(action: str) -> None:
-    """Drop or re-create the access log's append-only triggers (audit migration 0002)."""
-    from importlib import import_module
-
-    from django.db import connection
-
-    migration = import_module("stabil.audit.migrations.0002_append_only_triggers")
-    vendor = {"sqlite": "SQLITE", "postgresql": "POSTGRESQL"}.get(connection.vendor)
-    if vendor is None:
-        return
-    with connection.cursor() as cursor:
-        for sql in getattr(migration, vendor + ("_REVERSE" if action == "drop" else "")):
-            cursor.execute(sql)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _restore_audit_triggers(django_db_blocker):
-    """Module-scoped, so torn down after the last flush: re-creates the triggers for later tests."""
-    yield
-    with django_db_blocker.unblock():
-        _audit_triggers("create")
-
-
-@pytest.fixture(autouse=True)
-def _allow_flush_of_audit_records(_restore_audit_triggers, transactional_db):
-    """Torn down before the flush: a transactional test's flush must delete the access records these pages
-    write, which the append-only triggers forbid. Workaround until the foundation's browser conftest has it."""
-    yield
-    _audit_triggers("drop")
-
-
 def test_manager_opens_board_and_assigns_a_suggested_caseworker(page, login, unit_data):  # noqa: F811
     login("unit_manager")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Arbetsbelastning").click()
