@@ -18,7 +18,6 @@ import math
 import random
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import numpy as np
 import simpy

@@ -5,7 +5,6 @@ standard errors printed by docs/simulation.md's table show it is not met by luck
 """
 
 import sys
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from stabil.core import simulation as sim
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import simulation_oracle  # noqa: E402
+import simulation_oracle
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,9 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import client_for
-
 from stabil.simulation import services
 from stabil.simulation.models import ScenarioMeasure, SimulationRun
+from tests.conftest import client_for
 
 VIEWERS = {"unit_manager", "department_head", "hr", "board"}  # simulation.view, seeing unit A
 RUNNERS = {"unit_manager", "department_head"}  # simulation.run

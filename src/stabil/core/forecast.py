@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ForecastResult", "forecast_monthly", "mase", "add_months"]
+__all__ = ["ForecastResult", "add_months", "forecast_monthly", "mase"]
 
 Z80 = 1.2815515655446004
 Z95 = 1.959963984540054
@@ -142,9 +142,8 @@ def _normal_bands(mean: np.ndarray, sd: np.ndarray):
 
 
 def _ets(y: np.ndarray, h: int):
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
     import pandas as pd
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     seasonal = "add" if y.size >= 2 * SEASON + 2 else None
     # statsmodels' ETS prediction needs an indexed series (a bare array fails in get_prediction)
@@ -188,7 +187,7 @@ def _candidates(n: int) -> list[str]:
 def _fit(name: str, y: np.ndarray, h: int):
     # Import statsmodels before silencing warnings: on import it installs an "always" filter for its
     # ConvergenceWarning, which would otherwise take precedence inside the block below.
-    import statsmodels.tsa.exponential_smoothing.ets  # noqa: F401
+    import statsmodels.tsa.exponential_smoothing.ets
     import statsmodels.tsa.statespace.sarimax  # noqa: F401
 
     with warnings.catch_warnings():
@@ -268,7 +267,7 @@ def forecast_monthly(
     note = ""
     if y.size < 2 * SEASON:
         note = "Kort historik (under två år): säsongsvariation skattas inte eller osäkert."
-    clip = lambda a: [float(max(v, 0.0)) for v in np.asarray(a, float)]  # noqa: E731
+    clip = lambda a: [float(max(v, 0.0)) for v in np.asarray(a, float)]
     return ForecastResult(
         first_month, y.tolist(), months, clip(mean), clip(l80), clip(u80), clip(l95), clip(u95), chosen,
         scores.get(chosen), scores.get("seasonal_naive"), scores, note,

@@ -14,8 +14,8 @@ import math
 __all__ = [
     "erlang_b",
     "erlang_c",
-    "mean_wait",
     "mean_queue_length",
+    "mean_wait",
     "stationary_distribution",
 ]
 

@@ -1506,7 +1506,7 @@ def calibrate_turnover(
         rate = max(total_exits, 0.5) / exposure.sum() / np.mean(np.exp(default.load_sensitivity * x))
         model = replace(default, reference_load=reference_load, annual_rate_at_reference=float(12 * rate))
         return model, {"fitted": False, "reason": "för få avgångar eller för liten spridning i belastning",
-                       "observations": int(len(obs)), "exits": int(total_exits)}
+                       "observations": len(obs), "exits": int(total_exits)}
     a, b = math.log(total_exits / exposure.sum()), 0.0
     for _ in range(50):
         mu = exposure * np.exp(a + b * x)
@@ -1520,7 +1520,7 @@ def calibrate_turnover(
     se_b = float(math.sqrt(max(np.linalg.inv(h)[1, 1], 0.0)))
     model = replace(default, reference_load=reference_load, annual_rate_at_reference=float(12 * math.exp(a)),
                     load_sensitivity=b)
-    return model, {"fitted": True, "observations": int(len(obs)), "exits": int(total_exits),
+    return model, {"fitted": True, "observations": len(obs), "exits": int(total_exits),
                    "load_sensitivity_se": se_b}
 
 

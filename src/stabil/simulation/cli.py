@@ -7,7 +7,6 @@ shows personal data: forecasts are monthly counts and simulations aggregate staf
 from __future__ import annotations
 
 import argparse
-import sys
 
 from stabil.common.cli import CliError, parse_date
 
