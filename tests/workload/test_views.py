@@ -31,6 +31,8 @@ def test_board_shows_loads_and_writes_an_audit_record(unit_data, personas):
     assert "S9" not in html  # another unit
     # S1: 13 / 80.4375 = 16 %
     assert "16\xa0%" in html
+    # Team TA1 (S1, S2, S4): 16 / (80.4375 + 85.8 + 99.25) = 6 %
+    assert 'id="workload-teams"' in html and ">TA1<" in html and "6\xa0%" in html
     record = AccessRecord.objects.filter(what__startswith="Arbetsbelastningstavla").latest("at")
     assert record.username == "unit_manager" and set(record.object_ids) == {"S1", "S2", "S3", "S4"}
 

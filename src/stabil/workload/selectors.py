@@ -424,6 +424,7 @@ class Board:
     config: ModelConfig
     overloaded_now: list[str]
     overloaded_future: list[str]
+    teams: list[GroupLoad] = field(default_factory=list)
 
 
 def board_for_unit(*, unit_id: int, on: dt.date) -> Board:
@@ -462,6 +463,7 @@ def board_for_unit(*, unit_id: int, on: dt.date) -> Board:
         rows=rows, config_version=version, config=config,
         overloaded_now=[r.person.staff_id for r in rows if r.person.status == "red"],
         overloaded_future=[r.info.staff_id for r in rows if r.future_status == "red"],
+        teams=now.result.teams,
     )
 
 
