@@ -140,3 +140,26 @@ def test_forecast_page_and_export(personas):
     assert "Prognos för inflödet" in page and "<svg" in page
     response = client.get("/simulering/prognos/?months=12&format=xlsx")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+
+
+@pytest.mark.django_db
+def test_board_paper_permissions_and_formats(view_permissions, personas, scenario):
+    services.run_execute(run=SimulationRun.objects.create(scenario=scenario, runs=20, seed=1))
+    view_permissions("/simulering/namndunderlag/", allowed=VIEWERS | {"outsider_manager"})
+    client = client_for(personas.board)
+    page = client.get("/simulering/namndunderlag/").content.decode()
+    assert "Scenario A" in page and "<svg" in page
+    pdf = client.get(f"/simulering/namndunderlag/?scenario={scenario.pk}&format=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    import io
+
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Scenario A" in text and "Andel utredningar i tid" in text
+    xlsx = client.get("/simulering/namndunderlag/?format=xlsx")
+    rows = list(load_workbook(io.BytesIO(xlsx.content))["Scenarier"].iter_rows(min_row=4, values_only=True))
+    assert rows[0][0] == "Scenario A" and isinstance(rows[0][4], (int, float))
+    # the outsider manager's board paper does not include unit A's scenario
+    other = client_for(personas.outsider_manager).get("/simulering/namndunderlag/").content.decode()
+    assert "Scenario A" not in other

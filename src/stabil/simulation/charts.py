@@ -24,7 +24,7 @@ def _fmt(value: float, percent: bool) -> str:
     if abs(value) >= 10_000:
         return f"{value / 1000:.0f} tn"
     if abs(value) < 10 and value != int(value):
-        return f"{value:.1f}".replace(".", ",")
+        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
     return f"{value:.0f}"
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("nytt/", views.scenario_create, name="create"),
     path("prognos/", views.forecast, name="forecast"),
+    path("namndunderlag/", views.board_paper, name="board_paper"),
     path("<int:pk>/", views.scenario, name="scenario"),
     path("<int:pk>/atgard/", views.measure_add, name="measure_add"),
     path("<int:pk>/atgard/<int:measure_pk>/ta-bort/", views.measure_remove, name="measure_remove"),

@@ -265,3 +265,56 @@ def forecast(request):
         "history_rows": list(zip(hist_months, hist)), "unit": unit,
         "model_label": result.to_dict()["model_label"], "query": request.GET.urlencode(),
     })
+
+
+def _board_paper_scenarios(request) -> list[Scenario]:
+    chosen = request.GET.getlist("scenario")
+    scenarios = selectors.scenarios_for(request.user).prefetch_related("measures")
+    if chosen:
+        try:
+            scenarios = scenarios.filter(pk__in=[int(pk) for pk in chosen])
+        except ValueError:
+            raise Http404 from None
+    return [s for s in scenarios if s.latest_run() is not None]
+
+
+@require_capability("simulation.view")
+def board_paper(request):
+    """The scenarios side by side as a board paper: page, PDF (A4) or Excel, from the latest runs."""
+    scenarios = _board_paper_scenarios(request)
+    rows = [_summary_row(s) for s in scenarios]
+    sections = []
+    for row in rows:
+        result = row["run"].result
+        months = [m["month"] for m in result["months"]]
+        figures = []
+        for key, percent in (("investigation_met_share", True), ("unallocated", False), ("cost_sek", False)):
+            label = core.OUTPUT_LABELS_SV[key]
+            figures.append({"label": label, "svg": charts.fan_chart(
+                months, _series(result, key), label=f"{row['scenario'].name}: {label}", percent=percent)})
+        sections.append({"row": row, "measures": list(row["scenario"].measures.all()), "figures": figures})
+    fmt = request.GET.get("format", "html")
+    if fmt == "xlsx":
+        headers = ["scenario", "enhet", "åtgärder", "körningar", "total kostnad (median, kr)",
+                   "utredningar i tid (median)", "förhandsbedömningar i tid (median)", "sannolikhet att nå målet",
+                   "ofördelade sista månaden (median)", "avgångar (median)", "kostnad per procentenhet (kr)"]
+        data = write_xlsx([Sheet("Scenarier", headers, [
+            [r["scenario"].name, r["scenario"].unit.code, r["measures"], r["run"].runs, r.get("cost"),
+             r.get("compliance"), r.get("pa_compliance"), r.get("target"), r.get("unallocated_end"),
+             r.get("leavers"), r.get("cost_per_pp")] for r in rows], "Scenarier sida vid sida")])
+        response = HttpResponse(data,
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="scenarier.xlsx"'
+        return response
+    context = {"sections": sections, "rows": rows, "today": timezone.localdate()}
+    if fmt == "pdf":
+        from django.template.loader import render_to_string
+
+        from stabil.governance.board_report import html_to_pdf
+
+        html = render_to_string("simulation/board_paper_pdf.html", context, request=request)
+        response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="scenarier-namndunderlag.pdf"'
+        return response
+    context["query"] = request.GET.urlencode()
+    return render(request, "simulation/board_paper.html", context)
