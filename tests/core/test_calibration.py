@@ -116,3 +116,23 @@ def test_parse_work_type(text, kind):
 def test_bad_input_gives_swedish_errors(records, months, message):
     with pytest.raises(CalibrationError, match=message):
         calibrate_time_study(records, months=months)
+
+
+def test_recovers_main_and_co_handler_weights_from_person_totals():
+    """Register counts as main and co-handler, 60 people, N(0, 2 h) noise: co weights within 0.5 h too."""
+    rng = np.random.default_rng(3)
+    true_co = {"investigation": 3.0, "outpatient_followup": 1.5}
+    observations = []
+    for i in range(60):
+        counts = {t: float(rng.integers(0, 10)) for t in ("investigation", "outpatient_followup")}
+        co = {f"co:{t}": float(rng.integers(0, 10)) for t in true_co}
+        hours = sum(TRUE[t] * counts[t] for t in counts) + sum(true_co[t[3:]] * co[t] for t in co) + rng.normal(0, 2)
+        observations.append(Observation(f"P{i}", hours, {**counts, **co}))
+    result = fit_weights(observations, current_weights=WorkloadConfig().main_weights_hours_per_month)
+    assert abs(result.suggested_weights()["investigation"] - 10.0) < 0.5
+    assert abs(result.suggested_weights()["outpatient_followup"] - 5.0) < 0.5
+    co = result.suggested_co_weights()
+    assert set(co) == {"investigation", "outpatient_followup"}
+    assert abs(co["investigation"] - 3.0) < 0.5 and abs(co["outpatient_followup"] - 1.5) < 0.5
+    # Types without data keep the current weight.
+    assert result.suggested_weights()["foster_home"] == 4.0

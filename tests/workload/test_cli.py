@@ -110,3 +110,28 @@ def test_import_case_complexity(unit_data, tmp_path, capsysbinary):
     assert "fel.csv, rad 3, kolumn case_id" in err and "fel.csv, rad 4, kolumn several_children" in err
     # Nothing changed: C1 keeps its marker.
     assert CaseComplexity.objects.get(case__case_id="C1").several_children is True
+
+
+def test_workload_calibrate_from_recorded_hours_and_the_register(unit_data, tmp_path, capsysbinary):
+    """S1 carries a preliminary assessment and an investigation, S2 co-handles the investigation, S3 one
+    outpatient case (conftest): their recorded hours are explained exactly."""
+    from stabil.workload.models import ConfigVersion
+
+    path = tmp_path / "tid.csv"
+    path.write_text("person;timmar\nS1;26\nS2;6\nS3;12\nS4;0\n", encoding="utf-8")
+    code, out, err = run(capsysbinary, "workload-calibrate", str(path))
+    assert code == 1 and "ange dagen" in err
+    code, out, err = run(capsysbinary, "workload-calibrate", str(path), "--on", "2025-11-24", "--months", "2",
+                         "--save")
+    assert code == 0, err
+    data = json.loads(out)
+    weights = {w["work_type"]: w for w in data["weights"]}
+    assert weights["co:investigation"]["weight_hours_per_month"] == 3.0
+    assert weights["outpatient_followup"]["weight_hours_per_month"] == 6.0
+    assert data["r_squared"] == 1.0 and data["mae_hours"] == 0.0
+    saved = ConfigVersion.objects.get().data
+    assert saved["co_weights_hours_per_month"]["investigation"] == 3.0
+    unknown = tmp_path / "okand.csv"
+    unknown.write_text("person;timmar\nS1;26\nX9;4\n", encoding="utf-8")
+    code, out, err = run(capsysbinary, "workload-calibrate", str(unknown), "--on", "2025-11-24")
+    assert code == 1 and "X9: finns inte bland handläggarna" in err

@@ -16,7 +16,8 @@ Two input shapes are supported by :func:`observations_from_records`:
 * a time study with one row per person and case type and the number of cases the hours cover
   (``cases``), or one row per case (``cases`` empty, each row counts as one case);
 * recorded total hours per person with case counts from the register: build
-  :class:`Observation` objects directly.
+  :class:`Observation` objects directly, with co-handled cases under the keys ``co:<work type>``
+  so that the co-handler weights are fitted too.
 
 Rows whose case type is ``non_case`` (or "ej ärende", "övrigt") are time not spent on cases; their
 share of all recorded hours is reported as a suggested non-case share.
@@ -34,6 +35,9 @@ from scipy.optimize import nnls
 from stabil.core.workload import WORK_TYPE_LABELS_SV, WORK_TYPES
 
 NON_CASE = "non_case"
+#: Column key for the co-handler weight of a work type, e.g. "co:investigation".
+CO_PREFIX = "co:"
+CO_KEYS = tuple(CO_PREFIX + t for t in WORK_TYPES)
 _NON_CASE_ALIASES = {"non_case", "ej ärende", "ej_ärende", "övrigt", "ovrigt", "icke ärendetid", "administration"}
 
 
@@ -108,8 +112,14 @@ class CalibrationResult:
     residuals: list[tuple[str, float]] = field(default_factory=list)
 
     def suggested_weights(self) -> dict[str, float]:
-        """Return work type -> suggested weight (estimated or kept)."""
-        return {w.work_type: round(w.weight_hours_per_month, 2) for w in self.weights}
+        """Return work type -> suggested main-caseworker weight (estimated or kept)."""
+        return {w.work_type: round(w.weight_hours_per_month, 2) for w in self.weights
+                if not w.work_type.startswith(CO_PREFIX)}
+
+    def suggested_co_weights(self) -> dict[str, float]:
+        """Return work type -> suggested co-handler weight, for the types with data."""
+        return {w.work_type[len(CO_PREFIX):]: round(w.weight_hours_per_month, 2) for w in self.weights
+                if w.work_type.startswith(CO_PREFIX) and w.estimated}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -170,7 +180,7 @@ def fit_weights(
     if not observations:
         raise CalibrationError("Inga observationer att kalibrera mot")
     current = dict(current_weights or {})
-    used = [t for t in WORK_TYPES if any(o.cases.get(t, 0) > 0 for o in observations)]
+    used = [t for t in WORK_TYPES + CO_KEYS if any(o.cases.get(t, 0) > 0 for o in observations)]
     if not used:
         raise CalibrationError("Observationerna saknar ärenden av någon känd ärendetyp")
     X = np.array([[float(o.cases.get(t, 0.0)) for t in used] for o in observations])
@@ -197,7 +207,7 @@ def fit_weights(
             pass
     counts = {t: int(sum(1 for o in observations if o.cases.get(t, 0) > 0)) for t in used}
     estimates = []
-    for t in WORK_TYPES:
+    for t in WORK_TYPES + tuple(k for k in CO_KEYS if k in used):
         if t in used:
             i = used.index(t)
             estimates.append(

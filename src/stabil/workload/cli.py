@@ -103,8 +103,10 @@ def _allocate_run(args) -> int:
 
 
 def _calibrate_configure(parser) -> None:
-    parser.add_argument("file", metavar="FIL", help="tidsstudie, CSV eller XLSX")
-    parser.add_argument("--months", type=float, default=1.0, help="studiens längd i månader (standard 1)")
+    parser.add_argument("file", metavar="FIL", help="tidsstudie eller registrerad tid, CSV eller XLSX")
+    parser.add_argument("--months", type=float, default=1.0, help="periodens längd i månader (standard 1)")
+    parser.add_argument("--on", type=parse_date, default=None, metavar="DATUM",
+                        help="dagen då ärendena räknas, för timmar per person utan ärendetyp")
     parser.add_argument("--format", choices=["json", "csv"], default="json")
     parser.add_argument("--save", action="store_true", help="spara förslaget som ny modellversion")
     parser.add_argument("--note", default="", help="anledning, sparas med versionen")
@@ -113,37 +115,22 @@ def _calibrate_configure(parser) -> None:
 def _calibrate_run(args) -> int:
     from stabil.common.output import write_csv, write_json
     from stabil.common.progress import notice
-    from stabil.core.calibration import CalibrationError, calibrate_time_study
 
     from .selectors import current_config
-    from .services import WorkloadInputError, config_save
-    from .timestudy import read_time_study
+    from .services import calibrate_from_file
 
     if args.months <= 0:
         raise CliError("--months måste vara större än noll")
-    records, errors = read_time_study(args.file)
+    version, _config = current_config()
+    result, errors, saved = calibrate_from_file(by=None, path=args.file, months=args.months, on=args.on,
+                                                save=args.save, note=args.note or f"Kalibrering från {args.file}")
     if errors:
         for line in errors:
             sys.stderr.write(line + "\n")
         notice(f"{len(errors)} fel; inget sparades.")
         return 1
-    version, config = current_config()
-    try:
-        result = calibrate_time_study(records, months=args.months,
-                                      current_weights=config.main_weights_hours_per_month)
-    except CalibrationError as exc:
-        raise CliError(str(exc), exit_code=1) from exc
     data = {"file": str(args.file), "months": args.months, "based_on_version": version, **result.to_dict()}
-    if args.save:
-        new = config.to_dict()
-        new["main_weights_hours_per_month"].update(result.suggested_weights())
-        if result.non_case_share is not None:
-            new["non_case_share"] = round(result.non_case_share, 4)
-        try:
-            saved = config_save(by=None, data=new, note=args.note or f"Kalibrering från {args.file}",
-                                source="calibration")
-        except WorkloadInputError as exc:
-            raise CliError(str(exc), exit_code=1) from exc
+    if saved is not None:
         data["saved_version"] = saved.number
         notice(f"Sparad som modellversion {saved.number}.")
     if args.format == "json":

@@ -91,5 +91,7 @@ class CalibrationForm(forms.Form):
     file = forms.FileField(label=_("Tidsstudie (CSV eller XLSX)"))
     months = forms.DecimalField(label=_("Studiens längd i månader"), min_value=0.1, max_value=36, initial=1,
                                 localize=True)
+    on = forms.DateField(label=_("Dag då ärendena räknas (för registrerad tid per person utan ärendetyp)"),
+                         required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     save = forms.BooleanField(label=_("Spara förslaget som ny modellversion"), required=False)
     note = forms.CharField(label=_("Anledning (sparas med versionen)"), max_length=300, required=False)

@@ -586,3 +586,27 @@ def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | Non
                                      needs_decision_maker), candidates, role=role, limit=limit)
     return Allocation(case.case_id, on, case.unit.code, phase, role, needs_decision_maker, result, view.info,
                       version)
+
+
+def register_observations(recorded, *, on: dt.date, months: float = 1.0):
+    """Return calibration observations for recorded hours per person, with each person's open cases on
+    ``on`` (the middle of the period) counted by work type as main caseworker and (``co:<type>``) as
+    co-handler, and the Swedish errors for people not in the register."""
+    from stabil.core.calibration import CO_PREFIX, Observation
+    from stabil.core.workload import work_type
+
+    view = workload_on(on=on, unit_ids=None)
+    observations, errors = [], []
+    for row in recorded:
+        if row.person not in view.info:
+            errors.append(f"{row.person}: finns inte bland handläggarna {on.isoformat()}")
+            continue
+        counts: dict[str, float] = {}
+        for a in view.cases_by_staff.get(row.person, ()):
+            key = work_type(a.phase, a.category)
+            if key is None:
+                continue
+            key = key if a.role == MAIN else CO_PREFIX + key
+            counts[key] = counts.get(key, 0.0) + 1.0
+        observations.append(Observation(row.person, row.hours / months, counts))
+    return observations, errors

@@ -105,3 +105,50 @@ def risk_measure_set_status(*, by, measure: RiskMeasure, status: str) -> RiskMea
     measure.status = status
     measure.save(update_fields=["status", "updated_at"])
     return measure
+
+
+def calibrate_from_file(*, by, path, months: float = 1.0, on: date | None = None, save: bool = False,
+                        note: str = "", source: str = "calibration"):
+    """Fit weights to a calibration file; return (CalibrationResult or None, Swedish errors, saved version).
+
+    A time study (person, case type, hours[, cases]) is fitted as it is; recorded hours per person
+    (person, hours) are fitted against each person's open cases on ``on`` from the register. With
+    ``save`` the suggested weights (and non-case share, when the study has non-case time) become a new
+    configuration version; nothing is saved when there is any error.
+    """
+    from stabil.core.calibration import CalibrationError, calibrate_time_study, fit_weights
+
+    from .selectors import current_config, register_observations
+    from .timestudy import RecordedHours, read_time_study
+
+    rows, errors = read_time_study(path)
+    if errors:
+        return None, errors, None
+    _version, config = current_config()
+    current = {**config.main_weights_hours_per_month,
+               **{f"co:{k}": v for k, v in config.co_weights_hours_per_month.items()}}
+    try:
+        if rows and isinstance(rows[0], RecordedHours):
+            if on is None:
+                return None, ["Filen har timmar per person utan ärendetyp: ange dagen då ärendena räknas "
+                              "(mitt i perioden)"], None
+            observations, errors = register_observations(rows, on=on, months=months)
+            if errors:
+                return None, errors, None
+            result = fit_weights(observations, current_weights=current)
+        else:
+            result = calibrate_time_study(rows, months=months, current_weights=current)
+    except CalibrationError as exc:
+        return None, [str(exc)], None
+    saved = None
+    if save:
+        data = config.to_dict()
+        data["main_weights_hours_per_month"].update(result.suggested_weights())
+        data["co_weights_hours_per_month"].update(result.suggested_co_weights())
+        if result.non_case_share is not None:
+            data["non_case_share"] = round(result.non_case_share, 4)
+        try:
+            saved = config_save(by=by, data=data, note=note, source=source)
+        except WorkloadInputError as exc:
+            return result, [str(exc)], None
+    return result, [], saved

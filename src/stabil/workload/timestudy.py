@@ -6,6 +6,7 @@ import framework's ``read_table`` (comma or semicolon, UTF-8 with or without BOM
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from stabil.core.calibration import TimeRecord, parse_work_type
@@ -23,8 +24,50 @@ def _number(text: str) -> float:
     return float(text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
 
 
-def read_time_study(path: str | Path) -> tuple[list[TimeRecord], list[str]]:
-    """Return the records of a time study file and the Swedish error lines (empty when all is well)."""
+@dataclass(frozen=True)
+class RecordedHours:
+    """A person's recorded hours in the period, without case types (counts come from the register)."""
+
+    person: str
+    hours: float
+
+
+def _recorded_hours(table, found, errors) -> tuple[list[RecordedHours], list[str]]:
+    name = table.filename
+    rows: list[RecordedHours] = []
+    seen: dict[str, int] = {}
+    for row, values in table.records():
+        person = values.get(found["person"], "").strip()
+        hours_text = values.get(found["hours"], "").strip()
+        if not (person or hours_text):
+            continue
+        if not person:
+            errors.append(RowError(row, found["person"], "person saknas").format(name))
+            continue
+        if person in seen:
+            errors.append(RowError(row, found["person"], f"{person} finns redan på rad {seen[person]}").format(name))
+            continue
+        seen[person] = row
+        try:
+            hours = _number(hours_text)
+            if hours < 0:
+                raise ValueError
+        except ValueError:
+            errors.append(RowError(row, found["hours"], f"'{hours_text}' är inte ett antal timmar (t.ex. 12,5)")
+                          .format(name))
+            continue
+        rows.append(RecordedHours(person, hours))
+    if not rows and not errors:
+        errors.append(f"{name}: filen har inga rader med tid")
+    return rows, errors
+
+
+def read_time_study(path: str | Path) -> tuple[list, list[str]]:
+    """Return the rows of a calibration file and the Swedish error lines (empty when all is well).
+
+    With a case-type column the rows are a time study (``TimeRecord``); with only person and hours they
+    are recorded hours per person (``RecordedHours``), whose case counts come from the register.
+    """
     try:
         table, problems = read_table(path)
     except ImportFileError as exc:
@@ -37,6 +80,8 @@ def read_time_study(path: str | Path) -> tuple[list[TimeRecord], list[str]]:
             if alias in table.headers:
                 found[key] = alias
                 break
+    if "case_type" not in found and "person" in found and "hours" in found:
+        return _recorded_hours(table, found, errors)
     missing = [k for k in ("person", "case_type", "hours") if k not in found]
     if missing:
         wanted = ", ".join(COLUMNS[k][0] for k in missing)

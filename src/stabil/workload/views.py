@@ -24,7 +24,6 @@ from stabil.accounts.policy import (
     visible_units,
 )
 from stabil.audit.services import record_access
-from stabil.core.calibration import CalibrationError, calibrate_time_study
 from stabil.core.workload import STATUS_LABELS_SV, WORK_TYPE_LABELS_SV
 
 from . import selectors, services
@@ -207,32 +206,19 @@ def calibration(request):
     saved = None
     form = CalibrationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from .timestudy import read_time_study
-
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower() or ".csv"
         with tempfile.TemporaryDirectory() as tmp:
+            # Keep the uploaded name (without any path) so that messages name the file the user chose.
             path = Path(tmp) / (Path(upload.name).stem[:60] + suffix)
             with open(path, "wb") as fh:
-                fh.writelines(upload.chunks())
-            records, errors = read_time_study(path)
-        if not errors:
-            version, config = selectors.current_config()
-            try:
-                result = calibrate_time_study(records, months=float(form.cleaned_data["months"]),
-                                              current_weights=config.main_weights_hours_per_month)
-            except CalibrationError as exc:
-                errors = [str(exc)]
-            if result is not None and form.cleaned_data["save"]:
-                data = config.to_dict()
-                data["main_weights_hours_per_month"].update(result.suggested_weights())
-                if result.non_case_share is not None:
-                    data["non_case_share"] = round(result.non_case_share, 4)
-                try:
-                    saved = services.config_save(by=request.user, data=data, source="calibration",
-                                                 note=form.cleaned_data["note"] or f"Kalibrering: {upload.name}")
-                except services.WorkloadInputError as exc:
-                    errors = [str(exc)]
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            result, errors, saved = services.calibrate_from_file(
+                by=request.user, path=path, months=float(form.cleaned_data["months"]), on=form.cleaned_data["on"],
+                save=form.cleaned_data["save"], note=form.cleaned_data["note"] or f"Kalibrering: {upload.name}")
     return render(request, "workload/calibration.html", {
-        "form": form, "result": result, "errors": errors, "saved": saved, "labels": WORK_TYPE_LABELS_SV,
+        "form": form, "result": result, "errors": errors, "saved": saved,
+        "labels": {**WORK_TYPE_LABELS_SV,
+                   **{f"co:{k}": _("medhandläggare: %(typ)s") % {"typ": v} for k, v in WORK_TYPE_LABELS_SV.items()}},
     })
