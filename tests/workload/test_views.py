@@ -158,3 +158,26 @@ def test_calibration_upload(personas):
         "file": SimpleUploadedFile("fel.csv", "person;ärendetyp;timmar\nA;semester;x\n".encode()), "months": "1"})
     html = bad.content.decode()
     assert "fel.csv, rad 2, kolumn ärendetyp" in html and "fel.csv, rad 2, kolumn timmar" in html
+
+
+def test_unit_settings_permissions(view_permissions):
+    view_permissions("/arbetsbelastning/enhet/UA/installningar/", allowed={"unit_manager", "department_head"})
+
+
+def test_unit_settings_saved_and_used(unit_data, personas):
+    from stabil.workload.models import TeamSettings, UnitSettings
+    from stabil.workload.selectors import workload_on
+
+    client = client_for(personas.unit_manager)
+    response = client.post("/arbetsbelastning/enhet/UA/installningar/",
+                           {"admin_support": "on", "team_TA1": ["investigation", "preliminary_assessment"]})
+    assert response.status_code == 302
+    assert UnitSettings.objects.get(unit__code="UA").admin_support
+    assert TeamSettings.objects.get(team__code="TA1").work_types == ["investigation", "preliminary_assessment"]
+    assert TeamSettings.objects.get(team__code="TA2").work_types == []
+    # With admin support S3's capacity is 165 x 0.75 = 123.75 instead of 107.25.
+    s3 = next(p for p in workload_on(on=dt.date(2025, 11, 24), unit_ids=[personas.org.unit_a.pk]).result.people
+              if p.staff_id == "S3")
+    assert s3.capacity_hours == pytest.approx(123.75)
+    bad = client.post("/arbetsbelastning/enhet/UA/installningar/", {"team_TA1": ["nonsense"]})
+    assert bad.status_code == 200 and TeamSettings.objects.get(team__code="TA1").work_types[0] == "investigation"

@@ -95,3 +95,24 @@ class CalibrationForm(forms.Form):
                          required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     save = forms.BooleanField(label=_("Spara förslaget som ny modellversion"), required=False)
     note = forms.CharField(label=_("Anledning (sparas med versionen)"), max_length=300, required=False)
+
+
+class UnitSettingsForm(forms.Form):
+    """A unit's admin support and the work types of each of its teams."""
+
+    admin_support = forms.BooleanField(label=_("Enheten har administrativt stöd (lägre andel tid utanför ärenden)"),
+                                       required=False)
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(k, WORK_TYPE_LABELS_SV[k]) for k in WORK_TYPES]
+        self.team_fields = []
+        for team in teams:
+            name = f"team_{team.code}"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=_("Team %(team)s arbetar med (tomt: alla ärendetyper)") % {"team": team.name},
+                choices=choices, required=False, widget=forms.CheckboxSelectMultiple)
+            self.team_fields.append((team, name))
+
+    def team_rows(self):
+        return [(team, self[name]) for team, name in self.team_fields]

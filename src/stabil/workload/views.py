@@ -27,7 +27,7 @@ from stabil.audit.services import record_access
 from stabil.core.workload import STATUS_LABELS_SV, WORK_TYPE_LABELS_SV
 
 from . import selectors, services
-from .forms import CalibrationForm, ConfigForm, RiskMeasureForm
+from .forms import CalibrationForm, ConfigForm, RiskMeasureForm, UnitSettingsForm
 from .models import RiskMeasure
 
 
@@ -222,3 +222,24 @@ def calibration(request):
         "labels": {**WORK_TYPE_LABELS_SV,
                    **{f"co:{k}": _("medhandläggare: %(typ)s") % {"typ": v} for k, v in WORK_TYPE_LABELS_SV.items()}},
     })
+
+
+@require_capability("workload.configure")
+def unit_settings(request, unit_code: str):
+    """A unit's admin support and what each of its teams works with (allocation ranks fitting people first)."""
+    from .models import TeamSettings, UnitSettings
+
+    unit, _units = _unit(request, unit_code)
+    teams = list(unit.teams.order_by("code"))
+    current = UnitSettings.objects.filter(unit=unit).first()
+    initial = {"admin_support": bool(current and current.admin_support)}
+    for row in TeamSettings.objects.filter(team__in=teams).select_related("team"):
+        initial[f"team_{row.team.code}"] = row.work_types
+    form = UnitSettingsForm(request.POST or None, initial=initial, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        services.unit_settings_set(by=request.user, unit=unit, admin_support=form.cleaned_data["admin_support"])
+        for team, name in form.team_fields:
+            services.team_work_types_set(by=request.user, team=team, work_types=form.cleaned_data[name])
+        messages.success(request, _("Inställningarna för %(unit)s är sparade.") % {"unit": unit.name})
+        return redirect(reverse("workload:board") + f"?enhet={unit.code}")
+    return render(request, "workload/unit_settings.html", {"unit": unit, "form": form})
