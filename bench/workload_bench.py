@@ -93,7 +93,7 @@ def generate_file(path: Path, n_cases: int, people, seed: int) -> int:
                     category, unit]
             rows = []
 
-            def add(event, on, staff_id="", outcome="", until="", intervention="", reason=""):
+            def add(event, on, staff_id="", outcome="", until="", intervention="", reason="", rows=rows, head=head):
                 rows.append(head + [event, on.isoformat(), staff_id, outcome, until, intervention, reason])
 
             add("report_received", reported)
@@ -192,9 +192,9 @@ def worker(db_url: str, path: Path, people_file: Path) -> dict:
 
     from stabil.accounts.models import User
     from stabil.cases.models import Case
+    from stabil.core.caseflow import case_state
     from stabil.organisation.models import Unit
     from stabil.workload.selectors import allocation_for_case, case_snapshots
-    from stabil.core.caseflow import case_state
 
     unit = Unit.objects.get(code="U01")
     user = User.objects.create_user(username="bench-manager", password="x", role="unit_manager")

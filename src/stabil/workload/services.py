@@ -130,8 +130,8 @@ def calibrate_from_file(*, by, path, months: float = 1.0, on: date | None = None
     try:
         if rows and isinstance(rows[0], RecordedHours):
             if on is None:
-                return None, ["Filen har timmar per person utan ärendetyp: ange dagen då ärendena räknas "
-                              "(mitt i perioden)"], None
+                return None, [("Filen har timmar per person utan ärendetyp: ange dagen då ärendena räknas "
+                               "(mitt i perioden)")], None
             observations, errors = register_observations(rows, on=on, months=months)
             if errors:
                 return None, errors, None
