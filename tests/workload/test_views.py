@@ -85,6 +85,15 @@ def test_risk_permissions(unit_data, view_permissions):
     view_permissions("/arbetsbelastning/risk/UA/", allowed=MANAGERS)
 
 
+def test_risk_page_chart_has_machine_numbers(unit_data, personas):
+    import re
+
+    html = client_for(personas.unit_manager).get("/arbetsbelastning/risk/UA/").content.decode()
+    rects = re.findall(r"<rect [^>]*>", html)
+    assert len(rects) == 2 * 13  # twelve month-ends and today, amber and red bars
+    assert all("," not in r for r in rects)  # SVG coordinates never in the Swedish decimal format
+
+
 def test_risk_measure_recorded_by_manager_only(unit_data, personas):
     from stabil.workload.models import RiskMeasure
 

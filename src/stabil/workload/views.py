@@ -165,12 +165,21 @@ def risk(request, unit_code: str):
             messages.success(request, _("Åtgärden är registrerad."))
             return redirect("workload:risk", unit.code)
     history = selectors.risk_history(unit_id=unit.pk, on=on)
+    # Bar geometry for the SVG chart (the same numbers are in the table below it).
+    bar_width, chart_height = 40, 120
+    bars = [{"x": 40 + i * (bar_width + 10), "label": p["on"].strftime("%Y-%m"),
+             "amber_h": round(p["share_amber_or_red"] * chart_height, 1),
+             "red_h": round(p["share_red"] * chart_height, 1)} for i, p in enumerate(history)]
+    for bar in bars:
+        bar["amber_y"] = 10 + chart_height - bar["amber_h"]
+        bar["red_y"] = 10 + chart_height - bar["red_h"]
     record_access(by=request.user, action="view", what=f"Riskbedömning arbetsbelastning, enhet {unit.code}",
                   request=request)
     return render(request, "workload/risk.html", {
         "unit": unit, "history": history, "measures": RiskMeasure.objects.filter(unit=unit),
         "form": form or RiskMeasureForm(initial={"due_on": on + dt.timedelta(days=30)}), "can_edit": can_edit,
-        "statuses": RiskMeasure.Status.choices,
+        "statuses": RiskMeasure.Status.choices, "bars": bars, "chart_width": 50 + len(bars) * (bar_width + 10),
+        "bar_width": bar_width,
     })
 
 
