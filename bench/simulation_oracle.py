@@ -150,7 +150,7 @@ def run_once(scenario: sim.Scenario, seed: int) -> RunResult:
         # recruitment for open vacancies
         open_ = max(state["positions"] - len(staff) - len(state["pipeline"]), 0)
         measure_exp = min(int(meas.hire_experienced[m]), open_)
-        due = m + max(sc.recruitment_lead_months, 0)
+        due = m + max(sc.recruitment_lead_months, 1)
         for j in range(open_):
             ok = rng.random() < sc.recruitment_success_share
             if not ok:
@@ -160,7 +160,8 @@ def run_once(scenario: sim.Scenario, seed: int) -> RunResult:
             else:
                 state["pipeline"].append((due, rng.random() < sc.hire_experienced_share))
         headcount = len(staff)
-        consultants = int(min(max(state["positions"] - headcount, 0), meas.consultant_cap[m]))
+        own_positions = state["positions"] - int(meas.extra_positions[: m + 1].sum())
+        consultants = int(min(max(own_positions - headcount, 0), meas.consultant_cap[m]))
         state["consultants"] = consultants
         rate_sum, slot_fte, perm_fte = 0.0, 0.0, 0.0
         first_year = experienced = 0

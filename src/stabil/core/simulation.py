@@ -1041,7 +1041,7 @@ class _Engine:
         ok_meas = rng.binomial(meas_exp, sc.recruitment_success_share)
         ok_regular = rng.binomial(regular, sc.recruitment_success_share)
         ok_regular_exp = rng.binomial(ok_regular, sc.hire_experienced_share)
-        due = m + max(lead, 0)
+        due = m + max(lead, 1)  # a recruitment started this month ends next month at the earliest
         self.pipe_ok_exp[:, due] += ok_meas + ok_regular_exp
         self.pipe_ok_new[:, due] += ok_regular - ok_regular_exp
         self.pipe_fail[:, due] += open_ - ok_meas - ok_regular
@@ -1076,7 +1076,9 @@ class _Engine:
         # recruitment for open vacancies
         self._recruit(m)
         headcount = self.active.sum(axis=1)
-        vacant = np.maximum(self.positions - headcount, 0)
+        # Consultants cover vacancies among the unit's own budgeted positions; positions a hire measure
+        # creates are left empty until the recruitment succeeds (hires fill existing vacancies first).
+        vacant = np.maximum(self.positions - int(meas.extra_positions[: m + 1].sum()) - headcount, 0)
         self.consultants = np.minimum(vacant, meas.consultant_cap[m]).astype(np.int64)
         # capacity for the month (before vacation and sick leave)
         wl = sc.workload
