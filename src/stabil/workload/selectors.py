@@ -4,6 +4,9 @@ The arithmetic is ``stabil.core.workload``; a case's phase on a day comes from
 ``stabil.core.caseflow`` applied to its events; a person's eligibility from
 ``stabil.core.eligibility``. Scoping (who may see which unit) is the caller's job, through
 ``stabil.accounts.policy``.
+
+Used by other areas (keep stable): ``current_config``, ``case_snapshots``, ``decision_shares``,
+``workload_on``, ``risk_history`` (points oldest first), ``allocation_for_case``.
 """
 
 from __future__ import annotations
