@@ -20,7 +20,7 @@ import operator
 import re
 from typing import Iterable
 
-from stabil.core.caseflow import EVENT_KINDS, INTERVENTION_KINDS, OUTCOMES, PLACEMENT_KINDS
+from stabil.core.caseflow import EVENT_KINDS, INTERVENTION_KINDS, OUTCOMES, PLACEMENT_KINDS, Event
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
 COLUMNS = ("case_id", "child_id", "birth_date", "category", "unit", "event", "date",
@@ -137,7 +137,7 @@ class CaseEventLoader:
         # case_id -> {"child_id": (value, row), "birth_date": ..., "category": ..., "unit": ...}
         self.case_heads: dict[str, dict[str, tuple[str, int]]] = {}
         self.child_births: dict[str, tuple[str, int]] = {}
-        # (case_id, kind, on, staff_id, outcome, until, intervention, reason), and each one's row number
+        # (case_id, core.caseflow.Event) per valid row, and each one's row number
         self.events: list[tuple] = []
         self.event_rows: list[int] = []
         self.staff_first: dict[str, tuple[int, str, dt.date]] = {}  # staff_id -> (row, case_id, first date)
@@ -162,7 +162,9 @@ class CaseEventLoader:
         key = (kind, on_text, staff_id, outcome, until_text, intervention, reason)
         cached = self._checked.get(key)
         if cached is None:
-            cached = check_event_fields(kind, on_text, staff_id, outcome, until_text, intervention, reason)
+            parsed, problems = check_event_fields(kind, on_text, staff_id, outcome, until_text, intervention, reason)
+            # One shared Event per distinct combination: no per-row objects on the way to the case flow.
+            cached = (Event._make(parsed) if parsed is not None else None, problems)
             if len(self._checked) < 500_000:
                 self._checked[key] = cached
         parsed, problems = cached
@@ -180,7 +182,7 @@ class CaseEventLoader:
             first = self.staff_first.get(staff_id)
             if first is None or on < first[2]:
                 self.staff_first[staff_id] = (row, case_id, on)
-        self.events.append((case_id,) + parsed)
+        self.events.append((case_id, parsed))
         self.event_rows.append(row)
 
     def _check_head(self, row: int, head_values) -> bool:

@@ -356,17 +356,17 @@ def case_events_store(loader) -> ImportResult:
     for case_pk, events in _events_from_db(list(touched_existing)).items():
         case_id = touched_existing[case_pk]
         grouped[case_id] = events
-        for e in events:
-            seen.add((case_id, e.kind, e.on, e.staff_id, e.outcome, e.until, e.intervention, e.reason))
-    new_events = []
+        seen.update((case_id, e) for e in events)
+    new_events: list[tuple] = []  # (case_id, Event)
     skipped = 0
-    make_event = Event._make
+    add_seen = seen.add
     for key in loader.events:
-        if key in seen:
+        size = len(seen)
+        add_seen(key)  # one hash per event: a duplicate leaves the set's size unchanged
+        if len(seen) == size:
             skipped += 1
             continue
-        seen.add(key)
-        grouped[key[0]].append(make_event(key[1:]))
+        grouped[key[0]].append(key[1])
         new_events.append(key)
     changed = {key[0] for key in new_events}
     timer.mark("units, staff, event de-duplication")
@@ -420,7 +420,7 @@ def case_events_store(loader) -> ImportResult:
                         "recorded_at", "recorded_by"),
             [(case_pks[case_id], kind, _date(on), staff_pks.get(staff_id) if staff_id else None, outcome,
               _date(until), intervention, reason, now, by_pk)
-             for case_id, kind, on, staff_id, outcome, until, intervention, reason in new_events])
+             for case_id, (kind, on, staff_id, outcome, until, intervention, reason) in new_events])
     timer.mark("events inserted")
     changed_existing = [case_pks[case_id] for case_id in changed if case_id in existing]
     _delete_derived(changed_existing)
