@@ -95,6 +95,22 @@ def test_risk_page_chart_has_machine_numbers(unit_data, personas):
     assert all("," not in r for r in rects)  # SVG coordinates never in the Swedish decimal format
 
 
+def test_risk_page_lists_the_units_workload_risks_from_the_register(unit_data, personas):
+    from stabil.governance.models import Board, Risk
+    from stabil.governance.services import risk_create
+
+    board = Board.objects.create(code="IFN", name="Individ- och familjenämnden")
+    for title, source, unit in [("Hög belastning i UA", Risk.Source.WORKLOAD, personas.org.unit_a),
+                                ("Hög belastning i UB", Risk.Source.WORKLOAD, personas.org.unit_b),
+                                ("Brister i dokumentation", Risk.Source.QUALITY, personas.org.unit_a)]:
+        risk_create(by=None, board=board, title=title, likelihood=3, consequence=4, owner="Enhetschef",
+                    review_on=dt.date(2026, 1, 31), source=source, org_unit=unit)
+    html = client_for(personas.unit_manager).get("/arbetsbelastning/risk/UA/").content.decode()
+    register = html[html.index('id="risk-register"'):]
+    assert "Hög belastning i UA" in register and "3 × 4 = 12" in register
+    assert "Hög belastning i UB" not in register and "Brister i dokumentation" not in register
+
+
 def test_risk_measure_recorded_by_manager_only(unit_data, personas):
     from stabil.workload.models import RiskMeasure
 

@@ -175,10 +175,14 @@ def risk(request, unit_code: str):
         bar["red_y"] = 10 + chart_height - bar["red_h"]
     record_access(by=request.user, action="view", what=f"Riskbedömning arbetsbelastning, enhet {unit.code}",
                   request=request)
+    from stabil.governance.selectors import risk_register
+
+    register = [r for r in risk_register() if r.source == "workload" and r.org_unit_id in (None, unit.pk)]
     return render(request, "workload/risk.html", {
         "unit": unit, "history": history, "measures": RiskMeasure.objects.filter(unit=unit),
         "form": form or RiskMeasureForm(initial={"due_on": on + dt.timedelta(days=30)}), "can_edit": can_edit,
-        "statuses": RiskMeasure.Status.choices, "bars": bars, "chart_width": 50 + len(bars) * (bar_width + 10),
+        "statuses": RiskMeasure.Status.choices, "bars": bars, "register": register,
+        "can_open_register": has_capability(request.user, "governance.view"), "chart_width": 50 + len(bars) * (bar_width + 10),
         "bar_width": bar_width,
     })
 
