@@ -104,6 +104,7 @@ class Deadline(models.Model):
     due_on = models.DateField(_("förfallodag"))
     met_on = models.DateField(_("uppfylld"), null=True, blank=True)
     settled = models.CharField(_("avgjord"), max_length=8, blank=True)
+    # Left empty by the recomputation (the case page explains each deadline live from the events).
     why = models.CharField(_("förklaring"), max_length=1000, blank=True)
     source = models.CharField(_("källa"), max_length=200, blank=True)
 
