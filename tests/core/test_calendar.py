@@ -153,7 +153,8 @@ def test_add_days():
     assert calendar.add_days(D("2024-02-15"), 14) == D("2024-02-29")
 
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given
+from hypothesis import strategies as st
 
 DAYS = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31))
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from stabil.core.caseflow import EVENT_KINDS, INTERVENTION_KINDS, OUTCOMES, PLACEMENT_KINDS, Event
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register

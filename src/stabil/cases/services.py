@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -462,7 +462,7 @@ def case_record_event(*, by, case: Case, kind: str, on: dt.date, staff_id: str =
 
     from .importers import check_event_fields
 
-    parsed, problems = check_event_fields(
+    _parsed, problems = check_event_fields(
         kind, on.isoformat() if on else "", staff_id.strip(), outcome, until.isoformat() if until else "",
         intervention, reason.strip(),
     )

@@ -17,15 +17,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stabil.accounts.policy import can_view_case, has_capability, require_capability, scope_cases, visible_units
+from stabil.accounts.policy import (
+    can_view_case,
+    has_capability,
+    require_capability,
+    scope_cases,
+    visible_units,
+)
 from stabil.audit.services import record_access
 from stabil.common.output import csv_safe
 
 from . import selectors, services
-from .forms import (EVENT_LABELS, INTERVENTION_LABELS, OUTCOME_LABELS, PHASE_LABELS, STATUS_LABELS,
-                    DeadlineFilterForm, EventForm, PeriodForm)
+from .forms import (
+    EVENT_LABELS,
+    INTERVENTION_LABELS,
+    OUTCOME_LABELS,
+    PHASE_LABELS,
+    STATUS_LABELS,
+    DeadlineFilterForm,
+    EventForm,
+    PeriodForm,
+)
 from .models import Case, DeadlineKind
-
 
 # The most urgent deadlines shown on the list page; filters narrow it down, the count says how many more.
 LIST_LIMIT = 200

@@ -22,7 +22,7 @@ of events per import).
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import holidays
 from dateutil.relativedelta import relativedelta
@@ -44,7 +44,7 @@ HOLIDAY_CATEGORIES = ("public", "de_facto")
 _ONE_DAY = dt.timedelta(days=1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _holiday_table(year: int) -> dict[dt.date, str]:
     """Return the Swedish holidays and eves of ``year`` as {date: English name}."""
     table = holidays.country_holidays(
@@ -53,7 +53,7 @@ def _holiday_table(year: int) -> dict[dt.date, str]:
     return {day: name for day, name in table.items() if day.year == year}
 
 
-@lru_cache(maxsize=None)
+@cache
 def holidays_in_year(year: int) -> frozenset[dt.date]:
     """Return the set of non-working holidays (public holidays and the three eves) in ``year``."""
     return frozenset(_holiday_table(year))
@@ -116,7 +116,7 @@ def add_working_days(day: dt.date, days: int) -> dt.date:
 _EPOCH_YEAR = 2000  # working days are counted from here; any year works, before it too
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cumulative(year: int) -> tuple[int, list[int]]:
     """Return (working days before 1 January of ``year`` counted from 1 January 2000, per-day running count).
 

@@ -36,12 +36,13 @@ How events are matched (documented because the results depend on it):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from stabil.core import calendar
 from stabil.core import deadlines as rules
-from stabil.core.deadlines import MISSED, Deadline, DeadlineConfig, DEFAULT_CONFIG, status_of
+from stabil.core.deadlines import DEFAULT_CONFIG, MISSED, Deadline, DeadlineConfig, status_of
 
 __all__ = [
     "EVENT_KINDS",
