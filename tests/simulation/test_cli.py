@@ -89,3 +89,13 @@ def test_simulate_a_unit_and_a_stored_scenario_from_the_database(capsys, scenari
     assert main(["simulate", "--unit", "UA", "--runs", "10", "--months", "3"]) == 0
     assert len(json.loads(capsys.readouterr().out)["months"]) == 3
     assert main(["simulate", "--scenario", "999999", "--runs", "10"]) == 2
+
+
+def test_months_beyond_the_scenarios_inflow_forecast_is_refused(tmp_path, capsys):
+    path = tmp_path / "kort.toml"
+    path.write_text('name = "Kort prognos"\nstart_on = 2025-01-01\nmonths = 3\ninflow_forecast = [10, 11, 12]\n'
+                    '[[staff]]\ncount = 2\n', encoding="utf-8")
+    assert main(["simulate", str(path), "--runs", "5"]) == 0
+    capsys.readouterr()
+    assert main(["simulate", str(path), "--runs", "5", "--months", "6"]) == 2
+    assert "inflow_forecast: räcker till 3 månader" in capsys.readouterr().err

@@ -968,6 +968,9 @@ def simulate(
     """
     if months is not None:
         scenario = replace(scenario, months=months)
+    if scenario.inflow_forecast and len(scenario.inflow_forecast) < scenario.months:
+        raise ScenarioError([f"inflow_forecast: räcker till {len(scenario.inflow_forecast)} månader, "
+                             f"simuleringen gäller {scenario.months}; kortare period eller längre prognos"])
     if runs < 1:
         raise ScenarioError(["runs: ska vara minst 1"])
     result = _Engine(scenario, runs, seed, initial_counts, progress if not with_baseline else

@@ -152,8 +152,11 @@ def _simulate_run(args) -> int:
     def step(fraction: float) -> None:
         progress.advance(round(fraction * 1000) - progress.done_steps)
 
-    result = core.simulate(scenario, runs=args.runs, seed=args.seed, months=months, progress=step,
-                           with_baseline=with_baseline)
+    try:
+        result = core.simulate(scenario, runs=args.runs, seed=args.seed, months=months, progress=step,
+                               with_baseline=with_baseline)
+    except core.ScenarioError as exc:
+        raise CliError("ogiltigt scenario:\n  " + "\n  ".join(exc.errors)) from None
     progress.finish()
     doc = result.to_dict()
     if args.format == "json":
