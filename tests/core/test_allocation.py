@@ -54,6 +54,9 @@ def excluded(result):
         # Knowing the child beats the team, the team beats load.
         ([cand("A", 10, team="T2"), cand("B", 50, team="T1"), cand("C", 70, team="T2", knows_child=True)],
          MAIN, INVESTIGATION, ["C", "B", "A"], []),
+        # Absent half the coming four weeks: not proposed; a shorter absence ranks after those present.
+        ([cand("H", 0, absence_ahead=0.5), cand("Q", 10, absence_ahead=0.2), cand("A", 60)], MAIN,
+         INVESTIGATION, ["A", "Q"], ["H"]),
         # Unaccompanied minors' follow-up fits those who work with ensamkommande.
         ([cand("A", 10, work_types=frozenset({"placement_followup"})),
           cand("E", 50, work_types=frozenset({"ensamkommande"}))], MAIN,

@@ -168,3 +168,15 @@ def test_all_units_at_once_equals_unit_by_unit(unit_data, personas):
     assert [p.to_dict() for p in everything.result.people] == [p.to_dict() for p in by_unit.result.people]
     assert sorted((s.case_id, s.phase, s.complexity, tuple(sorted(s.due_on.items()))) for s in everything.snapshots) \
         == sorted((s.case_id, s.phase, s.complexity, tuple(sorted(s.due_on.items()))) for s in by_unit.snapshots)
+
+
+def test_allocation_leaves_out_someone_on_leave_in_the_coming_weeks(unit_data):
+    from stabil.staff.models import Absence
+
+    # 2025-11-24 to 2025-12-22 has 21 working days; S4 is away 2025-11-25 to 2025-12-12 (14 of them).
+    Absence.objects.create(staff=unit_data["S4"], kind="parental", first_day=dt.date(2025, 11, 25),
+                           last_day=dt.date(2025, 12, 12))
+    allocation = selectors.allocation_for_case(case=unit_data["C4"], on=ON)
+    assert [s.staff_id for s in allocation.result.suggestions] == ["S1"]
+    excluded = {e.staff_id: " ".join(e.reasons) for e in allocation.result.excluded}
+    assert "Frånvarande 67\xa0% av arbetsdagarna" in excluded["S4"]

@@ -12,8 +12,12 @@ Pure Python, no Django. Three filters, then a ranking, each step giving a Swedis
    the red threshold with the new case, is not proposed.
 3. Fit: people who work with the case's type (their team's specialisation) rank first.
 
+4. Presence: a person absent half or more of the coming four weeks' working days (leave already
+   recorded) is not proposed; a shorter absence is shown as a reason and ranks them after those present.
+
 Among those left, the ranking is: fits the case type, already knows the child, same team as the
-case, then the lowest load after taking the case; ties by staff id so the result is deterministic.
+case, no absence ahead, then the lowest load after taking the case; ties by staff id so the result is
+deterministic.
 """
 
 from __future__ import annotations
@@ -34,6 +38,11 @@ from stabil.core.workload import (
     load_ratio,
     work_type,
 )
+
+
+#: A person absent this share or more of the coming four weeks' working days is not proposed: the first
+#: weeks of a case (protection and preliminary assessment, first contact) cannot wait for them.
+ABSENCE_AHEAD_LIMIT = 0.5
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,7 @@ class Candidate:
     ineligible_reason: str = ""  # Swedish, from the eligibility rule, shown when excluded
     work_types: frozenset[str] = field(default_factory=frozenset)  # empty: works with every type
     knows_child: bool = False
+    absence_ahead: float = 0.0  # share of the working days in the coming weeks already booked as absence
 
 
 @dataclass(frozen=True)
@@ -167,6 +177,9 @@ def suggest(
                 f"Saknar utrymme: belastningen skulle bli {format_percent_sv(after)} "
                 f"(nu {format_percent_sv(before)})"
             )
+        if c.absence_ahead >= ABSENCE_AHEAD_LIMIT:
+            why_not.append(f"Frånvarande {format_percent_sv(c.absence_ahead)} av arbetsdagarna de kommande "
+                           "fyra veckorna")
         if why_not:
             excluded.append(Exclusion(c.staff_id, tuple(why_not)))
             continue
@@ -182,12 +195,16 @@ def suggest(
             reasons.append("Känner barnet från tidigare ärende (kontinuitet)")
         if same_team:
             reasons.append("Samma team som ärendet")
+        if c.absence_ahead > 0:
+            reasons.append(f"Frånvarande {format_percent_sv(c.absence_ahead)} av arbetsdagarna de kommande "
+                           "fyra veckorna")
         status_after = config.status(after)
         reasons.append(
             f"Belastning {format_percent_sv(before)} → {format_percent_sv(after)} "
             f"({STATUS_LABELS_SV[status_after]})"
         )
-        key = (not fits, not c.knows_child, not same_team, after if after is not None else 0.0, c.staff_id)
+        key = (not fits, not c.knows_child, not same_team, c.absence_ahead > 0,
+               after if after is not None else 0.0, c.staff_id)
         ranked.append((key, c, before, after, reasons))
     ranked.sort(key=lambda item: item[0])
     if limit is not None:

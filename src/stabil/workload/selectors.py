@@ -570,6 +570,8 @@ def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | Non
         team_code = view.info.get(case.main_handler.staff_id).team if case.main_handler.staff_id in view.info else ""
     from stabil.core.workload import case_hours
 
+    ahead_end = on + dt.timedelta(days=HORIZON_DAYS)
+    absences = _absences([i.pk for i in view.info.values()], on, ahead_end)
     candidates = []
     for person in view.result.people:
         info = view.info[person.staff_id]
@@ -584,6 +586,7 @@ def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | Non
             staff_id=person.staff_id, demand_hours=demand, capacity_hours=person.capacity_hours,
             unit=person.unit, team=person.team, work_types=work_types.get(person.team, frozenset()),
             knows_child=person.staff_id in knows, **candidate_flags(info.eligibility),
+            absence_ahead=absence_share(absences.get(info.pk, ()), on, ahead_end, calendar.is_working_day),
         ))
     result = suggest(config, NewCase(case.case_id, phase, case.category, complexity, case.unit.code, team_code,
                                      needs_decision_maker), candidates, role=role, limit=limit)
