@@ -70,6 +70,9 @@ def test_deadline_list_filters(cases, personas):
     assert {r.row.case_id for r in rows} == {"K-A1"}
     assert rows[0].due_soon and rows[0].working_days_left == 2
     assert client.get("/arenden/", {"unit": "UA", "staff": "nobody"}).context["rows"] == []
+    assert {r.row.case_id for r in client.get("/arenden/", {"team": "TA1"}).context["rows"]} == {"K-A1", "K-A2"}
+    assert client.get("/arenden/", {"team": "TA2"}).context["rows"] == []
+    assert {r.row.case_id for r in client.get("/arenden/", {"staff": "S-CW"}).context["rows"]} == {"K-A1", "K-A2"}
 
 
 @pytest.mark.django_db
