@@ -135,14 +135,15 @@ def test_egenkontroll_page_and_downloads(cases, personas):
     response = client.get("/arenden/egenkontroll/", params)
     report = response.context["report"]
     by_kind = {s.kind: s for s in report.summaries}
-    # K-A1 never assessed: overdue; K-A2's report was decided (investigation opened) without one: missed
+    # Neither K-A1 nor K-A2 has a protection assessment recorded: both overdue (K-A2's report was decided
+    # by opening an investigation, which does not make the missing assessment a closed matter)
     protection = by_kind["protection_assessment"]
-    assert (protection.due, protection.met, protection.missed, protection.overdue) == (2, 0, 1, 1)
+    assert (protection.due, protection.met, protection.missed, protection.overdue) == (2, 0, 0, 2)
     assert {b.case_id for b in report.breaches} == {"K-A1", "K-A2"}  # K-B1 is in another unit
     csv_response = client.get("/arenden/egenkontroll/", {**params, "format": "csv"})
     assert csv_response["Content-Type"].startswith("text/csv")
     text = csv_response.content.decode("utf-8-sig")
-    assert "Skyddsbedömning;2;0;1;1" in text and "K-A1" in text
+    assert "Skyddsbedömning;2;0;0;2" in text and "K-A1" in text
     xlsx = client.get("/arenden/egenkontroll/", {**params, "format": "xlsx"})
     assert xlsx.content[:2] == b"PK"
     assert AccessRecord.objects.filter(username="unit_manager", action="export").count() == 2

@@ -167,8 +167,10 @@ def test_guarantee_off_means_no_first_contact_deadline():
 @pytest.mark.parametrize(
     "closed_on, expected",
     [
-        ("2026-03-05", None),  # closed before the guarantee fell due: dropped
-        ("2026-03-20", ("2026-03-11", None, "missed")),  # 03-02 + 7 working days = 03-11
+        # 03-02 (Mon) + 7 working days = 03-11 (Wed). Met or missed is decided by a first_contact event
+        # alone; without one the guarantee stays overdue, whenever the investigation was closed.
+        ("2026-03-05", ("2026-03-11", None, "overdue")),
+        ("2026-03-20", ("2026-03-11", None, "overdue")),
     ],
 )
 def test_first_contact_when_investigation_closed_without_contact(closed_on, expected):
@@ -183,8 +185,8 @@ def test_first_contact_when_investigation_closed_without_contact(closed_on, expe
         ("2026-03-02", None, ("2026-03-02", "2026-03-02", "met")),  # that day is met
         ("2026-03-03", None, ("2026-03-02", "2026-03-03", "missed")),
         (None, None, ("2026-03-02", None, "overdue")),
-        (None, "2026-03-10", ("2026-03-02", None, "missed")),  # ended without a plan
-        (None, "2026-03-02", None),  # ended the same day: dropped
+        (None, "2026-03-10", ("2026-03-02", None, "overdue")),  # ended without a plan: still a breach
+        (None, "2026-03-02", ("2026-03-02", None, "overdue")),  # ended the same day without a plan
     ],
 )
 def test_care_plan(plan_on, ended_on, expected):
@@ -259,8 +261,25 @@ def test_preliminary_met_by_opening_an_investigation():
     events = [E("report_received", "2026-03-02"), E("investigation_opened", "2026-03-10")]
     rows = table(case_state(events, D("2026-03-11")))
     assert rows[("preliminary_assessment", "2026-03-02")] == ("2026-03-16", "2026-03-10", "met")
-    # protection never recorded; the report's process ended on 03-10, after the due date 03-02
-    assert rows[("protection_assessment", "2026-03-02")] == ("2026-03-02", None, "missed")
+    # protection never recorded: due the report's day, no event, so overdue as seen on 03-11
+    assert rows[("protection_assessment", "2026-03-02")] == ("2026-03-02", None, "overdue")
+
+
+@pytest.mark.parametrize(
+    "ended_on, expected",
+    [
+        # placed 2026-01-15; first review due 6 months later, 2026-07-15 (Wed)
+        ("2026-07-15", None),  # ended on the due day: nothing left to review
+        ("2026-07-20", ("2026-07-15", None, "overdue")),  # ended after it fell due without a review
+        (None, ("2026-07-15", None, "overdue")),
+    ],
+)
+def test_next_placement_review_is_dropped_only_when_the_placement_ended_first(ended_on, expected):
+    events = [E("intervention_started", "2026-01-15", intervention="residential"),
+              E("care_plan_established", "2026-01-15")]
+    if ended_on:
+        events.append(E("intervention_ended", ended_on, intervention="residential"))
+    assert table(case_state(events, D("2026-09-01"))).get(("placement_review", "2026-01-15")) == expected
 
 
 def test_handler_changes_and_notes():

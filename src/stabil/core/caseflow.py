@@ -186,12 +186,19 @@ def _iso(day: dt.date | None) -> str:
 
 
 def _deadline(kind, started_on, due_on, met_on, on, why, ended_on=None, ended_what=""):
-    """Return a Deadline, or None when its process ended (without the event) on or before the due date."""
+    """Return a Deadline with its status as the contract defines it (issue 4, `docs/deadlines.md`).
+
+    Met or missed is decided by the date of the event alone; while the event has not happened the
+    deadline is open or overdue, whatever else happened in the case: an inspector wants to see a
+    protection assessment that was never recorded as an open breach, not as a closed one. Only a
+    *next* placement review is dropped when its placement ended on or before it fell due, since nothing
+    is left to review (``ended_on`` is passed for that deadline alone); a placement that ended after the
+    due date without the review leaves it overdue.
+    """
+    if met_on is None and ended_on is not None and ended_on <= due_on:
+        return None
     status = status_of(due_on, met_on, on)
     if met_on is None and ended_on is not None:
-        if ended_on <= due_on:
-            return None
-        status = MISSED
         why = f"{why} Inte gjort; {ended_what} {_iso(ended_on)}, efter förfallodagen."
     return Deadline(kind, started_on, due_on, met_on, status, why, rules.cite(kind, started_on))
 
@@ -299,7 +306,6 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
         found.append(_deadline(
             rules.PROTECTION_ASSESSMENT, report.on, due, report.protection_on, on,
             f"Anmälan {_iso(report.on)}; skyddsbedömning genast, senast {_iso(due)}.",
-            report.decided_on, "förhandsbedömningen avslutades",
         ))
         raw = report.on + dt.timedelta(days=14)
         due = rules.preliminary_assessment_due(report.on, config)
@@ -340,7 +346,6 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
                 rules.FIRST_CONTACT, inv.opened_on, due, inv.contact_on, on,
                 f"Utredning inledd {_iso(inv.opened_on)} + {config.first_contact_working_days} "
                 f"arbetsdagar = {_iso(due)} (tjänstegaranti).",
-                inv.closed_on, "utredningen avslutades",
             ))
 
     for placement in placements:
@@ -348,14 +353,12 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
         found.append(_deadline(
             rules.CARE_PLAN, placement.started_on, rules.care_plan_due(placement.started_on),
             placement.plan_on, on, f"{label}; vårdplan senast placeringsdagen.",
-            placement.ended_on, "placeringen avslutades",
         ))
         if placement.kind == "foster_home":
             found.append(_deadline(
                 rules.FOSTER_HOME_APPROVAL, placement.started_on,
                 rules.foster_home_approval_due(placement.started_on), placement.approved_on, on,
                 f"{label}; familjehemmet utrett och beslut senast placeringsdagen.",
-                placement.ended_on, "placeringen avslutades",
             ))
         basis = " (LVU 13 §)" if placement.legal_basis == "LVU" else ""
         last = placement.started_on
