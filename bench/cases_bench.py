@@ -34,9 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 LAST_ON = dt.date(2026, 11, 24)
-PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 TARGETS = {"import_events_per_s": 30000, "peak_rss_mib": 2048, "report_deadlines_s": 10.0,
            "egenkontroll_s": 3.0, "deadline_list_ms": 300.0}
+
+
+from benchlib import drop_postgres, postgres_database
 
 
 def generate_file(path: Path, n_cases: int, seed: int) -> int:
@@ -155,27 +157,6 @@ def run_child(db_url: str, path: Path, n_events: int) -> dict | None:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def postgres_database() -> str | None:
-    """Create a throwaway PostgreSQL database; return its URL, or None when the server is not reachable."""
-    try:
-        import psycopg
-
-        name = f"stabil_bench_{os.getpid()}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return f"postgresql://postgres@127.0.0.1:5432/{name}"
-    except Exception as exc:  # server down or psycopg missing: report and go on with SQLite
-        print(f"PostgreSQL is not reachable ({exc.__class__.__name__}); skipped", file=sys.stderr)
-        return None
-
-
-def drop_postgres(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[-1]
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> int:
@@ -206,7 +187,7 @@ def main() -> int:
             if figures:
                 results["SQLite"] = figures
         if args.db in ("both", "postgresql"):
-            url = postgres_database()
+            url = postgres_database("stabil_bench")
             if url:
                 print("PostgreSQL …", file=sys.stderr)
                 try:

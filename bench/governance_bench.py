@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import benchlib
 import cases_bench
 
 YEAR = cases_bench.LAST_ON.year
@@ -198,7 +199,7 @@ def main() -> int:
             if figures:
                 results["SQLite"] = figures
         if args.db in ("both", "postgresql"):
-            url = cases_bench.postgres_database()
+            url = benchlib.postgres_database("stabil_gov_bench")
             if url:
                 print("PostgreSQL …", file=sys.stderr)
                 try:
@@ -206,7 +207,7 @@ def main() -> int:
                     if figures:
                         results["PostgreSQL"] = figures
                 finally:
-                    cases_bench.drop_postgres(url)
+                    benchlib.drop_postgres(url)
 
     print(f"governance bench: {args.cases:,} cases, {n_events:,} events, seed {args.seed}, {dt.date.today()}")
     print(f"baseline: DuckDB count of investigations opened per year and group: {baseline:.3f} s")

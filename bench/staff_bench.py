@@ -38,9 +38,11 @@ FIRST = dt.date(2021, 1, 1)
 LAST = dt.date(2025, 12, 31)
 YEAR = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 N_UNITS = 100
-PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 TARGETS = {"report_s": 5.0, "report_rss_mib": 1024}
 EXIT_REASONS = ["workload", "pay", "leadership", "career", "competing_employer", "studies", "retirement", "other"]
+
+
+from benchlib import drop_postgres, postgres_database
 
 
 def generate_files(folder: Path, n_staff: int, n_spells: int, seed: int) -> tuple[Path, Path]:
@@ -208,26 +210,6 @@ def run_child(*args: str) -> dict | None:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def postgres_database() -> str | None:
-    """Create a throwaway PostgreSQL database; return its URL, or None when the server is not reachable."""
-    try:
-        import psycopg
-
-        name = f"stabil_staff_bench_{os.getpid()}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return f"postgresql://postgres@127.0.0.1:5432/{name}"
-    except Exception as exc:  # server down or psycopg missing: say so and go on with SQLite
-        print(f"PostgreSQL is not reachable ({exc.__class__.__name__}); skipped", file=sys.stderr)
-        return None
-
-
-def drop_postgres(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[-1]}" WITH (FORCE)')
 
 
 def measure(db_url: str, staff_path: Path, absence_path: Path) -> dict | None:
@@ -268,7 +250,7 @@ def main() -> int:
             if figures:
                 results["SQLite"] = figures
         if args.db in ("both", "postgresql"):
-            url = postgres_database()
+            url = postgres_database("stabil_staff_bench")
             if url:
                 print("PostgreSQL …", file=sys.stderr)
                 try:

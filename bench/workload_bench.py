@@ -38,13 +38,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 ON = dt.date(2026, 11, 24)
-PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 TARGETS = {"report_s": 5.0, "board_ms": 300.0, "allocate_ms": 200.0}
 N_UNITS = 20
 TEAM_SIZE = 10
 # Phase mix of the open cases.
 MIX = (("preliminary_assessment", 0.15), ("investigation", 0.35), ("outpatient", 0.30), ("placement", 0.15),
        ("foster_home", 0.05))
+
+
+from benchlib import drop_postgres, postgres_database
 
 
 def staff_layout(n_caseworkers: int) -> list[tuple[str, str, str, str]]:
@@ -254,27 +256,6 @@ def run_child(db_url: str, path: Path, people_file: Path) -> dict | None:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def postgres_database() -> str | None:
-    """Create a throwaway PostgreSQL database; return its URL, or None when the server is not reachable."""
-    try:
-        import psycopg
-
-        name = f"stabil_wlbench_{os.getpid()}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return f"postgresql://postgres@127.0.0.1:5432/{name}"
-    except Exception as exc:  # server down or psycopg missing: report and go on with SQLite
-        print(f"PostgreSQL is not reachable ({exc.__class__.__name__}); skipped", file=sys.stderr)
-        return None
-
-
-def drop_postgres(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[-1]
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> int:
@@ -308,7 +289,7 @@ def main() -> int:
             if figures:
                 results["SQLite"] = figures
         if args.db in ("both", "postgresql"):
-            url = postgres_database()
+            url = postgres_database("stabil_wlbench")
             if url:
                 print("PostgreSQL …", file=sys.stderr)
                 try:

@@ -1,0 +1,51 @@
+"""Plumbing the bench scripts share: throwaway PostgreSQL databases and measuring in a child process.
+
+Each measurement runs in a fresh child process (the script itself with its worker flags), so peak memory
+and Django's state belong to that one database and run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+
+
+def run_child(script: str, *args: str) -> dict | None:
+    """Run ``script`` with ``args`` in a child process; return the JSON object on its last output line."""
+    command = [sys.executable, script, *args]
+    result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    if result.returncode != 0:
+        print(f"  failed ({result.returncode}): {' '.join(args[:4])}", file=sys.stderr)
+        return None
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def postgres_database(prefix: str) -> str | None:
+    """Create a throwaway PostgreSQL database; return its URL, or None when the server is not reachable."""
+    try:
+        import psycopg
+
+        name = f"{prefix}_{os.getpid()}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql://postgres@127.0.0.1:5432/{name}"
+    except Exception as exc:  # noqa: BLE001  server down or psycopg missing: say so, go on with SQLite
+        print(f"PostgreSQL is not reachable ({exc.__class__.__name__}); skipped", file=sys.stderr)
+        return None
+
+
+def drop_postgres(url: str) -> None:
+    """Drop the throwaway database at ``url``."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[-1]
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
