@@ -55,6 +55,12 @@ def test_scenario_from_dict_reads_measures_and_defaults():
         ({"colour": "blå"}, "colour: okänt fält"),
         ({"seasonality": [1, 2]}, "seasonality: ska ha 12 värden"),
         ({"open_allocated": {"nothing": [1]}}, "open_allocated.nothing: okänd fas"),
+        ({"consultant_lead_months": -1}, "consultant_lead_months: ska ligga i intervallet 0–24"),
+        ({"consultant_lead_months": 1.5}, "consultant_lead_months: ska vara ett heltal"),
+        ({"start_absence_share": 1.5}, "start_absence_share: ska ligga i intervallet 0–1"),
+        ({"staff": [{"count": 1, "supervisees": -2}]}, "staff[0].supervisees: ska ligga i intervallet 0–1000"),
+        ({"staff": [{"count": 1, "trainee": "ja"}]}, "staff[0].trainee: ska vara true eller false"),
+        ({"staff": [{"count": 1, "trainee": True, "consultant": True}]}, "staff[0].trainee: en konsult kan inte vara"),
     ],
 )
 def test_invalid_scenarios_give_swedish_messages_naming_the_field(change, message):
@@ -232,3 +238,69 @@ def test_progress_is_reported_monthly():
     seen = []
     sim.simulate(unit(months=6), runs=5, seed=1, progress=seen.append)
     assert seen == pytest.approx([1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1.0])
+
+
+# --- the starting point: today's staff, consultants only after their lead time ------------------
+
+
+def test_vacancies_at_the_start_get_consultants_only_after_the_lead_time():
+    # three months: the recruitments started in month 1 end in month 4 (lead time 3)
+    sc = unit(vacancies=4, months=3, turnover=sim.TurnoverModel(annual_rate_at_reference=0.0))
+    res = sim.simulate(sc, runs=20, seed=1).monthly
+    assert (res["consultants"][:, 0] == 2).all()  # month 1: the two consultants actually employed
+    assert (res["consultants"][:, 1:] == 6).all()  # from month 2 the four vacancies are covered too
+    two = sim.simulate(replace(sc, consultant_lead_months=2), runs=20, seed=1).monthly
+    assert (two["consultants"][:, :2] == 2).all() and (two["consultants"][:, 2:] == 6).all()
+    at_once = sim.simulate(replace(sc, consultant_lead_months=0), runs=20, seed=1).monthly
+    assert (at_once["consultants"] == 6).all()  # lead time 0: the model before the lead time existed
+    # the vacancies are recruited from month 1 whatever the lead time
+    for key in ("staff_first_year", "staff_experienced"):
+        assert (res[key] == at_once[key]).all() and (two[key] == at_once[key]).all()
+
+
+def test_leavers_positions_get_consultants_after_the_lead_time():
+    sc = unit(months=8, turnover=sim.TurnoverModel(annual_rate_at_reference=1.5), recruitment_success_share=0.0)
+    lagged = sim.simulate(sc, runs=200, seed=2).monthly
+    at_once = sim.simulate(replace(sc, consultant_lead_months=0), runs=200, seed=2).monthly
+    # a leaver's position is covered from the next month (the leaver leaves on the month's first day)
+    assert lagged["consultants"].mean() < at_once["consultants"].mean()
+    assert (lagged["consultants"][:, 0] <= 2).all()
+    assert lagged["consultants"][:, -1].mean() > 2
+
+
+def test_capacity_follows_the_workload_model():
+    """Team leads lose supervision hours, trainees count at the trainee rate, consultants at their experience."""
+    wl = sim.WorkloadConfig()
+    base = {"name": "Kapacitet", "start_on": START, "reports_per_month": 0.0, "months": 1, "sick_leave_share": 0.0,
+            "turnover": sim.TurnoverModel(annual_rate_at_reference=0.0), "open_allocated": {"follow_up": (10,) * 30}}
+
+    def load(*staff, **kw):
+        sc = sim.Scenario(staff=staff, **{**base, **kw})
+        return float(sim.simulate(sc, runs=1, seed=1).monthly["load"][0, 0])
+
+    full = wl.standard_capacity_hours()  # 107.25
+    demand = 30 * wl.weight("main", "outpatient_followup")
+    # follow-ups lead to no further phase and there is no inflow, so the cases (and their completions, drawn at
+    # the start) are the same in every variant: the month's mean loads are in the ratio of the hours
+    ref = load(sim.StaffGroup(count=2, experience_years=6))
+    lead = load(sim.StaffGroup(count=1, experience_years=6),
+                sim.StaffGroup(count=1, experience_years=6, supervisees=5))
+    assert lead / ref == pytest.approx(2 * full / (2 * full - 5 * wl.supervision_hours_per_supervisee_per_month))
+    trainee = load(sim.StaffGroup(count=1, experience_years=6), sim.StaffGroup(count=1, experience_years=0,
+                                                                               trainee=True))
+    assert trainee / ref == pytest.approx(2 / (1 + wl.trainee_rate))
+    consultant = load(sim.StaffGroup(count=1, experience_years=6),
+                      sim.StaffGroup(count=1, experience_years=2, consultant=True))
+    assert consultant / ref == pytest.approx(2 / (1 + wl.experience_rate(2.0)))
+    absent = load(sim.StaffGroup(count=2, experience_years=6), start_absence_share=0.1)
+    assert absent / ref == pytest.approx(1 / 0.9)
+    assert demand / (2 * full) > ref  # sanity: the month's mean load is below day one's
+
+
+def test_trainees_employed_at_the_start_are_counted_as_trainees():
+    sc = unit(staff=(sim.StaffGroup(count=8, experience_years=6), sim.StaffGroup(count=2, trainee=True,
+                                                                                 experience_years=0)),
+              months=2, turnover=sim.TurnoverModel(annual_rate_at_reference=0.0))
+    res = sim.simulate(sc, runs=5, seed=1)
+    assert (res.monthly["trainees"] == 2).all()
+    assert (res.monthly["staff_first_year"] == 0).all() and (res.monthly["staff_experienced"] == 8).all()

@@ -61,7 +61,8 @@ def test_starting_point_reads_staff_open_cases_and_inflow(unit_data):
     staff = data["staff"]
     consultants = [g for g in staff if g.get("consultant")]
     own = [g for g in staff if not g.get("consultant")]
-    assert consultants == [{"count": 1, "consultant": True}]
+    # the consultant keeps their own experience (2024-01-01 to 2025-03-10: 1.2 years, down to the half year)
+    assert consultants == [{"count": 1, "fte": 1.0, "experience_years": 1.0, "consultant": True}]
     assert sum(g["count"] for g in own) == 3  # the leaver and unit B's person are not counted
     assert any(g["experience_years"] == 0.5 for g in own)  # 0 years at start + half a year since
     assert any(g["fte"] == 0.5 for g in own)

@@ -20,10 +20,13 @@ Case flow, per day:
 
 Workforce, per month: permanent staff gain experience (first-year graduates are co-handlers only:
 hours but no caseload slots), leave with a probability that rises with last month's load (the
-vicious circle, seed 001), vacancies are recruited with a lead time and a success rate and filled
-meanwhile by agency consultants (about twice the cost, seed 001), sick leave and summer vacation
+vicious circle, seed 001), vacancies are recruited with a lead time and a success rate and covered
+meanwhile by agency consultants (about twice the cost, seed 001) once they have been open for the
+consultant lead time, sick leave and summer vacation
 take capacity, and measures (hires, summer temps, trainees, specialists, admin support, pay rise,
 retention work, consultant cap, lower caseload cap) change all of this from their start dates.
+Staff hours follow the workload model's capacity rules (experience and trainee rates, supervision,
+consultants by experience), so a scenario read from a unit starts at the workload board's load.
 
 Same seed, same scenario and same number of runs give the same result.
 """
@@ -96,7 +99,13 @@ PAYROLL_OVERHEAD = 0.45
 #: Hours capacity factors for staff who cannot be main handler (share of an experienced FTE's case hours).
 SUMMER_TEMP_RATE = 0.5
 SPECIALIST_CASE_SHARE = 0.5  # a senior specialist spends half the time supporting colleagues
-CONSULTANT_RATE = 0.9  # consultants take no decisions: a permanent colleague or lead prepares them
+#: Hours rate of a consultant hired during the simulation: agency consultants are experienced, and the
+#: workload model (core/workload.py) counts a consultant's hours like anyone else's, by experience (a
+#: consultant already employed at the start keeps the rate of their own years, see StaffGroup).
+CONSULTANT_RATE = 1.0
+#: Months from a vacancy opening until an agency consultant can start in it (procurement, call-off
+#: from the framework agreement, introduction). Vacancies open at the start wait this long too.
+DEFAULT_CONSULTANT_LEAD_MONTHS = 1
 #: Caseworkers one administrator supports (they move from non_case_share to the with-admin share).
 CASEWORKERS_PER_ADMIN = 10.0
 #: Mentors/specialists: new staff (< 2 years) gain experience this much faster and leave less often.
@@ -217,12 +226,20 @@ def default_phases() -> tuple[Phase, ...]:
 
 @dataclass(frozen=True)
 class StaffGroup:
-    """Permanent staff (or consultants) with the same FTE and experience."""
+    """Permanent staff (or consultants, or trainees) with the same FTE and experience.
+
+    supervisees: caseworkers each person of the group supervises (team leads); like the workload
+    model, each supervisee costs ``supervision_hours_per_supervisee_per_month`` of case hours.
+    trainee: employed trainees count at the workload model's trainee rate and take no caseload slots.
+    A consultant group's experience sets its hours rate (the workload model's rate for those years).
+    """
 
     count: int
     experience_years: float = 5.0
     fte: float = 1.0
     consultant: bool = False
+    supervisees: int = 0
+    trainee: bool = False
 
 
 @dataclass(frozen=True)
@@ -308,7 +325,11 @@ class Scenario:
     recruitment_success_share: float = 0.5
     hire_experienced_share: float = 0.3
     consultants_fill_vacancies: bool = True
+    consultant_lead_months: int = DEFAULT_CONSULTANT_LEAD_MONTHS
     consultant_cap: int | None = None
+    # Share of the staff's case hours lost to absence recorded for the starting month (all kinds, as the
+    # workload board counts it); replaces the drawn sick-leave share in month 1. None: drawn as any month.
+    start_absence_share: float | None = None
     turnover: TurnoverModel = field(default_factory=TurnoverModel)
     monthly_cost_sek: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_MONTHLY_COST_SEK))
     workload: WorkloadConfig = field(default_factory=WorkloadConfig)
@@ -342,7 +363,9 @@ class Scenario:
             "recruitment_success_share": self.recruitment_success_share,
             "hire_experienced_share": self.hire_experienced_share,
             "consultants_fill_vacancies": self.consultants_fill_vacancies,
+            "consultant_lead_months": self.consultant_lead_months,
             "consultant_cap": self.consultant_cap,
+            "start_absence_share": self.start_absence_share,
             "turnover": asdict(self.turnover),
             "monthly_cost_sek": dict(self.monthly_cost_sek),
             "workload": self.workload.to_dict(),
@@ -439,7 +462,7 @@ _SCENARIO_KEYS = {
     "name", "description", "start_on", "months", "reports_per_month", "annual_growth", "seasonality",
     "inflow_forecast", "staff", "vacancies", "caseload_cap_per_fte", "sick_leave_share", "vacation_share",
     "recruitment_lead_months", "recruitment_success_share", "hire_experienced_share",
-    "consultants_fill_vacancies", "consultant_cap", "turnover", "monthly_cost_sek", "workload", "phases",
+    "consultants_fill_vacancies", "consultant_lead_months", "consultant_cap", "start_absence_share", "turnover", "monthly_cost_sek", "workload", "phases",
     "open_allocated", "open_unallocated", "measures", "target",
 }
 _MEASURE_KEYS = {f for f in Measure.__dataclass_fields__}
@@ -479,6 +502,11 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
     kwargs["recruitment_success_share"] = r.number(data, "recruitment_success_share", "", 0.5, lo=0, hi=1)
     kwargs["hire_experienced_share"] = r.number(data, "hire_experienced_share", "", 0.3, lo=0, hi=1)
     kwargs["consultants_fill_vacancies"] = r.boolean(data, "consultants_fill_vacancies", "", True)
+    kwargs["consultant_lead_months"] = r.number(data, "consultant_lead_months", "", DEFAULT_CONSULTANT_LEAD_MONTHS,
+                                                lo=0, hi=24, integer=True)
+    absence = data.get("start_absence_share")
+    kwargs["start_absence_share"] = None if absence is None else r.number(data, "start_absence_share", "", None,
+                                                                          lo=0, hi=1)
     cap = data.get("consultant_cap")
     kwargs["consultant_cap"] = None if cap is None else r.number(data, "consultant_cap", "", None, lo=0,
                                                                   hi=10_000, integer=True)
@@ -493,13 +521,18 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         if not isinstance(g, Mapping):
             r.errors.append(f"staff[{i}]: ska vara en tabell")
             continue
-        r.unknown(g, {"count", "experience_years", "fte", "consultant"}, where)
-        staff.append(StaffGroup(
+        r.unknown(g, {"count", "experience_years", "fte", "consultant", "supervisees", "trainee"}, where)
+        group = StaffGroup(
             count=r.number(g, "count", where, 1, lo=0, hi=10_000, integer=True),
             experience_years=r.number(g, "experience_years", where, 5.0, lo=0, hi=60),
             fte=r.number(g, "fte", where, 1.0, lo=0.05, hi=1.0),
             consultant=r.boolean(g, "consultant", where, False),
-        ))
+            supervisees=r.number(g, "supervisees", where, 0, lo=0, hi=1000, integer=True),
+            trainee=r.boolean(g, "trainee", where, False),
+        )
+        if group.consultant and group.trainee:
+            r.errors.append(f"{where}trainee: en konsult kan inte vara trainee")
+        staff.append(group)
     if not staff and "staff" not in data:
         r.errors.append("staff: saknas (minst en personalgrupp)")
     # turnover
@@ -998,8 +1031,15 @@ class _Engine:
     # -- staff -------------------------------------------------------------------------------
     def _init_staff(self, meas: _Measures) -> None:
         sc, R = self.sc, self.R
-        perm = [(g.fte, g.experience_years) for g in sc.staff if not g.consultant for _ in range(g.count)]
+        perm = [(g.fte, g.experience_years, g.supervisees, g.trainee) for g in sc.staff if not g.consultant
+                for _ in range(g.count)]
         self.consultants0 = sum(g.count for g in sc.staff if g.consultant)
+        # The consultants employed at the start keep their own hours rate (FTE x the experience rate, as on
+        # the workload board); consultants hired later count at CONSULTANT_RATE.
+        self.consultant_rate0 = (
+            sum(g.count * g.fte * sc.workload.experience_rate(g.experience_years) for g in sc.staff if g.consultant)
+            / self.consultants0 if self.consultants0 else CONSULTANT_RATE
+        )
         positions0 = len(perm) + self.consultants0 + sc.vacancies
         trainee_total = int(meas.trainee_endings.sum())
         size = positions0 + int(meas.extra_positions.sum()) + trainee_total + 2
@@ -1007,10 +1047,17 @@ class _Engine:
         self.fte = np.zeros((R, size))
         self.exp = np.zeros((R, size))
         self.active = np.zeros((R, size), dtype=bool)
-        for i, (f, e) in enumerate(perm):
+        self.supervisees = np.zeros((R, size))
+        self.trainee = np.zeros((R, size), dtype=bool)
+        for i, (f, e, sup, tr) in enumerate(perm):
             self.fte[:, i] = f
             self.exp[:, i] = e
+            self.supervisees[:, i] = sup
+            self.trainee[:, i] = tr
             self.active[:, i] = True
+        # vacancies (budgeted positions without a permanent employee) per run and month, for the consultant
+        # lead time; before the start only the positions consultants already fill count as open long enough
+        self.vacant_hist = np.zeros((R, sc.months), dtype=np.int64)
         self.positions = np.full(R, positions0, dtype=np.int64)
         lead = sc.recruitment_lead_months
         self.pipe_ok_exp = np.zeros((R, sc.months + lead + 2), dtype=np.int64)
@@ -1029,6 +1076,8 @@ class _Engine:
         exp_take = take & (order <= n_exp[:, None])
         self.active |= take
         self.fte[take] = 1.0
+        self.supervisees[take] = 0.0
+        self.trainee[take] = False
         self.exp[take] = 0.0
         self.exp[exp_take] = EXPERIENCED_HIRE_YEARS
 
@@ -1082,27 +1131,45 @@ class _Engine:
         # Consultants cover vacancies among the unit's own budgeted positions; positions a hire measure
         # creates are left empty until the recruitment succeeds (hires fill existing vacancies first).
         vacant = np.maximum(self.positions - int(meas.extra_positions[: m + 1].sum()) - headcount, 0)
-        self.consultants = np.minimum(vacant, meas.consultant_cap[m]).astype(np.int64)
-        # capacity for the month (before vacation and sick leave)
+        self.vacant_hist[:, m] = vacant
+        # A consultant starts in a vacancy only once it has been open consultant_lead_months: the consultants
+        # may cover as many vacancies as were open throughout the last lead months (before the start: the
+        # positions the consultants employed then already filled). Consultants leave as hires fill positions.
+        lead = sc.consultant_lead_months
+        covered = vacant
+        if lead > 0:
+            window = self.vacant_hist[:, max(m - lead, 0): m + 1].min(axis=1)
+            covered = np.minimum(window, self.consultants0) if m - lead < 0 else window
+        self.consultants = np.minimum(covered, meas.consultant_cap[m]).astype(np.int64)
+        # capacity for the month (before vacation and sick leave): the workload model's case hours
         wl = sc.workload
         rates = np.ones_like(self.exp) * wl.experience_rate(0.0)
         for min_years, rate in sorted(wl.experience_rates):
             rates = np.where(self.exp >= min_years, rate, rates)
-        first_year = self.active & (self.exp < 1.0)
-        experienced = self.active & ~first_year
+        rates = np.where(self.trainee, wl.trainee_rate, rates)
+        trainees = self.active & self.trainee
+        first_year = self.active & (self.exp < 1.0) & ~self.trainee
+        experienced = self.active & ~first_year & ~self.trainee
         fte_rate = (self.fte * rates * self.active).sum(axis=1)
         base = wl.contracted_hours_per_month
         admin_supported = np.minimum(meas.admins[m] * CASEWORKERS_PER_ADMIN, headcount + self.consultants)
         staff_n = np.maximum(headcount + self.consultants, 1)
         share = (wl.non_case_share * (staff_n - admin_supported) + wl.non_case_share_with_admin_support
                  * admin_supported) / staff_n
+        n0 = np.minimum(self.consultants, self.consultants0)
+        consultant_rate = n0 * self.consultant_rate0 + (self.consultants - n0) * CONSULTANT_RATE
         self.hours_capacity = base * (1.0 - share) * (
             fte_rate
-            + self.consultants * CONSULTANT_RATE
+            + consultant_rate
             + meas.summer_temps[m] * SUMMER_TEMP_RATE
             + meas.trainees[m] * wl.trainee_rate
             + meas.specialists[m] * SPECIALIST_CASE_SHARE
         )
+        if self.supervisees.any():
+            # team leads lose supervision hours per supervisee (never more than their own case hours)
+            own = base * (1.0 - share)[:, None] * self.fte
+            supervision = np.minimum(self.supervisees * wl.supervision_hours_per_supervisee_per_month, own)
+            self.hours_capacity = self.hours_capacity - (supervision * rates * self.active).sum(axis=1)
         slot_fte = (self.fte * experienced).sum(axis=1) + self.consultants + meas.specialists[m] * SPECIALIST_CASE_SHARE
         self.slots = np.floor(meas.caseload_cap[m] * slot_fte + 1e-9).astype(np.int64)
         sick = sc.sick_leave_share
@@ -1112,13 +1179,17 @@ class _Engine:
             self.sick = rng.beta(sick * k, (1 - sick) * k, self.R)
         else:
             self.sick = np.zeros(self.R)
+        if m == 0 and sc.start_absence_share is not None:
+            # the starting month's absence is known: the one recorded, as the workload board counts it
+            self.sick = np.full(self.R, sc.start_absence_share)
         costs = sc.monthly_cost_sek
-        perm_fte = (self.fte * self.active).sum(axis=1)
+        perm_fte = (self.fte * (self.active & ~self.trainee)).sum(axis=1)
+        trainee_fte = (self.fte * trainees).sum(axis=1)
         self.month_cost = (
             perm_fte * (costs["permanent"] + meas.pay_rise_sek[m] * (1 + PAYROLL_OVERHEAD))
             + self.consultants * costs["consultant"]
             + meas.summer_temps[m] * costs["summer_temp"]
-            + meas.trainees[m] * costs["trainee"]
+            + (meas.trainees[m] + trainee_fte) * costs["trainee"]
             + meas.specialists[m] * costs["specialist"]
             + meas.admins[m] * costs["admin"]
             + meas.fixed_cost[m]
@@ -1128,7 +1199,7 @@ class _Engine:
         out["staff_experienced"][:, m] = experienced.sum(axis=1)
         out["consultants"][:, m] = self.consultants
         out["summer_temps"][:, m] = meas.summer_temps[m]
-        out["trainees"][:, m] = meas.trainees[m]
+        out["trainees"][:, m] = meas.trainees[m] + trainees.sum(axis=1)
         out["specialists"][:, m] = meas.specialists[m]
         out["leavers"][:, m] = self.leavers
         out["cost_sek"][:, m] = self.month_cost

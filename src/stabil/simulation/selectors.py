@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
-from dataclasses import asdict
-from decimal import Decimal
+from dataclasses import asdict, replace
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
@@ -124,33 +124,59 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
                         calibrate_turnover: bool = True) -> dict:
     """Return the core scenario dict for a unit as it stands on ``on``: its staff, open cases and inflow.
 
-    Staff: employed caseworkers, team leads and specialists, grouped by FTE and years of experience
-    (experience at start + time since); agency consultants as consultants. Vacancies: budgeted FTE not
-    filled. Open cases: by phase, allocated when they have a main caseworker, with their age in days
-    (from their pending legal deadline). Inflow: the forecast median of reports when there are at
-    least 12 months of history, else the last year's mean with its growth on the year before.
-    """
-    from stabil.staff.selectors import active_members, budgeted_fte_on
-    from stabil.workload.selectors import case_snapshots, current_config, decision_shares
+    The starting point is the unit as the workload board (``stabil report workload``) sees it on ``on``,
+    so that the first simulated month's load is the board's load (docs/simulation.md, "Starting point"):
 
-    members = active_members([unit], on).filter(role__in=CASEWORK_ROLES)
+    * Staff: the people the board counts (``workload.selectors.staff_capacities``: caseworkers, team leads
+      and specialists employed on the day), grouped by FTE, years of experience (the board's, rounded
+      down to the half year so that no one changes experience rate), supervisees (team leads) and trainee;
+      agency consultants as consultant groups with their own experience. Vacancies: budgeted FTE filled
+      neither by permanent staff nor by consultants; consultants are hired into them only after the
+      scenario's consultant lead time.
+    * Absence: the share of the staff's case hours lost to absence recorded for the starting month.
+    * Open cases: by phase, allocated when they have a main caseworker, with their age in days (from
+      their pending legal deadline). Each phase's weight is the board's demand per allocated open case
+      of the phase (main and co-handler weights of its work types, complexity factors), so the
+      simulation's demand on day one is the board's.
+    * Inflow: the forecast median of reports when there are at least 12 months of history, else the
+      last year's mean with its growth on the year before.
+    """
+    from stabil.core import workload as core_workload
+    from stabil.staff.selectors import budgeted_fte_on
+    from stabil.workload.selectors import case_snapshots, current_config, decision_shares, staff_capacities
+
+    _version, config = current_config()
+    people, info = staff_capacities(on=on, unit_ids=[unit.pk])
     groups: Counter = Counter()
+    consultant_groups: Counter = Counter()
     perm_fte = 0.0
     consultants = 0
-    for m in members.values("employment", "fte", "experience_years", "started_on"):
-        if m["employment"] == "consultant":
+    capacity_with_absence = capacity_without = 0.0
+    for person in people:
+        employment = info[person.staff_id].employment
+        if employment == "summer_temp":
+            continue  # summer temps are a measure of the simulation, not staff who stay (see the docs)
+        capacity_with_absence += core_workload.capacity_hours(config, person)
+        capacity_without += core_workload.capacity_hours(config, replace(person, absence_share=0.0))
+        fte = max(0.05, min(1.0, round(person.fte, 2)))
+        years = math.floor(max(person.experience_years, 0.0) * 2) / 2
+        if employment == "consultant":
             consultants += 1
+            consultant_groups[(fte, years)] += 1
             continue
-        if m["employment"] == "summer_temp":
-            continue
-        years = float(m["experience_years"] or 0) + max((on - m["started_on"]).days, 0) / 365.25
-        fte = float(m["fte"] or Decimal(1))
-        perm_fte += fte
-        groups[(round(fte, 2), round(years * 2) / 2)] += 1
-    staff = [{"count": n, "fte": max(0.05, min(1.0, fte)), "experience_years": years}
-             for (fte, years), n in sorted(groups.items())]
-    if consultants:
-        staff.append({"count": consultants, "consultant": True})
+        perm_fte += person.fte
+        groups[(fte, years, person.supervisees, person.trainee)] += 1
+    staff: list[dict] = []
+    for (fte, years, supervisees, trainee), n in sorted(groups.items()):
+        group = {"count": n, "fte": fte, "experience_years": years}
+        if supervisees:
+            group["supervisees"] = supervisees
+        if trainee:
+            group["trainee"] = True
+        staff.append(group)
+    for (fte, years), n in sorted(consultant_groups.items()):
+        staff.append({"count": n, "fte": fte, "experience_years": years, "consultant": True})
+    start_absence = 1.0 - capacity_with_absence / capacity_without if capacity_without > 0 else 0.0
     budget = budgeted_fte_on(on, [unit.pk]).get(unit.pk)
     vacancies = max(0, round(budget - perm_fte - consultants)) if budget else 0
 
@@ -165,6 +191,7 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
         started[(case_pk, kind)] = started_on
     allocated: dict[str, list[int]] = {}
     unallocated: dict[str, list[int]] = {}
+    hours: Counter = Counter()  # the board's demand of the allocated open cases, per simulated phase
     for snap in case_snapshots(on=on, unit_ids=[unit.pk]):
         phase = PHASE_MAP.get(snap.phase)
         if phase is None:
@@ -172,12 +199,21 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
         since = started.get((snap.pk, phase))
         age = max(0, min(core.PRE_PERIOD_DAYS - 1, (on - since).days)) if since else 0
         (allocated if snap.main else unallocated).setdefault(phase, []).append(age)
+        if snap.main:
+            hours[phase] += core_workload.case_hours(config, snap.assignment(core_workload.MAIN))
+            if snap.co and snap.co != snap.main:
+                hours[phase] += core_workload.case_hours(config, snap.assignment(core_workload.CO))
 
     opening, intervention = decision_shares([unit.pk], on).get(unit.pk, (None, None))
     phases = [asdict(p) for p in core.default_phases()]
     if opening is not None:
         phases[0]["next_share"] = round(opening, 3)
         phases[1]["next_share"] = round(intervention, 3)
+    for p in phases:
+        # the unit's own mix of work types, complexity and co-handling in the phase (placement and foster-home
+        # follow-up weigh differently from outpatient follow-up; the simulation has one follow-up phase)
+        if allocated.get(p["key"]):
+            p["hours_per_month"] = round(hours[p["key"]] / len(allocated[p["key"]]), 3)
 
     first, history = inflow_history(series="reports", unit_ids=[unit.pk], on=on)
     last12 = history[-12:]
@@ -194,7 +230,6 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
         while len(inflow) < months:  # beyond 36 months: continue the last year's level
             inflow.append(inflow[-12] if len(inflow) >= 12 else inflow[-1])
         note = f"Inflöde enligt prognos ({core_forecast.MODEL_LABELS_SV[fc.model]}, MASE {fc.mase_model or 0:.2f})."
-    _version, config = current_config()
     turnover = None
     if calibrate_turnover:
         model, turnover_note = turnover_calibration([unit], on)
@@ -210,6 +245,7 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
         "inflow_forecast": inflow,
         "staff": staff,
         "vacancies": vacancies,
+        "start_absence_share": round(start_absence, 4),
         "phases": phases,
         "open_allocated": allocated,
         "open_unallocated": unallocated,
