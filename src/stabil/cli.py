@@ -137,12 +137,17 @@ def _cmd_demo(args) -> int:
     return _serve(args.host, args.port, args.workers, not args.no_worker)
 
 
+def _literal(text: str) -> str:
+    """Escape '%' for argparse, which formats help texts with %-style placeholders ("80/95 %")."""
+    return text.replace("%", "%%")
+
+
 def _report_configure_factory(registry: Registry):
     def configure(parser) -> None:
         sub = parser.add_subparsers(dest="report_kind", metavar="RAPPORT", parser_class=SwedishArgumentParser)
         sub.required = True
         for kind, command in sorted(registry.reports.items()):
-            report_parser = sub.add_parser(kind, help=command.help)
+            report_parser = sub.add_parser(kind, help=_literal(command.help), description=command.help)
             command.configure(report_parser)
             report_parser.set_defaults(_report=command)
 
@@ -186,7 +191,7 @@ def build_parser(registry: Registry) -> SwedishArgumentParser:
                                    "styrning och simulering för den sociala barn- och ungdomsvården.")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=SwedishArgumentParser)
     for name, command in registry.commands.items():
-        command_parser = sub.add_parser(name, help=command.help, description=command.help)
+        command_parser = sub.add_parser(name, help=_literal(command.help), description=command.help)
         command.configure(command_parser)
         command_parser.set_defaults(_command=command)
     return parser

@@ -51,3 +51,16 @@ def test_usage_errors_write_nothing_on_stdout(tmp_path):
     result = stabil(["report", "nonexistent-report"], tmp_path)
     assert result.returncode == 2 and result.stdout == ""
     assert "ogiltigt val" in result.stderr
+
+
+def test_help_lists_every_command_and_report(tmp_path):
+    from stabil.cli import build_registry
+
+    registry = build_registry()
+    result = stabil(["--help"], tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for name in registry.commands:
+        assert name in result.stdout
+    for name in [*registry.commands, *(f"report {kind}" for kind in registry.reports)]:
+        sub = stabil([*name.split(), "--help"], tmp_path)
+        assert sub.returncode == 0, (name, sub.stderr[-2000:])
