@@ -90,6 +90,19 @@ ensure_postgres() {
 setup_runtime() { ensure_debs "${RUNTIME_DEBS[@]}"; ensure_venv ""; compile_translations; }
 setup_test() { ensure_debs "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}"; ensure_venv "test"; compile_translations; }
 
+drop_test_databases() {
+    # pytest-django drops its databases, but not one a lingering connection still holds; this run's go anyway.
+    "$PY" - "$1" "$STABIL_TEST_RUN_ID" <<'PYEOF' || true
+import sys
+import psycopg
+url, run_id = sys.argv[1], sys.argv[2]
+with psycopg.connect(url, autocommit=True) as conn:
+    names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"test_%{run_id}%",))]
+    for name in names:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+PYEOF
+}
+
 run_suite() {
     local label=$1 url=$2; shift 2
     log "Test suite on $label"
@@ -120,6 +133,7 @@ case "$cmd" in
         status=0
         run_suite "SQLite" "sqlite:///$TEST_TMP/stabil.sqlite3" "$@" || status=$?
         run_suite "PostgreSQL" "$PG_URL" "$@" || status=$?
+        drop_test_databases "$PG_URL"
         if [ "$status" != 0 ]; then log "Tests FAILED"; else log "All tests passed on SQLite and PostgreSQL"; fi
         exit "$status"
         ;;
