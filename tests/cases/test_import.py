@@ -74,12 +74,31 @@ def test_later_file_adds_events_to_earlier_cases(org, tmp_path):
 
 
 @pytest.mark.django_db
+def test_values_an_event_does_not_use_are_ignored_with_a_notice(org, tmp_path):
+    rows = [
+        "K8,B8,2015-01-01,barn,UA,investigation_opened,2026-01-15,,,,,",
+        "K8,,,,,investigation_extended,2026-05-10,,,2026-06-30,,",  # no reason: accepted, with a notice
+        "K8,,,,,first_contact,2026-01-16,,done,,,",  # outcome on an event without one
+        "K8,,,,,investigation_closed,2026-06-20,,no_intervention,,residential,",  # intervention unused
+    ]
+    outcome = do_import(write(tmp_path, rows))
+    assert outcome.ok, outcome.error_lines()
+    assert set(CaseEvent.objects.values_list("outcome", "intervention")) == {("", ""), ("no_intervention", "")}
+    assert any("outcome ignorerades på 1 rader" in n for n in outcome.notices)
+    assert any("intervention ignorerades på 1 rader" in n for n in outcome.notices)
+    assert any("1 förlängningar saknar särskilt skäl" in n for n in outcome.notices)
+    investigation = Deadline.objects.get(case__case_id="K8", kind="investigation")
+    assert (investigation.due_on, investigation.settled) == (dt.date(2026, 6, 30), "met")  # the extension counts
+    assert do_import(write(tmp_path, rows, name="again.csv")).result.counts["nya händelser"] == 0
+
+
+@pytest.mark.django_db
 def test_bad_file_lists_every_error_and_stores_nothing(org, tmp_path):
     bad = GOOD + [
         "K3,B3,2015-13-01,barn,UA,report_received,2026-06-05,,,,,",  # row 8: birth_date
         "K3,B3,,barn,UA,no_such_event,2026-06-05,,,,,",  # row 9: event
         "K3,B3,,barn,UA,preliminary_decided,05/06/2026,,maybe,,,",  # row 10: date and outcome
-        "K3,B3,,barn,UA,investigation_extended,2026-06-05,,,2026-06-01,,",  # row 11: until, reason
+        "K3,B3,,barn,UA,investigation_extended,2026-06-05,,,2026-06-01,,",  # row 11: until (reason: a notice)
         "K3,B3,,kids,UA,intervention_started,2026-06-05,,,,home,",  # row 12: category, intervention
         "K4,19120212-1212,2012-02-12,barn,UA,report_received,2026-06-05,,,,,",  # row 13: personnummer
         "K1,B1,2015-03-01,ungdom,UA,first_contact,2026-06-20,,,,,",  # row 14: category differs from row 2
@@ -88,7 +107,7 @@ def test_bad_file_lists_every_error_and_stores_nothing(org, tmp_path):
     outcome = do_import(write(tmp_path, bad))
     assert not outcome.ok
     where = {(e.row, e.column) for e in outcome.errors}
-    assert {(8, "birth_date"), (9, "event"), (10, "date"), (10, "outcome"), (11, "until"), (11, "reason"),
+    assert {(8, "birth_date"), (9, "event"), (10, "date"), (10, "outcome"), (11, "until"),
             (12, "category"), (12, "intervention"), (13, "child_id"), (14, "category"), (15, "staff_id")} <= where
     lines = outcome.error_lines()
     assert any(line.startswith("events.csv, rad 10, kolumn date:") and "ÅÅÅÅ-MM-DD" in line for line in lines)

@@ -54,13 +54,29 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, until_text: str,
-                       intervention: str, reason: str):
+                       intervention: str, reason: str, ignored: list[str] | None = None):
     """Validate one event's own fields; return (parsed tuple or None, [(column, Swedish message)]).
 
     The parsed tuple is (kind, on, staff_id, outcome, until, intervention, reason). Shared by the
     importer and the web form (``services.case_record_event``), so both apply the same rules.
+
+    With ``ignored`` (the file import), a value in a column the event does not use is dropped and the
+    column named in ``ignored`` instead of being an error, and an extension without a reason is
+    accepted with ``"reason"`` named there: the contract does not forbid either, and a file must not be
+    rejected for information it need not carry. The web form passes no list and stays strict.
     """
     problems: list[tuple[str, str]] = []
+    lenient = ignored is not None
+    if lenient and kind in EVENT_SET:
+        if outcome and kind not in OUTCOMES:
+            ignored.append("outcome")
+            outcome = ""
+        if until_text and kind != "investigation_extended":
+            ignored.append("until")
+            until_text = ""
+        if intervention and kind not in ("intervention_started", "intervention_ended", "placement_reviewed"):
+            ignored.append("intervention")
+            intervention = ""
     if not kind:
         problems.append(("event", "händelse saknas"))
     elif kind not in EVENT_SET:
@@ -98,7 +114,10 @@ def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, unt
             elif on is not None and until <= on:
                 problems.append(("until", f"nytt slutdatum {until_text} måste vara efter beslutsdagen {on_text}"))
         if not reason:
-            problems.append(("reason", "en förlängning kräver ett särskilt skäl (reason)"))
+            if lenient:
+                ignored.append("reason")
+            else:
+                problems.append(("reason", "en förlängning kräver ett särskilt skäl (reason)"))
     elif until_text and kind in EVENT_SET:
         problems.append(("until", f"until används bara för investigation_extended, inte för {kind}"))
     if kind == "intervention_started":
@@ -146,6 +165,7 @@ class CaseEventLoader:
         self._checked: dict[tuple, tuple] = {}
         self._last_head: tuple | None = None  # the last valid case columns checked
         self._last_recorded: tuple | None = None  # the last case columns recorded in case_heads
+        self.ignored: dict[str, int] = {}  # column -> rows whose value there the event does not use
 
     def add(self, row: int, values) -> None:
         """Validate one row (the 12 contract values, stripped strings) and keep it."""
@@ -162,14 +182,18 @@ class CaseEventLoader:
         key = (kind, on_text, staff_id, outcome, until_text, intervention, reason)
         cached = self._checked.get(key)
         if cached is None:
-            parsed, problems = check_event_fields(kind, on_text, staff_id, outcome, until_text, intervention, reason)
+            ignored: list[str] = []
+            parsed, problems = check_event_fields(kind, on_text, staff_id, outcome, until_text, intervention, reason,
+                                                  ignored=ignored)
             # One shared Event per distinct combination: no per-row objects on the way to the case flow.
-            cached = (Event._make(parsed) if parsed is not None else None, problems)
+            cached = (Event._make(parsed) if parsed is not None else None, problems, tuple(ignored))
             if len(self._checked) < 500_000:
                 self._checked[key] = cached
-        parsed, problems = cached
+        parsed, problems, ignored_columns = cached
         for column, message in problems:
             errors.add(row, column, message)
+        for column in ignored_columns:
+            self.ignored[column] = self.ignored.get(column, 0) + 1
         if not ok or parsed is None:
             return
         if head_values != self._last_recorded:
@@ -251,9 +275,22 @@ class CaseEventLoader:
         if count and self.progress is not None:
             self.progress.advance(count, "kontrollerar rader")
 
+    def ignored_notices(self) -> list[str]:
+        """Return Swedish notices for values the import dropped or accepted without a reason."""
+        lines = []
+        for column, count in sorted(self.ignored.items()):
+            if column == "reason":
+                lines.append(f"{count} förlängningar saknar särskilt skäl (reason); de lästes in ändå, komplettera "
+                             "skälen i ärendena")
+            else:
+                lines.append(f"kolumnen {column} ignorerades på {count} rader vars händelse inte använder den")
+        return lines
+
     def store(self) -> ImportResult:
         """Check against stored data and write everything new; return the counts."""
         from stabil.cases import services
+
+        self.notices.extend(self.ignored_notices())
 
         return services.case_events_store(self)
 
