@@ -42,6 +42,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "cases.import": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.SYSADMIN}),
     # Self-inspection figures per unit, with breaches listed by case id.
     "cases.egenkontroll": frozenset({Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
+    # The municipality's deadline choices (strict days, local guarantees): no case data is shown.
+    "cases.configure": frozenset({Role.DEPARTMENT_HEAD, Role.SYSADMIN}),
     # Staff data.
     "staff.view": frozenset({Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
     "staff.edit": frozenset({Role.HR, Role.UNIT_MANAGER}),

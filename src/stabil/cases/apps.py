@@ -15,3 +15,12 @@ class CasesConfig(AppConfig):
         register(NavItem(key="egenkontroll", label=_("Egenkontroll"), url_name="cases:egenkontroll",
                          capability="cases.egenkontroll", order=15,
                          description=_("Andel uppfyllda frister per period och enhet, med överträdelserna listade.")))
+        register(NavItem(key="deadline_rules", label=_("Fristregler"), url_name="cases:rules",
+                         capability="cases.configure", order=85,
+                         description=_("Kommunens val: helgdagsregeln, skyddsbedömningen och tjänstegarantier.")))
+
+        from auditlog.registry import auditlog
+
+        from .models import DeadlineSettings
+
+        auditlog.register(DeadlineSettings)

@@ -154,14 +154,10 @@ def _recompute_run(args) -> int:
     from stabil.common.progress import Progress
 
     from .models import Case
-    from .services import recompute_cases
+    from .services import recompute_all_cases
 
-    pks = list(Case.objects.order_by("pk").values_list("pk", flat=True))
-    progress = Progress(len(pks), "Frister", stream=sys.stderr)
-    for start in range(0, len(pks), 5000):
-        chunk = pks[start:start + 5000]
-        recompute_cases(chunk)
-        progress.advance(len(chunk), "räknar om")
+    progress = Progress(Case.objects.count(), "Frister", stream=sys.stderr)
+    recompute_all_cases(advance=lambda n: progress.advance(n, "räknar om"))
     progress.finish()
     return 0
 

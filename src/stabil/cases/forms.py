@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stabil.core.caseflow import EVENT_KINDS
 
-from .models import DeadlineKind
+from .models import DEADLINE_SETTING_FIELDS, DeadlineKind, DeadlineSettings
 
 EVENT_LABELS = {
     "report_received": _("Anmälan inkommen"),
@@ -107,4 +107,24 @@ class PeriodForm(forms.Form):
         data = super().clean()
         if data.get("due_from") and data.get("due_to") and data["due_to"] < data["due_from"]:
             raise forms.ValidationError(_("Till-datumet är före från-datumet."))
+        return data
+
+
+class DeadlineSettingsForm(forms.ModelForm):
+    """The municipality's deadline choices; the legal limits themselves are not on the form."""
+
+    class Meta:
+        model = DeadlineSettings
+        fields = DEADLINE_SETTING_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        days = data.get("first_contact_working_days")
+        if days is not None and not 1 <= days <= 30:
+            self.add_error("first_contact_working_days", _("Ange mellan 1 och 30 arbetsdagar."))
+        if (data.get("protection_assessment_days") or 0) > 1:
+            self.add_error("protection_assessment_days",
+                           _("Skyddsbedömningen ska göras genast: samma dag (0) eller senast nästa dag (1)."))
+        if (data.get("warning_working_days") or 0) > 30:
+            self.add_error("warning_working_days", _("Ange högst 30 arbetsdagar."))
         return data

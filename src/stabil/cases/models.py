@@ -139,3 +139,42 @@ class CaseState(models.Model):
         verbose_name = _("ärendestatus")
         verbose_name_plural = _("ärendestatus")
 
+
+
+class DeadlineSettings(models.Model):
+    """The municipality's choices about deadline arithmetic and local guarantees (one row).
+
+    The legal limits themselves are not configurable; these are the choices ``core.deadlines.DeadlineConfig``
+    documents. Changes are dated and attributed in the change log (django-auditlog), and every case's
+    deadlines are recomputed when they change.
+    """
+
+    move_to_working_day = models.BooleanField(
+        _("flytta frister som infaller på helgdag till nästa arbetsdag"), default=True,
+        help_text=_("Lag (1930:173) 2 §. Av: räkna strikt i kalenderdagar."))
+    protection_assessment_days = models.PositiveSmallIntegerField(
+        _("skyddsbedömning senast antal dagar efter anmälan"), default=0,
+        help_text=_("0 = samma dag; 1 = nästa dag (prop. 2012/13:10 s. 60, för anmälningar som kommer sent)."))
+    first_contact_guarantee = models.BooleanField(
+        _("tjänstegaranti för första kontakt"), default=True,
+        help_text=_("Familjen kontaktas inom ett antal arbetsdagar från beslutet att inleda utredning."))
+    first_contact_working_days = models.PositiveSmallIntegerField(_("första kontakt inom antal arbetsdagar"), default=7)
+    warning_working_days = models.PositiveSmallIntegerField(
+        _("varna antal arbetsdagar före förfallodagen"), default=3)
+    changed_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("ändrad av"))
+
+    class Meta:
+        verbose_name = _("fristregler")
+        verbose_name_plural = _("fristregler")
+
+    def __str__(self) -> str:
+        return str(_("Fristregler"))
+
+    def config_values(self) -> dict:
+        return {name: getattr(self, name) for name in DEADLINE_SETTING_FIELDS}
+
+
+DEADLINE_SETTING_FIELDS = ("move_to_working_day", "protection_assessment_days", "first_contact_guarantee",
+                           "first_contact_working_days", "warning_working_days")

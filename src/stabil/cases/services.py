@@ -31,8 +31,9 @@ _CHUNK = 900  # below SQLite's bound-parameter limit for IN (...)
 def deadline_config() -> DeadlineConfig:
     """Return the municipality's deadline configuration.
 
-    From ``settings.STABIL_DEADLINES`` (a dict) when set, else the environment variable
-    ``STABIL_DEADLINES`` (JSON), else the defaults of ``core.deadlines.DeadlineConfig``. Example:
+    From the settings page (the ``DeadlineSettings`` row) once someone has saved it; before that from
+    ``settings.STABIL_DEADLINES`` (a dict) when set, else the environment variable ``STABIL_DEADLINES``
+    (JSON), else the defaults of ``core.deadlines.DeadlineConfig``. Example:
     ``STABIL_DEADLINES='{"move_to_working_day": false, "first_contact_working_days": 5}'``.
     """
     import json
@@ -40,6 +41,11 @@ def deadline_config() -> DeadlineConfig:
 
     from django.core.exceptions import ImproperlyConfigured
 
+    from .models import DeadlineSettings
+
+    saved = DeadlineSettings.objects.order_by("pk").first()
+    if saved is not None:
+        return DeadlineConfig(**saved.config_values())
     values = getattr(settings, "STABIL_DEADLINES", None)
     if values is None:
         text = os.environ.get("STABIL_DEADLINES", "").strip()
@@ -487,3 +493,36 @@ def digest_preference_set(*, by, receive_digest: bool) -> None:
     """Switch ``by``'s own daily deadline digest on or off (``User.digest_enabled``)."""
     by.digest_enabled = receive_digest
     by.save(update_fields=["digest_enabled"])
+
+
+@transaction.atomic
+def deadline_settings_update(*, by, values: dict):
+    """Save the municipality's deadline choices and queue the recomputation of every case's deadlines.
+
+    Returns the background job that recomputes (its page shows the progress).
+    """
+    from stabil.jobs.services import job_start
+
+    from .models import DEADLINE_SETTING_FIELDS, DeadlineSettings
+
+    DeadlineConfig(**{name: values[name] for name in DEADLINE_SETTING_FIELDS})  # the core's own checks
+    row = DeadlineSettings.objects.order_by("pk").first() or DeadlineSettings()
+    for name in DEADLINE_SETTING_FIELDS:
+        setattr(row, name, values[name])
+    row.changed_by = by
+    row.save()
+    return job_start(by=by, kind="recompute", label="Frister räknas om efter ändrade fristregler",
+                     runner="stabil.cases.jobs.recompute_all")
+
+
+def recompute_all_cases(*, advance=None, chunk_size: int = 5000) -> int:
+    """Recompute every case's deadlines in chunks; ``advance(n)`` is told after each chunk. Return the count."""
+    from .models import Case
+
+    pks = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), chunk_size):
+        chunk = pks[start:start + chunk_size]
+        recompute_cases(chunk)
+        if advance is not None:
+            advance(len(chunk))
+    return len(pks)

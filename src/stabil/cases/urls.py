@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.deadline_list, name="deadlines"),
     path("egenkontroll/", views.egenkontroll, name="egenkontroll"),
+    path("fristregler/", views.deadline_rules, name="rules"),
     path("sammanstallning/", views.digest_settings, name="digest"),
     path("arende/<str:case_id>/", views.case_detail, name="case"),
     path("arende/<str:case_id>/handelse/", views.record_event, name="record_event"),

@@ -192,3 +192,20 @@ def _egenkontroll_download(report, export: str) -> HttpResponse:
 
 def _num(value) -> str:
     return "" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+@require_capability("cases.configure")
+def deadline_rules(request):
+    """The municipality's deadline choices; saving recomputes every case's deadlines as a job."""
+    from .forms import DeadlineSettingsForm
+    from .models import DEADLINE_SETTING_FIELDS, DeadlineSettings
+
+    current = services.deadline_config()
+    instance = DeadlineSettings.objects.order_by("pk").first() or DeadlineSettings(
+        **{name: getattr(current, name) for name in DEADLINE_SETTING_FIELDS})
+    form = DeadlineSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        job = services.deadline_settings_update(by=request.user, values=form.cleaned_data)
+        return redirect("jobs:status", job_id=job.pk)
+    return render(request, "cases/deadline_rules.html", {"form": form, "saved": instance.pk is not None,
+                                                         "settings_row": instance})
