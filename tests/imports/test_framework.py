@@ -125,3 +125,24 @@ def test_reimport_is_idempotent(tmp_path):
 def test_dry_run_stores_nothing(tmp_path):
     outcome = run_import(write(tmp_path, "u.csv", "unit_code,unit_name\nX1,Ett\n"), quiet=True, dry_run=True)
     assert outcome.ok and not Unit.objects.filter(code="X1").exists()
+
+
+@pytest.mark.parametrize("content", [
+    "unit_code,unit_name\nX1,Ett\nX2\n",  # a short row: polars would pad it
+    "unit_code,unit_name\nX1,Ett\n\nX2\n",
+    'unit_code,unit_name\n"X1",Ett\nX2\n',
+])
+def test_short_rows_are_named_whichever_reader_runs(tmp_path, content):
+    table, problems = read_table(write(tmp_path, "u.csv", content))
+    assert [p.format("u.csv") for p in problems] == ["u.csv, rad %d: raden har 1 fält men rubrikraden har 2"
+                                                     % (content.split("\n").index("X2") + 1)]
+
+
+def test_plain_files_take_the_fast_reader_with_the_same_result(tmp_path):
+    from stabil.imports.framework import _read_csv_fast
+
+    text = "unit_code;unit_name\n X1 ;Ett\nX2;\n"
+    header, rows, numbers = _read_csv_fast(text, ";")
+    assert (header, [list(r) for r in rows], numbers) == (["unit_code", "unit_name"], [["X1", "Ett"], ["X2", ""]], [2, 3])
+    table, problems = read_table(write(tmp_path, "u.csv", text))
+    assert problems == [] and [list(r) for r in table.rows] == [["X1", "Ett"], ["X2", ""]]
