@@ -22,3 +22,13 @@ def test_wrong_password_shows_swedish_error(page, login, org):
     login("johan", "fel-losenord")
     assert "/logga-in/" in page.url
     assert page.get_by_role("alert").is_visible()
+
+
+def test_keyboard_first_tab_reaches_the_skip_link(page, login, org):
+    make_user("karin", "unit_manager", [org.unit_a], first_name="Karin")
+    login("karin")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Hoppa till innehållet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
