@@ -209,3 +209,21 @@ def test_bulk_path_restores_indexes_and_constraints(org, tmp_path, monkeypatch):
     outcome = do_import(write(tmp_path, ["K1,B1,2015-03-01,barn,UB,first_contact,2026-06-20,,,,,"], name="b.csv"))
     assert not outcome.ok
     assert {table: _schema_objects(table) for table in tables} == before
+
+
+@pytest.mark.django_db
+def test_a_web_import_touches_only_the_importers_units(personas, tmp_path):
+    from stabil.imports.framework import run_import
+
+    path = write(tmp_path, [line for line in GOOD if ",UA," in line])
+    outsider = run_import(path, by=personas.outsider_manager, quiet=True)  # manager of unit B
+    assert not outsider.ok
+    assert any("ärendet K1 hör till enheten UA, som du inte har behörighet till" in line
+               for line in outsider.error_lines())
+    assert not Case.objects.exists()
+    assert run_import(path, by=personas.unit_manager, quiet=True).ok  # manager of unit A
+    new_unit = write(tmp_path, [line for line in GOOD if ",UNEW," in line], name="new.csv")
+    assert not run_import(new_unit, by=personas.unit_manager, quiet=True).ok  # not theirs to create
+    later = write(tmp_path, ["K1,,,,,first_contact,2026-06-24,,,,,"], name="later.csv")
+    assert not run_import(later, by=personas.outsider_manager, quiet=True).ok  # a stored case of unit A
+    assert run_import(later, by=personas.sysadmin, quiet=True).ok
