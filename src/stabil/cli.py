@@ -71,6 +71,38 @@ def _serve_configure(parser) -> None:
     parser.add_argument("--no-worker", action="store_true", help="starta inte bakgrundsarbetaren för långa jobb")
 
 
+def _start_daily_digest() -> None:
+    """Send the deadline digest (`stabil digest`) every working day at STABIL_DIGEST_TIME, Stockholm time.
+
+    Runs as a thread of the serving process, so a municipality gets its digests without setting up cron;
+    STABIL_DIGEST_TIME=off switches it off (e.g. where cron runs `stabil digest` instead).
+    """
+    import datetime as dt
+    import subprocess
+    import threading
+    import time
+
+    from stabil.core.calendar import is_working_day, next_daily_run
+
+    setting = os.environ.get("STABIL_DIGEST_TIME", "07:00").strip().lower()
+    if setting in {"off", "av", "nej", "no", ""}:
+        return
+    try:
+        at = dt.time.fromisoformat(setting)
+    except ValueError:
+        raise CliError(f"STABIL_DIGEST_TIME '{setting}' är inte en tid (TT:MM) eller 'off'") from None
+
+    def loop() -> None:
+        while True:
+            due = next_daily_run(dt.datetime.now(dt.timezone.utc), at)
+            time.sleep(max(1.0, (due - dt.datetime.now(dt.timezone.utc)).total_seconds()))
+            if is_working_day(due.date()):
+                subprocess.run([sys.executable, "-m", "stabil.cli", "digest"], check=False)
+
+    threading.Thread(target=loop, name="stabil-daily-digest", daemon=True).start()
+    sys.stderr.write(f"Daglig fristsammanställning skickas arbetsdagar kl. {at:%H:%M}.\n")
+
+
 def _serve(host: str, port: int, workers: int, with_worker: bool) -> int:
     """Serve the app with gunicorn (production-grade WSGI server) and a task worker beside it."""
     import subprocess
@@ -93,6 +125,7 @@ def _serve(host: str, port: int, workers: int, with_worker: bool) -> int:
         def load(self):
             return application
 
+    _start_daily_digest()
     worker = None
     if with_worker:
         worker = subprocess.Popen([sys.executable, "-m", "stabil.cli", "worker"], env=os.environ.copy())

@@ -176,3 +176,25 @@ def test_property_add_months_keeps_the_day_number_or_ends_the_month(day, months)
 @given(DAYS, st.integers(min_value=0, max_value=30))
 def test_property_working_days_round_trip(day, n):
     assert calendar.working_days_between(day, calendar.add_working_days(day, n)) == n
+
+
+@pytest.mark.parametrize(
+    "now_utc, at, expected_utc",
+    [
+        # 06:00 UTC on a winter day is 07:00 CET: the digest for today has just gone, so tomorrow 06:00 UTC.
+        ("2026-01-14T06:00:00", "07:00", "2026-01-15T06:00:00"),
+        ("2026-01-14T05:59:00", "07:00", "2026-01-14T06:00:00"),
+        # Saturday 2026-03-28 08:00 CET -> Sunday 2026-03-29 07:00 CEST (clocks went forward at 02:00) = 05:00 UTC
+        ("2026-03-28T07:00:00", "07:00", "2026-03-29T05:00:00"),
+        # Autumn: Sunday 2026-10-25 07:00 CET (clocks went back at 03:00) = 06:00 UTC
+        ("2026-10-24T06:00:00", "07:00", "2026-10-25T06:00:00"),
+        # 02:30 does not exist on 2026-03-29 in Stockholm: the clock shows 03:30 CEST = 01:30 UTC
+        ("2026-03-28T23:00:00", "02:30", "2026-03-29T01:30:00"),
+        # New Year's Eve to New Year's Day across the year end
+        ("2026-12-31T07:00:00", "07:00", "2027-01-01T06:00:00"),
+    ],
+)
+def test_next_daily_run_keeps_the_local_hour_across_dst(now_utc, at, expected_utc):
+    now = dt.datetime.fromisoformat(now_utc).replace(tzinfo=dt.timezone.utc)
+    result = calendar.next_daily_run(now, dt.time.fromisoformat(at))
+    assert result.astimezone(dt.timezone.utc).replace(tzinfo=None) == dt.datetime.fromisoformat(expected_utc)

@@ -64,3 +64,22 @@ def test_help_lists_every_command_and_report(tmp_path):
     for name in [*registry.commands, *(f"report {kind}" for kind in registry.reports)]:
         sub = stabil([*name.split(), "--help"], tmp_path)
         assert sub.returncode == 0, (name, sub.stderr[-2000:])
+
+
+def test_daily_digest_schedule_setting(monkeypatch):
+    import threading
+
+    from stabil.cli import _start_daily_digest
+    from stabil.common.cli import CliError
+
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self.name))
+    monkeypatch.setenv("STABIL_DIGEST_TIME", "off")
+    _start_daily_digest()
+    assert started == []
+    monkeypatch.setenv("STABIL_DIGEST_TIME", "06:30")
+    _start_daily_digest()
+    assert started == ["stabil-daily-digest"]
+    monkeypatch.setenv("STABIL_DIGEST_TIME", "half past six")
+    with pytest.raises(CliError, match="inte en tid"):
+        _start_daily_digest()

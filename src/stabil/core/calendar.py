@@ -153,3 +153,28 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     to and including ``start``, with a minus sign). ``working_days_between(d, d)`` is 0.
     """
     return _working_index(end) - _working_index(start)
+
+
+STOCKHOLM = "Europe/Stockholm"
+
+
+def next_daily_run(now: dt.datetime, at: dt.time, tz: str = STOCKHOLM) -> dt.datetime:
+    """Return the next moment after ``now`` when the local clock in ``tz`` shows ``at`` (timezone-aware).
+
+    Used to send the daily deadline digest at, say, 07:00 Stockholm time all year: the wall-clock time is
+    combined with the local date and localised, so daylight saving changes move the UTC instant, not the
+    local hour. A time that does not exist on a spring-forward day (02:30 on the last Sunday of March)
+    is taken an hour later, as the clock shows it.
+    """
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    local_now = now.astimezone(zone)
+    day = local_now.date()
+    while True:
+        candidate = dt.datetime.combine(day, at, tzinfo=zone)
+        # Round-trip through UTC normalises a non-existent local time (the spring-forward gap).
+        candidate = candidate.astimezone(dt.timezone.utc).astimezone(zone)
+        if candidate > local_now:
+            return candidate
+        day += dt.timedelta(days=1)
