@@ -42,8 +42,9 @@ def test_board_opens_the_board_report_and_downloads_the_pdf(page, login, governa
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="1. Verksamhetsstatistik").is_visible()
     assert page.get_by_text("Offentlig version").first.is_visible()
+    page.get_by_role("link", name="Ladda ner PDF").click()  # starts a job with a progress bar
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Ladda ner PDF").click()
+        page.get_by_role("link", name="Ladda ner PDF").click()  # the finished job's file
     path = download_info.value.path()
     from pypdf import PdfReader
 

@@ -8,6 +8,7 @@ UNGUARDED = {
     "stabil.web.views.start": "every logged-in user has a start page; it lists only what their role allows",
     "stabil.web.views.healthz": "public health check; shows no data",
     "stabil.jobs.views.job_status": "shows a job only to the user who started it (404 for anyone else)",
+    "stabil.jobs.views.job_download": "serves a job's file only to the user who started it (404 for anyone else)",
 }
 
 

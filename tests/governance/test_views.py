@@ -132,13 +132,28 @@ def test_statistics_form_errors_in_swedish(personas):
     assert "Ogiltiga år" in page and "Ogiltiga månader" in page
 
 
-def test_board_report_downloads_pdf_and_xlsx(urls, personas):
+def _download(client, url, capture):
+    """Follow a board-paper request: a job with a progress page, then the job's private download."""
+    from stabil.jobs.models import Job
+
+    with capture(execute=True):  # the job is queued when the request's transaction commits
+        started = client.get(url)
+    job = Job.objects.filter(kind="board_paper").latest("pk")
+    assert started.status_code == 302 and started["Location"] == f"/jobb/{job.pk}/"
+    assert job.status == "done", job.error
+    assert f"/jobb/{job.pk}/fil/" in client.get(started["Location"]).content.decode()
+    return client.get(f"/jobb/{job.pk}/fil/"), job
+
+
+def test_board_report_downloads_pdf_and_xlsx(urls, personas, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
     client = client_for(personas.board)
-    pdf = client.get(urls["board_report"] + "&format=pdf")
+    pdf, job = _download(client, urls["board_report"] + "&format=pdf", django_capture_on_commit_callbacks)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
-    xlsx = client.get(urls["board_report"] + "&format=xlsx")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert client_for(personas.department_head).get(f"/jobb/{job.pk}/fil/").status_code == 404  # private
+    xlsx, _ = _download(client, urls["board_report"] + "&format=xlsx", django_capture_on_commit_callbacks)
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
 
 
 def test_risk_create_edit_and_archive(urls, personas, governance_data):

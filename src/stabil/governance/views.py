@@ -275,25 +275,27 @@ def board_report_page(request):
     report = None
     if form.is_bound and form.is_valid():
         exact = sees_exact_figures_for(request.user, None) and not form.cleaned_data["public"]
-        report = board_report.build(period=form.cleaned_data["period"], exact=exact,
-                                    registration_number=form.cleaned_data["registration_number"], today=today,
-                                    threshold=selectors.default_threshold())
+        period = form.cleaned_data["period"]
+        fmt = request.GET.get("format")
         if exact:
             from stabil.audit.services import record_access
 
-            record_access(by=request.user, action="view" if not request.GET.get("format") else "export",
-                          what=f"Nämndrapport {report.period.label} (exakta tal)", request=request)
-        fmt = request.GET.get("format")
-        if fmt == "pdf":
-            response = HttpResponse(board_report.to_pdf(report), content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="namndrapport-{report.period.label}.pdf"'
-            return response
-        if fmt == "xlsx":
-            response = HttpResponse(
-                board_report.to_xlsx(report),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            response["Content-Disposition"] = f'attachment; filename="namndrapport-{report.period.label}.xlsx"'
-            return response
+            record_access(by=request.user, action="export" if fmt else "view",
+                          what=f"Nämndrapport {period.label} (exakta tal)", request=request)
+        if fmt in ("pdf", "xlsx"):
+            # Several seconds of work: a background job with a progress bar, then a private download.
+            from stabil.jobs.services import job_start
+
+            job = job_start(by=request.user, kind="board_paper",
+                            label=f"Rapport till nämnden {period.label} ({fmt.upper()})",
+                            runner="stabil.governance.jobs.board_paper",
+                            params={"period": period.label, "exact": exact,
+                                    "registration_number": form.cleaned_data["registration_number"], "fmt": fmt,
+                                    "threshold": selectors.default_threshold(), "today": today.isoformat()})
+            return redirect("jobs:status", job_id=job.pk)
+        report = board_report.build(period=period, exact=exact,
+                                    registration_number=form.cleaned_data["registration_number"], today=today,
+                                    threshold=selectors.default_threshold())
     return render(request, "governance/board_report.html", {
         "form": form, "report": report, "labels": board_report.label_context(),
         "query": request.GET.urlencode(),

@@ -73,3 +73,15 @@ def job_run(job_id: int) -> Job:
                                              finished_at=timezone.now(), message="")
     job.refresh_from_db()
     return job
+
+
+def job_output_path(job: Job, filename: str):
+    """Return where a job writes a file for its user to download (``DATA_DIR/job-output/<id>/<name>``)."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils.text import get_valid_filename
+
+    folder = Path(settings.DATA_DIR) / "job-output" / str(job.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / get_valid_filename(filename)
