@@ -24,7 +24,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ TARGETS = {"import_events_per_s": 30000, "peak_rss_mib": 2048, "report_deadlines
            "egenkontroll_s": 3.0, "deadline_list_ms": 300.0}
 
 
+import benchlib
 from benchlib import drop_postgres, postgres_database
 
 
@@ -149,12 +149,8 @@ def worker(db_url: str, path: Path, n_events: int) -> dict:
 
 
 def run_child(db_url: str, path: Path, n_events: int) -> dict | None:
-    command = [sys.executable, __file__, "--worker", "--db-url", db_url, "--file", str(path), "--events", str(n_events)]
-    result = subprocess.run(command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    if result.returncode != 0:
-        print(f"  failed ({result.returncode}) for {db_url.split('@')[-1]}", file=sys.stderr)
-        return None
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """Measure in a fresh process (see ``benchlib.run_child``)."""
+    return benchlib.run_child(__file__, "--worker", "--db-url", db_url, "--file", str(path), "--events", str(n_events))
 
 
 

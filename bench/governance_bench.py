@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -163,13 +162,8 @@ def worker(db_url: str, path: Path) -> dict:
 
 
 def run_child(db_url: str, path: Path) -> dict | None:
-    command = [sys.executable, __file__, "--worker", "--db-url", db_url, "--file", str(path)]
-    result = subprocess.run(command, stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    if result.returncode != 0:
-        print(f"  failed ({result.returncode}) for {db_url.split('@')[-1]}", file=sys.stderr)
-        return None
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """Measure in a fresh process (see ``benchlib.run_child``)."""
+    return benchlib.run_child(__file__, "--worker", "--db-url", db_url, "--file", str(path))
 
 
 def main() -> int:

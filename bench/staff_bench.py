@@ -25,7 +25,6 @@ import json
 import os
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,6 +41,7 @@ TARGETS = {"report_s": 5.0, "report_rss_mib": 1024}
 EXIT_REASONS = ["workload", "pay", "leadership", "career", "competing_employer", "studies", "retirement", "other"]
 
 
+import benchlib
 from benchlib import drop_postgres, postgres_database
 
 
@@ -201,13 +201,8 @@ def report(db_url: str, unit: str | None) -> dict:
 
 
 def run_child(*args: str) -> dict | None:
-    command = [sys.executable, __file__, "--child", *args]
-    result = subprocess.run(command, stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    if result.returncode != 0:
-        print(f"  child failed ({result.returncode}): {' '.join(args[:2])}", file=sys.stderr)
-        return None
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """Measure in a fresh process (see ``benchlib.run_child``)."""
+    return benchlib.run_child(__file__, "--child", *args)
 
 
 

@@ -28,7 +28,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +45,7 @@ MIX = (("preliminary_assessment", 0.15), ("investigation", 0.35), ("outpatient",
        ("foster_home", 0.05))
 
 
+import benchlib
 from benchlib import drop_postgres, postgres_database
 
 
@@ -246,14 +246,9 @@ def worker(db_url: str, path: Path, people_file: Path) -> dict:
 
 
 def run_child(db_url: str, path: Path, people_file: Path) -> dict | None:
-    command = [sys.executable, __file__, "--worker", "--db-url", db_url, "--file", str(path),
-               "--people", str(people_file)]
-    result = subprocess.run(command, stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    if result.returncode != 0:
-        print(f"  failed ({result.returncode}) for {db_url.split('@')[-1]}", file=sys.stderr)
-        return None
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """Measure in a fresh process (see ``benchlib.run_child``)."""
+    return benchlib.run_child(__file__, "--worker", "--db-url", db_url, "--file", str(path),
+                              "--people", str(people_file))
 
 
 
