@@ -96,3 +96,14 @@ def test_number_filters_use_swedish_format():
 def test_swedish_is_the_default_whatever_the_browser_asks(personas):
     body = client_for(personas.unit_manager).get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="sv">' in body
+
+
+def test_only_the_most_specific_navigation_entry_is_current(personas):
+    from django.test import RequestFactory
+
+    from stabil.web.context_processors import navigation
+
+    request = RequestFactory().get("/arenden/egenkontroll/")
+    request.user = personas.unit_manager
+    current = [e["label"] for e in navigation(request)["nav_entries"] if e["active"]]
+    assert [str(label) for label in current] == ["Egenkontroll"]

@@ -12,5 +12,11 @@ def navigation(request):
         except NoReverseMatch:
             continue
         entries.append({"key": item.key, "label": item.label, "url": url, "description": item.description,
-                        "active": request.path.startswith(url)})
+                        "active": False})
+    # The current entry is the one whose address is the longest prefix of this page's (Egenkontroll under
+    # /arenden/egenkontroll/ is current, not Frister at /arenden/ as well).
+    path = getattr(request, "path", "")
+    matching = [e for e in entries if path.startswith(e["url"]) and e["url"] != "/"]
+    if matching:
+        max(matching, key=lambda e: len(e["url"]))["active"] = True
     return {"nav_entries": entries}
