@@ -59,3 +59,8 @@ def test_audit_search_filters_and_logs_itself(personas):
     rows = list(response.context["page"])
     assert [r.object_ids for r in rows] == [["C-77"]]
     assert AccessRecord.objects.filter(username="sysadmin", what="Granskningslogg").exists()
+
+
+def test_an_import_is_recorded_with_its_row_count_and_no_fake_ids(personas):
+    record = record_access(by=personas.unit_manager, action="import", what="Import av personal: p.csv", count=5000)
+    assert (record.object_count, record.object_ids) == (5000, [])

@@ -11,16 +11,17 @@ MAX_IDS_PER_RECORD = 2000
 
 
 def record_access(*, by, action: str, what: str, objects: Iterable = (), object_type: str = "",
-                  request=None) -> AccessRecord:
+                  request=None, count: int | None = None) -> AccessRecord:
     """Record that ``by`` (a user, or None for the command line) was shown personal data.
 
     ``objects`` are model instances or plain ids (case ids, staff ids); ``what`` says which page, export or
-    report, in Swedish, e.g. "Ärendesida" or "Fristlista, enhet BU-UTR".
+    report, in Swedish, e.g. "Ärendesida" or "Fristlista, enhet BU-UTR". ``count`` gives the number of
+    records touched when they are not listed one by one (the rows of an import).
     """
     ids: list[str] = []
-    count = 0
+    listed = 0
     for obj in objects:
-        count += 1
+        listed += 1
         if len(ids) < MAX_IDS_PER_RECORD:
             ids.append(str(getattr(obj, "public_id", None) or getattr(obj, "pk", obj)))
         if not object_type and hasattr(obj, "_meta"):
@@ -40,7 +41,7 @@ def record_access(*, by, action: str, what: str, objects: Iterable = (), object_
         what=what[:200],
         object_type=object_type[:64],
         object_ids=ids,
-        object_count=count,
+        object_count=listed if count is None else count,
         path=path,
         ip_address=ip,
     )

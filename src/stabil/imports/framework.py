@@ -382,7 +382,7 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
             from stabil.audit.services import record_access
 
             record_access(by=by, action="import", what=f"Import av {kind.label}: {table.filename}",
-                          objects=range(len(table.rows)), object_type=kind.name)
+                          count=len(table.rows), object_type=kind.name)
     except _Rollback:
         if errors:
             result = None
