@@ -12,7 +12,8 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-FORM = {"move_to_working_day": "on", "protection_assessment_days": "0", "first_contact_guarantee": "on",
+FORM = {"move_to_working_day": "on", "protection_assessment_days": "0", "protection_assessment_moves": "on",
+        "first_contact_guarantee": "on",
         "first_contact_working_days": "7", "warning_working_days": "3"}
 
 

@@ -90,11 +90,23 @@ def test_care_plan_and_foster_home_approval_are_due_on_the_start_date_never_move
     assert dl.foster_home_approval_due(D("2026-12-24")) == D("2026-12-24")
 
 
-def test_protection_assessment_same_day_or_configured_days_not_moved():
-    assert dl.protection_assessment_due(D("2026-06-20")) == D("2026-06-20")
-    assert dl.protection_assessment_due(D("2026-06-20"), DeadlineConfig(protection_assessment_days=1)) == D(
-        "2026-06-21"
-    )
+@pytest.mark.parametrize(
+    "report_on, config, due_on",
+    [
+        ("2026-06-17", DeadlineConfig(), "2026-06-17"),  # Wednesday: the same day
+        # Saturday 2026-06-20 is midsommardagen; Sunday follows: moved to Monday 2026-06-22 (2 §)
+        ("2026-06-20", DeadlineConfig(), "2026-06-22"),
+        ("2026-12-24", DeadlineConfig(), "2026-12-28"),  # julafton -> juldagen, annandag, Sunday -> Monday
+        ("2026-12-31", DeadlineConfig(), "2027-01-04"),  # nyårsafton, nyårsdagen (Fri), weekend -> Monday
+        ("2026-06-20", DeadlineConfig(move_to_working_day=False), "2026-06-20"),  # strict calendar days
+        ("2026-06-20", DeadlineConfig(protection_assessment_moves=False), "2026-06-20"),  # "genast" kept
+        ("2026-06-18", DeadlineConfig(protection_assessment_days=1), "2026-06-22"),  # next day = midsommarafton
+        ("2026-06-18", DeadlineConfig(protection_assessment_days=1, protection_assessment_moves=False),
+         "2026-06-19"),
+    ],
+)
+def test_protection_assessment_due(report_on, config, due_on):
+    assert dl.protection_assessment_due(D(report_on), config) == D(due_on)
 
 
 @pytest.mark.parametrize(

@@ -155,6 +155,9 @@ class DeadlineSettings(models.Model):
     protection_assessment_days = models.PositiveSmallIntegerField(
         _("skyddsbedömning senast antal dagar efter anmälan"), default=0,
         help_text=_("0 = samma dag; 1 = nästa dag (prop. 2012/13:10 s. 60, för anmälningar som kommer sent)."))
+    protection_assessment_moves = models.BooleanField(
+        _("flytta även skyddsbedömningen till nästa arbetsdag"), default=True,
+        help_text=_("Av: skyddsbedömningen ska göras samma dag även helger, t.ex. genom socialjouren."))
     first_contact_guarantee = models.BooleanField(
         _("tjänstegaranti för första kontakt"), default=True,
         help_text=_("Familjen kontaktas inom ett antal arbetsdagar från beslutet att inleda utredning."))
@@ -176,5 +179,5 @@ class DeadlineSettings(models.Model):
         return {name: getattr(self, name) for name in DEADLINE_SETTING_FIELDS}
 
 
-DEADLINE_SETTING_FIELDS = ("move_to_working_day", "protection_assessment_days", "first_contact_guarantee",
-                           "first_contact_working_days", "warning_working_days")
+DEADLINE_SETTING_FIELDS = ("move_to_working_day", "protection_assessment_days", "protection_assessment_moves",
+                           "first_contact_guarantee", "first_contact_working_days", "warning_working_days")

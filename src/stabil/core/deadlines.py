@@ -102,6 +102,10 @@ class DeadlineConfig:
     move_to_working_day: True (default) applies lag (1930:173) 2 §; False counts strict calendar days.
     protection_assessment_days: 0 (default) = the same day as the report; 1 = the next day
         (prop. 2012/13:10 p. 60 accepts the next day for a report that comes in late).
+    protection_assessment_moves: True (default) treats the protection assessment like every deadline
+        counted in days (issue 4's contract: moved by lag (1930:173) 2 § unless strict days are chosen);
+        False keeps it on the report's day even on a weekend, for municipalities that read "genast" as no
+        period at all and assess at weekends through their on-call service (socialjour).
     first_contact_guarantee: the local service guarantee "first contact within N working days of
         the decision to open an investigation" is on (default) or off.
     first_contact_working_days: N for that guarantee (default 7, Helsingborg's tjänstegaranti).
@@ -111,6 +115,7 @@ class DeadlineConfig:
 
     move_to_working_day: bool = True
     protection_assessment_days: int = 0
+    protection_assessment_moves: bool = True
     first_contact_guarantee: bool = True
     first_contact_working_days: int = 7
     warning_working_days: int = 3
@@ -192,9 +197,11 @@ def protection_assessment_due(report_on: dt.date, config: DeadlineConfig = DEFAU
 
     SoL (2001:453) 11 kap. 1 a § / SoL (2025:400) 20 kap. 1 §: "genast". Prop. 2012/13:10 p. 60
     accepts the next day for a report that comes in late, hence ``protection_assessment_days``.
-    "At once" is not a period under lag (1930:173), so the date is never moved to a working day.
+    Counted in days like the others, it moves to the next working day by lag (1930:173) 2 § unless the
+    municipality counts strict calendar days or keeps "genast" on the day (``protection_assessment_moves``).
     """
-    return calendar.add_days(report_on, config.protection_assessment_days)
+    due = calendar.add_days(report_on, config.protection_assessment_days)
+    return _period_end(due, config) if config.protection_assessment_moves else due
 
 
 def preliminary_assessment_due(report_on: dt.date, config: DeadlineConfig = DEFAULT_CONFIG) -> dt.date:
