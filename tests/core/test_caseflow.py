@@ -145,6 +145,14 @@ def test_reporter_feedback_only_for_decisions_from_2026_01_15(decided_on, expect
         assert got == (expect_feedback_due, None, "overdue")
 
 
+def test_feedback_week_runs_from_the_decision_even_when_the_reporter_asked_later():
+    # decided Tue 2026-03-03; asked Thu 03-05; a week from the decision = 03-10 (Tue), informed 03-11: missed
+    events = [E("report_received", "2026-03-02"), E("preliminary_decided", "2026-03-03", outcome="no_investigation"),
+              E("feedback_requested", "2026-03-05"), E("reporter_informed", "2026-03-11")]
+    assert table(case_state(events, D("2026-04-01")))[("reporter_feedback", "2026-03-03")] == (
+        "2026-03-10", "2026-03-11", "missed")
+
+
 def test_no_feedback_deadline_when_the_reporter_did_not_ask():
     events = [E("report_received", "2026-02-02"), E("preliminary_decided", "2026-02-03", outcome="no_investigation")]
     assert "reporter_feedback" not in {d.kind for d in case_state(events, D("2026-03-01")).deadlines}

@@ -316,7 +316,8 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
         ))
         if report.feedback_requested_on is not None and report.decided_on is not None:
             if report.decided_on >= rules.REPORTER_FEEDBACK_FROM:
-                start = max(report.decided_on, report.feedback_requested_on)
+                # A week from the preliminary decision (issue 4's table), whenever the reporter asked.
+                start = report.decided_on
                 due = rules.reporter_feedback_due(start, config)
                 raw = start + dt.timedelta(days=7)
                 found.append(_deadline(
