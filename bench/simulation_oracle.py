@@ -96,8 +96,13 @@ def run_once(scenario: sim.Scenario, seed: int) -> RunResult:
 
     staff: list[Person] = [Person(g.fte, g.experience_years) for g in sc.staff if not g.consultant
                            for _ in range(g.count)]
+    consultants0 = sum(g.count for g in sc.staff if g.consultant)
+    # The consultants employed at the start keep their own hours rate; later ones count at CONSULTANT_RATE.
+    consultant_rate0 = (sum(g.count * g.fte * wl.experience_rate(g.experience_years) for g in sc.staff if g.consultant)
+                        / consultants0 if consultants0 else sim.CONSULTANT_RATE)
+    vacant_hist: list[int] = []
     state = {
-        "positions": len(staff) + sum(g.count for g in sc.staff if g.consultant) + sc.vacancies,
+        "positions": len(staff) + consultants0 + sc.vacancies,
         "pipeline": [],  # (due_month, experienced: bool | None for failure)
         "consultants": 0, "hours": 0.0, "slots": 0, "sick": 0.0, "load_prev": sc.turnover.reference_load,
         "load_sum": 0.0, "month": 0,
@@ -161,7 +166,16 @@ def run_once(scenario: sim.Scenario, seed: int) -> RunResult:
                 state["pipeline"].append((due, rng.random() < sc.hire_experienced_share))
         headcount = len(staff)
         own_positions = state["positions"] - int(meas.extra_positions[: m + 1].sum())
-        consultants = int(min(max(own_positions - headcount, 0), meas.consultant_cap[m]))
+        vacant = max(own_positions - headcount, 0)
+        vacant_hist.append(vacant)
+        # A vacancy gets a consultant once it has been open consultant_lead_months (before the start: the
+        # positions the consultants employed then already filled).
+        covered = vacant
+        lead = sc.consultant_lead_months
+        if lead > 0:
+            window = min(vacant_hist[max(m - lead, 0): m + 1])
+            covered = min(window, consultants0) if m - lead < 0 else window
+        consultants = int(min(covered, meas.consultant_cap[m]))
         state["consultants"] = consultants
         rate_sum, slot_fte, perm_fte = 0.0, 0.0, 0.0
         first_year = experienced = 0
@@ -178,7 +192,8 @@ def run_once(scenario: sim.Scenario, seed: int) -> RunResult:
         n = max(headcount + consultants, 1)
         share = (wl.non_case_share * (n - supported) + wl.non_case_share_with_admin_support * supported) / n
         state["hours"] = wl.contracted_hours_per_month * (1 - share) * (
-            rate_sum + consultants * sim.CONSULTANT_RATE + meas.summer_temps[m] * sim.SUMMER_TEMP_RATE
+            rate_sum + min(consultants, consultants0) * consultant_rate0
+            + max(consultants - consultants0, 0) * sim.CONSULTANT_RATE + meas.summer_temps[m] * sim.SUMMER_TEMP_RATE
             + meas.trainees[m] * wl.trainee_rate + meas.specialists[m] * sim.SPECIALIST_CASE_SHARE)
         state["slots"] = math.floor(meas.caseload_cap[m] * slot_fte + 1e-9)
         sick = sc.sick_leave_share

@@ -67,9 +67,8 @@ def test_vectorised_model_agrees_with_the_simpy_oracle():
         measures=(sim.Measure("hire", date(2025, 6, 15), count=6),
                   sim.Measure("summer_temps", date(2025, 6, 1), count=8, weeks=8),
                   sim.Measure("pay_rise", date(2025, 4, 1), sek_per_month=2000)),
-        # The oracle (bench/simulation_oracle.py) has no consultant lead time yet: it covers a vacancy with a
-        # consultant in the month it opens, which is the vectorised model with a lead time of 0.
-        consultant_lead_months=0,
+        # The default consultant lead time (a vacancy gets a consultant after it has been open a month);
+        # the oracle models it the same way.
     )
     vec = sim.simulate(sc, runs=600, seed=3)
     runs = simulation_oracle.run_many(sc, 40, seed=1000)
