@@ -342,3 +342,16 @@ def test_kpi_period_page(personas, view_permissions, add_case, org):
     assert "50\xa0%" not in public and ">..<" in public
     bad = client_for(personas.board).get(reverse("governance:kpis") + "?first_day=2026-06-30&last_day=2026-01-01")
     assert "Till-datum måste vara" in bad.content.decode()
+
+
+def test_public_board_report_states_its_suppression_threshold(urls, personas):
+    body = client_for(personas.board).get(urls["board_report"]).content.decode()
+    assert "antal 1–4 visas som &lt;5" in body
+
+
+def test_risk_register_page_title_is_only_the_title(urls, personas):
+    import re
+
+    body = client_for(personas.unit_manager).get(urls["risks"]).content.decode()
+    assert re.search(r"<title>\s*Riskregister · Stabil</title>", body)
+    assert body.index("Från riskbedömningen av arbetsbelastningen") > body.index("<main")
