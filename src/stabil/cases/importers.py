@@ -20,6 +20,7 @@ import operator
 import re
 from collections.abc import Iterable
 
+from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.core.caseflow import EVENT_KINDS, INTERVENTION_KINDS, OUTCOMES, PLACEMENT_KINDS, Event
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
@@ -37,20 +38,7 @@ MAX_REASON = 500
 
 # A Swedish personal identity number (YYMMDD-XXXX, YYYYMMDDXXXX): never accepted as a child id.
 _PERSONNUMMER = re.compile(r"^(\d{2})?\d{6}[-+]?\d{4}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
 _OUTCOME_TEXT = {kind: " eller ".join(values) for kind, values in OUTCOMES.items()}
-
-
-def parse_date(text: str) -> dt.date | None:
-    """Return the date of a strict YYYY-MM-DD string, or None."""
-    if len(text) != 10 or not _ISO_DATE.match(text):
-        return None
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-    return day
 
 
 def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, until_text: str,

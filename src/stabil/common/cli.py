@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
+from stabil.common.parsing import parse_iso_date
+
 
 class CliError(Exception):
     """A problem the user can fix; ``str(exc)`` is a Swedish message."""
@@ -54,12 +56,10 @@ class Registry:
 
 def parse_date(value: str) -> date:
     """argparse type: a date written YYYY-MM-DD."""
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"ogiltigt datum '{value}', skriv ÅÅÅÅ-MM-DD") from None
+    day = parse_iso_date(value)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"ogiltigt datum '{value}', skriv ÅÅÅÅ-MM-DD")
+    return day
 
 
 def parse_range(value: str, *, low: int, high: int, what: str) -> tuple[int, int]:

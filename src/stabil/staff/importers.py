@@ -19,13 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from itertools import pairwise
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from django.db import connection
 from django.utils import timezone
 
-from stabil.cases.importers import parse_date  # the one strict YYYY-MM-DD parser of the import files
+from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
 from .models import (
