@@ -7,11 +7,10 @@ from .selectors import job_for_user
 
 
 def job_status(request, job_id: int):
-    """A job's progress: the full page, or the progress partial that htmx polls each second."""
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
+    """A job's progress: the full page, or the progress partial that htmx polls each second.
 
-        return redirect_to_login(request.get_full_path())
+    Anonymous visitors never get here: LoginRequiredMiddleware sends them to the log-in page.
+    """
     job = job_for_user(request.user, job_id)
     template = "jobs/_progress.html" if request.htmx else "jobs/status.html"
     return render(request, template, {"job": job})
@@ -19,10 +18,6 @@ def job_status(request, job_id: int):
 
 def job_download(request, job_id: int):
     """The file a finished job wrote (a board paper, say), for the user who started the job only."""
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
     job = job_for_user(request.user, job_id)
     name = (job.result or {}).get("file")
     if job.status != job.Status.DONE or not name:
