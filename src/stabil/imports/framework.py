@@ -351,8 +351,12 @@ class ImportOutcome:
 
 
 def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet: bool = False,
-               on_progress: Callable[[float, str], None] | None = None, dry_run: bool = False) -> ImportOutcome:
+               on_progress: Callable[[float, str], None] | None = None, dry_run: bool = False,
+               check_kind: Callable[[FileKind], None] | None = None) -> ImportOutcome:
     """Read, recognise, validate and store one file, all or nothing.
+
+    ``check_kind`` is called with the recognised kind before anything is validated or stored; it raises
+    to refuse the file (the web upload checks that the user may import that kind).
 
     Raises ``ImportFileError`` when the file cannot be read or recognised. Otherwise returns the outcome;
     when ``outcome.errors`` is non-empty nothing was stored.
@@ -361,6 +365,8 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
     stream = stream if stream is not None else sys.stderr
     table, problems = read_table(path, notices)
     kind = detect_kind(table)
+    if check_kind is not None:
+        check_kind(kind)
     known = set(kind.required) | set(kind.optional)
     extra = [h for h in table.headers if h and h not in known]
     if extra:

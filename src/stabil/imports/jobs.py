@@ -13,16 +13,16 @@ def import_file(*, job, progress, path: str, dry_run: bool = False) -> dict:
     """Import the uploaded file at ``path`` as the job's user; remove the file afterwards."""
     from stabil.accounts.policy import has_capability
 
-    from .framework import ImportFileError, detect_kind, read_table, run_import
+    from .framework import ImportFileError, run_import
+
+    def allowed(kind) -> None:
+        if not has_capability(job.created_by, kind.capability):
+            raise JobError(f"Din roll får inte importera {kind.label}.")
 
     file = Path(path)
     try:
-        table, _ = read_table(file)
-        kind = detect_kind(table)
-        if not has_capability(job.created_by, kind.capability):
-            raise JobError(f"Din roll får inte importera {kind.label}.")
-        outcome = run_import(file, by=job.created_by, quiet=True, dry_run=dry_run,
-                             on_progress=lambda fraction, message: progress(fraction, message))
+        outcome = run_import(file, by=job.created_by, quiet=True, dry_run=dry_run, check_kind=allowed,
+                             on_progress=progress)
     except ImportFileError as exc:
         raise JobError(str(exc)) from exc
     finally:
