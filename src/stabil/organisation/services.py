@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .models import Administration, Department, Municipality, Team, Unit
+from .models import Administration, Department, Municipality, Unit
 
 DEFAULT_MUNICIPALITY_NAME = "Kommunen"
 UNPLACED_DEPARTMENT_CODE = "OPLACERAD"
@@ -40,10 +40,3 @@ def unit_get_or_create(*, code: str, by=None, name: str | None = None) -> tuple[
         )
     return Unit.objects.create(department=department, code=code, name=name or code), True
 
-
-def team_get_or_create(*, code: str, unit: Unit, by=None, name: str | None = None) -> tuple[Team, bool]:
-    """Return the team with ``code``, creating it in ``unit`` when missing."""
-    team = Team.objects.filter(code=code).first()
-    if team is not None:
-        return team, False
-    return Team.objects.create(unit=unit, code=code, name=name or code), True
