@@ -152,6 +152,8 @@ def test_board_report_downloads_pdf_and_xlsx(urls, personas, django_capture_on_c
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert client_for(personas.department_head).get(f"/jobb/{job.pk}/fil/").status_code == 404  # private
+    anonymous = client_for(None).get(f"/jobb/{job.pk}/fil/")
+    assert anonymous.status_code == 302 and "/logga-in/" in anonymous["Location"]
     xlsx, _ = _download(client, urls["board_report"] + "&format=xlsx", django_capture_on_commit_callbacks)
     assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
 
