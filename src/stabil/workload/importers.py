@@ -6,6 +6,7 @@ sets the markers of one existing case; the LVU marker is read from the case even
 
 from __future__ import annotations
 
+from stabil.common.parsing import id_problem
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
 TRUE = {"ja", "j", "yes", "y", "1", "sant", "true", "x"}
@@ -34,6 +35,9 @@ def import_case_complexity(table: Table, ctx: ImportContext) -> ImportResult:
         case_id = values.get("case_id", "").strip()
         if not case_id:
             ctx.errors.add(row, "case_id", "ärende-id saknas")
+            continue
+        if problem := id_problem(case_id):
+            ctx.errors.add(row, "case_id", f"ärende-id: {problem}")
             continue
         if case_id not in cases:
             ctx.errors.add(row, "case_id", f"ärendet {case_id} finns inte")
