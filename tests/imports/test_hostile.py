@@ -16,6 +16,7 @@ import sys
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from stabil.cases.models import Case, CaseEvent, Child
 from stabil.imports.framework import ImportFileError, read_table, run_import
@@ -164,3 +165,19 @@ def test_a_sheet_within_the_limits_is_read_with_spreadsheet_row_numbers(tmp_path
     path.write_bytes(xlsx_with([staff_row("S1"), staff_row("S2")]))
     table, problems = read_table(path)
     assert problems == [] and table.row_numbers == [2, 3] and table.column("staff_id") == ["S1", "S2"]
+
+
+@pytest.mark.django_db
+def test_an_accepted_id_works_in_the_pages_that_link_it(personas, tmp_path):
+    # `S/1` was accepted and then /personal/ answered 500 for good (no URL could be reversed for it); every id
+    # the rule accepts, dots and Swedish letters included, is linked and opens.
+    path = tmp_path / "staff.csv"
+    path.write_bytes(staff_csv(staff_row("Å.ö-2"), staff_row("M.1")))
+    assert run_import(path, quiet=True).ok
+    client = client_for(personas.hr)
+    register = client.get("/personal/")
+    assert register.status_code == 200
+    for staff_id in ("Å.ö-2", "M.1"):
+        url = reverse("staff:detail", kwargs={"staff_id": staff_id})
+        assert url in register.content.decode()
+        assert client.get(url).status_code == 200
