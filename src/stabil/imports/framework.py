@@ -247,6 +247,8 @@ def _read_csv_fast(text: str, delimiter: str) -> tuple[list[str], list, list[int
     if text.count(delimiter) != (len(header) - 1) * (frame.height + 1):
         return None
     frame = frame.select(pl.all().fill_null("").str.strip_chars())
+    if frame.width and frame.height and frame.select(pl.max_horizontal(pl.all().str.len_chars().max())).item() > MAX_CELL_CHARS:
+        return None  # the precise reader names the cell
     return header, frame.rows(), list(range(2, frame.height + 2))
 
 
@@ -259,10 +261,9 @@ def _read_csv(path: Path, notices: list[str]) -> tuple[list[str], list[list[str]
     delimiter = _sniff_delimiter(first_line)
     if first_line.count(delimiter) >= MAX_COLUMNS * 2:  # refuse a million-column header before parsing it
         raise ImportFileError(f"{path.name}, rad 1: rubrikraden har fler än {MAX_COLUMNS} kolumner")
-    # A control character or an over-long line anywhere sends the file through the reader below, which
-    # names the row and column of each.
-    suspicious = control_character(text) is not None or re.search(f"[^\n]{{{MAX_CELL_CHARS + 1}}}", text)
-    fast = None if suspicious else _read_csv_fast(text, delimiter)
+    # A control character anywhere (or an over-long cell, which the fast reader checks) sends the file
+    # through the reader below, which names the row and column of each.
+    fast = None if control_character(text) is not None else _read_csv_fast(text, delimiter)
     if fast is not None:
         header, rows, numbers = fast
         _check_header(path.name, header)
