@@ -7,7 +7,11 @@ from django.core.exceptions import PermissionDenied
 
 from stabil.accounts.models import User
 from stabil.accounts.services import (
-    SelfChangeRefused, UserInputError, user_create, user_set_password, user_update,
+    SelfChangeRefused,
+    UserInputError,
+    user_create,
+    user_set_password,
+    user_update,
 )
 
 PASSWORD = "Ett-ordentligt-losenord-2026"

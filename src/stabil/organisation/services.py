@@ -63,6 +63,8 @@ def _code(code: str, model) -> str:
     if not CODE_PATTERN.fullmatch(code):
         raise OrganisationInputError(
             _("ogiltig kod '%(code)s': högst 32 tecken, bara A–Z, a–z, 0–9, '-' och '_'") % {"code": code})
+    if code.lower() == "ny":  # the address of the page that creates one
+        raise OrganisationInputError(_("koden '%(code)s' är reserverad") % {"code": code})
     if model.objects.filter(code__iexact=code).exists():
         raise OrganisationInputError(_("koden %(code)s används redan") % {"code": code})
     return code
