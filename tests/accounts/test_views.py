@@ -159,3 +159,15 @@ def test_the_nav_shows_users_and_organisation_to_the_sysadmin_only(personas):
     assert 'href="/anvandare/"' in admin_page and 'href="/organisation/"' in admin_page
     manager_page = client_for(personas.unit_manager).get("/").content.decode()
     assert 'href="/anvandare/"' not in manager_page and 'href="/organisation/"' not in manager_page
+
+
+def test_a_deactivated_user_is_logged_out_at_the_next_request(personas):
+    from django.test import Client
+
+    client = Client()
+    assert client.post("/logga-in/", {"username": "caseworker", "password": "test-password-123"}).status_code == 302
+    assert client.get("/arenden/").status_code == 200
+    client_for(personas.sysadmin).post("/anvandare/konto/caseworker/", {"role": "caseworker", "units": ["UA"],
+                                                                         "team": "TA1"})
+    response = client.get("/arenden/")
+    assert response.status_code == 302 and "/logga-in/" in response["Location"]
