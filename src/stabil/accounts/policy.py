@@ -111,6 +111,15 @@ def require_capability(capability: str) -> Callable:
     return decorator
 
 
+def check_capability(by, capability: str) -> None:
+    """For services: raise ``PermissionDenied`` unless the acting user ``by`` has ``capability``.
+
+    ``by=None`` is the command line, run by whoever operates the server (who can reach the database anyway).
+    """
+    if by is not None and not has_capability(by, capability):
+        raise PermissionDenied
+
+
 def visible_units(user) -> QuerySet:
     """Return the units whose data ``user`` may see (rows, not only aggregates)."""
     from stabil.organisation.models import Unit
