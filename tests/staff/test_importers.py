@@ -212,6 +212,8 @@ def test_finding_1_an_absence_file_does_not_reveal_employment_dates(hr_b, tmp_pa
         "f.csv, rad 3, kolumn staff_id: medarbetaren 'NOPE' ligger utanför dina enheter eller finns inte",
     ]
     assert [r.object_count for r in _records("hr_b")] == [2]
+    assert not any(value in line for line in outcome.error_lines() for value in S1_STORED)
+    assert not run_import(path, by=hr_b, quiet=True).ok and not Absence.objects.exists()  # a real run likewise
 
 
 def test_the_system_administrator_may_not_import_staff_files(hr_b, personas, tmp_path):

@@ -273,7 +273,7 @@ class ImportContext:
     errors: ImportErrors
     notices: list[str]
     progress: Progress
-    scope: ImportScope = field(default_factory=lambda: ImportScope(everything=True))
+    scope: ImportScope  # no default: a handler never runs without the uploader's scope
     accessed: set[str] = field(default_factory=set)
 
 
