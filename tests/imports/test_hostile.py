@@ -181,3 +181,17 @@ def test_an_accepted_id_works_in_the_pages_that_link_it(personas, tmp_path):
         url = reverse("staff:detail", kwargs={"staff_id": staff_id})
         assert url in register.content.decode()
         assert client.get(url).status_code == 200
+
+
+def test_a_sheet_that_begins_further_down_keeps_its_row_numbers(tmp_path):
+    from tests.imports.hostile_files import _SHEET_HEAD, xlsx
+
+    cells = "".join(f'<c r="{chr(66 + i)}3" t="inlineStr"><is><t>{name}</t></is></c>'
+                    for i, name in enumerate(["unit_code", "unit_name"]))
+    data = '<c r="B5" t="inlineStr"><is><t>X1</t></is></c><c r="C5" t="inlineStr"><is><t>Ett</t></is></c>'
+    path = tmp_path / "s.xlsx"
+    path.write_bytes(xlsx(f'{_SHEET_HEAD}<sheetData><row r="3">{cells}</row><row r="5">{data}</row></sheetData>'
+                          "</worksheet>"))
+    table, problems = read_table(path)
+    assert table.headers == ["unit_code", "unit_name"] and table.rows == [["X1", "Ett"]]
+    assert table.row_numbers == [5]

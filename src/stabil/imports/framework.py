@@ -325,6 +325,7 @@ def _cell_text(value: Any) -> str:
     return match.group(1) if match else text
 
 
+_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$", re.ASCII)
 
 
@@ -363,6 +364,9 @@ class _PartScanner:
         self.strings = 0
         self.text_chars = 0
         self.in_text = False
+        self.first_value_row: int | None = None  # the first row with a value: where the reader's range starts
+        self.first_sheet_id: str | None = None  # workbook.xml: the relationship id of the first sheet
+        self.targets: dict[str, str] = {}  # a .rels part: relationship id -> target
 
     def _doctype(self, *args) -> None:
         raise _XlsxRefused(f"delen {self.name} har en dokumenttypdeklaration (DTD), vilket inte tillåts")
@@ -415,8 +419,14 @@ class _PartScanner:
             else:
                 self.column += 1
             self._used(self.row or 1, self.column)
-        elif local in {"v", "t"}:
-            self.in_text = True
+        elif local in {"v", "t", "is"}:
+            self.in_text = local != "is"
+            if self.row and (self.first_value_row is None or self.row < self.first_value_row):
+                self.first_value_row = self.row
+        elif local == "sheet" and self.first_sheet_id is None:
+            self.first_sheet_id = attributes.get(f"{_RELATIONSHIPS_NS} id")
+        elif local == "Relationship":
+            self.targets[attributes.get("Id", "")] = attributes.get("Target", "")
         elif local == "si":
             self.strings += 1
             self.text_chars = 0
@@ -451,10 +461,11 @@ class _PartScanner:
             raise _XlsxRefused(f"delen {self.name} är för djupt nästlad") from None
 
 
-def _inspect_xlsx(path: Path) -> None:
+def _inspect_xlsx(path: Path) -> int:
     """Check an XLSX archive's sizes, compression and used range before the spreadsheet reader reads it.
 
-    Raises ``ImportFileError`` (Swedish, with the file name) for anything beyond the limits at the top of
+    Returns the spreadsheet row number of the first sheet's first row with a value, where the reader's
+    rows begin (1 when it cannot be told). Raises ``ImportFileError`` (Swedish, with the file name) for anything beyond the limits at the top of
     this module: a zip bomb, an XML bomb or DTD, a cell at XFD1048576, a billion shared strings.
     """
     try:
@@ -473,6 +484,7 @@ def _inspect_xlsx(path: Path) -> None:
             names = {part.filename for part in parts}
             if "xl/workbook.xml" not in names:
                 raise _XlsxRefused("arkivet är ingen Excel-arbetsbok (xl/workbook.xml saknas)")
+            scanned: dict[str, _PartScanner] = {}
             for part in parts:
                 if not part.filename.endswith((".xml", ".rels")) or part.is_dir():
                     continue
@@ -483,17 +495,23 @@ def _inspect_xlsx(path: Path) -> None:
                     while chunk := stream.read(1024 * 1024):
                         scanner.feed(chunk)
                 scanner.feed(b"", final=True)
+                scanned[part.filename] = scanner
     except _XlsxRefused as exc:
         raise ImportFileError(f"{path.name}: Excel-filen kan inte läsas: {exc}") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError):
         raise ImportFileError(f"{path.name}: Excel-filen kan inte läsas (den är skadad eller inte en XLSX-fil)") from None
+    workbook = scanned.get("xl/workbook.xml")
+    rels = scanned.get("xl/_rels/workbook.xml.rels")
+    target = rels.targets.get(workbook.first_sheet_id or "", "") if workbook and rels else ""
+    sheet = scanned.get(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+    return (sheet.first_value_row if sheet is not None else None) or 1
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]], list[int], list[RowError]]:
     import fastexcel
 
     _check_size(path)
-    _inspect_xlsx(path)
+    first_row = _inspect_xlsx(path)
     try:
         reader = fastexcel.read_excel(str(path))
         sheet = reader.load_sheet(0, header_row=None, dtypes="string")
@@ -509,7 +527,8 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]], list[int], list[
     data: list[list[str]] = []
     numbers: list[int] = []
     problems: list[RowError] = []
-    for offset, row in enumerate(rows[1:], start=2):
+    # The reader's rows begin at the sheet's first row with a value, not necessarily at row 1.
+    for offset, row in enumerate(rows[1:], start=first_row + 1):
         values = [_cell_text(v) for v in row[: len(header)]]
         values += [""] * (len(header) - len(values))
         if any(values):
