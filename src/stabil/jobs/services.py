@@ -28,7 +28,7 @@ import signal
 import time
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -173,7 +173,10 @@ def _run_in_child(job: Job) -> tuple[str, object]:
             except ValueError:
                 continue
             if "progress" in message:
-                progress(message["progress"], message.get("message", ""))
+                try:
+                    progress(message["progress"], message.get("message", ""))
+                except DatabaseError:  # SQLite busy while the child writes: progress is best effort
+                    logger.warning("job %s: progress not recorded", job.pk)
             elif "done" in message:
                 outcome = ("done", message["done"])
             elif "failed" in message:
@@ -190,7 +193,10 @@ def _run_in_child(job: Job) -> tuple[str, object]:
         logger.error("job %s: its process exited with code %s", job.pk, code)
         cause = f"avslutades med felkod {code}"
     limit = _memory_limit_mb()
-    hint = f"; kanske behövde det mer minne än gränsen på {limit} MB (STABIL_JOB_MEMORY_MB)" if limit else ""
+    # An abort or a crash in native code is what an allocation beyond the limit looks like; SIGKILL is the
+    # kernel's out-of-memory killer. A SIGTERM is a shutdown, nothing the job did.
+    crashed = code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL)
+    hint = f"; kanske behövde det mer minne än gränsen på {limit} MB (STABIL_JOB_MEMORY_MB)" if limit and crashed else ""
     return "failed", f"Jobbets process {cause}{hint}. Inget har sparats till hälften; nästa jobb körs som vanligt."
 
 
