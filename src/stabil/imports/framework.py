@@ -344,8 +344,8 @@ class _PartScanner:
     """Stream one XML part of an XLSX archive through expat, refusing DTDs, entities and oversized content.
 
     For worksheets it tracks the used range (``<dimension ref>`` and every row and cell reference, also
-    cells without one, which count on from the previous) and the length of inline strings; for the shared
-    strings it counts the strings and their length.
+    cells without one, which count on from the previous); for the shared strings it counts the strings and
+    their length.
     """
 
     def __init__(self, name: str):
@@ -355,8 +355,14 @@ class _PartScanner:
         self.parser.EntityDeclHandler = self._entity
         self.parser.ExternalEntityRefHandler = self._external
         self.parser.StartElementHandler = self._start
-        self.parser.EndElementHandler = self._end
-        self.parser.CharacterDataHandler = self._text
+        if not name.startswith("xl/worksheets/"):
+            # Text lengths are counted in the shared strings (and every part but the sheets, which are the bulk
+            # of a file and whose cells over MAX_CELL_CHARS are row errors after reading).
+            self.parser.EndElementHandler = self._end
+            self.parser.CharacterDataHandler = self._text
+            self.parser.buffer_text = True
+        self._names: dict[str, str] = {}
+        self._columns: dict[str, int] = {}
         self.row = 0
         self.column = 0
         self.max_row = 0
@@ -380,9 +386,10 @@ class _PartScanner:
     def _used(self, row: int, column: int) -> None:
         if row > MAX_ROWS or column > 16384:
             raise _XlsxRefused(f"bladet har en cell på rad {row}, kolumn {column}; högst {MAX_ROWS} rader kan läsas")
-        self.max_row = max(self.max_row, row)
-        self.max_column = max(self.max_column, column)
-        self._check_range(self.max_row, self.max_column)
+        if row > self.max_row or column > self.max_column:
+            self.max_row = max(self.max_row, row)
+            self.max_column = max(self.max_column, column)
+            self._check_range(self.max_row, self.max_column)
 
     def _check_range(self, rows: int, columns: int) -> None:
         if rows > MAX_ROWS or rows * columns > XLSX_MAX_CELLS:
@@ -394,11 +401,39 @@ class _PartScanner:
         match = _CELL_REF.match(ref.strip().upper())
         if not match:
             raise _XlsxRefused(f"bladet har en ogiltig cellreferens '{ref[:20]}'")
-        return int(match.group(2)), _column_number(match.group(1))
+        letters = match.group(1)
+        column = self._columns.get(letters)
+        if column is None:
+            column = self._columns[letters] = _column_number(letters)
+        return int(match.group(2)), column
+
+    def _local(self, name: str) -> str:
+        local = self._names.get(name)
+        if local is None:
+            local = self._names[name] = name.rpartition(" ")[2]
+        return local
 
     def _start(self, name: str, attributes: dict) -> None:
-        local = name.rsplit(" ", 1)[-1]
-        if local == "dimension":
+        # Called for every element of a sheet of a million rows: the common elements come first.
+        local = self._local(name)
+        if local == "c":
+            ref = attributes.get("r")
+            if ref:
+                self.row, self.column = self._ref(ref)
+            else:
+                self.column += 1
+            self._used(self.row or 1, self.column)
+        elif local == "v" or local == "is":
+            if self.row and (self.first_value_row is None or self.row < self.first_value_row):
+                self.first_value_row = self.row
+        elif local == "row":
+            ref = attributes.get("r")
+            self.row = int(ref) if ref and ref.isascii() and ref.isdigit() else self.row + 1
+            self.column = 0
+            self._used(self.row, 1)
+        elif local == "t":
+            self.in_text = True
+        elif local == "dimension":
             ref = attributes.get("ref", "")
             rows, columns = 0, 0
             for part in ref.split(":"):
@@ -407,22 +442,6 @@ class _PartScanner:
             if columns > 16384:
                 raise _XlsxRefused(f"bladet har en ogiltig cellreferens '{ref[:20]}'")
             self._check_range(rows, columns)
-        elif local == "row":
-            ref = attributes.get("r")
-            self.row = int(ref) if ref and ref.isascii() and ref.isdigit() else self.row + 1
-            self.column = 0
-            self._used(self.row, 1)
-        elif local == "c":
-            ref = attributes.get("r")
-            if ref:
-                self.row, self.column = self._ref(ref)
-            else:
-                self.column += 1
-            self._used(self.row or 1, self.column)
-        elif local in {"v", "t", "is"}:
-            self.in_text = local != "is"
-            if self.row and (self.first_value_row is None or self.row < self.first_value_row):
-                self.first_value_row = self.row
         elif local == "sheet" and self.first_sheet_id is None:
             self.first_sheet_id = attributes.get(f"{_RELATIONSHIPS_NS} id")
         elif local == "Relationship":
@@ -440,11 +459,8 @@ class _PartScanner:
                                        f"{XLSX_MAX_STRINGS}")
 
     def _end(self, name: str) -> None:
-        local = name.rsplit(" ", 1)[-1]
-        if local in {"v", "t"}:
+        if self._local(name) == "t":
             self.in_text = False
-        if local in {"c", "si"}:
-            self.text_chars = 0
 
     def _text(self, data: str) -> None:
         if self.in_text:
