@@ -199,3 +199,54 @@ def test_a_403_is_one_log_line_without_a_traceback(personas, caplog):
     assert records[0].getMessage() == "Forbidden (Permission denied): /granskning/"
     assert records[0].exc_info is None
     assert "Traceback" not in caplog.text and len(caplog.text.strip().splitlines()) == 1
+
+
+# --- a flood cannot take the server's threads or CPU ---------------------------------------------------
+
+
+def test_when_every_password_check_slot_is_taken_the_attempt_is_refused_at_once(org, monkeypatch):
+    import threading
+
+    from stabil.accounts import throttle
+
+    make_user("someone", "caseworker", [org.unit_a])
+    monkeypatch.setattr(throttle, "_slots", threading.BoundedSemaphore(1))
+    assert throttle._slots.acquire(blocking=False)  # another log-in is being checked
+    checked = []
+    monkeypatch.setattr(ModelBackend, "authenticate", lambda *a, **k: checked.append(1))
+    response = _post("someone", "test-password-123", REMOTE_ADDR=ADDRESSES[0])
+    assert response.status_code == 200
+    assert "Många inloggningar pågår just nu" in response.content.decode()
+    # Neither checked nor counted as a failed guess.
+    assert checked == [] and not AccessAttempt.objects.exists()
+    monkeypatch.undo()  # the slot is free again and passwords are checked
+    assert _post("someone", "test-password-123", REMOTE_ADDR=ADDRESSES[0]).status_code == 302
+
+
+def test_passwords_are_hashed_with_django_argon2_on_a_low_priority_thread(monkeypatch):
+    import os
+    import threading
+
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from stabil.accounts import passwords
+
+    # The production hasher (the test settings use MD5 for speed).
+    hasher = passwords.LowPriorityArgon2PasswordHasher()
+    seen = []
+    original = Argon2PasswordHasher.verify
+
+    def spy(self, password, encoded):
+        seen.append((threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+        return original(self, password, encoded)
+
+    monkeypatch.setattr(Argon2PasswordHasher, "verify", spy)
+    encoded = hasher.encode("ett-långt-lösenord", hasher.salt())
+    assert encoded.startswith("argon2$argon2id$")
+    # The stored format is Django's: either hasher verifies the other's hashes.
+    django_hasher = Argon2PasswordHasher()
+    assert hasher.verify("ett-långt-lösenord", django_hasher.encode("ett-långt-lösenord", django_hasher.salt()))
+    assert django_hasher.verify("ett-långt-lösenord", encoded)
+    assert not hasher.verify("fel-lösenord", encoded)
+    (name, nice), *_ = seen
+    assert name.startswith("stabil-hash") and nice == 19

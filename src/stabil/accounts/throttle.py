@@ -18,15 +18,24 @@ two indexed queries each, not an Argon2 hash. The lock lasts the cool-off after 
 
 A successful log-in clears only that user name's failures (not the address's), so an insider cannot reset
 the per-address count by logging in to their own account between guesses.
+
+Until the locks take hold, a flood from many addresses still reaches the password check.
+``BoundedModelBackend`` lets at most ``STABIL_LOGIN_CONCURRENCY`` log-ins per server process check a password
+at once (hashing runs at low priority, ``stabil.accounts.passwords``); a further attempt is answered at once
+"many log-ins right now, try again" without a check, and is not counted as a failed guess. So a flood holds
+at most that many of a process's request threads, and logged-in users keep the rest and the CPU.
 """
 
 from __future__ import annotations
+
+import threading
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.db.models import Sum
 
 
@@ -36,6 +45,12 @@ def _failures(attempts) -> int:
 
 class StabilAxesHandler(AxesDatabaseHandler):
     """The axes database handler with separate limits per user name and per address (module docstring)."""
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        """Record a failed guess; an attempt refused as busy (no password checked) is no guess."""
+        if request is not None and getattr(request, "stabil_login_busy", False):
+            return
+        super().user_login_failed(sender, credentials, request=request, **kwargs)
 
     def get_failures(self, request, credentials: dict | None = None) -> int:
         """Return ``AXES_FAILURE_LIMIT`` when the user name or the address is over its limit, else fewer."""
@@ -56,3 +71,34 @@ class StabilAxesHandler(AxesDatabaseHandler):
             return 0
         count, _ = AccessAttempt.objects.filter(username=username).delete()
         return count
+
+
+_slots_lock = threading.Lock()
+_slots: threading.BoundedSemaphore | None = None
+
+
+def _password_check_slots() -> threading.BoundedSemaphore:
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(settings.STABIL_LOGIN_CONCURRENCY)
+        return _slots
+
+
+class BoundedModelBackend(ModelBackend):
+    """Django's ModelBackend, checking at most ``STABIL_LOGIN_CONCURRENCY`` passwords at once per process.
+
+    When every slot is taken the attempt is refused without a password check: ``request.stabil_login_busy``
+    is set, the log-in form says "try again in a moment", and axes does not count it (module docstring).
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        slots = _password_check_slots()
+        if not slots.acquire(blocking=False):
+            if request is not None:
+                request.stabil_login_busy = True
+            return None
+        try:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        finally:
+            slots.release()

@@ -195,14 +195,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Axes first: a locked-out attempt is refused before any password is hashed. The model backend checks at
+# most STABIL_LOGIN_CONCURRENCY passwords at once per process (stabil.accounts.throttle).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "stabil.accounts.throttle.BoundedModelBackend",
 ]
 
+# Django's Argon2, hashed on a low-priority thread so that log-ins never take the CPU from pages
+# (stabil.accounts.passwords); same parameters and stored format as django.contrib.auth's.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "stabil.accounts.passwords.LowPriorityArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -237,10 +241,12 @@ AXES_ENABLED = env_bool("STABIL_LOGIN_THROTTLE", True)
 AXES_FAILURE_LIMIT = env_int("STABIL_LOGIN_FAILURE_LIMIT", 5)
 STABIL_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("STABIL_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 STABIL_LOGIN_COOLOFF_MINUTES = env_int("STABIL_LOGIN_COOLOFF_MINUTES", 15)
-if AXES_FAILURE_LIMIT < 1 or STABIL_LOGIN_ADDRESS_FAILURE_LIMIT < 1 or STABIL_LOGIN_COOLOFF_MINUTES < 1:
+STABIL_LOGIN_CONCURRENCY = env_int("STABIL_LOGIN_CONCURRENCY", 2)
+if min(AXES_FAILURE_LIMIT, STABIL_LOGIN_ADDRESS_FAILURE_LIMIT, STABIL_LOGIN_COOLOFF_MINUTES,
+       STABIL_LOGIN_CONCURRENCY) < 1:
     raise ImproperlyConfigured(
-        "STABIL_LOGIN_FAILURE_LIMIT, STABIL_LOGIN_ADDRESS_FAILURE_LIMIT and STABIL_LOGIN_COOLOFF_MINUTES "
-        "must be 1 or more"
+        "STABIL_LOGIN_FAILURE_LIMIT, STABIL_LOGIN_ADDRESS_FAILURE_LIMIT, STABIL_LOGIN_COOLOFF_MINUTES and "
+        "STABIL_LOGIN_CONCURRENCY must be 1 or more"
     )
 AXES_COOLOFF_TIME = timedelta(minutes=STABIL_LOGIN_COOLOFF_MINUTES)
 # Two separate entries: either the user name or the address being over its limit locks.
