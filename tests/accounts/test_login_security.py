@@ -217,8 +217,10 @@ def test_when_every_password_check_slot_is_taken_the_attempt_is_refused_at_once(
     response = _post("someone", "test-password-123", REMOTE_ADDR=ADDRESSES[0])
     assert response.status_code == 200
     assert "Många inloggningar pågår just nu" in response.content.decode()
-    # Neither checked nor counted as a failed guess.
-    assert checked == [] and not AccessAttempt.objects.exists()
+    # Not checked, and counted for the address only, not against the user name.
+    assert checked == []
+    assert list(AccessAttempt.objects.values_list("username", "ip_address", "failures_since_start")) == [
+        (throttle.UNCHECKED, ADDRESSES[0], 1)]
     monkeypatch.undo()  # the slot is free again and passwords are checked
     assert _post("someone", "test-password-123", REMOTE_ADDR=ADDRESSES[0]).status_code == 302
 
@@ -250,3 +252,20 @@ def test_passwords_are_hashed_with_django_argon2_on_a_low_priority_thread(monkey
     assert not hasher.verify("fel-lösenord", encoded)
     (name, nice), *_ = seen
     assert name.startswith("stabil-hash") and nice == 19
+
+
+def test_attempts_refused_unchecked_still_lock_their_address(settings, org, monkeypatch):
+    import threading
+
+    from stabil.accounts import throttle
+
+    make_user("someone", "caseworker", [org.unit_a])
+    monkeypatch.setattr(throttle, "_slots", threading.BoundedSemaphore(1))
+    assert throttle._slots.acquire(blocking=False)  # every slot taken for the whole flood
+    statuses = [_post("someone", "wrong-guess", REMOTE_ADDR=ADDRESSES[0]).status_code
+                for _ in range(settings.STABIL_LOGIN_ADDRESS_FAILURE_LIMIT + 1)]
+    assert statuses[-1] == 429
+    monkeypatch.undo()
+    # The address is locked; the user name is not: its owner logs in from elsewhere.
+    assert _post("someone", "test-password-123", REMOTE_ADDR=ADDRESSES[0]).status_code == 429
+    assert _post("someone", "test-password-123", REMOTE_ADDR=ADDRESSES[1]).status_code == 302

@@ -22,8 +22,10 @@ the per-address count by logging in to their own account between guesses.
 Until the locks take hold, a flood from many addresses still reaches the password check.
 ``BoundedModelBackend`` lets at most ``STABIL_LOGIN_CONCURRENCY`` log-ins per server process check a password
 at once (hashing runs at low priority, ``stabil.accounts.passwords``); a further attempt is answered at once
-"many log-ins right now, try again" without a check, and is not counted as a failed guess. So a flood holds
-at most that many of a process's request threads, and logged-in users keep the rest and the CPU.
+"many log-ins right now, try again" without a check. It counts towards its address's limit, not the user
+name's (its owner may be the one refused), so a flooding address is locked after its limit of attempts
+whether or not they were checked. So a flood holds at most that many of a process's request threads, and
+logged-in users keep the rest and the CPU.
 """
 
 from __future__ import annotations
@@ -36,7 +38,12 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Sum
+from django.db import router, transaction
+from django.db.models import F, Sum
+
+# The user name under which attempts refused unchecked are counted: for their address only. Django's user
+# name validators allow no parentheses, so no user has this name.
+UNCHECKED = "(unchecked)"
 
 
 def _failures(attempts) -> int:
@@ -47,10 +54,28 @@ class StabilAxesHandler(AxesDatabaseHandler):
     """The axes database handler with separate limits per user name and per address (module docstring)."""
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
-        """Record a failed guess; an attempt refused as busy (no password checked) is no guess."""
+        """Record a failed guess; an attempt refused as busy counts for its address only (module docstring)."""
         if request is not None and getattr(request, "stabil_login_busy", False):
+            self._record_unchecked(request)
             return
         super().user_login_failed(sender, credentials, request=request, **kwargs)
+
+    @staticmethod
+    def _record_unchecked(request) -> None:
+        ip_address = getattr(request, "axes_ip_address", None)
+        if not ip_address:
+            return
+        with transaction.atomic(using=router.db_for_write(AccessAttempt)):
+            attempt, created = AccessAttempt.objects.select_for_update().get_or_create(
+                username=UNCHECKED, ip_address=ip_address, user_agent=request.axes_user_agent,
+                defaults={"get_data": "", "post_data": "", "http_accept": request.axes_http_accept,
+                          "path_info": request.axes_path_info, "failures_since_start": 1,
+                          "attempt_time": request.axes_attempt_time},
+            )
+            if not created:
+                attempt.failures_since_start = F("failures_since_start") + 1
+                attempt.attempt_time = request.axes_attempt_time
+                attempt.save(update_fields=["failures_since_start", "attempt_time"])
 
     def get_failures(self, request, credentials: dict | None = None) -> int:
         """Return ``AXES_FAILURE_LIMIT`` when the user name or the address is over its limit, else fewer."""
