@@ -11,7 +11,8 @@ both cores) and nothing stopped the attempts. This script, in a child process pe
 - logs the unit manager in and times her deadline list (`/arenden/?unit=U01`) one request after another:
   first with no flood (the baseline, in the same run), then during a flood of failed log-ins from
   `--clients` clients, each with its own address (sent as `X-Forwarded-For`, as a proxy would; every
-  connection goes to 127.0.0.1), rotating over 64 user names, `--rate` attempts a second in all.
+  connection goes to 127.0.0.1), rotating over 64 user names, `--rate` attempts a second in all, then
+  with no flood again (so that drift from the machine's other load shows).
 
 It prints p50/p95 of the page for the baseline, for the whole flood and for each half of it (in the second
 half most flooding addresses are locked), and how the attempts were answered: checked (the password was
@@ -278,9 +279,11 @@ def worker(db_url: str, n_cases: int, clients: int, rate: float, baseline_s: flo
             return counted
         # A legitimate log-in from an address of its own, right after the flood, still works.
         still = Browser(port, "192.0.2.2").log_in(USER, PASSWORD)
+        # The baseline again: shows how much the machine's other load drifted during the run.
+        after = [ms for _t, ms in time_page(user, baseline_s)]
         return {
             "cases": n_cases, "clients": clients, "rate_per_s": rate, "flood_s": flood_s,
-            "baseline": summary(baseline),
+            "baseline": summary(baseline), "baseline_after": summary(after),
             "flood": summary([ms for _t, ms in during]),
             "flood_first_half": summary([ms for t, ms in during if t <= half]),
             "flood_second_half": summary([ms for t, ms in during if t > half]),
@@ -343,7 +346,8 @@ def main() -> int:
         print(f"  {'phase':<44} {'n':>5} {'p50':>7} {'p95':>7} {'p50 - baseline':>15}")
         for name, key in (("no flood (baseline)", "baseline"), ("during the flood, all", "flood"),
                           ("  first half of the flood", "flood_first_half"),
-                          ("  second half of the flood", "flood_second_half")):
+                          ("  second half of the flood", "flood_second_half"),
+                          ("no flood, after it", "baseline_after")):
             row = figures[key]
             if not row["n"]:
                 print(f"  {name:<44} {0:>5}")

@@ -269,3 +269,23 @@ def test_attempts_refused_unchecked_still_lock_their_address(settings, org, monk
     # The address is locked; the user name is not: its owner logs in from elsewhere.
     assert _post("someone", "test-password-123", REMOTE_ADDR=ADDRESSES[0]).status_code == 429
     assert _post("someone", "test-password-123", REMOTE_ADDR=ADDRESSES[1]).status_code == 302
+
+
+def test_a_refused_host_is_one_line_in_the_server_log(db):
+    import io
+
+    from stabil.web.logfilters import OneLineClientErrors
+
+    # django.security.* records are shortened by the server log's handler (the logger filter is on
+    # django.request only), so read what that handler writes.
+    handler = next(h for h in logging.getLogger().handlers
+                   if any(isinstance(f, OneLineClientErrors) for f in h.filters))
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        assert Client().get("/", HTTP_HOST="angripare.example").status_code == 400
+    finally:
+        handler.setStream(previous)
+    written = stream.getvalue()
+    assert "angripare.example" in written and "Traceback" not in written
+    assert len(written.strip().splitlines()) == 1

@@ -13,7 +13,7 @@ one ``AXES_FAILURE_LIMIT``; Stabil wants two, because they protect against diffe
 
 A locked attempt is refused by ``axes.backends.AxesStandaloneBackend``, the first authentication backend,
 *before* Django's ``ModelBackend`` hashes the password, and with
-``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False`` it writes nothing: a flood of locked attempts costs
+``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False`` it records no failure: a flood of locked attempts costs
 two indexed queries each, not an Argon2 hash. The lock lasts the cool-off after the failure that set it.
 
 A successful log-in clears only that user name's failures (not the address's), so an insider cannot reset

@@ -253,7 +253,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=STABIL_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "stabil.accounts.throttle.StabilAxesHandler"
 AXES_CLIENT_IP_CALLABLE = "stabil.web.client_ip.client_ip"
-# A refused (locked) attempt writes nothing and does not extend the lock: cheap under a flood, and a lock
+# A refused (locked) attempt records no failure and does not extend the lock: cheap under a flood, and a lock
 # that anyone can set by guessing ends one cool-off after it was set.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
