@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from stabil.accounts.policy import visible_units
 from stabil.core import forecast as core_forecast
 from stabil.core import simulation as core
+from stabil.core import suppression
 from stabil.core.forecast import add_months
 
 from .models import Scenario, SimulationRun
@@ -80,6 +81,24 @@ def forecast(*, series: str = "reports", unit_ids=None, category: str | None = N
     """Return the forecast of a unit's (or all units') monthly inflow from its history."""
     first, history = inflow_history(series=series, unit_ids=unit_ids, category=category, on=on)
     return core_forecast.forecast_monthly(history, first_month=first, months_ahead=months_ahead)
+
+
+def forecast_disclosure(doc: dict, *, exact: bool, threshold: int) -> dict:
+    """Return what of a forecast may be shown: the history months, and whether the forecast may be.
+
+    With exact figures everything is shown. Otherwise (``core.suppression``) each month of the
+    history with a count 1..threshold is shown as its label, and when any month is suppressed the
+    forecast, its bands and its backtest are not shown: they are computed from every month.
+    Returns ``{"history": [(month, number or label)], "forecast_shown": bool, "suppressed": bool}``.
+    """
+    values = [h["value"] for h in doc["history"]]
+    months = [h["month"] for h in doc["history"]]
+    if exact:
+        return {"history": list(zip(months, values, strict=True)), "forecast_shown": True, "suppressed": False}
+    cells = suppression.suppress_series(values, threshold)
+    shown = suppression.series_is_public(values, threshold)
+    return {"history": [(month, cell.to_public()) for month, cell in zip(months, cells, strict=True)],
+            "forecast_shown": shown, "suppressed": not shown}
 
 
 def turnover_observations(units, on: dt.date, *, months: int = 24) -> list[tuple[float, float, int]]:
