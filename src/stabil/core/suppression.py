@@ -53,7 +53,7 @@ the same public output.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -227,7 +227,8 @@ class SuppressedTable:
 
 
 def suppress_table(counts: Mapping[str, Mapping[str, int]], threshold: int = DEFAULT_THRESHOLD, *,
-                   columns: Sequence[str] | None = None, hide_small_rows: bool = False) -> SuppressedTable:
+                   columns: Sequence[str] | None = None, hide_small_rows: bool = False,
+                   hide_rows: Collection[str] = ()) -> SuppressedTable:
     """Return the published form of a table of counts with row, column and grand totals.
 
     Primary suppression: a cell 1..threshold is published as ``"<{threshold + 1}"``. Group rule
@@ -236,6 +237,9 @@ def suppress_table(counts: Mapping[str, Mapping[str, int]], threshold: int = DEF
     common). Complementary suppression: a row, a column, and the whole table with a hidden cell have
     their totals hidden (``".."``). The totals are computed here from the cells, never taken from
     elsewhere, so they always add up.
+
+    ``hide_rows`` names rows to hide altogether for a group rule of the caller's (a unit with few
+    exit interviews: its group is the people interviewed, not the reasons they mentioned).
 
     The group limit is the threshold itself, not a free number: a shown row then has a total above
     the threshold, which its suppressed cells (each at most the threshold) can never be pinned by.
@@ -259,7 +263,7 @@ def suppress_table(counts: Mapping[str, Mapping[str, int]], threshold: int = DEF
     cells: dict[str, dict[str, Cell]] = {}
     for row in rows:
         row_total = sum(value_of[row].values())
-        if hide_small_rows and is_small(row_total, threshold):
+        if row in hide_rows or (hide_small_rows and is_small(row_total, threshold)):
             cells[row] = {column: Cell(None, HIDDEN) for column in columns}
             continue
         cells[row] = {column: Cell(None, small) if is_small(value, threshold) else visible(value)
