@@ -288,7 +288,7 @@ def public_staff_row(row: dict, threshold: int) -> dict:
     """Return the published staff figures of one unit (``core.suppression`` rules 4 and 5).
 
     Values are numbers, or the suppression label: ``"<5"`` for a small count of leavers, ``".."``
-    for a figure that is not published. The ``hidden`` set names the figures hidden.
+    for a figure that is not published. ``hidden`` lists the figures hidden.
     """
     turnover = row["turnover"]
     ended = suppression.suppress_leavers(int(turnover["ended"]), threshold)
@@ -312,7 +312,7 @@ def public_staff_row(row: dict, threshold: int) -> dict:
         "sick_hidden": not sick_public,
         "socionom_share": suppression.HIDDEN if socionom_hidden else eligibility["socionom_3_years_or_more"],
         "socionom_hidden": socionom_hidden,
-        "hidden": hidden,
+        "hidden": sorted(hidden),
     }
 
 

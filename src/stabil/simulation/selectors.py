@@ -94,7 +94,8 @@ def forecast_disclosure(doc: dict, *, exact: bool, threshold: int) -> dict:
     values = [h["value"] for h in doc["history"]]
     months = [h["month"] for h in doc["history"]]
     if exact:
-        return {"history": list(zip(months, values, strict=True)), "forecast_shown": True, "suppressed": False}
+        history = list(zip(months, values, strict=True))
+        return {"history": history, "forecast_shown": True, "suppressed": False}
     cells = suppression.suppress_series(values, threshold)
     shown = suppression.series_is_public(values, threshold)
     return {"history": [(month, cell.to_public()) for month, cell in zip(months, cells, strict=True)],

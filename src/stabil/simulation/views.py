@@ -161,7 +161,8 @@ def measure_add(request, pk: int):
             messages.success(request, _("Åtgärden lades till. Kör scenariot igen för att se effekten."))
             return redirect("simulation:scenario", sc.pk)
     return render(request, "simulation/scenario.html",
-                  _scenario_context(sc, sc.latest_run(), None, True, form, RunForm(), user=request.user), status=400)
+                  _scenario_context(sc, sc.latest_run(), None, True, form, RunForm(), user=request.user),
+                  status=400)
 
 
 @require_capability("simulation.run")
@@ -264,8 +265,10 @@ def forecast(request):
     if request.GET.get("format") == "xlsx":
         rows = [[month, value, None, None, None, None, None] for month, value in shown["history"]]
         rows += [[m["month"], None, *(m[k] for k in BAND_KEYS)] for m in forecast_rows]
-        backtest = ([[name, value] for name, value in doc["backtest"].items()] + [["vald modell", result.model]]
-                    if shown["forecast_shown"] else [[_("Visas inte: serien har månader med för små tal"), None]])
+        if shown["forecast_shown"]:
+            backtest = [[name, value] for name, value in doc["backtest"].items()] + [["vald modell", result.model]]
+        else:
+            backtest = [[_("Visas inte: serien har månader med för små tal"), None]]
         data = write_xlsx([
             Sheet("Prognos", ["månad", "utfall", "median", "p10", "p90", "p2,5", "p97,5"], rows,
                   f"{selectors.SERIES_LABELS[series]}, {unit.code if unit else 'alla synliga enheter'}"),

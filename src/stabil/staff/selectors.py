@@ -323,7 +323,8 @@ def exit_interview_analysis(first_day: date, last_day: date, units: Iterable) ->
 SHOWN_EXIT_REASONS = tuple(code for code in staffstats.EXIT_REASON_LABELS_SV if code)
 
 
-def public_exit_interviews(analysis: list[dict], threshold: int) -> tuple[list[dict], dict[str, suppression.Cell]]:
+def public_exit_interviews(analysis: list[dict],
+                           threshold: int) -> tuple[list[dict], dict[str, suppression.Cell]]:
     """Return the exit-interview analysis as roles other than HR may see it, and the published totals.
 
     ``core.suppression`` rule 5: a unit with at most ``threshold`` interviews shows no reasons at

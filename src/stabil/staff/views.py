@@ -206,7 +206,8 @@ def _public_turnover(request, form, first, last, report, moves, analysis):
                "orsaker och intervjuer ser bara HR.") % {"threshold": default_threshold(),
                                                            "label": default_threshold() + 1})
     for row in rows:
-        interviews.rows.append([row["unit_name"]] + [row["mentioned"][code] for code in selectors.SHOWN_EXIT_REASONS])
+        interviews.rows.append([row["unit_name"]] + [row["mentioned"][code]
+                                                     for code in selectors.SHOWN_EXIT_REASONS])
     chart = bar_chart([(_label(code), cell.value) for code, cell in totals.items() if cell.value], decimals=0)
     comments = PageTable("exit_comments", _("Avgångsintervjuer: kommentarer"), [Column(_("Enhet")),
                                                                                  Column(_("Kommentar"))])
