@@ -115,3 +115,27 @@ def test_scorecard_and_kpi_page_hide_the_turnover_of_a_single_leaver(personas, s
     page = client_for(personas.board).get(kpis).content.decode()
     row = re.search(r'<th scope="row">Personalomsättning</th>(.*?)</tr>', page, re.S).group(1)
     assert re.findall(r'<td class="num">(.*?)</td>', row)[1] == ".."  # the one leaver
+
+
+@pytest.mark.parametrize(
+    ("code", "numerator", "denominator", "single_unit", "hidden"),
+    [
+        ("staff_turnover_rate", 1, 7.0, False, True),  # one leaver
+        ("staff_turnover_rate", 0, 7.0, False, False),  # none: says nothing about anyone
+        ("staff_turnover_rate", 6, 80.0, False, False),
+        ("caseworkers_socionom_3_years", 2, 30, False, True),  # two of thirty
+        ("caseworkers_socionom_3_years", 28, 30, False, True),  # all but two
+        ("caseworkers_socionom_3_years", 15, 30, False, False),
+        ("caseworkers_above_full_load", 3, 40, False, True),
+        ("units_sick_leave_below_5_percent", 1, 1, True, True),  # one unit: its own sick leave
+        ("units_sick_leave_below_5_percent", 4, 7, False, False),
+        ("preliminary_assessment_within_14_days", 3, 40, False, True),  # as before
+        ("consultant_cost_sek", 1, 1, True, False),
+    ],
+)
+def test_kpi_hidden_in_public(code, numerator, denominator, single_unit, hidden):
+    from stabil.core.kpi import KpiValue
+    from stabil.governance.selectors import kpi_hidden_in_public
+
+    value = KpiValue(code, 1.0, numerator, denominator)
+    assert kpi_hidden_in_public(value, 4, single_unit=single_unit) is hidden
