@@ -97,3 +97,17 @@ def test_scenario_page_suppresses_the_few_open_cases_at_start_for_the_board(pers
 
     assert open_cases(personas.board) == ["&lt;5", "&lt;5"]  # three allocated, one unallocated
     assert open_cases(personas.unit_manager) == ["3", "1"]
+
+
+def test_scenario_note_does_not_count_a_few_leavers(monkeypatch, org):
+    """The note stored with a scenario (shown to the board on its page) named "2 avgångar"."""
+    from stabil.simulation import selectors
+
+    monkeypatch.setattr(selectors, "turnover_observations",
+                        lambda units, on, months=24: [(0.9, 10.0, 1), (1.1, 10.0, 1)])
+    _model, note = selectors.turnover_calibration([org.unit_a], dt.date(2026, 1, 1))
+    assert "(2)" not in note and "<5" in note
+    monkeypatch.setattr(selectors, "turnover_observations",
+                        lambda units, on, months=24: [(0.7 + i / 10, 10.0, 2) for i in range(6)])
+    _model, note = selectors.turnover_calibration([org.unit_a], dt.date(2026, 1, 1))
+    assert "enhetens 12 avgångar" in note  # above the threshold: the count is shown

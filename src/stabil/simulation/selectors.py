@@ -15,6 +15,7 @@ from stabil.core import forecast as core_forecast
 from stabil.core import simulation as core
 from stabil.core import suppression
 from stabil.core.forecast import add_months
+from stabil.governance.selectors import default_threshold
 
 from .models import Scenario, SimulationRun
 
@@ -128,12 +129,15 @@ def turnover_calibration(units, on: dt.date, *, months: int = 24) -> tuple[core.
     """Return the turnover model fitted to the units' own exits and loads, and a Swedish note saying how."""
     model, info = core.calibrate_turnover(turnover_observations(units, on, months=months))
     rate = f"{model.annual_rate_at_reference * 100:.0f}".replace(".", ",")
+    # The note is stored with the scenario and shown to everyone who may see it, the board included:
+    # a count of 1..threshold leavers is given as its suppression label (core.suppression rule 5).
+    exits = suppression.suppress_leavers(int(info["exits"]), default_threshold()).label
     if info["fitted"]:
-        note = (f"Personalomsättningen är kalibrerad mot enhetens {info['exits']} avgångar under {months} månader: "
+        note = (f"Personalomsättningen är kalibrerad mot enhetens {exits} avgångar under {months} månader: "
                 f"{rate} % per år vid belastningen {model.reference_load:.2f}, känslighet "
                 f"{model.load_sensitivity:.1f}.").replace("0.", "0,")
     elif info["observations"]:
-        note = (f"För få avgångar ({info['exits']}) för att skatta hur omsättningen beror på belastningen: "
+        note = (f"För få avgångar ({exits}) för att skatta hur omsättningen beror på belastningen: "
                 f"nivån ({rate} % per år) är kalibrerad, känsligheten är standardvärdet.")
     else:
         note = "Ingen historik att kalibrera personalomsättningen mot: standardvärdena används."
