@@ -206,5 +206,5 @@ def test_replayed_snapshots_equal_the_stored_ones_under_the_municipalitys_rules(
     # Without a stored state every case is replayed from its events (which then knows no stored last event).
     CaseState.objects.all().delete()
     replayed = selectors.case_snapshots(on=ON, unit_ids=units)
-    key = lambda s: s.case_id  # noqa: E731
+    key = lambda s: s.case_id
     assert sorted(replayed, key=key) == sorted((dataclasses.replace(s, last_event_on=None) for s in stored), key=key)

@@ -19,6 +19,7 @@ import os
 from itertools import groupby
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations, models
 
 from stabil.core.caseflow import Event, case_state
@@ -54,10 +55,13 @@ def _config(apps) -> DeadlineConfig:
     if row is not None:
         return DeadlineConfig(**{name: getattr(row, name) for name in FIELDS})
     values = getattr(settings, "STABIL_DEADLINES", None)
-    if values is None:
-        text = os.environ.get("STABIL_DEADLINES", "").strip()
-        values = json.loads(text) if text else {}
-    return DeadlineConfig(**values)
+    try:
+        if values is None:
+            text = os.environ.get("STABIL_DEADLINES", "").strip()
+            values = json.loads(text) if text else {}
+        return DeadlineConfig(**values)
+    except (json.JSONDecodeError, TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(f"STABIL_DEADLINES är felaktig: {exc}") from None
 
 
 def forward(apps, schema_editor):
