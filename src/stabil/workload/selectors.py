@@ -18,6 +18,7 @@ from itertools import groupby
 
 from django.db.models import Q
 
+from stabil.cases.services import deadline_config
 from stabil.core import calendar, caseflow
 from stabil.core import eligibility as elig
 from stabil.core.workload import (
@@ -196,6 +197,8 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
     if progress is not None:
         progress.advance(len(rows) - len(replay))
     if replay:
+        # The municipality's deadline rules, as the stored path (computed by the cases app) used them.
+        rules = deadline_config()
         replay_rows = (row for chunk in _chunks(sorted(replay)) for row in _event_rows(Q(case_id__in=chunk), on))
         for case_pk, events_rows in groupby(replay_rows, key=lambda r: r[0]):
             if case_pk not in replay:
@@ -204,7 +207,7 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
                 caseflow.Event(kind, day, staff or "", outcome or "", until, intervention or "", reason or "")
                 for _pk, kind, day, staff, outcome, until, intervention, reason in events_rows
             ]
-            state = caseflow.case_state(events, on)
+            state = caseflow.case_state(events, on, rules)
             if progress is not None:
                 progress.advance()
             if state.phase == "closed" and not include_closed:
