@@ -105,9 +105,7 @@ class Personas(dict):
 def make_user(username: str, role: str, units=(), team=None, **extra):
     from stabil.accounts.models import User
 
-    admin = role == "sysadmin"  # as stabil.accounts.services.user_create does
-    user = User.objects.create_user(username=username, password="test-password-123", role=role, team=team,
-                                    is_staff=admin, **extra)
+    user = User.objects.create_user(username=username, password="test-password-123", role=role, team=team, **extra)
     user.units.set(units)
     return user
 

@@ -115,3 +115,26 @@ def test_inactive_user_has_no_capability(personas):
 def test_unknown_capability_is_an_error(personas):
     with pytest.raises(KeyError):
         has_capability(personas.caseworker, "cases.everything")
+
+
+def test_import_scope_role_by_role(personas):
+    from stabil.accounts.policy import ImportScope, import_scope
+
+    org = personas.org
+    a, b = org.unit_a.pk, org.unit_b.pk
+    expected = {
+        # (cases.import, staff.import): the units each import file may name
+        "unit_manager": (ImportScope(unit_ids=frozenset({a})), ImportScope()),
+        "outsider_manager": (ImportScope(unit_ids=frozenset({b})), ImportScope()),
+        "department_head": (ImportScope(unit_ids=frozenset({a})), ImportScope()),  # UB is in another department
+        "hr": (ImportScope(), ImportScope(everything=True)),  # central HR: the whole municipality
+        "sysadmin": (ImportScope(), ImportScope()),  # sees no case or person, so imports none
+        "caseworker": (ImportScope(), ImportScope()),
+        "board": (ImportScope(), ImportScope()),
+    }
+    for name, (cases, staff) in expected.items():
+        assert (import_scope(personas[name], "cases.import"), import_scope(personas[name], "staff.import")) == (
+            cases, staff), name
+    assert import_scope(None, "cases.import") == ImportScope(everything=True)  # the operator, no --by
+    assert not ImportScope().covers_unit(None) and not ImportScope(unit_ids=frozenset({a})).covers_unit(b)
+    assert ImportScope(everything=True).covers_unit(None)  # only the whole municipality may create units

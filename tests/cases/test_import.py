@@ -218,12 +218,109 @@ def test_a_web_import_touches_only_the_importers_units(personas, tmp_path):
     path = write(tmp_path, [line for line in GOOD if ",UA," in line])
     outsider = run_import(path, by=personas.outsider_manager, quiet=True)  # manager of unit B
     assert not outsider.ok
-    assert any("ärendet K1 hör till enheten UA, som du inte har behörighet till" in line
-               for line in outsider.error_lines())
+    assert any("kolumn unit: enheten UA ligger utanför dina enheter" in line for line in outsider.error_lines())
     assert not Case.objects.exists()
     assert run_import(path, by=personas.unit_manager, quiet=True).ok  # manager of unit A
     new_unit = write(tmp_path, [line for line in GOOD if ",UNEW," in line], name="new.csv")
     assert not run_import(new_unit, by=personas.unit_manager, quiet=True).ok  # not theirs to create
     later = write(tmp_path, ["K1,,,,,first_contact,2026-06-24,,,,,"], name="later.csv")
     assert not run_import(later, by=personas.outsider_manager, quiet=True).ok  # a stored case of unit A
-    assert run_import(later, by=personas.sysadmin, quiet=True).ok
+    assert run_import(later, by=personas.department_head, quiet=True).ok  # head of unit A's department
+
+
+# --- Scope (issue 11): the import is no oracle and writes nothing outside the uploader's units -------------
+
+# The stored case K1 of unit UA (child B1, born 2015-03-01, category barn), handled by S1.
+STORED_VALUES = {"B1", "2015-03-01", "barn", "UA", "S1"}
+# Finding 1: a file naming the stored case with a made-up child, run as a dry run by a manager of unit UB.
+PROBE = "K1,ZZZ-PROBE,1900-01-01,ensamkommande,UB,report_received,2026-01-01,,,,,"
+
+
+def _tokens(lines):
+    """The words and values of messages, so that 'barn' is not found inside 'barnet'."""
+    import re
+
+    return {token for line in lines for token in re.split(r"[\s,:;'()]+", line)}
+
+
+@pytest.fixture
+def stored_case(org, tmp_path):
+    assert do_import(write(tmp_path, GOOD[:5], name="stored.csv")).ok  # by the operator (command line)
+    return Case.objects.get(case_id="K1")
+
+
+@pytest.mark.django_db
+def test_finding_1_a_dry_run_does_not_reveal_a_stored_case_of_another_unit(personas, stored_case, tmp_path):
+    from stabil.audit.models import AccessRecord
+
+    outcome = run_import(write(tmp_path, [PROBE], name="probe.csv"), by=personas.outsider_manager, quiet=True,
+                         dry_run=True)
+    assert not outcome.ok
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "case_id")]
+    assert outcome.error_lines() == ["probe.csv, rad 2, kolumn case_id: ärendet K1 ligger utanför dina enheter"]
+    assert not _tokens(outcome.error_lines()) & STORED_VALUES
+    assert not Child.objects.filter(child_id="ZZZ-PROBE").exists() and CaseEvent.objects.count() == 5
+    record = AccessRecord.objects.get(username="outsider_manager", action="import")
+    assert record.object_count == 1 and "provkörning" in record.what
+
+
+@pytest.mark.django_db
+def test_a_manager_of_the_cases_unit_is_told_what_differs_and_the_read_is_logged(personas, stored_case, tmp_path):
+    from stabil.audit.models import AccessRecord
+
+    probe = PROBE.replace(",UB,", ",UA,")
+    outcome = run_import(write(tmp_path, [probe]), by=personas.unit_manager, quiet=True, dry_run=True)
+    assert {(e.row, e.column) for e in outcome.errors} == {(2, "child_id"), (2, "category"), (2, "birth_date")}
+    assert any("'B1'" in line for line in outcome.error_lines())  # in scope: the stored value may be quoted
+    record = AccessRecord.objects.get(username="unit_manager", action="import")
+    assert record.object_ids == ["K1"] and record.object_type == "case_events"
+
+
+@pytest.mark.django_db
+def test_a_real_import_logs_the_stored_cases_it_read_and_its_row_count(personas, stored_case, tmp_path):
+    from stabil.audit.models import AccessRecord
+
+    later = ["K1,,,,,first_contact,2026-06-24,,,,,", "K7,B7,2016-01-01,barn,UA,report_received,2026-06-24,,,,,"]
+    assert run_import(write(tmp_path, later), by=personas.unit_manager, quiet=True).ok
+    record = AccessRecord.objects.get(username="unit_manager", action="import")
+    assert (record.object_ids, record.object_count) == (["K1"], 2)
+
+
+@pytest.mark.django_db
+def test_case_events_outside_the_units_are_rejected_row_by_row_and_nothing_is_stored(personas, stored_case,
+                                                                                     tmp_path):
+    from stabil.staff.models import StaffMember
+
+    StaffMember.objects.create(staff_id="S9", unit=personas.org.unit_b, started_on=dt.date(2020, 1, 1))
+    rows = [
+        "K1,,,,,first_contact,2026-06-24,,,,,",  # row 2: a stored case of unit UA
+        "K20,B1,,barn,UB,report_received,2026-06-24,,,,,",  # row 3: a new case for the child of UA's case
+        "K21,B21,2016-01-01,barn,UA,report_received,2026-06-24,,,,,",  # row 4: a new case in unit UA
+        "K22,B22,2016-01-01,barn,UB,report_received,2026-06-24,S1,,,,",  # row 5: UA's staff member
+        "K23,B23,2016-01-01,barn,UB,no_such_event,2026-06-24,,,,,",  # row 6: an ordinary error, same pass
+        "K1,,,,,investigation_closed,2026-09-01,,no_intervention,,,",  # row 7: the stored case again
+    ]
+    outcome = run_import(write(tmp_path, rows), by=personas.outsider_manager, quiet=True)
+    assert {(e.row, e.column) for e in outcome.errors} == {
+        (2, "case_id"), (3, "child_id"), (4, "unit"), (5, "staff_id"), (6, "event"), (7, "case_id")}
+    outside = [e for e in outcome.errors if e.column != "event"]
+    assert all("utanför dina enheter" in e.message for e in outside)
+    assert not _tokens(outcome.error_lines()) & (STORED_VALUES - {"UA", "B1", "S1"})  # those are the file's own
+    assert all("2015-03-01" not in line and "'barn'" not in line for line in outcome.error_lines())
+    assert Case.objects.count() == 1 and CaseEvent.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_an_unknown_unit_and_another_units_unit_give_the_same_message(personas, stored_case, tmp_path):
+    rows = ["K30,B30,2016-01-01,barn,UA,report_received,2026-06-24,,,,,",  # exists, not theirs
+            "K31,B31,2016-01-01,barn,UZ,report_received,2026-06-24,,,,,"]  # does not exist
+    outcome = run_import(write(tmp_path, rows), by=personas.outsider_manager, quiet=True, dry_run=True)
+    first, second = (e.message for e in outcome.errors)
+    assert first.replace("UA", "X") == second.replace("UZ", "X")
+    assert "utanför dina enheter" in first
+
+
+@pytest.mark.django_db
+def test_the_system_administrator_may_not_import_case_events(personas, stored_case, tmp_path):
+    with pytest.raises(ImportFileError, match="får inte importera ärendehändelser"):
+        run_import(write(tmp_path, [PROBE]), by=personas.sysadmin, quiet=True, dry_run=True)

@@ -43,3 +43,5 @@ def test_every_stabil_view_requires_a_capability():
 def test_the_walk_finds_the_guarded_views():
     routes = {route for route, _ in _walk(get_resolver().url_patterns)}
     assert "granskning/" in routes and "import/" in routes
+    assert "anvandare/konto/<str:username>/" in routes and "organisation/enhet/<str:code>/ta-bort/" in routes
+    assert not any(route.startswith("admin/") for route in routes)  # no Django admin (issue 11, finding 4)

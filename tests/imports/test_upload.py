@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_upload_page_permissions(view_permissions):
-    # Every unit manager may upload (a file names its own units), the one of unit B included.
-    view_permissions("/import/", allowed={"unit_manager", "outsider_manager", "department_head", "hr", "sysadmin"})
+    # Every unit manager may upload (a file names its own units), the one of unit B included. The system
+    # administrator may not (issue 11): every import file is about cases or people, which it does not see.
+    view_permissions("/import/", allowed={"unit_manager", "outsider_manager", "department_head", "hr"})
 
 
 def _upload(client, content, name="units.csv", **extra):
@@ -73,3 +74,24 @@ def test_wrong_file_type_is_a_form_error(personas):
     assert response.status_code == 200
     assert "CSV- eller XLSX-fil" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_finding_1_the_job_page_of_a_dry_run_shows_nothing_stored(personas, django_capture_on_commit_callbacks,
+                                                                    settings, tmp_path):
+    from stabil.cases.models import Case, Child
+
+    settings.DATA_DIR = tmp_path
+    child = Child.objects.create(child_id="B1", birth_date="2015-03-01")
+    Case.objects.create(case_id="K1", child=child, category="barn", unit=personas.org.unit_a)
+    header = "case_id,child_id,birth_date,category,unit,event,date,staff_id,outcome,until,intervention,reason\n"
+    probe = header + "K1,ZZZ-PROBE,1900-01-01,ensamkommande,UB,report_received,2026-01-01,,,,,\n"
+    client = client_for(personas.outsider_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, probe, name="probe.csv", dry_run="on")
+    job = Job.objects.get()
+    assert job.status == "failed" and "probe.csv, rad 2, kolumn case_id" in job.error
+    page = client.get(response["Location"]).content.decode()
+    assert "utanför dina enheter" in page
+    assert not any(value in job.error + page for value in ("B1", "2015-03-01", "'barn'", ">UA<", " UA"))
+    record = AccessRecord.objects.get(username="outsider_manager", action="import")
+    assert "provkörning" in record.what and not Child.objects.filter(child_id="ZZZ-PROBE").exists()

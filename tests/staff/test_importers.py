@@ -180,3 +180,104 @@ def test_staffing_budget_and_knowledge_area_files(tmp_path, org):
     bad = run_import(write(tmp_path, "b.csv", "area_code,area_name,target_level\nX,Något,4\nX,,2\n"), quiet=True)
     assert [line.split(":")[0] for line in bad.error_lines()] == [
         "b.csv, rad 2, kolumn target_level", "b.csv, rad 3, kolumn area_name", "b.csv, rad 3, kolumn area_code"]
+
+
+# --- Scope (issue 11): rows about people and units outside the uploader's units are rejected, unanswered ----
+
+# S1 (unit UA) started on 2014-01-01 and costs 42000 a month; S3 is in unit UB.
+S1_STORED = ("2014-01-01", "42000", "socionom", "UA")
+
+
+@pytest.fixture
+def hr_b(staff_file, personas):
+    """HR for unit UB only (scoped HR), after the operator imported the staff file."""
+    from tests.conftest import make_user
+
+    assert run_import(staff_file, quiet=True).ok
+    return make_user("hr_b", "hr", units=[personas.org.unit_b])
+
+
+def _records(username):
+    from stabil.audit.models import AccessRecord
+
+    return list(AccessRecord.objects.filter(username=username, action="import").order_by("pk"))
+
+
+def test_finding_1_an_absence_file_does_not_reveal_employment_dates(hr_b, tmp_path):
+    # S1 of unit UA: the absence lies outside S1's employment, and the message said so with the dates.
+    path = write(tmp_path, "f.csv", ABSENCE_HEADER + "S1,sick,2013-01-05,2013-01-09,1\nNOPE,sick,2013-01-05,2013-01-09,1\n")
+    outcome = run_import(path, by=hr_b, quiet=True, dry_run=True)
+    assert outcome.error_lines() == [
+        "f.csv, rad 2, kolumn staff_id: medarbetaren 'S1' ligger utanför dina enheter eller finns inte",
+        "f.csv, rad 3, kolumn staff_id: medarbetaren 'NOPE' ligger utanför dina enheter eller finns inte",
+    ]
+    assert [r.object_count for r in _records("hr_b")] == [2]
+    assert not any(value in line for line in outcome.error_lines() for value in S1_STORED)
+    assert not run_import(path, by=hr_b, quiet=True).ok and not Absence.objects.exists()  # a real run likewise
+
+
+def test_the_system_administrator_may_not_import_staff_files(hr_b, personas, tmp_path):
+    from stabil.imports.framework import ImportFileError
+
+    path = write(tmp_path, "f.csv", ABSENCE_HEADER + "S1,sick,2013-01-05,2013-01-09,1\n")
+    with pytest.raises(ImportFileError, match="får inte importera frånvaro"):
+        run_import(path, by=personas.sysadmin, quiet=True, dry_run=True)
+
+
+def test_absence_in_scope_names_the_employment_and_logs_the_people_read(hr_b, tmp_path):
+    path = write(tmp_path, "f.csv", ABSENCE_HEADER + "S3,sick,2015-03-20,2015-04-10,1\n")
+    outcome = run_import(path, by=hr_b, quiet=True, dry_run=True)
+    assert "2010-05-01" in outcome.error_lines()[0]  # S3 is in unit UB: the stored dates may be quoted
+    assert [r.object_ids for r in _records("hr_b")] == [["S3"]]
+    ok = write(tmp_path, "g.csv", ABSENCE_HEADER + "S3,sick,2015-03-02,2015-03-04,1\n")
+    assert run_import(ok, by=hr_b, quiet=True).ok
+    assert Absence.objects.get().staff.staff_id == "S3"
+    assert [r.object_ids for r in _records("hr_b")] == [["S3"], ["S3"]]
+
+
+def test_staff_rows_outside_the_units_are_rejected_and_nothing_stored(hr_b, tmp_path):
+    path = write(tmp_path, "p.csv", STAFF_HEADER + (
+        "S1,UB,caseworker,permanent,1,socionom,2,2014-01-01,,,43000\n"  # row 2: a person of unit UA
+        "S7,UA,caseworker,permanent,1,socionom,2,2020-01-01,,,43000\n"  # row 3: a new person in unit UA
+        "S8,UZ,caseworker,permanent,1,socionom,2,2020-01-01,,,43000\n"  # row 4: a unit that does not exist
+        "S3,UA,team_lead,permanent,1,other_relevant,10,2010-05-01,,,45000\n"  # row 5: moving S3 to UA
+        "S9,UB,caseworker,permanent,2,socionom,2,2020-01-01,,,43000\n"  # row 6: an ordinary error, same pass
+    ))
+    outcome = run_import(path, by=hr_b, quiet=True)
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "staff_id"), (3, "unit"), (4, "unit"), (5, "unit"),
+                                                           (6, "fte")]
+    assert outcome.errors.items[0].message == "medarbetaren 'S1' ligger utanför dina enheter"
+    assert outcome.errors.items[1].message.replace("UA", "X") == outcome.errors.items[2].message.replace("UZ", "X")
+    assert all("utanför dina enheter" in e.message for e in outcome.errors.items[:4])
+    assert not any(value in line for line in outcome.error_lines() for value in ("42000", "2014-01-01"))
+    assert StaffMember.objects.count() == 3 and StaffMember.objects.get(staff_id="S1").unit.code == "UA"
+
+
+def test_overtime_outside_the_units_is_rejected_like_an_unknown_person(hr_b, tmp_path):
+    text = "staff_id,worked_on,kind,hours\nS1,2015-01-12,overtime,2\nNOPE,2015-01-12,overtime,2\n"
+    outcome = run_import(write(tmp_path, "ot.csv", text), by=hr_b, quiet=True)
+    assert [e.message.replace("S1", "X").replace("NOPE", "X") for e in outcome.errors] == [
+        "medarbetaren 'X' ligger utanför dina enheter eller finns inte"] * 2
+    assert not Overtime.objects.exists()
+    text = "staff_id,worked_on,kind,hours\nS3,2015-01-12,overtime,2\n"
+    assert run_import(write(tmp_path, "ot2.csv", text), by=hr_b, quiet=True).ok
+    assert [r.object_ids for r in _records("hr_b")] == [[], ["S3"]]
+
+
+def test_budget_and_knowledge_areas_outside_the_scope_are_rejected(hr_b, personas, tmp_path):
+    from stabil.staff.models import KnowledgeArea, UnitStaffing
+
+    budget = write(tmp_path, "budget.csv", "unit,valid_from,budgeted_fte\nUA,2015-01-01,29\nUZ,2015-01-01,3\n"
+                                           "UB,2015-01-01,12\n")
+    outcome = run_import(budget, by=hr_b, quiet=True)
+    assert [e.message for e in outcome.errors] == ["enheten 'UA' ligger utanför dina enheter eller finns inte",
+                                                   "enheten 'UZ' ligger utanför dina enheter eller finns inte"]
+    assert not UnitStaffing.objects.exists()
+    areas = write(tmp_path, "omraden.csv", "area_code,area_name,target_level\nBBIC,BBIC,2\n")
+    outcome = run_import(areas, by=hr_b, quiet=True)
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "area_code")]
+    assert "hela kommunen" in outcome.errors.items[0].message and "utanför dina enheter" in outcome.errors.items[0].message
+    assert not KnowledgeArea.objects.exists()
+    assert run_import(areas, by=personas.hr, quiet=True).ok  # central HR covers the whole municipality
+    assert run_import(write(tmp_path, "b2.csv", "unit,valid_from,budgeted_fte\nUB,2015-01-01,12\n"), by=hr_b,
+                      quiet=True).ok

@@ -71,14 +71,15 @@ def test_session_expires_after_inactivity(settings):
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
 
 
-def test_sysadmin_can_open_admin_but_not_edit_access_records(personas):
+def test_there_is_no_admin_page_to_edit_access_records(personas):
+    # Issue 11 (finding 4) removed the Django admin: no page edits or deletes an access record.
     client = client_for(personas.sysadmin)
-    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/").status_code == 404
     from stabil.audit.services import record_access
 
     record = record_access(by=personas.caseworker, action="view", what="Ärendesida")
-    assert client.get(f"/admin/audit/accessrecord/{record.pk}/delete/").status_code == 403
-    assert client.post(f"/admin/audit/accessrecord/{record.pk}/change/", {"what": "x"}).status_code == 403
+    assert client.get(f"/admin/audit/accessrecord/{record.pk}/delete/").status_code == 404
+    assert client.post(f"/admin/audit/accessrecord/{record.pk}/change/", {"what": "x"}).status_code == 404
     assert AccessRecord.objects.get(pk=record.pk).what == "Ärendesida"
 
 

@@ -14,7 +14,7 @@ class AccountsConfig(AppConfig):
 
         from . import policy  # noqa: F401  registers the rules permissions
 
-        register(NavItem(key="accounts", label=_("Användare"), url_name="admin:index", capability="accounts.manage",
+        register(NavItem(key="accounts", label=_("Användare"), url_name="accounts:user_list", capability="accounts.manage",
                          order=95, description=_("Användare, roller, enheter och team.")))
         from .models import User
 

@@ -35,3 +35,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # Rights come from the role alone (policy.py). Nobody is staff or superuser: Django grants a
+        # superuser every ``has_perm``, and Stabil has no admin site that staff status would open.
+        self.is_staff = False
+        self.is_superuser = False
+        super().save(*args, **kwargs)

@@ -4,7 +4,8 @@ Two questions are answered here and nowhere else:
 
 1. **Capabilities** — may this user use a kind of page or action at all (``has_capability``)? They are
    registered as ``rules`` permissions named ``stabil.<capability>``, so ``user.has_perm`` works too.
-2. **Scope** — which rows may this user see (``visible_units``, ``scope_cases``, ``scope_staff``)?
+2. **Scope** — which rows may this user see (``visible_units``, ``scope_cases``, ``scope_staff``), and
+   which may an import file of theirs name (``import_scope``)?
 
 The principle is least privilege on sensitive data about children (domain.md, "Privacy"):
 
@@ -18,12 +19,19 @@ The principle is least privilege on sensitive data about children (domain.md, "P
 | board member | none | none | everything, suppressed (public figures) |
 | system administrator | none | none | none; users, organisation, audit log |
 
+Imports (web upload, and ``stabil import --by USER``) write only inside the uploader's units: unit managers
+and department heads import case events and case complexity for the cases of their units (as they see
+them above), HR staff files for the people and units of theirs (central HR: the whole municipality). The
+system administrator imports nothing, since every import file is about cases or people. An unnamed
+command-line run is the server operator, who has the database anyway: its scope is the whole municipality.
+
 A view uses ``require_capability`` and then a scope function on its queryset; a test in
 ``tests/accounts/test_policy.py`` walks the table above.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import wraps
 from typing import Callable
 
@@ -39,7 +47,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Case data: the people doing and leading the casework.
     "cases.view": frozenset({Role.CASEWORKER, Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
     "cases.record": frozenset({Role.CASEWORKER, Role.TEAM_LEAD, Role.UNIT_MANAGER}),
-    "cases.import": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.SYSADMIN}),
+    "cases.import": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
     # Self-inspection figures per unit, with breaches listed by case id.
     "cases.egenkontroll": frozenset({Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
     # The municipality's deadline choices (strict days, local guarantees): no case data is shown.
@@ -48,9 +56,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.view": frozenset({Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
     "staff.edit": frozenset({Role.HR, Role.UNIT_MANAGER}),
     "staff.view_absence": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
-    "staff.import": frozenset({Role.HR, Role.SYSADMIN}),
+    "staff.import": frozenset({Role.HR}),
     # The web upload page: whoever may import some kind of file (each kind checks its own capability).
-    "imports.upload": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR, Role.SYSADMIN}),
+    "imports.upload": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
     # Workload and allocation.
     "workload.view": frozenset({Role.TEAM_LEAD, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
     "workload.configure": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
@@ -109,6 +117,15 @@ def require_capability(capability: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def check_capability(by, capability: str) -> None:
+    """For services: raise ``PermissionDenied`` unless the acting user ``by`` has ``capability``.
+
+    ``by=None`` is the command line, run by whoever operates the server (who can reach the database anyway).
+    """
+    if by is not None and not has_capability(by, capability):
+        raise PermissionDenied
 
 
 def visible_units(user) -> QuerySet:
@@ -173,6 +190,42 @@ def scope_assignable_staff(user, queryset: QuerySet) -> QuerySet:
     if not has_capability(user, "workload.allocate"):
         return queryset.none()
     return scope_staff(user, queryset)
+
+
+@dataclass(frozen=True)
+class ImportScope:
+    """What one import file may name: the units (by primary key) whose cases and people it may read and
+    write. ``everything`` is the whole municipality, units not yet created included (the operator at the
+    command line, central HR for staff files); then ``unit_ids`` is empty and unused."""
+
+    everything: bool = False
+    unit_ids: frozenset[int] = frozenset()
+
+    def covers_unit(self, unit_id: int | None) -> bool:
+        """Return whether rows about this unit (None: a unit that does not exist) are in scope."""
+        return self.everything or (unit_id is not None and unit_id in self.unit_ids)
+
+    def covers_any(self, unit_ids) -> bool:
+        """Return whether any of these units is in scope (a child is in scope through any of its cases)."""
+        return self.everything or not self.unit_ids.isdisjoint(unit_ids)
+
+
+def import_scope(user, capability: str) -> ImportScope:
+    """Return what an import of a file kind needing ``capability`` may name when run by ``user``.
+
+    ``user`` None is the command line run by the server operator (no ``--by``): the whole municipality.
+    A user without ``capability`` gets an empty scope (every row about a case, person or unit refused);
+    otherwise the scope is the units of ``visible_units``, and the whole municipality for central HR.
+    """
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+    if user is None:
+        return ImportScope(everything=True)
+    if not has_capability(user, capability):
+        return ImportScope()
+    if user.role == Role.HR and not user.units.exists():
+        return ImportScope(everything=True)
+    return ImportScope(unit_ids=frozenset(visible_units(user).values_list("pk", flat=True)))
 
 
 def can_view_case(user, case) -> bool:

@@ -23,6 +23,10 @@ from collections.abc import Iterable
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.core.caseflow import EVENT_KINDS, INTERVENTION_KINDS, OUTCOMES, PLACEMENT_KINDS, Event
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
+from stabil.organisation.models import Unit
+from stabil.staff.models import StaffMember
+
+from .models import Case, Child
 
 COLUMNS = ("case_id", "child_id", "birth_date", "category", "unit", "event", "date",
            "staff_id", "outcome", "until", "intervention", "reason")
@@ -154,6 +158,7 @@ class CaseEventLoader:
         self._last_head: tuple | None = None  # the last valid case columns checked
         self._last_recorded: tuple | None = None  # the last case columns recorded in case_heads
         self.ignored: dict[str, int] = {}  # column -> rows whose value there the event does not use
+        self.accessed: set[str] = set()  # ids of the stored cases read (for the access log)
 
     def add(self, row: int, values) -> None:
         """Validate one row (the 12 contract values, stripped strings) and keep it."""
@@ -283,6 +288,50 @@ class CaseEventLoader:
         return services.case_events_store(self)
 
 
+def _in_chunks(queryset, column: str, values: set[str], *fields: str):
+    """Yield ``values_list(column, *fields)`` rows of ``queryset`` whose ``column`` is in ``values``."""
+    ordered = sorted(values)
+    for start in range(0, len(ordered), 2000):
+        yield from queryset.filter(**{f"{column}__in": ordered[start:start + 2000]}).values_list(column, *fields)
+
+
+def check_case_scope(table: Table, ctx: ImportContext) -> None:
+    """Reject every row naming a case, child, unit or staff member outside ``ctx.scope``, row by row.
+
+    A stored case belongs to its unit; a new case to the unit its row names (a unit that does not exist
+    is outside a scoped user's units: only the whole municipality may create units); a child to the
+    units of its cases; a staff member to their unit. The messages say only that the row is outside the
+    uploader's units, so they quote nothing stored. The ids of stored cases in scope go to the access log.
+    """
+    scope = ctx.scope
+    if scope.everything:
+        return  # the server operator: the store checks and logs the cases it reads
+    values = {column: set(table.column(column)) - {""} for column in ("case_id", "child_id", "unit", "staff_id")}
+    case_units = dict(_in_chunks(Case.objects, "case_id", values["case_id"], "unit_id"))
+    child_units: dict[str, set[int]] = {}
+    for child_id, unit_id in _in_chunks(Case.objects, "child__child_id", values["child_id"], "unit_id"):
+        child_units.setdefault(child_id, set()).add(unit_id)
+    for (child_id,) in _in_chunks(Child.objects, "child_id", values["child_id"]):
+        child_units.setdefault(child_id, set())  # a stored child without cases: in nobody's units
+    unit_pks = dict(_in_chunks(Unit.objects, "code", values["unit"], "pk"))
+    staff_units = dict(_in_chunks(StaffMember.objects, "staff_id", values["staff_id"], "unit_id"))
+    for row, record in table.records():
+        case_id = record.get("case_id", "")
+        if case_id in case_units:
+            if not scope.covers_unit(case_units[case_id]):
+                ctx.errors.add(row, "case_id", f"ärendet {case_id} ligger utanför dina enheter")
+                continue
+            ctx.accessed.add(case_id)
+        elif case_id and record.get("unit") and not scope.covers_unit(unit_pks.get(record["unit"])):
+            ctx.errors.add(row, "unit", f"enheten {record['unit']} ligger utanför dina enheter")
+        child_id = record.get("child_id", "")
+        if child_id in child_units and not scope.covers_any(child_units[child_id]):
+            ctx.errors.add(row, "child_id", f"barnet {child_id} ligger utanför dina enheter")
+        staff_id = record.get("staff_id", "")
+        if staff_id in staff_units and not scope.covers_unit(staff_units[staff_id]):
+            ctx.errors.add(row, "staff_id", f"medarbetaren {staff_id} ligger utanför dina enheter")
+
+
 def _handle_case_events(table: Table, ctx: ImportContext) -> ImportResult:
     loader = CaseEventLoader(ctx.errors, by=ctx.by, progress=ctx.progress, notices=ctx.notices)
     indices = [table.index(column) for column in COLUMNS]
@@ -292,9 +341,13 @@ def _handle_case_events(table: Table, ctx: ImportContext) -> ImportResult:
         pick = operator.itemgetter(*indices)
         records = ((number, pick(row)) for number, row in zip(table.row_numbers, table.rows))
     loader.add_records(records)
+    check_case_scope(table, ctx)  # in the same pass as the row errors, before anything stored is compared
     if ctx.errors:
         return ImportResult()
-    return loader.store()
+    try:
+        return loader.store()
+    finally:
+        ctx.accessed.update(loader.accessed)
 
 
 CASE_EVENTS = FileKind(

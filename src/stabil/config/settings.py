@@ -93,9 +93,9 @@ ALLOWED_HOSTS = env_list("STABIL_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("STABIL_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    # Stabil's web app comes first so its registration templates override the admin's.
+    # Stabil's web app comes first so its registration templates are the ones used. There is no Django
+    # admin: its pages listed related cases and staff and let an administrator change its own role.
     "stabil.web",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

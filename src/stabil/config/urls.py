@@ -2,12 +2,14 @@
 
 Each area app that has a ``urls.py`` is mounted under its Swedish prefix below, with its app label as
 namespace, so adding an area needs no edit here beyond one line in ``AREA_PREFIXES``.
+
+There is no Django admin: users and the organisation are managed in Stabil's own pages (``/anvandare/``,
+``/organisation/``), which apply the access policy and list no case, child or staff member.
 """
 
 from importlib import import_module
 from importlib.util import find_spec
 
-from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -23,6 +25,7 @@ AREA_PREFIXES = {
     "simulation": "simulering/",
     "audit": "granskning/",
     "accounts": "anvandare/",
+    "organisation": "organisation/",
     "imports": "import/",
     "jobs": "jobb/",
 }
@@ -36,7 +39,6 @@ urlpatterns = [
     ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("sprak/", login_not_required(set_language), name="set_language"),
-    path("admin/", admin.site.urls),
 ]
 
 for label, prefix in AREA_PREFIXES.items():

@@ -22,6 +22,8 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
+from stabil.accounts.policy import ImportScope, has_capability, import_scope
+from stabil.audit.services import record_access
 from stabil.common.progress import Progress, notice
 
 # Stop collecting after this many errors: a file with thousands of bad rows is wrong as a whole,
@@ -258,12 +260,21 @@ def read_table(path: str | Path, notices: list[str] | None = None) -> tuple[Tabl
 
 @dataclass
 class ImportContext:
-    """What a handler gets besides the table: the acting user, the error list, notices and progress."""
+    """What a handler gets besides the table: the acting user, the error list, notices and progress.
+
+    ``scope`` (``accounts.policy.import_scope`` of the user and the kind's capability) says which units'
+    cases and people the file may name; a handler rejects every other row with a message that says the
+    row is outside the uploader's units and quotes nothing stored. Into ``accessed`` a handler puts the
+    ids of the stored cases or people it read (in scope); the framework writes them to the access log,
+    for dry runs and refused files too.
+    """
 
     by: Any
     errors: ImportErrors
     notices: list[str]
     progress: Progress
+    scope: ImportScope  # no default: a handler never runs without the uploader's scope
+    accessed: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -367,6 +378,8 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
     kind = detect_kind(table)
     if check_kind is not None:
         check_kind(kind)
+    if by is not None and not has_capability(by, kind.capability):
+        raise ImportFileError(f"{table.filename}: din roll får inte importera {kind.label}")
     known = set(kind.required) | set(kind.optional)
     extra = [h for h in table.headers if h and h not in known]
     if extra:
@@ -378,18 +391,23 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
     for problem in problems:
         errors.add(problem.row, problem.column, problem.message)
     progress = Progress(len(table.rows), f"Import {kind.label}", stream=stream, quiet=quiet, on_update=on_progress)
-    ctx = ImportContext(by=by, errors=errors, notices=notices, progress=progress)
+    ctx = ImportContext(by=by, errors=errors, notices=notices, progress=progress,
+                        scope=import_scope(by, kind.capability))
     result: ImportResult | None = None
+
+    def log(what: str) -> None:
+        record_access(by=by, action="import", what=f"Import av {kind.label}{what}: {table.filename}",
+                      objects=sorted(ctx.accessed), count=len(table.rows), object_type=kind.name)
+
     try:
         with transaction.atomic():
             result = kind.handler(table, ctx)
             if errors or dry_run:
                 raise _Rollback
-            from stabil.audit.services import record_access
-
-            record_access(by=by, action="import", what=f"Import av {kind.label}: {table.filename}",
-                          count=len(table.rows), object_type=kind.name)
+            log("")
     except _Rollback:
+        # A dry run or a refused file has read stored data all the same: logged outside the rollback.
+        log(" (provkörning)" if dry_run else " (avvisad)")
         if errors:
             result = None
     for line in notices:

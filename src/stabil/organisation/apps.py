@@ -10,7 +10,13 @@ class OrganisationConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from stabil.web.nav import NavItem, register
+
         from . import models
+
+        register(NavItem(key="organisation", label=_("Organisation"), url_name="organisation:overview",
+                         capability="accounts.manage", order=96,
+                         description=_("Avdelningar, enheter och team.")))
 
         for model in (models.Municipality, models.Administration, models.Department, models.Unit, models.Team):
             auditlog.register(model)

@@ -58,6 +58,9 @@ class Unit(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="units")
     code = models.CharField(_("kod"), max_length=32, unique=True)
     name = models.CharField(_("namn"), max_length=120)
+    # A unit is closed rather than deleted once anything refers to it: its history stays, and it is no
+    # longer offered when users and teams are assigned (organisation/services.py).
+    active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
         verbose_name = _("enhet")
@@ -74,6 +77,7 @@ class Team(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="teams")
     code = models.CharField(_("kod"), max_length=32, unique=True)
     name = models.CharField(_("namn"), max_length=120)
+    active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
         verbose_name = _("team")

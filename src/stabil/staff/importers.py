@@ -12,6 +12,13 @@ Swedish message); the framework rolls the whole file back on any error. Idempote
 updates the person with that ``staff_id`` (a change of unit, role, employment, FTE or cost is dated,
 see ``services.staff_apply_situation``); an absence row with the same person, kind and first day
 replaces the stored one; an overtime row with the same person, day and kind replaces its hours.
+
+Scope (``ctx.scope``, from ``accounts.policy.import_scope``): a row may name only people and units of the
+uploader's units. A row about anyone or any unit else is rejected with a message that says so and quotes
+nothing stored; where the person or unit must already exist (absence, overtime, budget), "outside your
+units" and "does not exist" are one message. Only the whole municipality (central HR, the operator) may
+create units or import knowledge areas, which belong to every unit. The ids of the stored people a file
+read go to the access log (``ctx.accessed``).
 """
 
 from __future__ import annotations
@@ -136,6 +143,19 @@ def _report(ctx: ImportContext, row: int, problems: list[tuple[str, str]]) -> No
         ctx.errors.add(row, column, message)
 
 
+def _members_in_scope(ctx: ImportContext, *fields: str) -> dict:
+    """Return {staff_id: values_list(*fields)} of the stored people the file may name."""
+    return {staff_id: rest for staff_id, unit_id, *rest in
+            StaffMember.objects.values_list("staff_id", "unit_id", *fields) if ctx.scope.covers_unit(unit_id)}
+
+
+def _unknown_person(ctx: ImportContext, staff_id: str) -> str:
+    """The one message for a person the file may not name, whether or not they exist elsewhere."""
+    if ctx.scope.everything:
+        return f"medarbetaren '{staff_id}' finns inte; importera personalfilen först"
+    return f"medarbetaren '{staff_id}' ligger utanför dina enheter eller finns inte"
+
+
 # --- staff file ------------------------------------------------------------------------------
 
 
@@ -148,6 +168,7 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
 
     units = {unit.code: unit for unit in Unit.objects.all()}
     existing = {member.staff_id: member for member in StaffMember.objects.select_related("unit")}
+    scope = ctx.scope
     seen: dict[str, int] = {}
     parsed: list[dict] = []
     for row, values in table.records():
@@ -157,7 +178,16 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
             check.problems.append(("staff_id", f"'{staff_id}' förekommer redan på rad {seen[staff_id]}"))
         elif staff_id:
             seen[staff_id] = row
+        if staff_id in existing:
+            if not scope.covers_unit(existing[staff_id].unit_id):
+                check.problems.append(("staff_id", f"medarbetaren '{staff_id}' ligger utanför dina enheter"))
+                _report(ctx, row, check.problems)
+                ctx.progress.advance()
+                continue
+            ctx.accessed.add(staff_id)
         unit_code = check.text("unit", max_length=32)
+        if unit_code and not scope.covers_unit(units[unit_code].pk if unit_code in units else None):
+            check.problems.append(("unit", f"enheten '{unit_code}' ligger utanför dina enheter"))
         record = {
             "staff_id": staff_id,
             "unit": unit_code,
@@ -217,8 +247,8 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
 
 def import_absences(table: Table, ctx: ImportContext) -> ImportResult:
     """Validate and store an absence file: one row is one occasion."""
-    members = {staff_id: (pk, started_on, ended_on) for staff_id, pk, started_on, ended_on in
-               StaffMember.objects.values_list("staff_id", "pk", "started_on", "ended_on")}
+    # Only the people in scope are looked at, so no message can quote another unit's employment dates.
+    members = _members_in_scope(ctx, "pk", "started_on", "ended_on")
     seen: dict[tuple, int] = {}
     by_person: dict[tuple[int, str], list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
     parsed: list[tuple[int, str, dt.date, dt.date, Decimal]] = []
@@ -227,7 +257,9 @@ def import_absences(table: Table, ctx: ImportContext) -> ImportResult:
         staff_id = check.text("staff_id")
         member = members.get(staff_id)
         if staff_id and member is None:
-            check.problems.append(("staff_id", f"medarbetaren '{staff_id}' finns inte; importera personalfilen först"))
+            check.problems.append(("staff_id", _unknown_person(ctx, staff_id)))
+        elif member is not None:
+            ctx.accessed.add(staff_id)
         kind = check.choice("kind", AbsenceKind.values)
         first_day = check.date("first_day")
         last_day = check.date("last_day")
@@ -284,14 +316,16 @@ def import_absences(table: Table, ctx: ImportContext) -> ImportResult:
 
 def import_overtime(table: Table, ctx: ImportContext) -> ImportResult:
     """Validate and store fill-in time and overtime hours per person and day."""
-    members = dict(StaffMember.objects.values_list("staff_id", "pk"))
+    members = {staff_id: pk for staff_id, (pk,) in _members_in_scope(ctx, "pk").items()}
     seen: dict[tuple, int] = {}
     parsed = []
     for row, values in table.records():
         check = RowChecker(values)
         staff_id = check.text("staff_id")
         if staff_id and staff_id not in members:
-            check.problems.append(("staff_id", f"medarbetaren '{staff_id}' finns inte; importera personalfilen först"))
+            check.problems.append(("staff_id", _unknown_person(ctx, staff_id)))
+        elif staff_id:
+            ctx.accessed.add(staff_id)
         worked_on = check.date("worked_on")
         kind = check.choice("kind", OvertimeKind.values)
         hours = check.number("hours", low=Decimal(0), high=Decimal(24), low_inclusive=False)
@@ -329,14 +363,15 @@ def import_staffing(table: Table, ctx: ImportContext) -> ImportResult:
     """Validate and store units' budgeted positions (FTE) from a date; vacancies = budget - filled."""
     from stabil.organisation.models import Unit
 
-    units = {unit.code: unit for unit in Unit.objects.all()}
+    units = {unit.code: unit for unit in Unit.objects.all() if ctx.scope.covers_unit(unit.pk)}
+    missing = "finns inte" if ctx.scope.everything else "ligger utanför dina enheter eller finns inte"
     seen: dict[tuple, int] = {}
     parsed = []
     for row, values in table.records():
         check = RowChecker(values)
         code = check.text("unit", max_length=32)
         if code and code not in units:
-            check.problems.append(("unit", f"enheten '{code}' finns inte"))
+            check.problems.append(("unit", f"enheten '{code}' {missing}"))
         valid_from = check.date("valid_from")
         budget = check.number("budgeted_fte", low=Decimal(0), high=Decimal(10000))
         if code and valid_from:
@@ -370,6 +405,9 @@ def import_knowledge_areas(table: Table, ctx: ImportContext) -> ImportResult:
     for position, (row, values) in enumerate(table.records()):
         check = RowChecker(values)
         code = check.text("area_code", max_length=32)
+        if not ctx.scope.everything:
+            check.problems.append(("area_code", "kunskapsområden gäller hela kommunen, också enheter utanför dina "
+                                                "enheter; de importeras av central HR"))
         name = check.text("area_name", max_length=120)
         level = check.choice("target_level", [str(value) for value in CompetenceLevel.values])
         if code in seen:

@@ -1,12 +1,17 @@
 """Import kind for the workload area: case complexity markers (`stabil import FILE`).
 
 Columns: ``case_id``, ``several_children``, ``interpreter_needed`` (ja/nej, yes/no, 1/0). Each row
-sets the markers of one existing case; the LVU marker is read from the case events, not imported.
+sets the markers of one existing case of the uploader's units (``ctx.scope``); the LVU marker is read from
+the case events, not imported. For a scoped uploader a case of another unit and a case that does not exist
+get the same message, so the file tells nothing about other units' cases.
 """
 
 from __future__ import annotations
 
+from stabil.cases.models import Case
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
+
+from .models import CaseComplexity
 
 TRUE = {"ja", "j", "yes", "y", "1", "sant", "true", "x"}
 FALSE = {"nej", "n", "no", "0", "falskt", "false", ""}
@@ -22,13 +27,11 @@ def _flag(value: str) -> bool | None:
 
 
 def import_case_complexity(table: Table, ctx: ImportContext) -> ImportResult:
-    from stabil.cases.models import Case
-
-    from .models import CaseComplexity
-
     ids = {v.strip() for v in table.column("case_id") if v.strip()}
-    cases = dict(Case.objects.filter(case_id__in=ids).values_list("case_id", "pk")) if len(ids) < 30000 else dict(
-        Case.objects.values_list("case_id", "pk"))
+    stored = Case.objects.filter(case_id__in=ids) if len(ids) < 30000 else Case.objects.all()
+    cases = {case_id: pk for case_id, pk, unit_id in stored.values_list("case_id", "pk", "unit_id")
+             if ctx.scope.covers_unit(unit_id)}
+    missing = "finns inte" if ctx.scope.everything else "ligger utanför dina enheter eller finns inte"
     wanted: dict[int, tuple[bool, bool]] = {}
     for row, values in table.records():
         case_id = values.get("case_id", "").strip()
@@ -36,8 +39,9 @@ def import_case_complexity(table: Table, ctx: ImportContext) -> ImportResult:
             ctx.errors.add(row, "case_id", "ärende-id saknas")
             continue
         if case_id not in cases:
-            ctx.errors.add(row, "case_id", f"ärendet {case_id} finns inte")
+            ctx.errors.add(row, "case_id", f"ärendet {case_id} {missing}")
             continue
+        ctx.accessed.add(case_id)
         flags = []
         for column in ("several_children", "interpreter_needed"):
             flag = _flag(values.get(column, ""))

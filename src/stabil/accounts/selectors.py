@@ -1,0 +1,80 @@
+"""Reads of users for the system administrator's pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from auditlog.models import LogEntry
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from stabil.organisation.models import Team
+
+from .models import Role, User
+
+
+def users_list() -> QuerySet[User]:
+    """Every user, by user name, with units and team ready to show."""
+    return User.objects.select_related("team").prefetch_related("units").order_by("username")
+
+
+@dataclass
+class HistoryEntry:
+    at: object
+    actor: str
+    action: str
+    changes: list[str] = field(default_factory=list)
+
+
+def _labels() -> dict[str, str]:
+    return {"role": _("roll"), "units": _("enheter"), "team": _("team"), "is_active": _("aktivt konto"),
+            "first_name": _("förnamn"), "last_name": _("efternamn"), "email": _("e-post"),
+            "username": _("användarnamn"), "password": _("lösenord"), "digest_enabled": _("daglig sammanställning")}
+
+
+# Always false (User.save) or set by Django itself: noise in a user's history.
+_NOT_SHOWN = {"is_staff", "is_superuser", "date_joined", "id"}
+
+
+def _value(name: str, value) -> str:
+    if value in (None, "None", ""):
+        return "—"
+    if name == "role":
+        return str(dict(Role.choices).get(value, value))
+    if name == "team":
+        team = Team.objects.filter(pk=value).first()  # the change log keeps the team's key
+        return team.code if team else str(value)
+    if name == "is_active":
+        return _("ja") if value in ("True", True) else _("nej")
+    return str(value)
+
+
+def user_history(user: User) -> list[HistoryEntry]:
+    """The change log of ``user``, newest first: who changed what and when.
+
+    Role, units, team and the active flag are shown with their old and new values; other fields by name
+    only, and a password never with a value.
+    """
+    labels = _labels()
+    actions = {LogEntry.Action.CREATE: _("skapad"), LogEntry.Action.UPDATE: _("ändrad"),
+               LogEntry.Action.DELETE: _("borttagen")}
+    entries = []
+    for entry in LogEntry.objects.get_for_object(user).select_related("actor").order_by("-timestamp", "-pk"):
+        changes = []
+        for name, change in sorted((entry.changes_dict or {}).items()):
+            if name in _NOT_SHOWN:
+                continue
+            label = labels.get(name, name)
+            if name == "units" and isinstance(change, dict):
+                objects = ", ".join(change.get("objects", []))
+                verb = _("tillagda") if change.get("operation") == "add" else _("borttagna")
+                changes.append(f"{label} {verb}: {objects}")
+            elif name in ("role", "team", "is_active") and isinstance(change, list) and len(change) == 2:
+                changes.append(f"{label}: {_value(name, change[0])} → {_value(name, change[1])}")
+            elif name == "password":
+                changes.append(_("lösenordet byttes"))
+            else:
+                changes.append(label)
+        entries.append(HistoryEntry(at=entry.timestamp, actor=entry.actor.username if entry.actor else _("kommandorad"),
+                                    action=actions.get(entry.action, ""), changes=changes))
+    return entries
