@@ -118,6 +118,7 @@ def world(personas, tmp_path, settings, django_capture_on_commit_callbacks) -> W
     from stabil.governance import services as gov
     from stabil.jobs.models import Job
     from stabil.jobs.services import job_output_path
+    from stabil.organisation.models import Team, Unit
     from stabil.simulation import services as sim
     from stabil.simulation.models import ScenarioMeasure, SimulationRun
     from stabil.staff.models import StaffMember
@@ -175,6 +176,8 @@ def world(personas, tmp_path, settings, django_capture_on_commit_callbacks) -> W
                                          "object_type": "cases.case"})
         job_output_path(job, "mx.csv").write_text(f"{label};{';'.join(named)}\n")
         w.jobs[persona] = job
+    empty_unit = Unit.objects.create(department=org.department, code="UC", name="Enhet C")
+    Team.objects.create(unit=empty_unit, code="TC", name="Team C")
     by = personas.unit_manager
     board = gov.board_get_or_create(by=by, code="SN", name="Socialnämnden")
     card = gov.scorecard_create(by=by, board=board, first_year=today.year, title="Styrkort")
@@ -249,7 +252,20 @@ def _governance(key: str):
     return lambda w, persona: ([{"pk": w.governance[key].pk}], [])
 
 
+def _administered(kwargs: dict):
+    # Users and the organisation are the system administrator's to manage, all of them: nothing is outside
+    # that scope, and the capability alone decides (the pages must still show no case, child or staff id).
+    return lambda w, persona: ([kwargs], [])
+
+
 KWARGS = {
+    "accounts:user_edit": _administered({"username": "caseworker"}),
+    "accounts:user_password": _administered({"username": "caseworker"}),
+    "organisation:department_edit": _administered({"code": "BU"}),
+    "organisation:unit_edit": _administered({"code": "UA"}),
+    "organisation:team_edit": _administered({"code": "TA1"}),
+    "organisation:unit_delete": _administered({"code": "UC"}),  # empty ones: a POST may remove them
+    "organisation:team_delete": _administered({"code": "TC"}),
     "cases:case": _cases,
     "cases:record_event": _cases,
     "workload:allocation": _cases,
@@ -404,7 +420,8 @@ def test_every_pattern_with_kwargs_has_a_fixture():
 
 def test_the_walk_sees_every_area():
     areas = {name.split(":")[0] for name in PATTERNS}
-    assert {"cases", "staff", "workload", "governance", "simulation", "jobs", "imports", "audit", "web"} <= areas
+    assert {"cases", "staff", "workload", "governance", "simulation", "jobs", "imports", "audit", "web", "accounts",
+            "organisation"} <= areas
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))
