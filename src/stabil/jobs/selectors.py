@@ -7,8 +7,6 @@ from .models import Job
 
 # A word of a job's text that could be an id: ids never contain white space or these separators.
 _WORD = re.compile(r"[^\s,;:()\[\]{}<>\"'«»]+")
-# At most this many distinct words are looked up (a job's text is at most a few hundred lines).
-MAX_WORDS = 20000
 
 
 def job_for_user(user, job_id: int) -> Job:
@@ -29,9 +27,10 @@ def personal_ids_named(texts: Iterable[str]) -> dict[str, list[str]]:
     """Return the case, child and staff ids that occur as words in ``texts``, by object type.
 
     A job's page shows free text written by its runner (an import's errors name rows, cases and people);
-    whatever ids it names are looked up here so that the page's access record can list them.
+    whatever ids it names are looked up here so that the page's access record can list them. Every word is
+    looked up (no cap, so no id goes unlogged); runners bound their text (an import shows 200 error lines).
     """
-    # Imported here: the jobs app is below every area (their runners import it), so it reads their tables late.
+    # Imported here: the jobs app sits below the areas (their runners import it) and loads none of them itself.
     from stabil.cases.models import Case, Child
     from stabil.staff.models import StaffMember
 
@@ -39,8 +38,6 @@ def personal_ids_named(texts: Iterable[str]) -> dict[str, list[str]]:
     for text in texts:
         for word in _WORD.findall(text or ""):
             words.update({word, word.rstrip(".!?…")})
-            if len(words) > MAX_WORDS:
-                break
     words.discard("")
     found: dict[str, list[str]] = {}
     candidates = sorted(words)
