@@ -57,6 +57,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.edit": frozenset({Role.HR, Role.UNIT_MANAGER}),
     "staff.view_absence": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
     "staff.import": frozenset({Role.HR}),
+    # Exit-interview reasons and comments of any number of people (recording them, too). Everyone else
+    # with staff.view sees reasons only for units with more interviews than the suppression threshold,
+    # small counts suppressed (core.suppression rule 5).
+    "staff.exit_reasons": frozenset({Role.HR}),
     # The web upload page: whoever may import some kind of file (each kind checks its own capability).
     "imports.upload": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
     # Workload and allocation.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from stabil.web.client_ip import client_ip
+
 from .models import AccessRecord
 
 # The ids of at most this many objects are kept per record; the count is always exact.
@@ -30,7 +32,7 @@ def record_access(*, by, action: str, what: str, objects: Iterable = (), object_
     ip = None
     path = ""
     if request is not None:
-        ip = request.META.get("REMOTE_ADDR") or None
+        ip = client_ip(request)
         path = request.get_full_path()[:500]
     return AccessRecord.objects.create(
         user=user,

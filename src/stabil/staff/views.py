@@ -15,6 +15,7 @@ from stabil.accounts.policy import has_capability, require_capability, scope_sta
 from stabil.audit.services import record_access
 from stabil.common.output import write_xlsx
 from stabil.core.staffstats import EXIT_REASON_LABELS_SV, SICK_BANDS
+from stabil.governance.selectors import default_threshold
 
 from . import selectors, services
 from .forms import AssessmentForm, DevelopmentPlanForm, ExitInterviewForm, PeriodForm, SituationChangeForm
@@ -103,8 +104,9 @@ def detail(request, staff_id: str):
         "change": SituationChangeForm(bound("change"), units=visible_units(request.user).order_by("code")),
         "plan": DevelopmentPlanForm(bound("plan")),
     }
+    may_see_interview = has_capability(request.user, "staff.exit_reasons")
     if request.method == "POST":
-        if not may_edit:
+        if not may_edit or (posted == "exit" and not may_see_interview):
             return HttpResponse(status=403)
         form = forms.get(posted)
         if form is not None and form.is_valid():
@@ -125,7 +127,8 @@ def detail(request, staff_id: str):
     return render(request, "staff/detail.html", {
         "member": member, "verdict": verdict, "changes": member.changes.select_related("unit", "team"),
         "absences": absences, "competence": competence, "plans": member.development_plans.select_related("area"),
-        "interview": getattr(member, "exit_interview", None), "may_edit": may_edit,
+        "interview": getattr(member, "exit_interview", None) if may_see_interview else None, "may_edit": may_edit,
+        "may_record_interview": may_edit and may_see_interview,
         "interview_form": forms["exit"], "assessment_form": forms["assessment"], "change_form": forms["change"],
         "plan_form": forms["plan"],
     })
@@ -163,12 +166,15 @@ def turnover(request):
         t = entry["turnover"]
         moves.rows.append([entry["unit_name"], t["started"], t["ended"], t["average_headcount"], t["rate"],
                            t["net_change"], t["transfers_in"], t["transfers_out"]])
+    analysis = selectors.exit_interview_analysis(first, last, units)
+    if not has_capability(request.user, "staff.exit_reasons"):
+        # Roles other than HR: reasons of a few people are suppressed (core.suppression rule 5).
+        return _public_turnover(request, form, first, last, report, moves, analysis)
     reasons = PageTable("exit_reasons", _("Avgångsorsaker"), [Column(_("Enhet"))] + [
         Column(_label(code), INT) for code in EXIT_REASON_LABELS_SV if code])
     for entry in report:
         reasons.rows.append([entry["unit_name"]] + [entry["exit_reasons"].get(code, 0)
                                                     for code in EXIT_REASON_LABELS_SV if code])
-    analysis = selectors.exit_interview_analysis(first, last, units)
     interviews = PageTable("exit_interviews", _("Avgångsintervjuer: nämnda orsaker"), [
         Column(_("Enhet")), Column(_("Intervjuer"), INT)] + [
         Column(_label(code), INT) for code in EXIT_REASON_LABELS_SV if code],
@@ -188,6 +194,28 @@ def turnover(request):
             comments.rows.append([entry["unit_name"], held_on, _label(main_reason), comment])
     return _respond(request, "staff/turnover.html", title=_("Personalomsättning och avgångar"),
                     tables=[moves, reasons, interviews, comments], what=f"Personalomsättning {first}–{last}",
+                    objects=[entry["unit"] for entry in report], form=form, first=first, last=last, chart=chart)
+
+
+def _public_turnover(request, form, first, last, report, moves, analysis):
+    """The turnover page for roles other than HR: the exit interviews with small counts suppressed."""
+    rows, totals = selectors.public_exit_interviews(analysis, default_threshold())
+    interviews = PageTable("exit_interviews", _("Avgångsintervjuer: nämnda orsaker"), [Column(_("Enhet"))] + [
+        Column(_label(code), INT) for code in selectors.SHOWN_EXIT_REASONS],
+        note=_("En intervju kan nämna flera orsaker. Orsaker visas bara för enheter med fler avgångsintervjuer "
+               "än %(threshold)s, och orsaker som färre än %(label)s nämnt visas som <%(label)s; enskildas "
+               "orsaker och intervjuer ser bara HR.") % {"threshold": default_threshold(),
+                                                           "label": default_threshold() + 1})
+    for row in rows:
+        interviews.rows.append([row["unit_name"]] + [row["mentioned"][code]
+                                                     for code in selectors.SHOWN_EXIT_REASONS])
+    chart = bar_chart([(_label(code), cell.value) for code, cell in totals.items() if cell.value], decimals=0)
+    comments = PageTable("exit_comments", _("Avgångsintervjuer: kommentarer"), [Column(_("Enhet")),
+                                                                                 Column(_("Kommentar"))])
+    for row in rows:
+        comments.rows.extend([row["unit_name"], comment] for comment in row["comments"])
+    return _respond(request, "staff/turnover.html", title=_("Personalomsättning och avgångar"),
+                    tables=[moves, interviews, comments], what=f"Personalomsättning {first}–{last}",
                     objects=[entry["unit"] for entry in report], form=form, first=first, last=last, chart=chart)
 
 
