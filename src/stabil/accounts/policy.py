@@ -183,6 +183,19 @@ def scope_staff(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(unit__in=visible_units(user))
 
 
+def scope_assignable_staff(user, queryset: QuerySet) -> QuerySet:
+    """Return the staff members of ``queryset`` to whom ``user`` may allocate cases.
+
+    The same people as the workload board shows the user (``scope_staff``: a team lead their team, a unit
+    manager their units), and nobody for a user without ``workload.allocate``. Allocation suggestions,
+    their access records and the assignment itself all use this set, so a case is never given to someone
+    the allocating user may not see.
+    """
+    if not has_capability(user, "workload.allocate"):
+        return queryset.none()
+    return scope_staff(user, queryset)
+
+
 @dataclass(frozen=True)
 class ImportScope:
     """What one import file may name: the units (by primary key) whose cases and people it may read and

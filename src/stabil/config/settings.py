@@ -140,6 +140,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stabil.web.middleware.NoStoreMiddleware",  # no cache keeps a response (static files above excepted)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stabil.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -29,11 +29,12 @@ def _period_form(request) -> PeriodForm:
     return PeriodForm(request.GET or None, units=visible_units(request.user).order_by("code"))
 
 
-def _respond(request, template: str, *, title: str, tables: list[PageTable], what: str, objects=(), **context):
+def _respond(request, template: str, *, title: str, tables: list[PageTable], what: str, objects=(),
+             object_type: str = "", **context):
     """Render the page, or its tables as an Excel file when ``?format=xlsx``; log the access either way."""
     exporting = request.GET.get("format") == "xlsx"
     record_access(by=request.user, action="export" if exporting else "view", what=what, objects=objects,
-                  request=request)
+                  object_type=object_type, request=request)
     if exporting:
         data = write_xlsx([table.as_sheet() for table in tables])
         response = HttpResponse(data, content_type=XLSX)
@@ -305,7 +306,7 @@ def eligibility(request):
         limits.rows.append([member.staff_id, member.unit.code, member.get_employment_display(),
                             " ".join(verdict.reasons)])
     tables = [shares, limits]
-    objects = [m.staff_id for m, _v in flagged]
+    people = {m.staff_id for m, _v in flagged}
     if has_capability(request.user, "cases.view"):
         # The warning the cases area also shows: open cases whose main caseworker is not eligible today.
         from stabil.accounts.policy import scope_cases
@@ -318,9 +319,14 @@ def eligibility(request):
         for case, warning in warned:
             warning_table.rows.append([case.case_id, case.unit.code, case.main_handler.staff_id, warning])
         tables.append(warning_table)
-        objects += [case.case_id for case, _w in warned]
+        # The cases shown and, with the staff below, their main handlers (who may be outside the staff scope).
+        record_access(by=request.user, action="export" if request.GET.get("format") == "xlsx" else "view",
+                      what="Behörighet", object_type="cases.case", objects=[case.case_id for case, _w in warned],
+                      request=request)
+        people |= {case.main_handler.staff_id for case, _w in warned}
     return _respond(request, "staff/eligibility.html", title=_("Behörighet och erfarenhet"),
-                    tables=tables, what="Behörighet", objects=objects, form=form, first=first, last=last)
+                    tables=tables, what="Behörighet", objects=sorted(people), object_type="staff.staffmember",
+                    form=form, first=first, last=last)
 
 
 @require_capability("staff.view")
