@@ -172,3 +172,17 @@ def test_case_page_lists_events_that_matched_no_deadline(cases, personas):
     assert "2026-06-12: första kontakt, men varje öppen utredning har redan sin första kontakt" in body
     assert "Händelser som inte hör till någon frist" not in client_for(personas.caseworker).get(
         "/arenden/arende/K-A1/").content.decode()
+
+
+@pytest.mark.django_db
+def test_deadline_list_and_case_page_log_the_handlers_they_show(cases, personas):
+    # The pages show the handlers' staff ids: staff ids are personal data, logged like the cases.
+    client = client_for(personas.caseworker)
+    assert "S-CW" in client.get("/arenden/").content.decode()
+    listed = AccessRecord.objects.get(username="caseworker", object_type="staff.staffmember",
+                                      what__startswith="Fristlista")
+    assert listed.object_ids == ["S-CW"]
+    assert "S-CW" in client.get("/arenden/arende/K-A1/").content.decode()
+    shown = AccessRecord.objects.get(username="caseworker", object_type="staff.staffmember",
+                                     what__startswith="Ärendesida K-A1")
+    assert shown.object_ids == ["S-CW"]
