@@ -18,6 +18,7 @@ from stabil.common.cli import CliError, Registry, SwedishArgumentParser
 
 AREA_CLI_MODULES = [
     "stabil.accounts.cli",
+    "stabil.audit.cli",
     "stabil.imports.cli",
     "stabil.cases.cli",
     "stabil.staff.cli",
@@ -55,7 +56,12 @@ def database_status() -> str | None:
 def _migrate(quiet: bool = False) -> None:
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0 if quiet else 1, stdout=sys.stderr)
+    from stabil.audit.migrate import grant_app_role, migrate_database
+
+    # As the owner role (STABIL_MIGRATE_DATABASE_URL) when set, then the app role's grants (PostgreSQL).
+    database = migrate_database()
+    call_command("migrate", database=database, interactive=False, verbosity=0 if quiet else 1, stdout=sys.stderr)
+    grant_app_role(database)
 
 
 def _cmd_migrate(args) -> int:

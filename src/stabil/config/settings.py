@@ -167,6 +167,14 @@ DATABASES = {
         conn_max_age=env_int("STABIL_DB_CONN_MAX_AGE", 60),
     )
 }
+# PostgreSQL in production: DATABASE_URL is the application's role, which may only add to and read the
+# access log; STABIL_MIGRATE_DATABASE_URL the owner role that `stabil migrate` runs as (docs/configuration.md).
+if env_str("STABIL_MIGRATE_DATABASE_URL"):
+    DATABASES["migrate"] = dj_database_url.parse(env_str("STABIL_MIGRATE_DATABASE_URL"), conn_max_age=0)
+    if DATABASES["migrate"]["ENGINE"] != DATABASES["default"]["ENGINE"] or not DATABASES["default"]["ENGINE"].endswith(
+            "postgresql"):
+        raise ImproperlyConfigured("STABIL_MIGRATE_DATABASE_URL is for PostgreSQL, beside a postgresql:// DATABASE_URL")
+    DATABASES["migrate"]["TEST"] = {"MIRROR": "default"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while an import writes; IMMEDIATE avoids "database is locked"
     # upgrades from read to write transactions.
