@@ -56,12 +56,11 @@ def database_status() -> str | None:
 def _migrate(quiet: bool = False) -> None:
     from django.core.management import call_command
 
-    from stabil.audit.migrate import grant_app_role, migrate_database
+    from stabil.audit.migrate import migrate_as_owner
 
-    # As the owner role (STABIL_MIGRATE_DATABASE_URL) when set, then the app role's grants (PostgreSQL).
-    database = migrate_database()
-    call_command("migrate", database=database, interactive=False, verbosity=0 if quiet else 1, stdout=sys.stderr)
-    grant_app_role(database)
+    # As the owner role when STABIL_MIGRATE_DATABASE_URL is set, then the app role's grants (PostgreSQL).
+    if not migrate_as_owner():
+        call_command("migrate", interactive=False, verbosity=0 if quiet else 1, stdout=sys.stderr)
 
 
 def _cmd_migrate(args) -> int:

@@ -169,12 +169,11 @@ DATABASES = {
 }
 # PostgreSQL in production: DATABASE_URL is the application's role, which may only add to and read the
 # access log; STABIL_MIGRATE_DATABASE_URL the owner role that `stabil migrate` runs as (docs/configuration.md).
-if env_str("STABIL_MIGRATE_DATABASE_URL"):
-    DATABASES["migrate"] = dj_database_url.parse(env_str("STABIL_MIGRATE_DATABASE_URL"), conn_max_age=0)
-    if DATABASES["migrate"]["ENGINE"] != DATABASES["default"]["ENGINE"] or not DATABASES["default"]["ENGINE"].endswith(
-            "postgresql"):
-        raise ImproperlyConfigured("STABIL_MIGRATE_DATABASE_URL is for PostgreSQL, beside a postgresql:// DATABASE_URL")
-    DATABASES["migrate"]["TEST"] = {"MIRROR": "default"}
+MIGRATE_DATABASE_URL = env_str("STABIL_MIGRATE_DATABASE_URL")
+if MIGRATE_DATABASE_URL and not (
+        DATABASES["default"]["ENGINE"].endswith("postgresql")
+        and dj_database_url.parse(MIGRATE_DATABASE_URL)["ENGINE"] == DATABASES["default"]["ENGINE"]):
+    raise ImproperlyConfigured("STABIL_MIGRATE_DATABASE_URL is for PostgreSQL, beside a postgresql:// DATABASE_URL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while an import writes; IMMEDIATE avoids "database is locked"
     # upgrades from read to write transactions.
