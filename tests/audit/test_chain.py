@@ -73,6 +73,17 @@ def test_each_record_hashes_its_content_and_the_previous_hash(personas):
     assert (head.seq, head.row_hash) == (5, stored[-1].row_hash)
 
 
+def test_web_records_with_any_address_and_text_verify(personas, rf):
+    """Addresses come back from the database in its own notation, text in any script: the hash holds."""
+    for address in ("2001:0db8:0000:0000:0000:0000:0000:0001", "::ffff:192.0.2.1", "192.0.2.7", ""):
+        request = rf.get("/ärenden/K-1/?q=å&x=😀", REMOTE_ADDR=address)
+        request.user = personas.caseworker
+        record_access(by=personas.caseworker, action="view", what="Ärendesida 😀 ü", objects=["K-1"],
+                      request=request)
+    assert AccessRecord.objects.filter(channel="web").count() == 4
+    assert verify_chain().problems == []
+
+
 def test_verify_says_an_intact_log_is_intact(personas, capsys):
     _five(personas)
     assert verify_chain().problems == []
@@ -116,6 +127,26 @@ def test_verify_reports_removed_newest_records(personas, capsys):
     assert main(["audit", "verify"]) == 1
     out = capsys.readouterr().out
     assert "löpnummer 4–5 saknas" in out, out
+
+
+def test_a_hash_kept_outside_finds_newest_records_removed_with_the_head_rebuilt(personas, capsys):
+    records = _five(personas)
+    kept = f"{records[4].seq}:{records[4].row_hash}"
+    _raw("DELETE FROM audit_accessrecord WHERE id IN (%s, %s)", [records[3].pk, records[4].pk])
+    _raw("UPDATE audit_chainhead SET seq = 3, prev_hash = %s, row_hash = %s",
+         [records[2].prev_hash, records[2].row_hash])
+    assert main(["audit", "verify"]) == 0  # the chain alone cannot tell
+    capsys.readouterr()
+    assert main(["audit", "verify", "--expect", kept]) == 1
+    assert "löpnummer 5 saknas, fast det fanns vid en tidigare kontroll" in capsys.readouterr().out
+    assert main(["audit", "verify", "--expect", f"3:{records[2].row_hash}"]) == 0
+
+
+def test_verify_refuses_a_malformed_expected_hash(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["audit", "verify", "--expect", "5:abc"])
+    assert exited.value.code == 2
+    assert "LÖPNUMMER:KONTROLLSUMMA" in capsys.readouterr().err
 
 
 def test_verify_reports_the_first_records_removed(personas, capsys):

@@ -203,3 +203,16 @@ def verify_chain(*, using: str | object = DEFAULT_DB_ALIAS, on_progress: Callabl
     if on_progress:
         on_progress(report.count, total)
     return report
+
+
+def anchor_problem(seq: int, row_hash: str, *, using: str = DEFAULT_DB_ALIAS) -> str | None:
+    """Compare a sequence number and hash noted earlier (outside Stabil) with the log; a message, or None."""
+    stored = AccessRecord.objects.using(using).filter(seq=seq).values_list("id", "row_hash").first()
+    if stored is None:
+        return (f"löpnummer {seq} saknas, fast det fanns vid en tidigare kontroll: de senaste posterna har "
+                "tagits bort och kedjans huvud byggts om")
+    if stored[1] != row_hash.strip().lower():
+        return (f"löpnummer {seq} (id {stored[0]}) har en annan kontrollsumma än vid den tidigare kontrollen: "
+                "posten eller kedjan före den har byggts om")
+    return None
+

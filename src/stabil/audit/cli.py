@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
@@ -10,16 +11,26 @@ import psycopg
 from stabil.common.cli import CliError, SwedishArgumentParser
 from stabil.common.progress import Progress
 
-from .chain import verify_chain
+from .chain import anchor_problem, verify_chain
 from .roles import cluster_sql, database_sql
 
 
 def _audit_configure(parser) -> None:
     sub = parser.add_subparsers(dest="audit_command", metavar="KOMMANDO", parser_class=SwedishArgumentParser)
     sub.required = True
-    sub.add_parser("verify", help="kontrollera att ingen post i åtkomstloggen har tagits bort eller ändrats",
-                   description="Går igenom hela åtkomstloggen i ordning och kontrollerar kedjan av "
-                   "kontrollsummor. Slutkod 0 när loggen är hel, 1 när någon post saknas eller har ändrats.")
+    verify = sub.add_parser(
+        "verify", help="kontrollera att ingen post i åtkomstloggen har tagits bort eller ändrats",
+        description="Går igenom hela åtkomstloggen i ordning och kontrollerar kedjan av kontrollsummor. "
+        "Slutkod 0 när loggen är hel, 1 när någon post saknas eller har ändrats.")
+    verify.add_argument("--expect", metavar="LÖPNUMMER:KONTROLLSUMMA", type=_anchor,
+                        help="löpnummer och kontrollsumma från en tidigare kontroll, sparade utanför Stabil")
+
+
+def _anchor(value: str) -> tuple[int, str]:
+    seq, _, row_hash = value.partition(":")
+    if not seq.strip().isascii() or not seq.strip().isdigit() or len(row_hash.strip()) != 64:
+        raise argparse.ArgumentTypeError(f"'{value}' ska skrivas LÖPNUMMER:KONTROLLSUMMA (64 hexadecimala tecken)")
+    return int(seq), row_hash.strip()
 
 
 def _verify(args) -> int:
@@ -34,11 +45,15 @@ def _verify(args) -> int:
     report = verify_chain(on_progress=on_progress)
     if progress is not None:
         progress.finish()
+    if args.expect:
+        problem = anchor_problem(*args.expect)
+        if problem:
+            report.problems.append(problem)
     if not report.problems:
         print(f"Åtkomstloggen är hel: {report.count} poster, senaste löpnummer {report.last_seq}.")
-        print(f"Senaste kontrollsumma: {report.last_hash}")
-        print("Spara löpnummer och kontrollsumma utanför Stabil: finns de inte kvar vid nästa kontroll har "
-              "de senaste posterna tagits bort och kedjan byggts om.")
+        print(f"Kontrollpunkt: {report.last_seq}:{report.last_hash}")
+        print("Spara kontrollpunkten utanför Stabil och ange den vid nästa kontroll (--expect): så upptäcks "
+              "också att de senaste posterna tagits bort och kedjan byggts om.")
         return 0
     print(f"Åtkomstloggen är inte hel ({len(report.problems)} fel, {report.count} poster kontrollerade):")
     for problem in report.problems:
