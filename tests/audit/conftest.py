@@ -35,12 +35,11 @@ def pg_roles(django_db_setup, django_db_blocker):
                 cursor.execute(statement)
             apply_grants(cursor, app_role=app, owner_role=owner)
     yield app, owner
-    with django_db_blocker.unblock():
-        with connection.cursor() as cursor:
-            cursor.execute(f'REASSIGN OWNED BY "{app}", "{owner}" TO CURRENT_USER')
-            cursor.execute(f'DROP OWNED BY "{app}", "{owner}"')
-            cursor.execute(f'DROP ROLE "{app}"')
-            cursor.execute(f'DROP ROLE "{owner}"')
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f'REASSIGN OWNED BY "{app}", "{owner}" TO CURRENT_USER')
+        cursor.execute(f'DROP OWNED BY "{app}", "{owner}"')
+        cursor.execute(f'DROP ROLE "{app}"')
+        cursor.execute(f'DROP ROLE "{owner}"')
 
 
 @dataclass

@@ -11,7 +11,8 @@ import hashlib
 import json
 import threading
 from contextlib import contextmanager
-from datetime import timezone as dt_timezone
+from datetime import UTC
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -60,11 +61,11 @@ def test_each_record_hashes_its_content_and_the_previous_hash(personas):
     assert [r.seq for r in stored] == [1, 2, 3, 4, 5]
     assert [r.pk for r in stored] == [r.pk for r in records]
     assert stored[0].prev_hash == GENESIS
-    for before, after in zip(stored, stored[1:]):
+    for before, after in pairwise(stored):
         assert after.prev_hash == before.row_hash
     # The documented formula, recomputed by hand for the third record.
     third = stored[2]
-    content = json.dumps([third.at.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+    content = json.dumps([third.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                           personas.caseworker.pk, "caseworker", "caseworker", "cli", "view", "Ärendesida K-3", "",
                           ["K-3"], 1, "", None], separators=(",", ":"))
     assert canonical_content(third) == content

@@ -22,7 +22,7 @@ from tests.conftest import RUN_ID
 
 def stabil(args, env):
     return subprocess.run([sys.executable, "-m", "stabil.cli", *args], env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=900, check=False)
 
 
 def _url(params, user, database):

@@ -27,9 +27,9 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timezone as dt_timezone
-from typing import Callable
+from datetime import UTC
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
@@ -60,7 +60,7 @@ def normalise_ip(value: str | None) -> str | None:
 
 def canonical_content(record) -> str:
     """The hashed content of ``record`` (an AccessRecord or a dict of ``CONTENT_FIELDS``)."""
-    at = _value(record, "at").astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    at = _value(record, "at").astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     values = [at] + [_value(record, name) for name in CONTENT_FIELDS[1:]]
     values[CONTENT_FIELDS.index("object_ids")] = list(values[CONTENT_FIELDS.index("object_ids")] or [])
     values[-1] = normalise_ip(values[-1])

@@ -36,8 +36,8 @@ def _literal(value: str) -> str:
 
 def _create_role(name: str, password: str | None) -> list[str]:
     statements = [
-        f"DO $$ BEGIN CREATE ROLE {_ident(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; "
-        "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        (f"DO $$ BEGIN CREATE ROLE {_ident(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; "
+         "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
     ]
     if password:
         statements.append(f"ALTER ROLE {_ident(name)} PASSWORD {_literal(password)}")
