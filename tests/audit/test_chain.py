@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgresWrapper
 from django.db.backends.sqlite3.base import DatabaseWrapper as SqliteWrapper
+from django.test.utils import CaptureQueriesContext
 
 from stabil.audit.chain import GENESIS, append, canonical_content, verify_chain
 from stabil.audit.guard import audit_maintenance
@@ -72,6 +73,16 @@ def test_each_record_hashes_its_content_and_the_previous_hash(personas):
     assert third.row_hash == hashlib.sha256(f"{third.prev_hash}\n3\n{content}".encode()).hexdigest()
     head = ChainHead.objects.get()
     assert (head.seq, head.row_hash) == (5, stored[-1].row_hash)
+
+
+def test_an_append_costs_one_statement_on_postgresql_and_one_more_on_sqlite(personas):
+    """record_access runs on every page: the chain may add one small statement at most (inside a transaction,
+    as here, SQLite needs no BEGIN of its own)."""
+    record_access(by=personas.caseworker, action="view", what="Först")
+    with CaptureQueriesContext(connection) as queries:
+        record_access(by=personas.caseworker, action="view", what="Ärendesida", objects=["K-1"])
+    expected = 1 if connection.vendor == "postgresql" else 2
+    assert len(queries) == expected, [q["sql"][:80] for q in queries]
 
 
 def test_web_records_with_any_address_and_text_verify(personas, rf):
