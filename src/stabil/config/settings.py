@@ -184,6 +184,13 @@ DATABASES = {
         conn_max_age=env_int("STABIL_DB_CONN_MAX_AGE", 60),
     )
 }
+# PostgreSQL in production: DATABASE_URL is the application's role, which may only add to and read the
+# access log; STABIL_MIGRATE_DATABASE_URL the owner role that `stabil migrate` runs as (docs/configuration.md).
+MIGRATE_DATABASE_URL = env_str("STABIL_MIGRATE_DATABASE_URL")
+if MIGRATE_DATABASE_URL and not (
+        DATABASES["default"]["ENGINE"].endswith("postgresql")
+        and dj_database_url.parse(MIGRATE_DATABASE_URL)["ENGINE"] == DATABASES["default"]["ENGINE"]):
+    raise ImproperlyConfigured("STABIL_MIGRATE_DATABASE_URL is for PostgreSQL, beside a postgresql:// DATABASE_URL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while an import writes; IMMEDIATE avoids "database is locked"
     # upgrades from read to write transactions.
