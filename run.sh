@@ -100,6 +100,13 @@ with psycopg.connect(url, autocommit=True) as conn:
     names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"test_%{run_id}%",))]
     for name in names:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # The access-log tests create this run's owner and app roles (tests/audit); a crashed run may leave them.
+    roles = [r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"%{run_id.lower()}%",))]
+    for role in roles:
+        try:
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+        except psycopg.Error:
+            pass
 PYEOF
 }
 

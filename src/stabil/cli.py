@@ -18,6 +18,7 @@ from stabil.common.cli import CliError, Registry, SwedishArgumentParser
 
 AREA_CLI_MODULES = [
     "stabil.accounts.cli",
+    "stabil.audit.cli",
     "stabil.imports.cli",
     "stabil.cases.cli",
     "stabil.staff.cli",
@@ -55,7 +56,11 @@ def database_status() -> str | None:
 def _migrate(quiet: bool = False) -> None:
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0 if quiet else 1, stdout=sys.stderr)
+    from stabil.audit.migrate import migrate_as_owner
+
+    # As the owner role when STABIL_MIGRATE_DATABASE_URL is set, then the app role's grants (PostgreSQL).
+    if not migrate_as_owner():
+        call_command("migrate", interactive=False, verbosity=0 if quiet else 1, stdout=sys.stderr)
 
 
 def _cmd_migrate(args) -> int:

@@ -22,6 +22,10 @@ def test_records_cannot_be_changed_or_deleted_through_the_model(personas):
         record.save()
     with pytest.raises(ImmutableRecordError):
         record.delete()
+    with pytest.raises(ImmutableRecordError):
+        AccessRecord(what="utan kedja").save()
+    with pytest.raises(ImmutableRecordError):
+        AccessRecord.objects.bulk_create([AccessRecord(what="utan kedja")])
 
 
 def test_database_refuses_raw_update(personas):
@@ -32,12 +36,12 @@ def test_database_refuses_raw_update(personas):
     assert AccessRecord.objects.filter(what="Ärendesida").count() == 1
 
 
-def test_raw_delete_is_refused_by_postgresql_and_bulk_delete_everywhere(personas):
+def test_raw_delete_and_bulk_delete_are_refused_everywhere(personas):
+    # Issue 11 (finding 7): SQLite now refuses a raw DELETE too (it used to be left to the model).
     record_access(by=personas.unit_manager, action="view", what="Ärendesida")
-    if connection.vendor == "postgresql":
-        with pytest.raises(DatabaseError):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("DELETE FROM audit_accessrecord")
+    with pytest.raises(DatabaseError):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_accessrecord")
     with pytest.raises(ImmutableRecordError):
         AccessRecord.objects.all().delete()
     with pytest.raises(ImmutableRecordError):

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 
 HEADER = "case_id,child_id,birth_date,category,unit,event,date,staff_id,outcome,until,intervention,reason"
@@ -47,7 +48,7 @@ def test_report_deadlines_json_as_seen_on_a_day(imported):
     assert result.returncode == 0, result.stderr.decode()
     rows = json.loads(result.stdout)
     got = {(r["case_id"], r["deadline"]): (r["due_on"], r["met_on"], r["status"]) for r in rows}
-    assert set(rows[0]) == {"case_id", "deadline", "due_on", "met_on", "status"}
+    assert set(rows[0]) == {"case_id", "deadline", "due_on", "met_on", "status", "source"}
     assert got[("K1", "protection_assessment")] == ("2026-06-05", "2026-06-05", "met")
     # the decision of 06-23 is not known on 06-22
     assert got[("K1", "preliminary_assessment")] == ("2026-06-22", None, "open")
@@ -112,3 +113,43 @@ def test_egenkontroll_bad_arguments(imported):
     assert result.returncode == 2 and "NOPE" in result.stderr.decode()
     result = stabil(["report", "deadlines", "--on", "2026-02-30"], db, tmp)
     assert result.returncode == 2 and "ogiltigt datum" in result.stderr.decode()
+
+
+# Sources by the start date (SoL 2025:400 from 2025-07-01): the preliminary assessment of K1 was moved
+# from midsommarafton to Monday (lag (1930:173) 2 §); K2's LVU placement of Sat 2026-06-20 is reviewed
+# 6 months later, Sun 2026-12-20 -> Mon 12-21 (1 § for the months, 2 § for the move, LVU 13 §).
+SOURCES = {
+    ("K1", "protection_assessment"): "SoL (2025:400) 20 kap. 1 §",
+    ("K1", "preliminary_assessment"): "SoL (2025:400) 20 kap. 2 §; lag (1930:173) 2 §",
+    ("K2", "care_plan"): "SoL (2025:400) 9 kap. 12-13 §§",
+    ("K2", "placement_review"): "SoL (2025:400) 22 kap. 13 §; LVU (1990:52) 13 §; lag (1930:173) 1 §; lag (1930:173) 2 §",
+}
+
+
+@pytest.mark.parametrize("on", ["2026-06-22", "2027-01-01"])  # recomputed from the events; the stored rows
+def test_report_deadlines_carries_the_source_on_both_paths(imported, on):
+    tmp, db = imported
+    result = stabil(["report", "deadlines", "--format", "json", "--on", on], db, tmp)
+    assert result.returncode == 0, result.stderr.decode()
+    got = {(r["case_id"], r["deadline"]): r["source"] for r in json.loads(result.stdout)}
+    assert {key: got[key] for key in SOURCES} == SOURCES
+    assert ("Räknar om" in result.stderr.decode()) is (on == "2026-06-22")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("on", ["2026-06-22", "2027-01-01"])
+def test_report_deadlines_csv_and_xlsx_have_the_same_rows(imported, fmt, on):
+    tmp, db = imported
+    expected = json.loads(stabil(["report", "deadlines", "--format", "json", "--on", on], db, tmp).stdout)
+    result = stabil(["report", "deadlines", "--format", fmt, "--on", on], db, tmp)
+    assert result.returncode == 0, result.stderr.decode()
+    headers = ["case_id", "deadline", "due_on", "met_on", "status", "source"]
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(result.stdout.decode())))
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(result.stdout))["Frister"]
+        assert sheet["A1"].value == f"Frister per {on}"  # the title, then the header on row 3
+        rows = [["" if v is None else v.date().isoformat() if hasattr(v, "date") else v for v in row]
+                for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert rows[0] == headers
+    assert rows[1:] == [[r[h] or "" for h in headers] for r in expected]

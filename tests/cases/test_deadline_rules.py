@@ -1,6 +1,7 @@
 """The municipality's deadline rules page: who may change them, and that saving recomputes every case."""
 
 import datetime as dt
+import re
 
 import pytest
 from auditlog.models import LogEntry
@@ -63,3 +64,40 @@ def test_bad_values_are_refused_in_swedish(personas, field, value, message):
     response = client_for(personas.sysadmin).post("/arenden/fristregler/", {**FORM, field: value})
     assert response.status_code == 200 and message in response.content.decode()
     assert not DeadlineSettings.objects.exists() and not Job.objects.exists()
+
+
+# --- issue 12: the protection assessment is not moved unless the municipality chooses so -----------
+
+
+def test_the_protection_assessment_is_not_moved_by_default(personas, tmp_path):
+    assert DeadlineSettings().protection_assessment_moves is False
+    assert deadline_config().protection_assessment_moves is False
+    _case_with_saturday_due(tmp_path)
+    # the report of Saturday 2026-06-06 is assessed that day (the on-call service), not on Monday
+    assert Deadline.objects.get(case__case_id="R1", kind="protection_assessment").due_on == dt.date(2026, 6, 6)
+
+
+def test_the_page_explains_the_protection_assessment_choice(personas):
+    client = client_for(personas.department_head)
+    body = client.get("/arenden/fristregler/").content.decode()
+    assert "socialjouren" in body and "prop. 2012/13:10" in body and "lag (1930:173)" in body
+    # unchecked by default: the box is not pre-ticked (while the one for the periods is)
+    assert "checked" not in re.search(r'<input[^>]*name="protection_assessment_moves"[^>]*>', body).group(0)
+    assert "checked" in re.search(r'<input[^>]*name="move_to_working_day"[^>]*>', body).group(0)
+    client.post("/sprak/", {"language": "en", "next": "/"})
+    english = client.get("/arenden/fristregler/").content.decode()
+    assert "on-call service" in english and "is no period under" in english
+
+
+def test_a_municipality_may_choose_to_move_it(personas, tmp_path, django_capture_on_commit_callbacks):
+    _case_with_saturday_due(tmp_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(personas.department_head).post("/arenden/fristregler/", FORM)  # the box ticked
+    protection = Deadline.objects.get(case__case_id="R1", kind="protection_assessment")
+    assert protection.due_on == dt.date(2026, 6, 8)  # Saturday -> Monday by lag (1930:173) 2 §
+    assert protection.source == "SoL (2025:400) 20 kap. 1 §; lag (1930:173) 2 §"
+    without = {key: value for key, value in FORM.items() if key != "protection_assessment_moves"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(personas.department_head).post("/arenden/fristregler/", without)
+    protection = Deadline.objects.get(case__case_id="R1", kind="protection_assessment")
+    assert (protection.due_on, protection.source) == (dt.date(2026, 6, 6), "SoL (2025:400) 20 kap. 1 §")

@@ -158,3 +158,31 @@ def test_digest_opt_out(cases, personas, view_permissions):
     client.post("/arenden/sammanstallning/", {"receive_digest": "0"})
     personas.caseworker.refresh_from_db()
     assert personas.caseworker.digest_enabled is False
+
+
+@pytest.mark.django_db
+def test_case_page_lists_events_that_matched_no_deadline(cases, personas):
+    # K-A2's investigation (opened 06-10) has its first contact on 06-11; a second one on 06-12 has no
+    # investigation waiting for it: it is shown as a note, not silently dropped (issue 12).
+    for day in (11, 12):
+        CaseEvent.objects.create(case=cases["K-A2"], kind="first_contact", on=dt.date(2026, 6, day))
+    recompute_cases([cases["K-A2"].pk])
+    body = client_for(personas.caseworker).get("/arenden/arende/K-A2/").content.decode()
+    assert "Händelser som inte hör till någon frist" in body
+    assert "2026-06-12: första kontakt, men varje öppen utredning har redan sin första kontakt" in body
+    assert "Händelser som inte hör till någon frist" not in client_for(personas.caseworker).get(
+        "/arenden/arende/K-A1/").content.decode()
+
+
+@pytest.mark.django_db
+def test_deadline_list_and_case_page_log_the_handlers_they_show(cases, personas):
+    # The pages show the handlers' staff ids: staff ids are personal data, logged like the cases.
+    client = client_for(personas.caseworker)
+    assert "S-CW" in client.get("/arenden/").content.decode()
+    listed = AccessRecord.objects.get(username="caseworker", object_type="staff.staffmember",
+                                      what__startswith="Fristlista")
+    assert listed.object_ids == ["S-CW"]
+    assert "S-CW" in client.get("/arenden/arende/K-A1/").content.decode()
+    shown = AccessRecord.objects.get(username="caseworker", object_type="staff.staffmember",
+                                     what__startswith="Ärendesida K-A1")
+    assert shown.object_ids == ["S-CW"]

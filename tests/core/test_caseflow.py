@@ -304,3 +304,117 @@ def test_paragraphs_follow_the_law_of_the_start_date():
     after = case_state([E("report_received", "2025-07-01")], D("2025-07-02"))
     assert "2001:453" in before.deadlines[1].source
     assert "2025:400" in after.deadlines[1].source
+
+
+# --- issue 12: the deadline corrections ------------------------------------------------------------
+
+MOVES = DeadlineConfig(protection_assessment_moves=True)
+
+
+@pytest.mark.parametrize(
+    "report_on, config, on, expected",
+    [
+        # "Genast" is no period under lag (1930:173): a report on julafton 2025 (Wed) is due that day.
+        ("2025-12-24", DeadlineConfig(), "2025-12-27", ("2025-12-24", None, "overdue")),
+        ("2026-06-20", DeadlineConfig(), "2026-06-21", ("2026-06-20", None, "overdue")),  # midsommardagen
+        # a late report (the next day, prop. 2012/13:10 p. 60): juldagen 2026, still not moved
+        ("2026-12-24", DeadlineConfig(protection_assessment_days=1), "2026-12-26", ("2026-12-25", None, "overdue")),
+        # the municipality's other choice: moved by 2 § to Monday 2025-12-29
+        ("2025-12-24", MOVES, "2025-12-27", ("2025-12-29", None, "open")),
+    ],
+)
+def test_protection_assessment_is_not_moved_unless_chosen(report_on, config, on, expected):
+    state = case_state([E("report_received", report_on)], D(on), config)
+    assert table(state)[("protection_assessment", report_on)] == expected
+
+
+def test_a_moved_protection_assessment_cites_2_paragraph_and_says_so():
+    kept, = [d for d in case_state([E("report_received", "2025-12-24")], D("2025-12-27")).deadlines
+             if d.kind == "protection_assessment"]
+    assert kept.source == "SoL (2025:400) 20 kap. 1 §" and "flyttad" not in kept.why
+    moved, = [d for d in case_state([E("report_received", "2025-12-24")], D("2025-12-27"), MOVES).deadlines
+              if d.kind == "protection_assessment"]
+    assert moved.source == "SoL (2025:400) 20 kap. 1 §; lag (1930:173) 2 §"
+    assert "flyttad till 2025-12-29, lag (1930:173) 2 §" in moved.why
+
+
+@pytest.mark.parametrize(
+    "events, expected",
+    [
+        # two investigations open (Mon 03-02 and Mon 03-09, due 03-11 and 03-18 by 7 working days);
+        # the second contact belongs to the second, which is still waiting for one
+        ([E("investigation_opened", "2026-03-02"), E("investigation_opened", "2026-03-09"),
+          E("first_contact", "2026-03-05"), E("first_contact", "2026-03-12")],
+         {"2026-03-02": ("2026-03-11", "2026-03-05", "met"), "2026-03-09": ("2026-03-18", "2026-03-12", "met")}),
+        # both contacts before the second opening: the second goes nowhere (with a note), not to the first
+        ([E("investigation_opened", "2026-03-02"), E("first_contact", "2026-03-03"), E("first_contact", "2026-03-04"),
+          E("investigation_opened", "2026-03-09")],
+         {"2026-03-02": ("2026-03-11", "2026-03-03", "met"), "2026-03-09": ("2026-03-18", None, "overdue")}),
+        # the earliest one is closed without contact: the contact goes to the open one
+        ([E("investigation_opened", "2026-03-02"), E("investigation_opened", "2026-03-09"),
+          E("investigation_closed", "2026-03-10", outcome="no_intervention"), E("first_contact", "2026-03-12")],
+         {"2026-03-02": ("2026-03-11", None, "overdue"), "2026-03-09": ("2026-03-18", "2026-03-12", "met")}),
+    ],
+)
+def test_first_contact_goes_to_the_investigation_still_waiting_for_one(events, expected):
+    rows = table(case_state(events, D("2026-04-01")))
+    assert {started: rows[("first_contact", started)] for started in expected} == expected
+
+
+def test_a_first_contact_no_investigation_waits_for_is_noted():
+    events = [E("investigation_opened", "2026-03-02"), E("first_contact", "2026-03-03"), E("first_contact", "2026-03-04")]
+    state = case_state(events, D("2026-04-01"))
+    assert table(state)[("first_contact", "2026-03-02")] == ("2026-03-11", "2026-03-03", "met")
+    assert len(state.notes) == 1 and "2026-03-04" in state.notes[0] and "första kontakt" in state.notes[0]
+
+
+@pytest.mark.parametrize(
+    "reason, expected",
+    [
+        # placed Wed 2025-01-15; + 6 months = Tue 2025-07-15, not moved
+        ("SoL", "SoL (2001:453) 6 kap. 8 §; lag (1930:173) 1 §"),
+        ("", "SoL (2001:453) 6 kap. 8 §; lag (1930:173) 1 §"),
+        ("LVU", "SoL (2001:453) 6 kap. 8 §; LVU (1990:52) 13 §; lag (1930:173) 1 §"),
+    ],
+)
+def test_lvu_13_is_cited_only_for_lvu_placements(reason, expected):
+    events = [E("intervention_started", "2025-01-15", intervention="residential", reason=reason)]
+    review, = [d for d in case_state(events, D("2025-03-01")).deadlines if d.kind == "placement_review"]
+    assert review.source == expected
+
+
+@pytest.mark.parametrize(
+    "events, kind, started, moved, says_moved",
+    [
+        # 2025-07-10 + 6 months = Sat 2026-01-10 -> Mon 2026-01-12: moved
+        ([E("intervention_started", "2025-01-15", intervention="residential"), E("placement_reviewed", "2025-07-10")],
+         "placement_review", "2025-07-10", True, True),
+        ([E("intervention_started", "2025-01-15", intervention="residential")], "placement_review", "2025-01-15", False, False),
+        # 2026-06-05 + 14 = midsommarafton -> Monday: moved; 2026-03-10 + 14 = Tue 03-24: not moved
+        ([E("report_received", "2026-06-05")], "preliminary_assessment", "2026-06-05", True, True),
+        ([E("report_received", "2026-03-10")], "preliminary_assessment", "2026-03-10", False, False),
+        # opened 2025-10-31 + 4 months = Sat 2026-02-28 -> Mon 03-02: moved; 2026-02-24 -> Wed 06-24: not
+        ([E("investigation_opened", "2025-10-31")], "investigation", "2025-10-31", True, True),
+        ([E("investigation_opened", "2026-02-24")], "investigation", "2026-02-24", False, False),
+        # a timely extension replaces the moved date by the board's own date: 2 § no longer applies
+        # (the explanation still tells the history: moved first, then extended)
+        ([E("investigation_opened", "2025-10-31"), E("investigation_extended", "2026-02-01", until="2026-04-30")],
+         "investigation", "2025-10-31", False, True),
+        # decision Thu 2026-12-17 + 7 = julafton -> Mon 12-28: moved
+        ([E("report_received", "2026-12-10"), E("feedback_requested", "2026-12-10"),
+          E("preliminary_decided", "2026-12-17", outcome="no_investigation")], "reporter_feedback", "2026-12-17", True, True),
+    ],
+)
+def test_a_moved_deadline_cites_lag_1930_173_2_paragraph(events, kind, started, moved, says_moved):
+    deadline, = [d for d in case_state(events, D("2027-02-01")).deadlines
+                 if d.kind == kind and d.started_on == D(started)]
+    assert ("lag (1930:173) 2 §" in deadline.source) is moved
+    assert ("flyttad" in deadline.why) is says_moved
+
+
+def test_opening_an_investigation_starts_the_reporter_feedback_week():
+    # asked 2026-02-02; no preliminary_decided, the opening on Wed 02-04 is the decision: due Wed 02-11
+    events = [E("report_received", "2026-02-02"), E("feedback_requested", "2026-02-02"),
+              E("investigation_opened", "2026-02-04"), E("reporter_informed", "2026-02-10")]
+    assert table(case_state(events, D("2026-03-01")))[("reporter_feedback", "2026-02-04")] == (
+        "2026-02-11", "2026-02-10", "met")

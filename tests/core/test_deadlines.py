@@ -90,23 +90,37 @@ def test_care_plan_and_foster_home_approval_are_due_on_the_start_date_never_move
     assert dl.foster_home_approval_due(D("2026-12-24")) == D("2026-12-24")
 
 
+MOVES = DeadlineConfig(protection_assessment_moves=True)
+
+
 @pytest.mark.parametrize(
     "report_on, config, due_on",
     [
         ("2026-06-17", DeadlineConfig(), "2026-06-17"),  # Wednesday: the same day
-        # Saturday 2026-06-20 is midsommardagen; Sunday follows: moved to Monday 2026-06-22 (2 §)
-        ("2026-06-20", DeadlineConfig(), "2026-06-22"),
-        ("2026-12-24", DeadlineConfig(), "2026-12-28"),  # julafton -> juldagen, annandag, Sunday -> Monday
-        ("2026-12-31", DeadlineConfig(), "2027-01-04"),  # nyårsafton, nyårsdagen (Fri), weekend -> Monday
-        ("2026-06-20", DeadlineConfig(move_to_working_day=False), "2026-06-20"),  # strict calendar days
-        ("2026-06-20", DeadlineConfig(protection_assessment_moves=False), "2026-06-20"),  # "genast" kept
-        ("2026-06-18", DeadlineConfig(protection_assessment_days=1), "2026-06-22"),  # next day = midsommarafton
-        ("2026-06-18", DeadlineConfig(protection_assessment_days=1, protection_assessment_moves=False),
-         "2026-06-19"),
+        # "Genast" is no period under lag (1930:173): by default it is never moved, weekends and holidays
+        # included (the on-call service, socialjour, assesses then; prop. 2012/13:10 p. 60).
+        ("2025-12-24", DeadlineConfig(), "2025-12-24"),  # julafton 2025 (Wed): due that day, not 2025-12-29
+        ("2026-06-20", DeadlineConfig(), "2026-06-20"),  # Saturday, midsommardagen
+        ("2026-12-31", DeadlineConfig(), "2026-12-31"),  # nyårsafton
+        ("2026-06-18", DeadlineConfig(protection_assessment_days=1), "2026-06-19"),  # late report: midsommarafton
+        ("2026-12-24", DeadlineConfig(protection_assessment_days=1), "2026-12-25"),  # late report: juldagen
+        # A municipality may choose to move it (Fristregler): then by 2 §, like the others.
+        ("2025-12-24", MOVES, "2025-12-29"),  # julafton, juldagen, annandag, weekend -> Monday
+        ("2026-06-20", MOVES, "2026-06-22"),  # midsommardagen (Sat), Sunday -> Monday
+        ("2026-12-31", MOVES, "2027-01-04"),  # nyårsafton, nyårsdagen (Fri), weekend -> Monday
+        ("2026-06-18", DeadlineConfig(protection_assessment_days=1, protection_assessment_moves=True),
+         "2026-06-22"),  # next day = midsommarafton -> Monday
+        # ... unless strict calendar days are chosen, which moves nothing
+        ("2026-06-20", DeadlineConfig(protection_assessment_moves=True, move_to_working_day=False), "2026-06-20"),
     ],
 )
 def test_protection_assessment_due(report_on, config, due_on):
     assert dl.protection_assessment_due(D(report_on), config) == D(due_on)
+
+
+def test_protection_assessment_is_not_moved_by_default():
+    assert DeadlineConfig().protection_assessment_moves is False
+    assert dl.DEFAULT_CONFIG.protection_assessment_moves is False
 
 
 @pytest.mark.parametrize(
@@ -124,24 +138,39 @@ def test_reporter_feedback_cut_over(decided_on, expected):
 
 
 @pytest.mark.parametrize(
-    "kind, start_on, expected",
+    "kind, start_on, moved, lvu, expected",
     [
-        ("preliminary_assessment", "2025-06-30", "SoL (2001:453) 11 kap. 1 a §"),
-        ("preliminary_assessment", "2025-07-01", "SoL (2025:400) 20 kap. 2 §"),
-        ("protection_assessment", "2025-07-01", "SoL (2025:400) 20 kap. 1 §"),
-        ("investigation", "2024-03-01", "SoL (2001:453) 11 kap. 2 §"),
-        ("investigation", "2026-03-01", "SoL (2025:400) 20 kap. 3 §"),
-        ("care_plan", "2025-01-01", "SoL (2001:453) 11 kap. 3 §"),
-        ("care_plan", "2025-09-01", "SoL (2025:400) 9 kap. 12-13 §§"),
-        ("foster_home_approval", "2025-01-01", "SoL (2001:453) 6 kap. 6 §"),
-        ("foster_home_approval", "2025-09-01", "SoL (2025:400) 22 kap. 2 §"),
-        ("placement_review", "2025-01-01", "SoL (2001:453) 6 kap. 8 §"),
-        ("placement_review", "2025-09-01", "LVU (1990:52) 13 §"),
-        ("reporter_feedback", "2026-02-01", "SoL (2025:400) 19 kap. 6 §"),
+        # the law of the start date; lag (1930:173) 1 § for periods in months, 2 § only when moved
+        ("preliminary_assessment", "2025-06-30", False, False, "SoL (2001:453) 11 kap. 1 a §"),
+        ("preliminary_assessment", "2025-07-01", False, False, "SoL (2025:400) 20 kap. 2 §"),
+        ("preliminary_assessment", "2025-07-01", True, False, "SoL (2025:400) 20 kap. 2 §; lag (1930:173) 2 §"),
+        ("protection_assessment", "2025-07-01", False, False, "SoL (2025:400) 20 kap. 1 §"),
+        ("protection_assessment", "2025-12-24", True, False, "SoL (2025:400) 20 kap. 1 §; lag (1930:173) 2 §"),
+        ("investigation", "2024-03-01", False, False, "SoL (2001:453) 11 kap. 2 §; lag (1930:173) 1 §"),
+        ("investigation", "2026-03-01", True, False,
+         "SoL (2025:400) 20 kap. 3 §; lag (1930:173) 1 §; lag (1930:173) 2 §"),
+        ("first_contact", "2026-03-01", False, False, "lokal tjänstegaranti (Helsingborg)"),
+        ("care_plan", "2025-01-01", False, False, "SoL (2001:453) 11 kap. 3 §"),
+        ("care_plan", "2025-09-01", False, False, "SoL (2025:400) 9 kap. 12-13 §§"),
+        ("foster_home_approval", "2025-01-01", False, False, "SoL (2001:453) 6 kap. 6 §"),
+        ("foster_home_approval", "2025-09-01", False, False, "SoL (2025:400) 22 kap. 2 §"),
+        # LVU (1990:52) 13 § only for a placement under LVU, never for a voluntary one
+        ("placement_review", "2025-01-01", False, False, "SoL (2001:453) 6 kap. 8 §; lag (1930:173) 1 §"),
+        ("placement_review", "2025-09-01", False, False, "SoL (2025:400) 22 kap. 13 §; lag (1930:173) 1 §"),
+        ("placement_review", "2025-09-01", False, True,
+         "SoL (2025:400) 22 kap. 13 §; LVU (1990:52) 13 §; lag (1930:173) 1 §"),
+        ("placement_review", "2025-07-10", True, True,
+         "SoL (2025:400) 22 kap. 13 §; LVU (1990:52) 13 §; lag (1930:173) 1 §; lag (1930:173) 2 §"),
+        ("reporter_feedback", "2026-02-01", False, False, "SoL (2025:400) 19 kap. 6 §"),
+        ("reporter_feedback", "2026-12-17", True, False, "SoL (2025:400) 19 kap. 6 §; lag (1930:173) 2 §"),
     ],
 )
-def test_citations_are_versioned_by_date(kind, start_on, expected):
-    assert expected in dl.cite(kind, D(start_on))
+def test_citations_are_versioned_by_date(kind, start_on, moved, lvu, expected):
+    assert dl.cite(kind, D(start_on), moved=moved, lvu=lvu) == expected
+
+
+def test_citation_defaults_are_unmoved_and_voluntary():
+    assert dl.cite("placement_review", D("2025-09-01")) == "SoL (2025:400) 22 kap. 13 §; lag (1930:173) 1 §"
 
 
 def test_every_kind_has_a_rule():

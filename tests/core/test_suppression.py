@@ -170,3 +170,155 @@ def test_published_totals_add_up_and_hidden_totals_leave_no_equation(drawn):
                 assert total.suppressed
             if not total.suppressed:
                 assert total.value == sum(p.value for p in parts)
+
+
+# ---------------------------------------------------------------------------------------
+# Staff figures: the group rules live in the same module.
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("employees", "public"),
+    [
+        (7, False),  # the unit of seven in the finding
+        (9.9, False),
+        (10, False),  # "högst tio": a group of ten gets no figure either (lag 1997:614 4 kap. 1 a §)
+        (10.5, False),
+        (11, True),
+        (40, True),
+    ],
+)
+def test_sick_leave_is_published_only_for_groups_of_more_than_ten(employees, public):
+    assert suppression.STAFF_SICK_LEAVE_MIN_GROUP == 11
+    assert suppression.sick_leave_is_public(employees) is public
+
+
+@pytest.mark.parametrize(("count", "label"), [(0, 0), (1, "<5"), (4, "<5"), (5, 5)])
+def test_leavers_are_suppressed_like_children(count, label):
+    assert suppression.suppress_leavers(count).to_public() == label
+
+
+@pytest.mark.parametrize(
+    ("counts", "hide_small_rows", "expected"),
+    [
+        # nothing small: everything published, totals add up
+        ({"a": {"x": 5, "y": 6}, "b": {"x": 7, "y": 0}}, True,
+         {"cells": {"a": {"x": 5, "y": 6}, "b": {"x": 7, "y": 0}}, "row_totals": {"a": 11, "b": 7},
+          "column_totals": {"x": 12, "y": 6}, "total": 18}),
+        # one small cell hides its row total, its column total and the grand total
+        ({"a": {"x": 5, "y": 2}, "b": {"x": 7, "y": 9}}, False,
+         {"cells": {"a": {"x": 5, "y": "<5"}, "b": {"x": 7, "y": 9}}, "row_totals": {"a": HIDDEN, "b": 16},
+          "column_totals": {"x": 12, "y": HIDDEN}, "total": HIDDEN}),
+        # a group of one (row total 1, at most the threshold) is hidden altogether, its zeros too
+        ({"a": {"x": 1, "y": 0}, "b": {"x": 7, "y": 9}}, True,
+         {"cells": {"a": {"x": HIDDEN, "y": HIDDEN}, "b": {"x": 7, "y": 9}},
+          "row_totals": {"a": HIDDEN, "b": 16}, "column_totals": {"x": HIDDEN, "y": HIDDEN}, "total": HIDDEN}),
+    ],
+)
+def test_suppress_table(counts, hide_small_rows, expected):
+    assert suppression.suppress_table(counts, hide_small_rows=hide_small_rows).as_json() == expected
+
+
+def test_suppress_table_refuses_negative_counts_and_unknown_columns():
+    with pytest.raises(ValueError):
+        suppression.suppress_table({"a": {"x": -1}})
+    with pytest.raises(ValueError):
+        suppression.suppress_table({"a": {"x": 1, "z": 2}}, columns=("x",))
+
+
+@st.composite
+def count_tables(draw):
+    n_rows = draw(st.integers(1, 4))
+    n_columns = draw(st.integers(1, 4))
+    counts = {f"r{i}": {f"c{j}": draw(small_biased) for j in range(n_columns)} for i in range(n_rows)}
+    threshold = draw(st.integers(2, 6))
+    hide_small_rows = draw(st.booleans())
+    hide_rows = draw(st.sets(st.sampled_from(sorted(counts))))
+    return counts, threshold, hide_small_rows, hide_rows
+
+
+def _changed(counts, row, column, delta):
+    other = {r: dict(cols) for r, cols in counts.items()}
+    other[row][column] += delta
+    return other
+
+
+@settings(max_examples=400, deadline=None)
+@given(count_tables())
+@example(({"r0": {"c0": 1, "c1": 0}, "r1": {"c0": 9, "c1": 9}}, 4, True, set()))
+@example(({"r0": {"c0": 1}}, 2, True, set()))  # a group of one in one column: hidden, 2 would look the same
+@example(({"r0": {"c0": 2, "c1": 1}}, 2, True, set()))  # a shown group of 3 under "<3": (1, 2) looks the same
+@example(({"r0": {"c0": 3, "c1": 20}, "r1": {"c0": 20, "c1": 20}}, 4, False, set()))
+@example(({"r0": {"c0": 30, "c1": 20}, "r1": {"c0": 20, "c1": 20}}, 4, False, {"r0"}))
+def test_no_suppressed_table_cell_can_be_recovered(drawn):
+    """For every suppressed cell another valid table, different in that cell, gives the same output.
+
+    Valid: no negative counts. The alternative changes the one cell only, so every published figure
+    (cells, row totals, column totals, grand total) must stay the same: from within the output, the
+    cell cannot be told apart from its alternative, by totals, subtotals or differences.
+    """
+    counts, threshold, hide_small_rows, hide_rows = drawn
+    published = suppression.suppress_table(counts, threshold, hide_small_rows=hide_small_rows, hide_rows=hide_rows)
+    output = published.as_json()
+    for row in published.rows:
+        for column in published.columns:
+            cell = published.cells[row][column]
+            if not cell.suppressed:
+                assert cell.value == counts[row][column]
+                continue
+            found = False
+            partners = [None] + [c for c in published.columns if c != column and published.cells[row][c].suppressed]
+            for delta in [d for d in range(-threshold - 1, threshold + 2) if d]:
+                for partner in partners:  # alone, or moved to another hidden cell of the row
+                    other = _changed(counts, row, column, delta)
+                    if partner is not None:
+                        other[row][partner] -= delta
+                    if min(v for cols in other.values() for v in cols.values()) < 0:
+                        continue
+                    again = suppression.suppress_table(other, threshold, hide_small_rows=hide_small_rows,
+                                                       hide_rows=hide_rows)
+                    if again.as_json() == output:
+                        found = True
+                        break
+                if found:
+                    break
+            assert found, f"{row}/{column} can be recovered from {output}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(count_tables())
+def test_table_output_holds_no_small_count_and_published_totals_add_up(drawn):
+    counts, threshold, hide_small_rows, hide_rows = drawn
+    published = suppression.suppress_table(counts, threshold, hide_small_rows=hide_small_rows, hide_rows=hide_rows)
+    output = published.as_json()
+    numbers = [v for cols in output["cells"].values() for v in cols.values()]
+    numbers += list(output["row_totals"].values()) + list(output["column_totals"].values()) + [output["total"]]
+    assert not any(isinstance(v, int) and 1 <= v <= threshold for v in numbers)
+    for row in published.rows:
+        total = published.row_totals[row]
+        parts = list(published.cells[row].values())
+        assert total.suppressed == any(p.suppressed for p in parts)
+        if not total.suppressed:
+            assert total.value == sum(p.value for p in parts)
+    for column in published.columns:
+        total = published.column_totals[column]
+        parts = [published.cells[row][column] for row in published.rows]
+        assert total.suppressed == any(p.suppressed for p in parts)
+        if not total.suppressed:
+            assert total.value == sum(p.value for p in parts)
+    if not published.total.suppressed:
+        assert published.total.value == sum(sum(cols.values()) for cols in counts.values())
+    for row in hide_rows:
+        assert all(v == HIDDEN for v in output["cells"][row].values())
+    if hide_small_rows:
+        for row, cols in counts.items():
+            if 1 <= sum(cols.values()) <= threshold:
+                assert all(v == HIDDEN for v in output["cells"][row].values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(small_biased, max_size=30), st.integers(2, 6))
+def test_series_shows_no_small_month_and_is_public_only_without_one(values, threshold):
+    cells = suppression.suppress_series([float(v) for v in values], threshold)
+    assert not any(isinstance(c.to_public(), int) and 1 <= c.to_public() <= threshold for c in cells)
+    assert suppression.series_is_public(values, threshold) is (not any(1 <= v <= threshold for v in values))

@@ -357,3 +357,16 @@ def test_risk_register_page_title_is_only_the_title(urls, personas):
     body = client_for(personas.unit_manager).get(urls["risks"]).content.decode()
     assert re.search(r"<title>\s*Riskregister · Stabil</title>", body)
     assert body.index("Från riskbedömningen av arbetsbelastningen") > body.index("<main")
+
+
+def test_edit_pages_show_history_written_without_a_user(urls, personas, governance_data):
+    # A change made by the command line or the demo has no acting user: the history names nobody
+    # ("–") rather than failing the page.
+    from auditlog.models import LogEntry
+
+    risk = governance_data["risk"]
+    LogEntry.objects.log_create(risk, action=LogEntry.Action.UPDATE, changes={"title": ["A", "B"]}, force_log=True)
+    assert LogEntry.objects.get_for_object(risk).filter(actor__isnull=True).exists()
+    response = client_for(personas.department_head).get(urls["risk_edit"])
+    assert response.status_code == 200
+    assert "–" in response.content.decode()

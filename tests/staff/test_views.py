@@ -148,7 +148,8 @@ def test_eligibility_page_warns_about_cases_with_an_ineligible_main_handler(staf
     # HR sees who is not eligible, but no cases (HR has no case access).
     hr_body = client_for(staff.hr).get("/personal/behorighet/").content.decode()
     assert "P-NEW" in hr_body and "A-1" not in hr_body
-    record = AccessRecord.objects.filter(what="Behörighet", username="unit_manager").latest("pk")
+    record = AccessRecord.objects.filter(what="Behörighet", username="unit_manager",
+                                         object_type="cases.case").latest("pk")
     assert "A-1" in record.object_ids
 
 

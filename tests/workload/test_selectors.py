@@ -1,9 +1,12 @@
 """Loads computed from the database against the hand-computed figures in conftest.py."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
+from stabil.cases.models import CaseState, DeadlineSettings
+from stabil.cases.services import recompute_cases
 from stabil.workload import selectors, services
 
 from .conftest import ON
@@ -180,3 +183,28 @@ def test_allocation_leaves_out_someone_on_leave_in_the_coming_weeks(unit_data):
     assert [s.staff_id for s in allocation.result.suggestions] == ["S1"]
     excluded = {e.staff_id: " ".join(e.reasons) for e in allocation.result.excluded}
     assert "Frånvarande 67\xa0% av arbetsdagarna" in excluded["S4"]
+
+
+@pytest.mark.parametrize(
+    "rules, c4_due",
+    [
+        # C4: report Sun 2025-11-23 + 14 days = Sun 2025-12-07, moved to Mon 12-08 by lag (1930:173) 2 §
+        (None, dt.date(2025, 12, 8)),
+        # strict calendar days (and other non-default choices): due on the Sunday itself
+        ({"move_to_working_day": False, "protection_assessment_moves": True, "first_contact_guarantee": False,
+          "first_contact_working_days": 5, "warning_working_days": 1}, dt.date(2025, 12, 7)),
+    ],
+)
+def test_replayed_snapshots_equal_the_stored_ones_under_the_municipalitys_rules(unit_data, personas, rules, c4_due):
+    if rules is not None:
+        DeadlineSettings.objects.create(**rules)
+        recompute_cases([unit_data[c].pk for c in ("C1", "C2", "C3", "C4")])
+    units = [personas.org.unit_a.pk]
+    stored = selectors.case_snapshots(on=ON, unit_ids=units)
+    assert {s.case_id for s in stored} == {"C1", "C2", "C3", "C4"}
+    assert next(s for s in stored if s.case_id == "C4").due_on["preliminary_assessment"] == c4_due
+    # Without a stored state every case is replayed from its events (which then knows no stored last event).
+    CaseState.objects.all().delete()
+    replayed = selectors.case_snapshots(on=ON, unit_ids=units)
+    key = lambda s: s.case_id
+    assert sorted(replayed, key=key) == sorted((dataclasses.replace(s, last_event_on=None) for s in stored), key=key)

@@ -57,6 +57,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.edit": frozenset({Role.HR, Role.UNIT_MANAGER}),
     "staff.view_absence": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
     "staff.import": frozenset({Role.HR}),
+    # Exit-interview reasons and comments of any number of people (recording them, too). Everyone else
+    # with staff.view sees reasons only for units with more interviews than the suppression threshold,
+    # small counts suppressed (core.suppression rule 5).
+    "staff.exit_reasons": frozenset({Role.HR}),
     # The web upload page: whoever may import some kind of file (each kind checks its own capability).
     "imports.upload": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
     # Workload and allocation.
@@ -177,6 +181,19 @@ def scope_staff(user, queryset: QuerySet) -> QuerySet:
             return queryset.filter(Q(team_id=user.team_id) | Q(user=user))
         return queryset.filter(user=user)
     return queryset.filter(unit__in=visible_units(user))
+
+
+def scope_assignable_staff(user, queryset: QuerySet) -> QuerySet:
+    """Return the staff members of ``queryset`` to whom ``user`` may allocate cases.
+
+    The same people as the workload board shows the user (``scope_staff``: a team lead their team, a unit
+    manager their units), and nobody for a user without ``workload.allocate``. Allocation suggestions,
+    their access records and the assignment itself all use this set, so a case is never given to someone
+    the allocating user may not see.
+    """
+    if not has_capability(user, "workload.allocate"):
+        return queryset.none()
+    return scope_staff(user, queryset)
 
 
 @dataclass(frozen=True)

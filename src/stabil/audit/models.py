@@ -1,8 +1,11 @@
 """The access log: one record per page, export or report that showed personal data.
 
 Records are append-only. The model and its queryset refuse updates and deletes, the admin offers neither,
-and database triggers (migration 0002) refuse them in the database itself, so no role can edit or remove
-one.
+and the database refuses them itself: on SQLite triggers and an authorizer on every connection
+(``guard.py``), on PostgreSQL a trigger and an application role that may only INSERT and SELECT the log
+(``roles.py``). Records are chained by hash (``chain.py``): each stores its sequence number, the previous
+record's hash and the hash of both with its own content, so ``stabil audit verify`` finds any record
+removed or altered. Records are written only by ``services.record_access``.
 Changes to data are logged separately with django-auditlog (field diffs, actor).
 """
 
@@ -23,6 +26,12 @@ class AccessRecordQuerySet(models.QuerySet):
 
     def delete(self):
         raise ImmutableRecordError("access records cannot be deleted")
+
+    def bulk_create(self, *args, **kwargs):
+        raise ImmutableRecordError("access records are appended one by one with record_access")
+
+    def bulk_update(self, *args, **kwargs):
+        raise ImmutableRecordError("access records cannot be changed")
 
 
 class AccessRecord(models.Model):
@@ -52,6 +61,10 @@ class AccessRecord(models.Model):
     object_count = models.PositiveIntegerField(_("antal objekt"), default=0)
     path = models.CharField(_("adress"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
+    # The hash chain (chain.py): position, the previous record's hash and this record's hash.
+    seq = models.BigIntegerField(_("löpnummer"), unique=True, editable=False)
+    prev_hash = models.CharField(_("föregående kontrollsumma"), max_length=64, editable=False)
+    row_hash = models.CharField(_("kontrollsumma"), max_length=64, editable=False)
 
     objects = AccessRecordQuerySet.as_manager()
 
@@ -64,10 +77,30 @@ class AccessRecord(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ImmutableRecordError("access records cannot be changed")
-        super().save(*args, **kwargs)
+        raise ImmutableRecordError("access records are appended with stabil.audit.services.record_access")
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecordError("access records cannot be deleted")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.what}"
+
+
+class ChainHead(models.Model):
+    """The end of the access log's hash chain: one row (id 1) that every append updates and locks.
+
+    Appends serialise on this row (chain.py); ``stabil audit verify`` checks that it names the newest
+    record, so removing the newest records is found too.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    prev_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_chainhead_single_row")]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.row_hash}"

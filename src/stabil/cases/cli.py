@@ -18,60 +18,91 @@ def _today():
     return timezone.localdate()
 
 
+DEADLINE_REPORT_HEADERS = ("case_id", "deadline", "due_on", "met_on", "status", "source")
+"""The columns of ``stabil report deadlines`` (JSON keys, CSV header, Excel header), in this order."""
+
+
 def _deadlines_configure(parser) -> None:
-    parser.add_argument("--format", choices=["json"], default="json", help="utdataformat (json)")
+    parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json", help="utdataformat")
     parser.add_argument("--on", type=parse_date, default=None, help="dag att se fristerna från, ÅÅÅÅ-MM-DD (standard idag)")
 
 
 def _deadlines_run(args) -> int:
     from stabil.audit.services import record_access
+    from stabil.common.output import Sheet, write_csv, write_xlsx_stdout
     from stabil.common.progress import notice
 
     from .models import Deadline
     from .selectors import deadlines_as_of, materialised_is_exact
 
+    if args.format == "xlsx" and sys.stdout.isatty():
+        raise CliError("Excel skrivs som binärdata; styr om utdata till en fil, t.ex. > frister.xlsx")
     on = args.on or _today()
     if materialised_is_exact(on):
-        # Fast path: the stored deadlines, with only open/overdue depending on the day.
+        # Fast path: the stored deadlines (with their stored citation), only open/overdue depending on the day.
         def items():
             rows = Deadline.objects.order_by("case__case_id", "pk").values_list(
-                "case__case_id", "kind", "due_on", "met_on", "settled").iterator(chunk_size=20000)
-            for case_id, kind, due, met, settled in rows:
-                yield case_id, kind, due, met, settled or ("open" if on <= due else "overdue")
+                "case__case_id", "kind", "due_on", "met_on", "settled", "source").iterator(chunk_size=20000)
+            for case_id, kind, due, met, settled, source in rows:
+                yield case_id, kind, due, met, settled or ("open" if on <= due else "overdue"), source
     else:
         notice(f"Räknar om fristerna från händelserna (händelser efter {on.isoformat()} är inte kända då) …")
 
         def items():
             for row in deadlines_as_of(on):
                 d = row.deadline
-                yield row.case_id, d.kind, d.due_on, d.met_on, d.status
+                yield row.case_id, d.kind, d.due_on, d.met_on, d.status, d.source
 
+    case_ids: list[str] = []
+    counted = [0]
+
+    def tracked():
+        """Yield the rows while noting the cases (for the access log) and the count."""
+        last_case = None
+        for item in items():
+            counted[0] += 1
+            if item[0] != last_case:
+                case_ids.append(item[0])
+                last_case = item[0]
+            yield item
+
+    if args.format == "json":
+        _write_deadlines_json(tracked())
+    elif args.format == "csv":
+        write_csv(DEADLINE_REPORT_HEADERS, tracked())
+    else:
+        write_xlsx_stdout([Sheet("Frister", DEADLINE_REPORT_HEADERS, list(tracked()),
+                                 title=f"Frister per {on.isoformat()}")])
+    record_access(by=None, action="export", what=f"Rapport frister per {on.isoformat()}", objects=case_ids,
+                  object_type="cases.case")
+    notice(f"{counted[0]} frister i {len(case_ids)} ärenden per {on.isoformat()}")
+    return 0
+
+
+def _write_deadlines_json(items) -> None:
+    """Write the deadline rows as a JSON array, streamed in blocks (hundreds of thousands of rows)."""
     out = sys.stdout
     out.write("[")
     buffer: list[str] = []
-    case_ids: list[str] = []
-    last_case = None
     count = 0
     separator = "\n  "
-    for case_id, kind, due, met, status in items():
+    sources: dict[str, str] = {}  # a handful of distinct citations: each encoded once
+    for case_id, kind, due, met, status, source in items:
+        source_text = sources.get(source)
+        if source_text is None:
+            source_text = sources[source] = json.dumps(source, ensure_ascii=False)
         met_text = f'"{met.isoformat()}"' if met else "null"
         buffer.append(f'{separator}{{"case_id": {json.dumps(case_id, ensure_ascii=False)}, "deadline": "{kind}", '
-                      f'"due_on": "{due.isoformat()}", "met_on": {met_text}, "status": "{status}"}}')
+                      f'"due_on": "{due.isoformat()}", "met_on": {met_text}, "status": "{status}", '
+                      f'"source": {source_text}}}')
         separator = ",\n  "
         count += 1
-        if case_id != last_case:
-            case_ids.append(case_id)
-            last_case = case_id
         if len(buffer) >= 5000:
             out.write("".join(buffer))
             buffer.clear()
     out.write("".join(buffer))
     out.write("\n]\n" if count else "]\n")
     out.flush()
-    record_access(by=None, action="export", what=f"Rapport frister per {on.isoformat()}", objects=case_ids,
-                  object_type="cases.case")
-    notice(f"{count} frister i {len(case_ids)} ärenden per {on.isoformat()}")
-    return 0
 
 
 def _egenkontroll_configure(parser) -> None:
@@ -163,7 +194,7 @@ def _recompute_run(args) -> int:
 
 
 def register(registry) -> None:
-    registry.report("deadlines", help="alla ärendens frister som JSON (status per --on)",
+    registry.report("deadlines", help="alla ärendens frister med källa (json, csv, xlsx; status per --on)",
                     configure=_deadlines_configure, run=_deadlines_run)
     registry.report("egenkontroll", help="egenkontroll av frister för en period (json, csv, xlsx)",
                     configure=_egenkontroll_configure, run=_egenkontroll_run)

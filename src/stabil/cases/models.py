@@ -155,9 +155,11 @@ class DeadlineSettings(models.Model):
     protection_assessment_days = models.PositiveSmallIntegerField(
         _("skyddsbedömning senast antal dagar efter anmälan"), default=0,
         help_text=_("0 = samma dag; 1 = nästa dag (prop. 2012/13:10 s. 60, för anmälningar som kommer sent)."))
+    # Off by default: "genast" is no period under lag (1930:173) (migration 0005, docs/deadlines.md).
     protection_assessment_moves = models.BooleanField(
-        _("flytta även skyddsbedömningen till nästa arbetsdag"), default=True,
-        help_text=_("Av: skyddsbedömningen ska göras samma dag även helger, t.ex. genom socialjouren."))
+        _("flytta även skyddsbedömningen till nästa arbetsdag"), default=False,
+        help_text=_("Av (standard): skyddsbedömningen görs samma dag även helger och helgdagar, genom "
+                    "socialjouren. På: den flyttas till nästa arbetsdag som fristerna."))
     first_contact_guarantee = models.BooleanField(
         _("tjänstegaranti för första kontakt"), default=True,
         help_text=_("Familjen kontaktas inom ett antal arbetsdagar från beslutet att inleda utredning."))

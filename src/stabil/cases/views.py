@@ -71,6 +71,10 @@ def deadline_list(request):
     )
     record_access(by=request.user, action="view", what="Fristlista", objects=sorted({r.row.case_id for r in rows}),
                   object_type="cases.case", request=request)
+    handlers = sorted({r.row.handler for r in rows if r.row.handler})
+    if handlers:
+        record_access(by=request.user, action="view", what="Fristlista: handläggare", objects=handlers,
+                      object_type="staff.staffmember", request=request)
     return render(request, "cases/deadline_list.html", {
         "form": form, "rows": rows, "total": total, "today": today, "status_labels": STATUS_LABELS,
         "can_egenkontroll": has_capability(request.user, "cases.egenkontroll"),
@@ -87,6 +91,10 @@ def case_detail(request, case_id: str, form: EventForm | None = None, status: in
     events = selectors.case_events(case)
     can_record = has_capability(request.user, "cases.record")
     record_access(by=request.user, action="view", what=f"Ärendesida {case.case_id}", objects=[case], request=request)
+    shown_staff = {state.main_handler, state.co_handler} | {e.staff.staff_id for e in events if e.staff}
+    if shown_staff - {None, ""}:
+        record_access(by=request.user, action="view", what=f"Ärendesida {case.case_id}: handläggare",
+                      objects=sorted(shown_staff - {None, ""}), object_type="staff.staffmember", request=request)
     deadlines = sorted(state.deadlines, key=lambda d: (d.status not in ("overdue", "open"), d.due_on))
     return render(request, "cases/case_detail.html", {
         "case": case, "state": state, "events": events, "deadlines": deadlines, "today": today,

@@ -90,6 +90,22 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("STABIL_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+
+
+def _too_broad_host(host: str) -> bool:
+    """Whether an ALLOWED_HOSTS entry matches hosts nobody configured: '*', or '.' with one label ('.se')."""
+    if "*" in host:
+        return True
+    return host.startswith(".") and host.strip(".").count(".") < 1
+
+
+if PRODUCTION and any(_too_broad_host(host) for host in ALLOWED_HOSTS):
+    # A wildcard host lets any Host header through: password-reset links and absolute URLs could point
+    # anywhere (host-header injection). Production names its host names.
+    raise ImproperlyConfigured(
+        "STABIL_ALLOWED_HOSTS must name the host names (e.g. stabil.kommun.se) when STABIL_ENV=production, "
+        f"not a wildcard: {', '.join(h for h in ALLOWED_HOSTS if _too_broad_host(h))}"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("STABIL_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -124,6 +140,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stabil.web.middleware.NoStoreMiddleware",  # no cache keeps a response (static files above excepted)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stabil.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +184,13 @@ DATABASES = {
         conn_max_age=env_int("STABIL_DB_CONN_MAX_AGE", 60),
     )
 }
+# PostgreSQL in production: DATABASE_URL is the application's role, which may only add to and read the
+# access log; STABIL_MIGRATE_DATABASE_URL the owner role that `stabil migrate` runs as (docs/configuration.md).
+MIGRATE_DATABASE_URL = env_str("STABIL_MIGRATE_DATABASE_URL")
+if MIGRATE_DATABASE_URL and not (
+        DATABASES["default"]["ENGINE"].endswith("postgresql")
+        and dj_database_url.parse(MIGRATE_DATABASE_URL)["ENGINE"] == DATABASES["default"]["ENGINE"]):
+    raise ImproperlyConfigured("STABIL_MIGRATE_DATABASE_URL is for PostgreSQL, beside a postgresql:// DATABASE_URL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while an import writes; IMMEDIATE avoids "database is locked"
     # upgrades from read to write transactions.
@@ -179,14 +203,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Axes first: a locked-out attempt is refused before any password is hashed. The model backend checks at
+# most STABIL_LOGIN_CONCURRENCY passwords at once per process (stabil.accounts.throttle).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "stabil.accounts.throttle.BoundedModelBackend",
 ]
 
+# Django's Argon2, hashed on a low-priority thread so that log-ins never take the CPU from pages
+# (stabil.accounts.passwords); same parameters and stored format as django.contrib.auth's.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "stabil.accounts.passwords.LowPriorityArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -194,6 +222,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Swedish common passwords, season/month + year, the published demo password (stabil.accounts.passwords).
+    {"NAME": "stabil.accounts.passwords.SwedishCommonPasswordValidator"},
 ]
 
 LOGIN_URL = "login"
@@ -207,11 +237,33 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Repeated failed log-ins are throttled per user name and address (django-axes).
+# The client's address: REMOTE_ADDR, or behind this many trusted proxies the entry they appended to
+# X-Forwarded-For (stabil.web.client_ip). Log-in throttling and the access log use the same address.
+STABIL_TRUSTED_PROXY_COUNT = env_int("STABIL_TRUSTED_PROXY_COUNT", 0)
+if STABIL_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("STABIL_TRUSTED_PROXY_COUNT must be 0 or more")
+
+# Repeated failed log-ins are throttled per user name (across addresses) and, separately, per address
+# (across user names), by django-axes; see stabil.accounts.throttle and docs/configuration.md.
 AXES_ENABLED = env_bool("STABIL_LOGIN_THROTTLE", True)
 AXES_FAILURE_LIMIT = env_int("STABIL_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("STABIL_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+STABIL_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("STABIL_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+STABIL_LOGIN_COOLOFF_MINUTES = env_int("STABIL_LOGIN_COOLOFF_MINUTES", 15)
+STABIL_LOGIN_CONCURRENCY = env_int("STABIL_LOGIN_CONCURRENCY", 2)
+if min(AXES_FAILURE_LIMIT, STABIL_LOGIN_ADDRESS_FAILURE_LIMIT, STABIL_LOGIN_COOLOFF_MINUTES,
+       STABIL_LOGIN_CONCURRENCY) < 1:
+    raise ImproperlyConfigured(
+        "STABIL_LOGIN_FAILURE_LIMIT, STABIL_LOGIN_ADDRESS_FAILURE_LIMIT, STABIL_LOGIN_COOLOFF_MINUTES and "
+        "STABIL_LOGIN_CONCURRENCY must be 1 or more"
+    )
+AXES_COOLOFF_TIME = timedelta(minutes=STABIL_LOGIN_COOLOFF_MINUTES)
+# Two separate entries: either the user name or the address being over its limit locks.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "stabil.accounts.throttle.StabilAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "stabil.web.client_ip.client_ip"
+# A refused (locked) attempt records no failure and does not extend the lock: cheap under a flood, and a lock
+# that anyone can set by guessing ends one cool-off after it was set.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -295,10 +347,15 @@ DEFAULT_FROM_EMAIL = env_str("STABIL_FROM_EMAIL", "stabil@localhost")
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# A refused request (403 PermissionDenied, 400 SuspiciousOperation) is one log line without a traceback
+# (stabil.web.logfilters): on the django.request logger itself, so every handler sees the short record, and on
+# the console handler for the django.security.* loggers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_client_errors": {"()": "stabil.web.logfilters.OneLineClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_client_errors"]}},
+    "loggers": {"django.request": {"filters": ["one_line_client_errors"]}},
     "root": {"handlers": ["console"], "level": env_str("STABIL_LOG_LEVEL", "WARNING")},
 }
 

@@ -16,20 +16,29 @@ How events are matched (documented because the results depend on it):
   waiting for them. ``investigation_opened`` also counts as the preliminary decision of a report
   still waiting for one (opening an investigation is that decision).
 * ``feedback_requested`` marks the latest report; once that report's preliminary decision is
-  taken (from 2026-01-15) the reporter-feedback deadline runs from the later of decision and
-  request; ``reporter_informed`` meets it.
+  taken on or after 2026-01-15 (``preliminary_decided``, or ``investigation_opened`` when the
+  opening was that decision) the reporter-feedback deadline runs a week from the decision, whether
+  the reporter asked before or after it; ``reporter_informed`` meets it.
 * ``investigation_opened`` starts an investigation (deadline 4 months) and, when the guarantee is
-  on, a first-contact deadline. ``first_contact``, ``investigation_extended`` and
-  ``investigation_closed`` apply to the earliest investigation still open.
+  on, a first-contact deadline. ``first_contact`` belongs to the earliest open investigation that
+  has no contact yet (a contact no open investigation waits for is noted, not dropped silently);
+  ``investigation_extended`` and ``investigation_closed`` apply to the earliest investigation
+  still open.
 * ``intervention_started`` with ``intervention`` in :data:`PLACEMENT_KINDS` starts a placement:
   care-plan deadline, foster-home-approval deadline (``foster_home`` only), and six-monthly
   reviews. ``care_plan_established``/``foster_home_approved`` belong to the placement running on
   their date, else to the next placement that starts after it (a plan made before the move is
   met). ``placement_reviewed`` belongs to the named (else latest) running placement.
   ``intervention_ended`` ends the latest running intervention of the named kind (else the latest).
-* A deadline whose process ended without its event (the report decided without a protection
-  assessment, an investigation closed without first contact, a placement ended without a plan or
-  review) is ``missed`` when the process ended after the due date and dropped otherwise.
+* A deadline's status is decided by its own event alone: without the event it stays ``open`` or
+  ``overdue`` whatever else happened in the case (a report decided without a protection assessment,
+  an investigation closed without first contact, a placement ended without a plan or approval),
+  so the breach stays visible. The one exception is the *next* placement review: when the
+  placement ended on or before that review fell due, nothing is left to review and no review
+  deadline arises.
+* A deadline's ``source`` is :func:`stabil.core.deadlines.cite` by its start date: with
+  LVU (1990:52) 13 § only for the reviews of a placement under LVU, and lag (1930:173) 2 § when
+  its due date was moved off a weekend or holiday.
 * ``handler_assigned``/``co_handler_assigned`` set the main handler/co-handler (``staff_id``).
 """
 
@@ -185,7 +194,8 @@ def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else "-"
 
 
-def _deadline(kind, started_on, due_on, met_on, on, why, ended_on=None, ended_what=""):
+def _deadline(kind, started_on, due_on, met_on, on, why, ended_on=None, ended_what="", *, moved=False,
+              lvu=False):
     """Return a Deadline with its status as the contract defines it (issue 4, `docs/deadlines.md`).
 
     Met or missed is decided by the date of the event alone; while the event has not happened the
@@ -193,14 +203,15 @@ def _deadline(kind, started_on, due_on, met_on, on, why, ended_on=None, ended_wh
     protection assessment that was never recorded as an open breach, not as a closed one. Only a
     *next* placement review is dropped when its placement ended on or before it fell due, since nothing
     is left to review (``ended_on`` is passed for that deadline alone); a placement that ended after the
-    due date without the review leaves it overdue.
+    due date without the review leaves it overdue. ``moved`` and ``lvu`` choose the citation
+    (lag (1930:173) 2 §, LVU (1990:52) 13 §).
     """
     if met_on is None and ended_on is not None and ended_on <= due_on:
         return None
     status = status_of(due_on, met_on, on)
     if met_on is None and ended_on is not None:
         why = f"{why} Inte gjort; {ended_what} {_iso(ended_on)}, efter förfallodagen."
-    return Deadline(kind, started_on, due_on, met_on, status, why, rules.cite(kind, started_on))
+    return Deadline(kind, started_on, due_on, met_on, status, why, rules.cite(kind, started_on, moved=moved, lvu=lvu))
 
 
 def _moved_note(raw: dt.date, due: dt.date) -> str:
@@ -256,13 +267,19 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
                 report.decided_by_opening = True
                 report.outcome = "investigation"
             investigations.append(_Investigation(day))
-        elif kind in ("first_contact", "investigation_extended", "investigation_closed"):
+        elif kind == "first_contact":
+            waiting = [i for i in investigations if i.closed_on is None]
+            investigation = next((i for i in waiting if i.contact_on is None), None)
+            if investigation is not None:
+                investigation.contact_on = day
+            elif waiting:
+                notes.append(f"{_iso(day)}: första kontakt, men varje öppen utredning har redan sin första kontakt")
+            else:
+                notes.append(f"{_iso(day)}: {kind} utan öppen utredning")
+        elif kind in ("investigation_extended", "investigation_closed"):
             investigation = next((i for i in investigations if i.closed_on is None), None)
             if investigation is None:
                 notes.append(f"{_iso(day)}: {kind} utan öppen utredning")
-            elif kind == "first_contact":
-                if investigation.contact_on is None:
-                    investigation.contact_on = day
             elif kind == "investigation_extended":
                 investigation.extensions.append((day, event.until, event.reason))
             else:
@@ -301,11 +318,15 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
     _assign(approvals, [p for p in placements if p.kind == "foster_home"], "approved_on")
 
     found: list[Deadline | None] = []
+    next_day = " nästa dag" if config.protection_assessment_days == 1 else (
+        f" + {config.protection_assessment_days} dagar" if config.protection_assessment_days else "")
     for report in reports:
+        raw = report.on + dt.timedelta(days=config.protection_assessment_days)
         due = rules.protection_assessment_due(report.on, config)
         found.append(_deadline(
             rules.PROTECTION_ASSESSMENT, report.on, due, report.protection_on, on,
-            f"Anmälan {_iso(report.on)}; skyddsbedömning genast, senast {_iso(due)}.",
+            f"Anmälan {_iso(report.on)}; skyddsbedömning genast{next_day}, senast {_iso(raw)}{_moved_note(raw, due)}.",
+            moved=raw != due,
         ))
         raw = report.on + dt.timedelta(days=14)
         due = rules.preliminary_assessment_due(report.on, config)
@@ -313,6 +334,7 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
         found.append(_deadline(
             rules.PRELIMINARY_ASSESSMENT, report.on, due, report.decided_on, on,
             f"Anmälan {_iso(report.on)} + 14 dagar = {_iso(raw)}{_moved_note(raw, due)}.{met_by}",
+            moved=raw != due,
         ))
         if report.feedback_requested_on is not None and report.decided_on is not None:
             if report.decided_on >= rules.REPORTER_FEEDBACK_FROM:
@@ -324,23 +346,26 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
                     rules.REPORTER_FEEDBACK, start, due, report.informed_on, on,
                     f"Anmälaren bad om återkoppling {_iso(report.feedback_requested_on)}; beslut "
                     f"{_iso(report.decided_on)}; en vecka = {_iso(raw)}{_moved_note(raw, due)}.",
+                    moved=raw != due,
                 ))
 
     for inv in investigations:
         raw = calendar.add_months(inv.opened_on, 4)
         due = rules.investigation_due(inv.opened_on, config)
         why = f"Utredning inledd {_iso(inv.opened_on)} + 4 månader = {_iso(raw)}{_moved_note(raw, due)}."
+        moved = raw != due  # until a timely extension puts the board's own date in its place
         for decided_on, until, _reason in inv.extensions:
             if until is None or (inv.closed_on is not None and decided_on > inv.closed_on):
                 continue
             new_due, timely = rules.investigation_extension(due, decided_on, until)
             if timely:
                 why += f" Förlängd {_iso(decided_on)} till {_iso(until)}."
+                moved = False
             else:
                 why += (f" Förlängning beslutad {_iso(decided_on)}, efter förfallodagen {_iso(due)}: "
                         f"flyttar inget och är själv en överträdelse.")
             due = new_due
-        found.append(_deadline(rules.INVESTIGATION, inv.opened_on, due, inv.closed_on, on, why))
+        found.append(_deadline(rules.INVESTIGATION, inv.opened_on, due, inv.closed_on, on, why, moved=moved))
         due = rules.first_contact_due(inv.opened_on, config)
         if due is not None:
             found.append(_deadline(
@@ -361,20 +386,24 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
                 rules.foster_home_approval_due(placement.started_on), placement.approved_on, on,
                 f"{label}; familjehemmet utrett och beslut senast placeringsdagen.",
             ))
-        basis = " (LVU 13 §)" if placement.legal_basis == "LVU" else ""
+        lvu = placement.legal_basis == "LVU"
+        basis = " (LVU 13 §)" if lvu else ""
         last = placement.started_on
         for review_on in sorted(placement.reviews):
+            raw = calendar.add_months(last, 6)
             due = rules.placement_review_due(last, config)
             found.append(_deadline(
                 rules.PLACEMENT_REVIEW, last, due, review_on, on,
-                f"Senast {_iso(last)} + 6 månader{basis} = {_iso(due)}.",
+                f"Senast {_iso(last)} + 6 månader{basis} = {_iso(raw)}{_moved_note(raw, due)}.",
+                moved=raw != due, lvu=lvu,
             ))
             last = review_on
+        raw = calendar.add_months(last, 6)
         due = rules.placement_review_due(last, config)
         found.append(_deadline(
             rules.PLACEMENT_REVIEW, last, due, None, on,
-            f"Senast {_iso(last)} + 6 månader{basis} = {_iso(due)}.",
-            placement.ended_on, "placeringen avslutades",
+            f"Senast {_iso(last)} + 6 månader{basis} = {_iso(raw)}{_moved_note(raw, due)}.",
+            placement.ended_on, "placeringen avslutades", moved=raw != due, lvu=lvu,
         ))
 
     deadlines = tuple(d for d in found if d is not None)

@@ -8,12 +8,18 @@ applies only to preliminary decisions taken on or after 2026-01-15.
 Deadline arithmetic (lag 1930:173, see :mod:`stabil.core.calendar`): a period counted in days or
 months whose last day is not a working day moves to the next working day (2 §), unless the
 municipality chooses strict calendar days (``DeadlineConfig.move_to_working_day = False``).
-Deadlines that are due "on the start date itself" (care plan, foster-home approval) and the
-protection assessment ("genast", at once) are not periods and are never moved.
+Deadlines that are due "on the start date itself" (care plan, foster-home approval) are never moved.
+The protection assessment ("genast", at once) is no period under lag (1930:173) and is not moved
+by default (``DeadlineConfig.protection_assessment_moves = False``): the on-call service assesses
+at weekends and holidays; a municipality may choose otherwise.
+
+A deadline's source (:func:`cite`) is the law of the day its period started, LVU (1990:52) 13 §
+for a placement under LVU only, lag (1930:173) 1 § for a period in months and 2 § when the due
+date was moved.
 
 A deadline is ``met`` when its event falls on or before the due date, ``missed`` when it falls
-later (or the process it belongs to ended after the due date without it), and ``open`` (due date
-not passed) or ``overdue`` (due date passed) while it has not happened.
+later, and ``open`` (due date not passed) or ``overdue`` (due date passed) while it has not
+happened, whatever else happened in the case (see :mod:`stabil.core.caseflow`).
 """
 
 from __future__ import annotations
@@ -102,10 +108,11 @@ class DeadlineConfig:
     move_to_working_day: True (default) applies lag (1930:173) 2 §; False counts strict calendar days.
     protection_assessment_days: 0 (default) = the same day as the report; 1 = the next day
         (prop. 2012/13:10 p. 60 accepts the next day for a report that comes in late).
-    protection_assessment_moves: True (default) treats the protection assessment like every deadline
-        counted in days (issue 4's contract: moved by lag (1930:173) 2 § unless strict days are chosen);
-        False keeps it on the report's day even on a weekend, for municipalities that read "genast" as no
-        period at all and assess at weekends through their on-call service (socialjour).
+    protection_assessment_moves: False (default) keeps the protection assessment on the report's day
+        (or the next day, above) even on a weekend or holiday: "genast" is no period under lag
+        (1930:173), and the on-call service (socialjour) assesses then. True moves it to the next
+        working day by 2 § like the periods (a municipality's own, more lenient choice; never with
+        strict calendar days).
     first_contact_guarantee: the local service guarantee "first contact within N working days of
         the decision to open an investigation" is on (default) or off.
     first_contact_working_days: N for that guarantee (default 7, Helsingborg's tjänstegaranti).
@@ -115,7 +122,7 @@ class DeadlineConfig:
 
     move_to_working_day: bool = True
     protection_assessment_days: int = 0
-    protection_assessment_moves: bool = True
+    protection_assessment_moves: bool = False
     first_contact_guarantee: bool = True
     first_contact_working_days: int = 7
     warning_working_days: int = 3
@@ -135,20 +142,39 @@ DEFAULT_CONFIG = DeadlineConfig()
 # --- citations, versioned by date ----------------------------------------------------------------
 
 
+LVU_13 = "LVU (1990:52) 13 §"
+"""Cited for the reviews of a placement under LVU (the six-monthly decision whether care should end)."""
+MONTHS_1 = "lag (1930:173) 1 §"
+"""Cited for every period counted in months (investigation, placement review)."""
+MOVED_2 = "lag (1930:173) 2 §"
+"""Cited for every deadline whose last day was moved to the next working day."""
+
+
 @dataclass(frozen=True)
 class Rule:
-    """A deadline rule: its kind, its Swedish label and its sources before/from 2025-07-01."""
+    """A deadline rule: its kind, its Swedish label and its sources before/from 2025-07-01.
+
+    other: a further source that always applies (the local guarantee); lvu: cited only for a
+    placement under LVU; months: the period is counted in months (lag (1930:173) 1 §).
+    """
 
     kind: str
     label_sv: str
     sol_2001: str | None
     sol_2025: str | None
     other: str = ""
+    lvu: str = ""
+    months: bool = False
 
-    def citation(self, start_on: dt.date) -> str:
-        """Return the citation of the law that applied on ``start_on``."""
+    def citation(self, start_on: dt.date, *, moved: bool = False, lvu: bool = False) -> str:
+        """Return the paragraphs that applied to a period starting on ``start_on``.
+
+        The law of that day; ``lvu`` adds LVU (1990:52) 13 § (placement reviews only); a period in
+        months adds lag (1930:173) 1 §; ``moved`` (the due date was moved) adds lag (1930:173) 2 §.
+        """
         law = self.sol_2025 if start_on >= SOL_2025_FROM else self.sol_2001
-        return "; ".join(part for part in (law, self.other) if part)
+        parts = (law, self.other, self.lvu if lvu else "", MONTHS_1 if self.months else "", MOVED_2 if moved else "")
+        return "; ".join(part for part in parts if part)
 
 
 RULES: dict[str, Rule] = {
@@ -157,31 +183,36 @@ RULES: dict[str, Rule] = {
         Rule(PROTECTION_ASSESSMENT, "Skyddsbedömning", "SoL (2001:453) 11 kap. 1 a §",
              "SoL (2025:400) 20 kap. 1 §"),
         Rule(PRELIMINARY_ASSESSMENT, "Förhandsbedömning", "SoL (2001:453) 11 kap. 1 a §",
-             "SoL (2025:400) 20 kap. 2 §", "lag (1930:173) 2 §"),
+             "SoL (2025:400) 20 kap. 2 §"),
         Rule(INVESTIGATION, "Utredning", "SoL (2001:453) 11 kap. 2 §", "SoL (2025:400) 20 kap. 3 §",
-             "lag (1930:173) 1-2 §§"),
+             months=True),
         Rule(FIRST_CONTACT, "Första kontakt (tjänstegaranti)", None, None,
              "lokal tjänstegaranti (Helsingborg)"),
         Rule(CARE_PLAN, "Vårdplan", "SoL (2001:453) 11 kap. 3 §", "SoL (2025:400) 9 kap. 12-13 §§"),
         Rule(FOSTER_HOME_APPROVAL, "Familjehemsutredning och beslut", "SoL (2001:453) 6 kap. 6 §",
              "SoL (2025:400) 22 kap. 2 §"),
         Rule(PLACEMENT_REVIEW, "Övervägande av placering", "SoL (2001:453) 6 kap. 8 §",
-             "SoL (2025:400) 22 kap. 13 §", "LVU (1990:52) 13 §"),
+             "SoL (2025:400) 22 kap. 13 §", lvu=LVU_13, months=True),
         Rule(REPORTER_FEEDBACK, "Återkoppling till anmälare", None, "SoL (2025:400) 19 kap. 6 §"),
     )
 }
 
 
-# Both citations of every rule, built once: cite() runs for every deadline of every case.
+# Every citation of every rule, built once: cite() runs for every deadline of every case.
 _CITATIONS = {
-    kind: (rule.citation(SOL_2025_FROM - dt.timedelta(days=1)), rule.citation(SOL_2025_FROM))
-    for kind, rule in RULES.items()
+    (kind, new_law, moved, lvu): rule.citation(SOL_2025_FROM if new_law else SOL_2025_FROM - dt.timedelta(days=1),
+                                               moved=moved, lvu=lvu)
+    for kind, rule in RULES.items() for new_law in (False, True) for moved in (False, True) for lvu in (False, True)
 }
 
 
-def cite(kind: str, start_on: dt.date) -> str:
-    """Return the source of deadline ``kind`` as it applied to a period starting on ``start_on``."""
-    return _CITATIONS[kind][start_on >= SOL_2025_FROM]
+def cite(kind: str, start_on: dt.date, *, moved: bool = False, lvu: bool = False) -> str:
+    """Return the source of deadline ``kind`` as it applied to a period starting on ``start_on``.
+
+    ``moved``: its due date was moved to the next working day (adds lag (1930:173) 2 §); ``lvu``: a
+    placement review of a placement under LVU (adds LVU (1990:52) 13 §).
+    """
+    return _CITATIONS[kind, start_on >= SOL_2025_FROM, moved, lvu]
 
 
 # --- the rules -----------------------------------------------------------------------------------
@@ -196,9 +227,11 @@ def protection_assessment_due(report_on: dt.date, config: DeadlineConfig = DEFAU
     """Return the due date of the protection assessment: at once, i.e. the day of the report.
 
     SoL (2001:453) 11 kap. 1 a § / SoL (2025:400) 20 kap. 1 §: "genast". Prop. 2012/13:10 p. 60
-    accepts the next day for a report that comes in late, hence ``protection_assessment_days``.
-    Counted in days like the others, it moves to the next working day by lag (1930:173) 2 § unless the
-    municipality counts strict calendar days or keeps "genast" on the day (``protection_assessment_moves``).
+    accepts the next day for a report that comes in late, hence ``protection_assessment_days`` (the
+    events carry no time of day, so "late" is the municipality's choice for every report). "Genast"
+    is no period under lag (1930:173): the due date is not moved off weekends and holidays (the
+    on-call service assesses then) unless the municipality chooses so (``protection_assessment_moves``),
+    and then only when it moves periods at all (``move_to_working_day``).
     """
     due = calendar.add_days(report_on, config.protection_assessment_days)
     return _period_end(due, config) if config.protection_assessment_moves else due
@@ -272,9 +305,9 @@ def placement_review_due(last_on: dt.date, config: DeadlineConfig = DEFAULT_CONF
     """Return the due date of the next reconsideration of a placement: six months after ``last_on``.
 
     ``last_on`` is the placement's start or its last review. SoL (2001:453) 6 kap. 8 § /
-    SoL (2025:400) 22 kap. 13 § ("minst en gång var sjätte månad"); under LVU (1990:52) 13 § the
-    board instead decides every six months whether compulsory care should end. Months by lag
-    (1930:173) 1 §, moved by 2 §.
+    SoL (2025:400) 22 kap. 13 § ("minst en gång var sjätte månad"); for a placement under LVU the
+    board also decides every six months whether compulsory care should end (LVU (1990:52) 13 §,
+    cited only for those). Months by lag (1930:173) 1 §, moved by 2 §.
     """
     return _period_end(calendar.add_months(last_on, 6), config)
 

@@ -9,7 +9,11 @@ Contents for a period (whole months within one calendar year):
 5. action-plan progress.
 
 A public report (``exact=False``) suppresses small counts about children (``stabil.core.suppression``):
-statistics cells, and deadline shares whose counts are small.
+statistics cells, and deadline shares whose counts are small. It also applies the staff rules of the
+same module to section 3: no sick-leave figure for a unit of at most ten employees, no count of
+leavers 1..threshold (nor the turnover rate that would give it back beside the headcount), no
+competence share whose counts are small; and on the scorecard section the organisation-wide staff
+KPIs that are the total of a hidden unit figure are hidden too (complementary suppression).
 """
 
 from __future__ import annotations
@@ -272,6 +276,62 @@ def deadline_rows(values: dict[str, core_kpi.KpiValue], exact: bool, threshold: 
     return rows
 
 
+#: Scorecard KPIs that add up the staff table's units: hidden when a unit's figure is hidden.
+STAFF_TOTAL_KPIS = {
+    "ended": "staff_turnover_rate",
+    "sick_share": "units_sick_leave_below_5_percent",
+    "socionom_share": "caseworkers_socionom_3_years",
+}
+
+
+def public_staff_row(row: dict, threshold: int) -> dict:
+    """Return the published staff figures of one unit (``core.suppression`` rules 4 and 5).
+
+    Values are numbers, or the suppression label: ``"<5"`` for a small count of leavers, ``".."``
+    for a figure that is not published. ``hidden`` lists the figures hidden.
+    """
+    turnover = row["turnover"]
+    ended = suppression.suppress_leavers(int(turnover["ended"]), threshold)
+    sick_public = suppression.sick_leave_is_public(turnover["average_headcount"])
+    eligibility = row["eligibility"]
+    investigators = int(eligibility.get("investigators") or 0)
+    qualified = round((eligibility.get("socionom_3_years_or_more") or 0) * investigators)
+    socionom_hidden = bool(investigators) and suppression.suppress_share(qualified, investigators, threshold)
+    hidden = set()
+    if ended.suppressed:
+        hidden |= {"ended", "rate"}
+    if not sick_public:
+        hidden.add("sick_share")
+    if socionom_hidden:
+        hidden.add("socionom_share")
+    return {
+        "ended": ended.to_public(),
+        "rate": suppression.HIDDEN if ended.suppressed else turnover["rate"],
+        "rate_hidden": ended.suppressed,
+        "sick_share": row["sick_hours"]["share"] if sick_public else suppression.HIDDEN,
+        "sick_hidden": not sick_public,
+        "socionom_share": suppression.HIDDEN if socionom_hidden else eligibility["socionom_3_years_or_more"],
+        "socionom_hidden": socionom_hidden,
+        "hidden": sorted(hidden),
+    }
+
+
+def hide_staff_totals(scorecards: list[tuple], staff: list[dict], year: int) -> None:
+    """Hide the scorecard's staff KPIs for the year when a unit figure they add up is hidden (rule 2)."""
+    codes = {code for figure, code in STAFF_TOTAL_KPIS.items()
+             if any(figure in row["public"]["hidden"] for row in staff)}
+    if not codes:
+        return
+    for _card, perspectives in scorecards:
+        for _perspective, goals in perspectives:
+            for _goal, rows in goals:
+                for row in rows:
+                    if row.kpi.computed in codes:
+                        row.hidden[year] = True
+                        row.statuses[year] = core_kpi.UNKNOWN  # the status bounds the hidden value
+                        row.trend = None
+
+
 def build(*, period: Period, exact: bool, unit_codes: list[str] | None = None, registration_number: str = "",
           threshold: int = suppression.DEFAULT_THRESHOLD, today: dt.date | None = None,
           progress=None) -> BoardReport:
@@ -289,11 +349,15 @@ def build(*, period: Period, exact: bool, unit_codes: list[str] | None = None, r
     from stabil.staff.selectors import staff_report
 
     staff = staff_report(period.first_day, period.last_day, units)
+    for row in staff:
+        row["public"] = None if exact else public_staff_row(row, threshold)
     if progress is not None:
         progress.advance(1, "personalläget räknat")
     scorecards = [(card, selectors.scorecard_rows(card, today=min(today, period.last_day), exact=exact,
                                                   threshold=threshold))
                   for card in selectors.current_scorecards() if period.year in card.years]
+    if not exact:
+        hide_staff_totals(scorecards, staff, period.year)
     plans = [selectors.plan_progress(plan, today) for plan in selectors.active_plans()]
     report = BoardReport(
         period=period, exact=exact, threshold=threshold, generated_on=today,
@@ -410,10 +474,7 @@ def workbook_sheets(report: BoardReport):
         "Personal",
         ["Enhet", "Genomsnittligt antal anställda", "Slutat", "Personalomsättning (%)", "Sjukfrånvaro (%)",
          "Konsulter (årsarbetare)", "Konsultandel (%)", "Konsultkostnad (kr)", "Socionom ≥ 3 år (%)"],
-        [[row["unit"], row["turnover"]["average_headcount"], row["turnover"]["ended"],
-          _pct(row["turnover"]["rate"]), _pct(row["sick_hours"]["share"]), row["consultants"]["fte"],
-          _pct(row["consultants"]["share"]), row["consultants"]["cost_sek"],
-          _pct(row["eligibility"]["socionom_3_years_or_more"])] for row in report.staff],
+        [_staff_sheet_row(row) for row in report.staff],
         title=f"Personalläget {report.period.label}",
     ))
     kpi_rows = []
@@ -440,7 +501,21 @@ def workbook_sheets(report: BoardReport):
     return sheets
 
 
-def _pct(share: float | None) -> float | None:
+def _staff_sheet_row(row: dict) -> list:
+    """Return a unit's row of the staff sheet: exact figures, or the published ones with their labels."""
+    public = row["public"]
+    ended, rate, sick, socionom = (
+        (row["turnover"]["ended"], row["turnover"]["rate"], row["sick_hours"]["share"],
+         row["eligibility"]["socionom_3_years_or_more"]) if public is None else
+        (public["ended"], public["rate"], public["sick_share"], public["socionom_share"]))
+    return [row["unit"], row["turnover"]["average_headcount"], ended, _pct(rate), _pct(sick),
+            row["consultants"]["fte"], _pct(row["consultants"]["share"]), row["consultants"]["cost_sek"],
+            _pct(socionom)]
+
+
+def _pct(share: float | str | None) -> float | str | None:
+    if isinstance(share, str):
+        return share  # a suppression label
     return None if share is None else round(share * 100, 1)
 
 

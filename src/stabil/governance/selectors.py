@@ -44,6 +44,31 @@ DEADLINE_KPIS = {
 }
 
 
+#: Computed KPIs that are a share of people (staff): hidden in public when either count is small.
+STAFF_SHARE_KPIS = ("caseworkers_socionom_3_years", "caseworkers_above_full_load")
+
+
+def kpi_hidden_in_public(value: core_kpi.KpiValue, threshold: int, *, single_unit: bool = False) -> bool:
+    """Return True when a computed KPI must not be published (``core.suppression`` rules 1, 4 and 5).
+
+    Deadline shares and shares of staff: when a count behind them is small (``suppress_share``).
+    Staff turnover: when the number of leavers is small. The share of units with sick leave under
+    5 %: for a single unit (it would say whether that unit's sick leave is under 5 %, a sick-leave
+    figure of a group that may be ten or fewer).
+    """
+    code = value.kpi
+    if value.numerator is None or value.denominator is None:
+        return False
+    numerator, denominator = int(round(value.numerator)), int(round(value.denominator))
+    if code in DEADLINE_KPIS or code in STAFF_SHARE_KPIS:
+        return bool(value.denominator) and suppression.suppress_share(numerator, denominator, threshold)
+    if code == "staff_turnover_rate":
+        return suppression.is_small(numerator, threshold)
+    if code == "units_sick_leave_below_5_percent":
+        return single_unit
+    return False
+
+
 def default_threshold() -> int:
     """Return the suppression threshold: the setting STABIL_SUPPRESSION_THRESHOLD, else 4."""
     from django.conf import settings
@@ -225,7 +250,8 @@ def scorecard_rows(scorecard: Scorecard, *, today: dt.date, exact: bool,
     """Return [(perspective, [(goal, [KpiRow...])...])...] for the scorecard page and report.
 
     Computed KPIs come from stored snapshots per plan year (computed when missing); years after
-    today have no value. Without exact figures, a deadline share whose counts are small is hidden.
+    today have no value. Without exact figures, a KPI that would give a small count is hidden
+    (``kpi_hidden_in_public``).
     """
     years = scorecard.years
     kpis = list(
@@ -255,8 +281,7 @@ def scorecard_rows(scorecard: Scorecard, *, today: dt.date, exact: bool,
                 value = snapshots[key][kpi.computed]
                 values[year] = value.value
                 numerators[year], denominators[year] = value.numerator, value.denominator
-                if (not exact and kpi.computed in DEADLINE_KPIS and value.denominator
-                        and suppression.suppress_share(int(value.numerator), int(value.denominator), threshold)):
+                if not exact and kpi_hidden_in_public(value, threshold, single_unit=bool(unit_code)):
                     hidden[year] = True
             else:
                 values[year] = entries.get(year)

@@ -409,9 +409,8 @@ def kpi_period(request):
         rows = []
         for value in values:
             definition = core_kpi.definition(value.kpi)
-            hidden = bool(not exact and value.kpi in selectors.DEADLINE_KPIS and value.denominator
-                          and selectors.suppression.suppress_share(int(value.numerator), int(value.denominator),
-                                                                   threshold))
+            hidden = not exact and selectors.kpi_hidden_in_public(value, threshold,
+                                                                  single_unit=bool(unit_codes))
             rows.append({"label": board_report.KPI_LABELS[value.kpi], "definition": definition,
                          "value": None if hidden else value.value, "hidden": hidden,
                          "numerator": None if hidden else value.numerator,

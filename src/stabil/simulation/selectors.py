@@ -13,7 +13,9 @@ from django.db.models.functions import TruncMonth
 from stabil.accounts.policy import visible_units
 from stabil.core import forecast as core_forecast
 from stabil.core import simulation as core
+from stabil.core import suppression
 from stabil.core.forecast import add_months
+from stabil.governance.selectors import default_threshold
 
 from .models import Scenario, SimulationRun
 
@@ -82,6 +84,25 @@ def forecast(*, series: str = "reports", unit_ids=None, category: str | None = N
     return core_forecast.forecast_monthly(history, first_month=first, months_ahead=months_ahead)
 
 
+def forecast_disclosure(doc: dict, *, exact: bool, threshold: int) -> dict:
+    """Return what of a forecast may be shown: the history months, and whether the forecast may be.
+
+    With exact figures everything is shown. Otherwise (``core.suppression``) each month of the
+    history with a count 1..threshold is shown as its label, and when any month is suppressed the
+    forecast, its bands and its backtest are not shown: they are computed from every month.
+    Returns ``{"history": [(month, number or label)], "forecast_shown": bool, "suppressed": bool}``.
+    """
+    values = [h["value"] for h in doc["history"]]
+    months = [h["month"] for h in doc["history"]]
+    if exact:
+        history = list(zip(months, values, strict=True))
+        return {"history": history, "forecast_shown": True, "suppressed": False}
+    cells = suppression.suppress_series(values, threshold)
+    shown = suppression.series_is_public(values, threshold)
+    return {"history": [(month, cell.to_public()) for month, cell in zip(months, cells, strict=True)],
+            "forecast_shown": shown, "suppressed": not shown}
+
+
 def turnover_observations(units, on: dt.date, *, months: int = 24) -> list[tuple[float, float, int]]:
     """Return (load at a month's start, staff then, permanent caseworkers who left during the month) per unit
     and month over the last ``months`` months: the data ``core.simulation.calibrate_turnover`` fits."""
@@ -108,12 +129,15 @@ def turnover_calibration(units, on: dt.date, *, months: int = 24) -> tuple[core.
     """Return the turnover model fitted to the units' own exits and loads, and a Swedish note saying how."""
     model, info = core.calibrate_turnover(turnover_observations(units, on, months=months))
     rate = f"{model.annual_rate_at_reference * 100:.0f}".replace(".", ",")
+    # The note is stored with the scenario and shown to everyone who may see it, the board included:
+    # a count of 1..threshold leavers is given as its suppression label (core.suppression rule 5).
+    exits = suppression.suppress_leavers(int(info["exits"]), default_threshold()).label
     if info["fitted"]:
-        note = (f"Personalomsättningen är kalibrerad mot enhetens {info['exits']} avgångar under {months} månader: "
+        note = (f"Personalomsättningen är kalibrerad mot enhetens {exits} avgångar under {months} månader: "
                 f"{rate} % per år vid belastningen {model.reference_load:.2f}, känslighet "
                 f"{model.load_sensitivity:.1f}.").replace("0.", "0,")
     elif info["observations"]:
-        note = (f"För få avgångar ({info['exits']}) för att skatta hur omsättningen beror på belastningen: "
+        note = (f"För få avgångar ({exits}) för att skatta hur omsättningen beror på belastningen: "
                 f"nivån ({rate} % per år) är kalibrerad, känsligheten är standardvärdet.")
     else:
         note = "Ingen historik att kalibrera personalomsättningen mot: standardvärdena används."

@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stabil.accounts.policy import has_capability, require_capability, visible_units
+from stabil.accounts.policy import has_capability, require_capability, sees_exact_figures_for, visible_units
 from stabil.common.output import Sheet, write_xlsx
 from stabil.core import simulation as core
+from stabil.core import suppression
+from stabil.governance.selectors import default_threshold
 
 from . import charts, selectors, services
 from .forms import ForecastForm, MeasureForm, RunForm, ScenarioCreateForm
@@ -94,12 +96,23 @@ def scenario(request, pk: int):
     can_run = has_capability(request.user, "simulation.run")
     measure_form = MeasureForm(initial={"start_on": sc.start_on}) if can_run else None
     return render(request, "simulation/scenario.html", _scenario_context(sc, run, pending, can_run, measure_form,
-                                                                          RunForm() if can_run else None))
+                                                                          RunForm() if can_run else None,
+                                                                          user=request.user))
 
 
-def _scenario_context(sc, run, pending, can_run, measure_form, run_form) -> dict:
+def _open_counts(cases: dict, exact: bool) -> dict:
+    """Return open cases per phase at the start: exact, or with small counts of children suppressed."""
+    counts = {k: len(v) if isinstance(v, list) else v for k, v in cases.items()}
+    if exact:
+        return counts
+    threshold = default_threshold()
+    return {k: suppression.suppress_count(int(v), threshold).to_public() for k, v in counts.items()}
+
+
+def _scenario_context(sc, run, pending, can_run, measure_form, run_form, *, user) -> dict:
     base = sc.base
     staff = base.get("staff", [])
+    exact = sees_exact_figures_for(user, [sc.unit_id])
     context = {
         "scenario": sc, "run": run, "pending": pending, "can_run": can_run, "measure_form": measure_form,
         "run_form": run_form, "measures": list(sc.measures.select_related("action_plan_measure")),
@@ -108,9 +121,8 @@ def _scenario_context(sc, run, pending, can_run, measure_form, run_form) -> dict
                                 if not g.get("consultant") and g.get("experience_years", 5) < 1),
         "staff_consultants": sum(g.get("count", 0) for g in staff if g.get("consultant")),
         "vacancies": base.get("vacancies", 0),
-        "open_allocated": {k: len(v) if isinstance(v, list) else v for k, v in base.get("open_allocated", {}).items()},
-        "open_unallocated": {k: len(v) if isinstance(v, list) else v
-                             for k, v in base.get("open_unallocated", {}).items()},
+        "open_allocated": _open_counts(base.get("open_allocated", {}), exact),
+        "open_unallocated": _open_counts(base.get("open_unallocated", {}), exact),
         "reports_per_month": base.get("reports_per_month"), "annual_growth": base.get("annual_growth"),
         "uses_forecast": bool(base.get("inflow_forecast")),
         "phase_labels": {"preliminary_assessment": _("Förhandsbedömning"), "investigation": _("Utredning"),
@@ -149,7 +161,8 @@ def measure_add(request, pk: int):
             messages.success(request, _("Åtgärden lades till. Kör scenariot igen för att se effekten."))
             return redirect("simulation:scenario", sc.pk)
     return render(request, "simulation/scenario.html",
-                  _scenario_context(sc, sc.latest_run(), None, True, form, RunForm()), status=400)
+                  _scenario_context(sc, sc.latest_run(), None, True, form, RunForm(), user=request.user),
+                  status=400)
 
 
 @require_capability("simulation.run")
@@ -177,7 +190,8 @@ def scenario_run(request, pk: int):
     form = RunForm(request.POST)
     if not form.is_valid():
         return render(request, "simulation/scenario.html",
-                      _scenario_context(sc, sc.latest_run(), None, True, MeasureForm(), form), status=400)
+                      _scenario_context(sc, sc.latest_run(), None, True, MeasureForm(), form, user=request.user),
+                      status=400)
     try:
         services.run_start(by=request.user, scenario=sc, runs=form.cleaned_data["runs"],
                            seed=form.cleaned_data["seed"])
@@ -240,18 +254,25 @@ def forecast(request):
     result = selectors.forecast(series=series, unit_ids=unit_ids, category=category, on=timezone.localdate(),
                                 months_ahead=months)
     doc = result.to_dict()
+    # Small counts of children: suppressed without exact figures, and no forecast from a suppressed month.
+    shown = selectors.forecast_disclosure(doc, exact=sees_exact_figures_for(request.user, unit_ids),
+                                          threshold=default_threshold())
+    forecast_rows = doc["forecast"] if shown["forecast_shown"] else []
     hist_months = [h["month"] for h in doc["history"]][-36:]
     hist = [h["value"] for h in doc["history"]][-36:]
     fmonths = [m["month"] for m in doc["forecast"]]
     bands = {k: [m[k] for m in doc["forecast"]] for k in BAND_KEYS}
     if request.GET.get("format") == "xlsx":
-        rows = [[h["month"], h["value"], None, None, None, None, None] for h in doc["history"]]
-        rows += [[m["month"], None, *(m[k] for k in BAND_KEYS)] for m in doc["forecast"]]
-        backtest = [[name, value] for name, value in doc["backtest"].items()]
+        rows = [[month, value, None, None, None, None, None] for month, value in shown["history"]]
+        rows += [[m["month"], None, *(m[k] for k in BAND_KEYS)] for m in forecast_rows]
+        if shown["forecast_shown"]:
+            backtest = [[name, value] for name, value in doc["backtest"].items()] + [["vald modell", result.model]]
+        else:
+            backtest = [[_("Visas inte: serien har månader med för små tal"), None]]
         data = write_xlsx([
             Sheet("Prognos", ["månad", "utfall", "median", "p10", "p90", "p2,5", "p97,5"], rows,
                   f"{selectors.SERIES_LABELS[series]}, {unit.code if unit else 'alla synliga enheter'}"),
-            Sheet("Backtest", ["modell", "MASE"], backtest + [["vald modell", result.model]]),
+            Sheet("Backtest", ["modell", "MASE"], backtest),
         ])
         response = HttpResponse(data,
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -260,9 +281,11 @@ def forecast(request):
     label = f"{selectors.SERIES_LABELS[series]}: utfall och prognos med 80/95 %-intervall"
     return render(request, "simulation/forecast.html", {
         "form": form, "result": result, "doc": doc, "series_label": selectors.SERIES_LABELS[series],
-        "svg": charts.fan_chart(fmonths, bands, label=label, history=hist, history_months=hist_months),
-        "rows": [(m["month"], *(m[k] for k in BAND_KEYS)) for m in doc["forecast"]],
-        "history_rows": list(zip(hist_months, hist)), "unit": unit,
+        "svg": charts.fan_chart(fmonths, bands, label=label, history=hist, history_months=hist_months)
+        if shown["forecast_shown"] else None,
+        "rows": [(m["month"], *(m[k] for k in BAND_KEYS)) for m in forecast_rows],
+        "history_rows": shown["history"][-36:], "unit": unit, "forecast_shown": shown["forecast_shown"],
+        "threshold_label": default_threshold() + 1,
         "model_label": result.to_dict()["model_label"], "query": request.GET.urlencode(),
     })
 

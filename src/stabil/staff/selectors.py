@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 
-from stabil.core import staffstats
+from stabil.core import staffstats, suppression
 from stabil.core.calendar import is_working_day
 from stabil.core.eligibility import Eligibility, StaffProfile, eligibility_on
 from stabil.core.staffstats import (
@@ -317,6 +317,35 @@ def exit_interview_analysis(first_day: date, last_day: date, units: Iterable) ->
             "comments": comments[unit.pk],
         })
     return result
+
+
+#: The reasons shown as columns of the exit-interview tables ("" = not given is not a column).
+SHOWN_EXIT_REASONS = tuple(code for code in staffstats.EXIT_REASON_LABELS_SV if code)
+
+
+def public_exit_interviews(analysis: list[dict],
+                           threshold: int) -> tuple[list[dict], dict[str, suppression.Cell]]:
+    """Return the exit-interview analysis as roles other than HR may see it, and the published totals.
+
+    ``core.suppression`` rule 5: a unit with at most ``threshold`` interviews shows no reasons at
+    all; elsewhere a reason mentioned by 1..threshold people is suppressed, and a total over the
+    units is hidden when a unit's count in it is. The number of interviews is left out (each one
+    mentions at least one reason, so it would bound the hidden counts from below), and so are the
+    comments' dates and main reasons: comments are listed, sorted, only for units above the threshold.
+    """
+    counts = {entry["unit"]: {code: entry["mentioned"].get(code, 0) for code in SHOWN_EXIT_REASONS}
+              for entry in analysis}
+    small = {entry["unit"] for entry in analysis if suppression.is_small(entry["interviews"], threshold)}
+    table = suppression.suppress_table(counts, threshold, columns=SHOWN_EXIT_REASONS, hide_rows=small)
+    rows = []
+    for entry in analysis:
+        rows.append({
+            "unit": entry["unit"], "unit_name": entry["unit_name"],
+            "mentioned": {code: table.cells[entry["unit"]][code].to_public() for code in SHOWN_EXIT_REASONS},
+            "comments": [] if entry["unit"] in small else sorted(comment for _on, _reason, comment
+                                                                   in entry["comments"]),
+        })
+    return rows, dict(table.column_totals)
 
 
 def active_members(units: Iterable, on: date) -> QuerySet:

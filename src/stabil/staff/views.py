@@ -15,6 +15,7 @@ from stabil.accounts.policy import has_capability, require_capability, scope_sta
 from stabil.audit.services import record_access
 from stabil.common.output import write_xlsx
 from stabil.core.staffstats import EXIT_REASON_LABELS_SV, SICK_BANDS
+from stabil.governance.selectors import default_threshold
 
 from . import selectors, services
 from .forms import AssessmentForm, DevelopmentPlanForm, ExitInterviewForm, PeriodForm, SituationChangeForm
@@ -28,11 +29,12 @@ def _period_form(request) -> PeriodForm:
     return PeriodForm(request.GET or None, units=visible_units(request.user).order_by("code"))
 
 
-def _respond(request, template: str, *, title: str, tables: list[PageTable], what: str, objects=(), **context):
+def _respond(request, template: str, *, title: str, tables: list[PageTable], what: str, objects=(),
+             object_type: str = "", **context):
     """Render the page, or its tables as an Excel file when ``?format=xlsx``; log the access either way."""
     exporting = request.GET.get("format") == "xlsx"
     record_access(by=request.user, action="export" if exporting else "view", what=what, objects=objects,
-                  request=request)
+                  object_type=object_type, request=request)
     if exporting:
         data = write_xlsx([table.as_sheet() for table in tables])
         response = HttpResponse(data, content_type=XLSX)
@@ -102,8 +104,9 @@ def detail(request, staff_id: str):
         "change": SituationChangeForm(bound("change"), units=visible_units(request.user).order_by("code")),
         "plan": DevelopmentPlanForm(bound("plan")),
     }
+    may_see_interview = has_capability(request.user, "staff.exit_reasons")
     if request.method == "POST":
-        if not may_edit:
+        if not may_edit or (posted == "exit" and not may_see_interview):
             return HttpResponse(status=403)
         form = forms.get(posted)
         if form is not None and form.is_valid():
@@ -124,7 +127,8 @@ def detail(request, staff_id: str):
     return render(request, "staff/detail.html", {
         "member": member, "verdict": verdict, "changes": member.changes.select_related("unit", "team"),
         "absences": absences, "competence": competence, "plans": member.development_plans.select_related("area"),
-        "interview": getattr(member, "exit_interview", None), "may_edit": may_edit,
+        "interview": getattr(member, "exit_interview", None) if may_see_interview else None, "may_edit": may_edit,
+        "may_record_interview": may_edit and may_see_interview,
         "interview_form": forms["exit"], "assessment_form": forms["assessment"], "change_form": forms["change"],
         "plan_form": forms["plan"],
     })
@@ -162,12 +166,15 @@ def turnover(request):
         t = entry["turnover"]
         moves.rows.append([entry["unit_name"], t["started"], t["ended"], t["average_headcount"], t["rate"],
                            t["net_change"], t["transfers_in"], t["transfers_out"]])
+    analysis = selectors.exit_interview_analysis(first, last, units)
+    if not has_capability(request.user, "staff.exit_reasons"):
+        # Roles other than HR: reasons of a few people are suppressed (core.suppression rule 5).
+        return _public_turnover(request, form, first, last, report, moves, analysis)
     reasons = PageTable("exit_reasons", _("Avgångsorsaker"), [Column(_("Enhet"))] + [
         Column(_label(code), INT) for code in EXIT_REASON_LABELS_SV if code])
     for entry in report:
         reasons.rows.append([entry["unit_name"]] + [entry["exit_reasons"].get(code, 0)
                                                     for code in EXIT_REASON_LABELS_SV if code])
-    analysis = selectors.exit_interview_analysis(first, last, units)
     interviews = PageTable("exit_interviews", _("Avgångsintervjuer: nämnda orsaker"), [
         Column(_("Enhet")), Column(_("Intervjuer"), INT)] + [
         Column(_label(code), INT) for code in EXIT_REASON_LABELS_SV if code],
@@ -187,6 +194,28 @@ def turnover(request):
             comments.rows.append([entry["unit_name"], held_on, _label(main_reason), comment])
     return _respond(request, "staff/turnover.html", title=_("Personalomsättning och avgångar"),
                     tables=[moves, reasons, interviews, comments], what=f"Personalomsättning {first}–{last}",
+                    objects=[entry["unit"] for entry in report], form=form, first=first, last=last, chart=chart)
+
+
+def _public_turnover(request, form, first, last, report, moves, analysis):
+    """The turnover page for roles other than HR: the exit interviews with small counts suppressed."""
+    rows, totals = selectors.public_exit_interviews(analysis, default_threshold())
+    interviews = PageTable("exit_interviews", _("Avgångsintervjuer: nämnda orsaker"), [Column(_("Enhet"))] + [
+        Column(_label(code), INT) for code in selectors.SHOWN_EXIT_REASONS],
+        note=_("En intervju kan nämna flera orsaker. Orsaker visas bara för enheter med fler avgångsintervjuer "
+               "än %(threshold)s, och orsaker som färre än %(label)s nämnt visas som <%(label)s; enskildas "
+               "orsaker och intervjuer ser bara HR.") % {"threshold": default_threshold(),
+                                                           "label": default_threshold() + 1})
+    for row in rows:
+        interviews.rows.append([row["unit_name"]] + [row["mentioned"][code]
+                                                     for code in selectors.SHOWN_EXIT_REASONS])
+    chart = bar_chart([(_label(code), cell.value) for code, cell in totals.items() if cell.value], decimals=0)
+    comments = PageTable("exit_comments", _("Avgångsintervjuer: kommentarer"), [Column(_("Enhet")),
+                                                                                 Column(_("Kommentar"))])
+    for row in rows:
+        comments.rows.extend([row["unit_name"], comment] for comment in row["comments"])
+    return _respond(request, "staff/turnover.html", title=_("Personalomsättning och avgångar"),
+                    tables=[moves, interviews, comments], what=f"Personalomsättning {first}–{last}",
                     objects=[entry["unit"] for entry in report], form=form, first=first, last=last, chart=chart)
 
 
@@ -277,7 +306,7 @@ def eligibility(request):
         limits.rows.append([member.staff_id, member.unit.code, member.get_employment_display(),
                             " ".join(verdict.reasons)])
     tables = [shares, limits]
-    objects = [m.staff_id for m, _v in flagged]
+    people = {m.staff_id for m, _v in flagged}
     if has_capability(request.user, "cases.view"):
         # The warning the cases area also shows: open cases whose main caseworker is not eligible today.
         from stabil.accounts.policy import scope_cases
@@ -290,9 +319,14 @@ def eligibility(request):
         for case, warning in warned:
             warning_table.rows.append([case.case_id, case.unit.code, case.main_handler.staff_id, warning])
         tables.append(warning_table)
-        objects += [case.case_id for case, _w in warned]
+        # The cases shown and, with the staff below, their main handlers (who may be outside the staff scope).
+        record_access(by=request.user, action="export" if request.GET.get("format") == "xlsx" else "view",
+                      what="Behörighet", object_type="cases.case", objects=[case.case_id for case, _w in warned],
+                      request=request)
+        people |= {case.main_handler.staff_id for case, _w in warned}
     return _respond(request, "staff/eligibility.html", title=_("Behörighet och erfarenhet"),
-                    tables=tables, what="Behörighet", objects=objects, form=form, first=first, last=last)
+                    tables=tables, what="Behörighet", objects=sorted(people), object_type="staff.staffmember",
+                    form=form, first=first, last=last)
 
 
 @require_capability("staff.view")

@@ -6,18 +6,20 @@ The arithmetic is ``stabil.core.workload``; a case's phase on a day comes from
 ``stabil.accounts.policy``.
 
 Used by other areas (keep stable): ``current_config``, ``case_snapshots``, ``decision_shares``,
-``workload_on``, ``risk_history`` (points oldest first), ``allocation_for_case``.
+``workload_on``, ``risk_history`` (points oldest first), ``allocation_for_case``, ``allocation_for_user``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Q
 
+from stabil.accounts.policy import scope_assignable_staff
+from stabil.cases.services import deadline_config
 from stabil.core import calendar, caseflow
 from stabil.core import eligibility as elig
 from stabil.core.workload import (
@@ -196,6 +198,8 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
     if progress is not None:
         progress.advance(len(rows) - len(replay))
     if replay:
+        # The municipality's deadline rules, as the stored path (computed by the cases app) used them.
+        rules = deadline_config()
         replay_rows = (row for chunk in _chunks(sorted(replay)) for row in _event_rows(Q(case_id__in=chunk), on))
         for case_pk, events_rows in groupby(replay_rows, key=lambda r: r[0]):
             if case_pk not in replay:
@@ -204,7 +208,7 @@ def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_p
                 caseflow.Event(kind, day, staff or "", outcome or "", until, intervention or "", reason or "")
                 for _pk, kind, day, staff, outcome, until, intervention, reason in events_rows
             ]
-            state = caseflow.case_state(events, on)
+            state = caseflow.case_state(events, on, rules)
             if progress is not None:
                 progress.advance()
             if state.phase == "closed" and not include_closed:
@@ -540,13 +544,15 @@ class Allocation:
 
 
 def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | None = 10,
-                        needs_decision_maker: bool | None = None) -> Allocation:
+                        needs_decision_maker: bool | None = None,
+                        staff_ids: Collection[str] | None = None) -> Allocation:
     """Return ranked caseworkers of the case's unit for ``case`` on ``on`` (the manager decides).
 
     The case's weight comes from its phase on the day (a case with no events yet counts as a
     preliminary assessment). The case's current handlers' demand excludes the case itself. By
     default a main caseworker in a preliminary assessment must be a decision maker (the decision
-    whether to open an investigation is taken on delegation).
+    whether to open an investigation is taken on delegation). ``staff_ids``: only these people are
+    considered (suggested or listed as excluded); None means the whole unit (the command line).
     """
     from stabil.core.allocation import Candidate, NewCase, candidate_flags, suggest
     from stabil.core.workload import CLOSED
@@ -580,6 +586,8 @@ def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | Non
         for a in view.cases_by_staff.get(person.staff_id, ()):
             if a.case_id == case.case_id:
                 demand -= case_hours(config, a)
+        if staff_ids is not None and person.staff_id not in staff_ids:
+            continue  # outside the allocating user's scope: neither suggested nor shown
         if role == CO and case.main_handler_id and info.pk == case.main_handler_id:
             continue  # the main caseworker cannot also be the co-handler
         candidates.append(Candidate(
@@ -592,6 +600,17 @@ def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | Non
                                      needs_decision_maker), candidates, role=role, limit=limit)
     return Allocation(case.case_id, on, case.unit.code, phase, role, needs_decision_maker, result, view.info,
                       version)
+
+
+def allocation_for_user(*, user, case, on: dt.date, role: str = MAIN, limit: int | None = 10) -> Allocation:
+    """Return ``allocation_for_case`` limited to the people ``user`` may allocate to (the access policy's
+    ``scope_assignable_staff``: the same people as the user's workload board)."""
+    # Imported here like the other areas' models in this module: the areas' selectors import each other.
+    from stabil.staff.models import StaffMember
+
+    allowed = set(scope_assignable_staff(user, StaffMember.objects.filter(unit_id=case.unit_id))
+                  .values_list("staff_id", flat=True))
+    return allocation_for_case(case=case, on=on, role=role, limit=limit, staff_ids=allowed)
 
 
 def register_observations(recorded, *, on: dt.date, months: float = 1.0):

@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from stabil.core.workload import WORK_TYPES, ConfigError
+from stabil.accounts.policy import can_view_case, has_capability
+from stabil.cases.services import case_record_event
+from stabil.core.workload import CO, MAIN, WORK_TYPES, ConfigError
 from stabil.core.workload import WorkloadConfig as ModelConfig
 
 from .models import ConfigVersion, RiskMeasure, TeamSettings, UnitSettings
+from .selectors import allocation_for_user
 
 
 class WorkloadInputError(ValueError):
@@ -152,3 +157,30 @@ def calibrate_from_file(*, by, path, months: float = 1.0, on: date | None = None
         except WorkloadInputError as exc:
             return result, [str(exc)], None
     return result, [], saved
+
+
+def case_assign(*, by, case, staff_id: str, role: str = MAIN, on: date, request=None):
+    """Make ``staff_id`` the main caseworker (``role`` "main") or co-handler ("co") of ``case`` on ``on``.
+
+    Only someone among the allocation suggestions for ``by`` may be assigned: a person of the case's unit
+    within ``by``'s staff scope (``policy.scope_assignable_staff``, the people of ``by``'s workload board)
+    who is eligible and has room. So a team lead assigns within their team and keeps seeing the case.
+    Raises WorkloadInputError (Swedish) otherwise; returns the recorded event.
+    """
+    if role not in (MAIN, CO):
+        raise WorkloadInputError(f"Okänd roll {role!r}: ange main eller co")
+    if not (has_capability(by, "workload.allocate") and can_view_case(by, case)):
+        raise WorkloadInputError(_("Ärendet finns inte eller är inte ditt."))
+    staff_id = (staff_id or "").strip()
+    try:
+        allowed = allocation_for_user(user=by, case=case, on=on, role=role, limit=None)
+    except ValueError as exc:  # a closed case
+        raise WorkloadInputError(str(exc)) from exc
+    if staff_id not in {s.staff_id for s in allowed.result.suggestions}:
+        raise WorkloadInputError(_("%(id)s finns inte bland förslagen för ärendet och kan inte tilldelas här.")
+                                 % {"id": staff_id})
+    kind = "handler_assigned" if role == MAIN else "co_handler_assigned"
+    try:
+        return case_record_event(by=by, case=case, kind=kind, on=on, staff_id=staff_id, request=request)
+    except ValidationError as exc:
+        raise WorkloadInputError("; ".join(exc.messages)) from exc

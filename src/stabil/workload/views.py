@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -96,7 +96,11 @@ def allocation_list(request):
 
 @require_capability("workload.allocate")
 def allocation(request, case_id: str):
-    """Ranked caseworkers for one case with the reason for each rank; the manager decides."""
+    """Ranked caseworkers for one case with the reason for each rank; the manager decides.
+
+    Only the people of the user's own workload board are considered (a team lead's team, a unit
+    manager's units: ``policy.scope_assignable_staff``); the page logs the case and every person it shows.
+    """
     from stabil.cases.models import Case
 
     case = Case.objects.select_related("unit", "main_handler").filter(case_id=case_id).first()
@@ -107,36 +111,33 @@ def allocation(request, case_id: str):
     if request.method == "POST":
         return _assign(request, case, role, on)
     try:
-        data = selectors.allocation_for_case(case=case, on=on, role=role)
+        data = selectors.allocation_for_user(user=request.user, case=case, on=on, role=role)
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("workload:allocation_list")
-    record_access(by=request.user, action="view", what=f"Fördelningsförslag för ärende {case.case_id}",
-                  objects=[case], request=request)
+    what = f"Fördelningsförslag för ärende {case.case_id}"
+    record_access(by=request.user, action="view", what=what, objects=[case], request=request)
+    shown = data.to_dict()
+    record_access(by=request.user, action="view", what=what, object_type="staff.staffmember",
+                  objects=[s["staff_id"] for s in shown["suggestions"]] + [e["staff_id"] for e in shown["excluded"]],
+                  request=request)
     return render(request, "workload/allocation.html", {
-        "case": case, "allocation": data, "suggestions": data.to_dict()["suggestions"], "role": role, "phase_label": WORK_TYPE_LABELS_SV.get(data.phase, data.phase),
-        "status_labels": STATUS_LABELS_SV,
+        "case": case, "allocation": data, "suggestions": shown["suggestions"], "role": role,
+        "phase_label": WORK_TYPE_LABELS_SV.get(data.phase, data.phase), "status_labels": STATUS_LABELS_SV,
     })
 
 
 def _assign(request, case, role: str, on: dt.date):
-    from stabil.cases.services import case_record_event
-
     staff_id = request.POST.get("staff_id", "").strip()
-    allowed = selectors.allocation_for_case(case=case, on=on, role=role, limit=None)
-    if staff_id not in {s.staff_id for s in allowed.result.suggestions}:
-        messages.error(request, _("%(id)s finns inte bland förslagen för ärendet och kan inte tilldelas här.")
-                       % {"id": staff_id})
-        return redirect(reverse("workload:allocation", args=[case.case_id]) + ("?roll=co" if role == "co" else ""))
-    kind = "handler_assigned" if role == "main" else "co_handler_assigned"
     try:
-        case_record_event(by=request.user, case=case, kind=kind, on=on, staff_id=staff_id, request=request)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-        return redirect("workload:allocation", case.case_id)
+        services.case_assign(by=request.user, case=case, staff_id=staff_id, role=role, on=on, request=request)
+    except services.WorkloadInputError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("workload:allocation", args=[case.case_id]) + ("?roll=co" if role == "co" else ""))
     messages.success(request, _("%(id)s är nu %(roll)s i ärende %(case)s.") % {
         "id": staff_id, "roll": _("handläggare") if role == "main" else _("medhandläggare"), "case": case.case_id})
-    return redirect(reverse("workload:board") + f"?enhet={case.unit.code}")
+    # On to the next case without a handler (the assignee is within the user's scope, so the case stays theirs).
+    return redirect("workload:allocation_list")
 
 
 @require_capability("workload.view")
