@@ -157,3 +157,42 @@ def test_every_importer_accepts_or_rejects_with_rows_and_stores_nothing(kind, fi
             _assert_stored_values_are_clean()
 
     check()
+
+
+def _valid_xlsx() -> bytes:
+    from tests.imports.hostile_files import xlsx_with
+
+    return xlsx_with([staff_row("S1"), staff_row("S2")])
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_the_reader_answers_arbitrary_bytes_with_a_table_or_a_swedish_refusal(suffix, tmp_path):
+    """Raw bytes, and a valid spreadsheet with bytes overwritten: read_table returns or raises ImportFileError."""
+    from stabil.imports.framework import read_table
+
+    valid = _valid_xlsx()
+
+    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(raw=st.binary(max_size=3000),
+           damage=st.lists(st.tuples(st.integers(0, len(valid) - 1), st.integers(0, 255)), min_size=1, max_size=8))
+    def check(raw, damage):
+        if suffix == "xlsx":
+            content = bytearray(valid)
+            for position, value in damage:
+                content[position] = value
+            content = bytes(content)
+        else:
+            content = raw
+        path = tmp_path / f"raw.{suffix}"
+        path.write_bytes(content)
+        try:
+            table, problems = read_table(path)
+        except ImportFileError as exc:
+            assert str(exc).startswith(f"raw.{suffix}"), str(exc)
+            return
+        for row in table.rows:
+            for value in row:
+                assert control_character(value) is None
+        assert all(p.row is not None for p in problems)
+
+    check()

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
+import lzma
 import re
 import sys
 import zipfile
+import zlib
 from xml.parsers import expat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -514,7 +516,8 @@ def _inspect_xlsx(path: Path) -> int:
                 scanned[part.filename] = scanner
     except _XlsxRefused as exc:
         raise ImportFileError(f"{path.name}: Excel-filen kan inte läsas: {exc}") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
+            RuntimeError, zlib.error, lzma.LZMAError):  # damaged, encrypted or oddly compressed archives
         raise ImportFileError(f"{path.name}: Excel-filen kan inte läsas (den är skadad eller inte en XLSX-fil)") from None
     workbook = scanned.get("xl/workbook.xml")
     rels = scanned.get("xl/_rels/workbook.xml.rels")
