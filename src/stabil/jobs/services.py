@@ -122,7 +122,7 @@ def _child(job: Job, write_fd: int) -> None:
                 conn.connection = None
         limit = _memory_limit_mb()
         if limit > 0:
-            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             wanted = limit * 1024 * 1024
             if hard != resource.RLIM_INFINITY:
                 wanted = min(wanted, hard)
@@ -186,7 +186,10 @@ def _run_in_child(job: Job) -> tuple[str, object]:
     if outcome is not None and code == 0:
         return outcome
     if code < 0:
-        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
         logger.error("job %s: its process was ended by signal %s", job.pk, name)
         cause = f"avslutades av signalen {name}"
     else:
