@@ -20,6 +20,7 @@ import operator
 import re
 from collections.abc import Iterable
 
+from stabil.common.parsing import id_problem
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.core.caseflow import EVENT_KINDS, INTERVENTION_KINDS, OUTCOMES, PLACEMENT_KINDS, Event
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
@@ -83,8 +84,8 @@ def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, unt
         elif not MIN_DATE <= on <= MAX_DATE:
             problems.append(("date", f"datumet {on_text} är orimligt"))
             on = None
-    if len(staff_id) > MAX_ID:
-        problems.append(("staff_id", f"personal-id är längre än {MAX_ID} tecken"))
+    if staff_id and (problem := id_problem(staff_id, max_length=MAX_ID)):
+        problems.append(("staff_id", f"personal-id: {problem}"))
     if kind in ASSIGNMENT_EVENTS and not staff_id:
         problems.append(("staff_id", f"personal-id krävs för {kind}"))
     if kind in OUTCOMES:
@@ -210,12 +211,12 @@ class CaseEventLoader:
         if not case_id:
             errors.add(row, "case_id", "ärende-id saknas")
             ok = False
-        elif len(case_id) > MAX_ID:
-            errors.add(row, "case_id", f"ärende-id är längre än {MAX_ID} tecken")
+        elif problem := id_problem(case_id, max_length=MAX_ID):
+            errors.add(row, "case_id", f"ärende-id: {problem}")
             ok = False
         if child_id:
-            if len(child_id) > MAX_ID:
-                errors.add(row, "child_id", f"barn-id är längre än {MAX_ID} tecken")
+            if problem := id_problem(child_id, max_length=MAX_ID):
+                errors.add(row, "child_id", f"barn-id: {problem}")
                 ok = False
             elif _PERSONNUMMER.match(child_id):
                 errors.add(row, "child_id", "barn-id ser ut som ett personnummer; använd ett pseudonymt id")
@@ -226,8 +227,8 @@ class CaseEventLoader:
         if category and category not in CATEGORIES:
             errors.add(row, "category", f"okänd kategori '{category}'; tillåtna: {', '.join(CATEGORIES)}")
             ok = False
-        if len(unit) > MAX_UNIT:
-            errors.add(row, "unit", f"enhetskoden är längre än {MAX_UNIT} tecken")
+        if unit and (problem := id_problem(unit, max_length=MAX_UNIT)):
+            errors.add(row, "unit", f"enhetskod: {problem}")
             ok = False
         return ok
 

@@ -64,7 +64,7 @@ def parse_date(value: str) -> date:
 
 def parse_range(value: str, *, low: int, high: int, what: str) -> tuple[int, int]:
     """Parse '2012-2015' or '3' into an inclusive (first, last) range within [low, high]."""
-    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", value)
+    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", value, re.ASCII)  # ASCII digits only: int() takes "١"
     if not match:
         raise argparse.ArgumentTypeError(f"ogiltigt intervall för {what}: '{value}' (skriv t.ex. {low}-{high})")
     first = int(match.group(1))

@@ -1,18 +1,84 @@
-"""Parsing of user input shared by the command line, the import files and forms."""
+"""Parsing of user input shared by the command line, the import files and forms.
+
+The bounds here are the import contract (docs/cli.md, "What a file may contain"):
+
+- dates are strict ``YYYY-MM-DD`` in ASCII digits, years ``MIN_YEAR``-``MAX_YEAR``;
+- numbers are plain decimals in ASCII digits (``12``, ``-0,5``, ``1.25``): an optional sign, at most
+  ``MAX_NUMBER_DIGITS`` digits, one decimal comma or point, no exponent, no infinity, no NaN;
+- ids (case, child, staff, unit, team, knowledge area) are 1-64 characters of ``A-Z a-z 0-9 Å Ä Ö å ä ö``
+  and ``_ . -``, beginning with a letter or digit, so that every id works in a URL and in ``reverse``;
+- text never holds control characters other than tab and line breaks.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
+
+# A date outside these years is a typing error in Stabil's data, and date arithmetic near year 1 or
+# 9999 overflows.
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+MAX_NUMBER_DIGITS = 18
+_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$", re.ASCII)
+
+ID_MAX_LENGTH = 64
+ID_CHARACTERS = "A-Z a-z 0-9 Å Ä Ö å ä ö _ . -"
+_ID = re.compile(r"^[A-Za-z0-9ÅÄÖåäö][A-Za-z0-9ÅÄÖåäö_.\-]*$")
+
+# C0 controls (but tab, line feed and carriage return), DEL and the C1 controls; also the Unicode line and
+# paragraph separators and the byte-order mark inside text, which no cell of Stabil's files needs.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 def parse_iso_date(text: str) -> dt.date | None:
-    """Return the date of a strict YYYY-MM-DD string, or None (``date.fromisoformat`` also takes 20261124)."""
+    """Return the date of a strict YYYY-MM-DD string, or None.
+
+    ASCII digits only (``date.fromisoformat`` also takes 20261124, and ``\\d`` matches Arabic digits), and a
+    year between ``MIN_YEAR`` and ``MAX_YEAR``.
+    """
     if len(text) != 10 or not _ISO_DATE.match(text):
+        return None
+    if not MIN_YEAR <= int(text[:4]) <= MAX_YEAR:
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """Return the number of a plain decimal string (``-12``, ``0,5``, ``1.25``), or None.
+
+    Only ASCII digits, at most ``MAX_NUMBER_DIGITS`` of them, a decimal comma or point, no exponent: so
+    ``1e1000000``, ``Infinity``, ``١`` and ``１`` are not numbers, and every accepted value fits the database.
+    """
+    if len(text) > MAX_NUMBER_DIGITS + 2 or not _NUMBER.match(text):
+        return None
+    if sum(ch.isdigit() for ch in text) > MAX_NUMBER_DIGITS:
+        return None
+    return Decimal(text.replace(",", "."))
+
+
+def id_problem(value: str, *, max_length: int = ID_MAX_LENGTH) -> str | None:
+    """Return a Swedish message when ``value`` is not a valid id (see the module docstring), else None.
+
+    The one rule for every id an import file or form brings in: case, child, staff, unit, team and
+    knowledge-area codes. An empty value is the caller's business (required or not).
+    """
+    if len(value) > max_length:
+        return f"längre än {max_length} tecken"
+    if not _ID.match(value):
+        return (f"'{value}' är inget giltigt id: använd bara {ID_CHARACTERS}, och börja med en bokstav eller "
+                "siffra")
+    return None
+
+
+def control_character(text: str) -> str | None:
+    """Return the first forbidden control character of ``text`` as ``U+XXXX``, or None."""
+    match = _CONTROL.search(text)
+    return f"U+{ord(match.group()):04X}" if match else None

@@ -333,6 +333,13 @@ TASKS = {
     }
 }
 
+# Each job of the worker runs in a child process with at most this much address space (MB; 0 = no limit),
+# so that a job that runs out of memory or dies is marked failed and the next job runs (stabil.jobs.services).
+STABIL_JOB_ISOLATION = env_str("STABIL_JOB_ISOLATION", "auto")
+if STABIL_JOB_ISOLATION not in {"auto", "process", "off"}:
+    raise ImproperlyConfigured(f"STABIL_JOB_ISOLATION must be auto, process or off, not {STABIL_JOB_ISOLATION!r}")
+STABIL_JOB_MEMORY_MB = env_int("STABIL_JOB_MEMORY_MB", 8192)
+
 EMAIL_BACKEND = env_str("STABIL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("STABIL_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("STABIL_EMAIL_PORT", 25)

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import csv
 import io
+import lzma
 import re
 import sys
+import zipfile
+import zlib
+from xml.parsers import expat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +28,27 @@ from django.db import transaction
 
 from stabil.accounts.policy import ImportScope, has_capability, import_scope
 from stabil.audit.services import record_access
+from stabil.common.parsing import control_character
 from stabil.common.progress import Progress, notice
 
 # Stop collecting after this many errors: a file with thousands of bad rows is wrong as a whole,
 # and the first thousand messages say why.
 MAX_ERRORS = 1000
+
+# What a file may be (docs/cli.md, "Limits"): checked before and while a file is read, so that no file can
+# make the reader run out of memory. A spreadsheet is inspected as a zip archive before the spreadsheet
+# reader sees it (``_inspect_xlsx``): that reader allocates its whole used range at once.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_ROWS = 1_048_576  # rows with the header, as in Excel
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 10_000
+XLSX_MAX_CELLS = 20_000_000  # used range, rows x columns
+XLSX_MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # all parts of the archive together
+XLSX_MAX_RATIO = 200  # uncompressed / compressed, for a part larger than XLSX_RATIO_FROM
+XLSX_RATIO_FROM = 1024 * 1024
+XLSX_MAX_PARTS = 1000
+XLSX_MAX_STRINGS = XLSX_MAX_CELLS
+XLSX_MAX_STRING_CHARS = 1_000_000  # one shared or inline string; cells longer than MAX_CELL_CHARS are row errors
 
 
 class ImportFileError(Exception):
@@ -107,9 +127,30 @@ def _normalise_header(name: str) -> str:
     return name.strip().strip("\ufeff").strip().lower()
 
 
+_BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
+
+
 def _decode(data: bytes, filename: str, notices: list[str]) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+    """Decode a CSV file: UTF-8, UTF-16 or UTF-32 with a byte-order mark, UTF-8, else Windows-1252."""
+    for bom, encoding, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding, errors="strict")
+            except UnicodeDecodeError as exc:
+                raise ImportFileError(f"{filename}: filen är märkt som {name} men innehåller ogiltiga tecken "
+                                      f"(byte {exc.start + len(bom)}); spara den som CSV UTF-8") from None
+    head = data[:4096]
+    if head and head.count(0) * 4 >= len(head):
+        # A quarter of the bytes NUL: UTF-16 or UTF-32 without a byte-order mark, which cannot be told apart
+        # reliably from other bytes; a stray NUL in a text file is reported with its row and column instead.
+        raise ImportFileError(f"{filename}: filen verkar vara sparad som UTF-16 eller UTF-32 utan byte order mark "
+                              "(BOM) och kan inte läsas; spara den som CSV UTF-8")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -123,6 +164,62 @@ def _decode(data: bytes, filename: str, notices: list[str]) -> str:
             notices.append(f"{filename}: filen var inte UTF-8 och lästes som {encoding}")
             return text
     raise AssertionError("latin-1 decodes every byte")
+
+
+def _check_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(f"{path.name}: filen är {size // (1024 * 1024)} MB; högst "
+                              f"{MAX_FILE_BYTES // (1024 * 1024)} MB kan importeras. Dela upp den i flera filer")
+
+
+def _check_header(filename: str, header: list[str]) -> None:
+    """Refuse a header row that is too wide or holds a control character or an over-long name."""
+    if len(header) > MAX_COLUMNS:
+        raise ImportFileError(f"{filename}, rad 1: rubrikraden har {len(header)} kolumner; högst {MAX_COLUMNS} "
+                              "kan läsas")
+    for number, name in enumerate(header, start=1):
+        bad = control_character(name)
+        if bad:
+            raise ImportFileError(f"{filename}, rad 1, kolumn {number}: rubriken innehåller det otillåtna "
+                                  f"styrtecknet {bad}")
+        if len(name) > MAX_CELL_CHARS:
+            raise ImportFileError(f"{filename}, rad 1, kolumn {number}: rubriken är längre än {MAX_CELL_CHARS} tecken")
+
+
+def _cell_problems(row: int, header: list[str], fields) -> list[RowError]:
+    """Return the row's cells that hold a control character or are too long, named by row and column."""
+    problems = []
+    for number, value in enumerate(fields):
+        column = _normalise_header(header[number]) if number < len(header) else None
+        column = column or str(number + 1)
+        bad = control_character(value)
+        if bad:
+            problems.append(RowError(row, column, f"otillåtet styrtecken {bad} i värdet"))
+        elif len(value) > MAX_CELL_CHARS:
+            problems.append(RowError(row, column, f"värdet är längre än {MAX_CELL_CHARS} tecken"))
+    return problems
+
+
+def _too_many_rows(filename: str) -> ImportFileError:
+    return ImportFileError(f"{filename}, rad {MAX_ROWS + 1}: filen har fler än {MAX_ROWS} rader; dela upp den i "
+                           "flera filer")
+
+
+_CSV_ERRORS = (  # the csv module's messages, in Swedish
+    ("field larger than field limit", "ett fält är för långt"),
+    ("unexpected end of data", "ett citattecken avslutas aldrig"),
+    ("expected after", "tecken direkt efter ett avslutande citattecken"),
+    ("new-line character seen in unquoted field", "radbrytning mitt i ett fält utan citattecken"),
+)
+
+
+def _csv_error(exc: csv.Error) -> str:
+    text = str(exc)
+    for english, swedish in _CSV_ERRORS:
+        if english in text:
+            return swedish
+    return "felaktigt format"
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -154,30 +251,50 @@ def _read_csv_fast(text: str, delimiter: str) -> tuple[list[str], list, list[int
     if text.count(delimiter) != (len(header) - 1) * (frame.height + 1):
         return None
     frame = frame.select(pl.all().fill_null("").str.strip_chars())
+    if frame.width and frame.height and frame.select(pl.max_horizontal(pl.all().str.len_chars().max())).item() > MAX_CELL_CHARS:
+        return None  # the precise reader names the cell
     return header, frame.rows(), list(range(2, frame.height + 2))
 
 
 def _read_csv(path: Path, notices: list[str]) -> tuple[list[str], list[list[str]], list[int], list[RowError]]:
+    _check_size(path)
     text = _decode(path.read_bytes(), path.name, notices)
     if not text.strip():
         raise ImportFileError(f"{path.name}: filen är tom")
-    delimiter = _sniff_delimiter(text.split("\n", 1)[0])
-    fast = _read_csv_fast(text, delimiter)
+    first_line = text.split("\n", 1)[0]
+    delimiter = _sniff_delimiter(first_line)
+    if first_line.count(delimiter) >= MAX_COLUMNS * 2:  # refuse a million-column header before parsing it
+        raise ImportFileError(f"{path.name}, rad 1: rubrikraden har fler än {MAX_COLUMNS} kolumner")
+    # A control character anywhere (or an over-long cell, which the fast reader checks) sends the file
+    # through the reader below, which names the row and column of each.
+    fast = None if control_character(text) is not None else _read_csv_fast(text, delimiter)
     if fast is not None:
         header, rows, numbers = fast
+        _check_header(path.name, header)
+        if len(rows) + 1 > MAX_ROWS:
+            raise _too_many_rows(path.name)
         return header, rows, numbers, []
+    # The csv module refuses fields over 128 KiB with an English error; the file-size limit bounds them
+    # instead, and a cell over MAX_CELL_CHARS is reported with its row and column.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: list[RowError] = []
     try:
         header = next(reader)
     except csv.Error as exc:
-        raise ImportFileError(f"{path.name}, rad 1: rubrikraden kan inte läsas ({exc})") from None
+        raise ImportFileError(f"{path.name}, rad 1: rubrikraden kan inte läsas ({_csv_error(exc)})") from None
+    _check_header(path.name, header)
     rows: list[list[str]] = []
     numbers: list[int] = []
     width = len(header)
+    # The row as a spreadsheet shows it: records counted from the header (row 1), so a quoted cell with line
+    # breaks does not shift the numbers the way the reader's physical line count would.
+    row = 1
     try:
         for fields in reader:
-            line = reader.line_num
+            row += 1
+            if row > MAX_ROWS:
+                raise _too_many_rows(path.name)
             if not fields or all(not f.strip() for f in fields):
                 continue
             if len(fields) != width:
@@ -185,12 +302,16 @@ def _read_csv(path: Path, notices: list[str]) -> tuple[list[str], list[list[str]
                 if len(fields) > width and not any(f.strip() for f in fields[width:]):
                     fields = fields[:width]
                 else:
-                    problems.append(RowError(line, None, f"raden har {len(fields)} fält men rubrikraden har {width}"))
+                    problems.append(RowError(row, None, f"raden har {len(fields)} fält men rubrikraden har {width}"))
                     continue
+            cell_problems = _cell_problems(row, header, fields)
+            if cell_problems:
+                problems.extend(cell_problems)
+                continue
             rows.append([f.strip() for f in fields])
-            numbers.append(line)
+            numbers.append(row)
     except csv.Error as exc:
-        raise ImportFileError(f"{path.name}, rad {reader.line_num}: raden kan inte läsas ({exc})") from None
+        raise ImportFileError(f"{path.name}, rad {row + 1}: raden kan inte läsas ({_csv_error(exc)})") from None
     return header, rows, numbers, problems
 
 
@@ -206,9 +327,210 @@ def _cell_text(value: Any) -> str:
     return match.group(1) if match else text
 
 
+_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$", re.ASCII)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+class _XlsxRefused(Exception):
+    """The archive is refused before the spreadsheet reader sees it; the message is Swedish (no file name)."""
+
+
+class _PartScanner:
+    """Stream one XML part of an XLSX archive through expat, refusing DTDs, entities and oversized content.
+
+    For worksheets it tracks the used range (``<dimension ref>`` and every row and cell reference, also
+    cells without one, which count on from the previous); for the shared strings it counts the strings and
+    their length.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.parser.EntityDeclHandler = self._entity
+        self.parser.ExternalEntityRefHandler = self._external
+        self.parser.StartElementHandler = self._start
+        if not name.startswith("xl/worksheets/"):
+            # Text lengths are counted in the shared strings (and every part but the sheets, which are the bulk
+            # of a file and whose cells over MAX_CELL_CHARS are row errors after reading).
+            self.parser.EndElementHandler = self._end
+            self.parser.CharacterDataHandler = self._text
+            self.parser.buffer_text = True
+        self._names: dict[str, str] = {}
+        self._columns: dict[str, int] = {}
+        self.row = 0
+        self.column = 0
+        self.max_row = 0
+        self.max_column = 0
+        self.strings = 0
+        self.text_chars = 0
+        self.in_text = False
+        self.first_value_row: int | None = None  # the first row with a value: where the reader's range starts
+        self.first_sheet_id: str | None = None  # workbook.xml: the relationship id of the first sheet
+        self.targets: dict[str, str] = {}  # a .rels part: relationship id -> target
+
+    def _doctype(self, *args) -> None:
+        raise _XlsxRefused(f"delen {self.name} har en dokumenttypdeklaration (DTD), vilket inte tillåts")
+
+    def _entity(self, *args) -> None:
+        raise _XlsxRefused(f"delen {self.name} deklarerar entiteter, vilket inte tillåts")
+
+    def _external(self, *args) -> int:
+        raise _XlsxRefused(f"delen {self.name} hänvisar till externa entiteter, vilket inte tillåts")
+
+    def _used(self, row: int, column: int) -> None:
+        if row > MAX_ROWS or column > 16384:
+            raise _XlsxRefused(f"bladet har en cell på rad {row}, kolumn {column}; högst {MAX_ROWS} rader kan läsas")
+        if row > self.max_row or column > self.max_column:
+            self.max_row = max(self.max_row, row)
+            self.max_column = max(self.max_column, column)
+            self._check_range(self.max_row, self.max_column)
+
+    def _check_range(self, rows: int, columns: int) -> None:
+        if rows > MAX_ROWS or rows * columns > XLSX_MAX_CELLS:
+            raise _XlsxRefused(f"bladet omfattar {rows} rader × {columns} kolumner; högst {MAX_ROWS} rader och "
+                               f"{XLSX_MAX_CELLS} celler kan läsas. Ta bort tomma rader och kolumner eller spara "
+                               "som CSV")
+
+    def _ref(self, ref: str) -> tuple[int, int]:
+        match = _CELL_REF.match(ref.strip().upper())
+        if not match:
+            raise _XlsxRefused(f"bladet har en ogiltig cellreferens '{ref[:20]}'")
+        letters = match.group(1)
+        column = self._columns.get(letters)
+        if column is None:
+            column = self._columns[letters] = _column_number(letters)
+        return int(match.group(2)), column
+
+    def _local(self, name: str) -> str:
+        local = self._names.get(name)
+        if local is None:
+            local = self._names[name] = name.rpartition(" ")[2]
+        return local
+
+    def _start(self, name: str, attributes: dict) -> None:
+        # Called for every element of a sheet of a million rows: the common elements come first.
+        local = self._local(name)
+        if local == "c":
+            ref = attributes.get("r")
+            if ref:
+                self.row, self.column = self._ref(ref)
+            else:
+                self.column += 1
+            self._used(self.row or 1, self.column)
+        elif local == "v" or local == "is":
+            if self.row and (self.first_value_row is None or self.row < self.first_value_row):
+                self.first_value_row = self.row
+        elif local == "row":
+            ref = attributes.get("r")
+            self.row = int(ref) if ref and ref.isascii() and ref.isdigit() else self.row + 1
+            self.column = 0
+            self._used(self.row, 1)
+        elif local == "t":
+            self.in_text = True
+        elif local == "dimension":
+            ref = attributes.get("ref", "")
+            rows, columns = 0, 0
+            for part in ref.split(":"):
+                row, column = self._ref(part)
+                rows, columns = max(rows, row), max(columns, column)
+            if columns > 16384:
+                raise _XlsxRefused(f"bladet har en ogiltig cellreferens '{ref[:20]}'")
+            self._check_range(rows, columns)
+        elif local == "sheet" and self.first_sheet_id is None:
+            self.first_sheet_id = attributes.get(f"{_RELATIONSHIPS_NS} id")
+        elif local == "Relationship":
+            self.targets[attributes.get("Id", "")] = attributes.get("Target", "")
+        elif local == "si":
+            self.strings += 1
+            self.text_chars = 0
+            if self.strings > XLSX_MAX_STRINGS:
+                raise _XlsxRefused(f"filen har fler än {XLSX_MAX_STRINGS} texter")
+        elif local == "sst":
+            for attribute in ("count", "uniqueCount"):
+                value = attributes.get(attribute, "0")
+                if not (value.isascii() and value.isdigit()) or int(value) > XLSX_MAX_STRINGS:
+                    raise _XlsxRefused(f"filens texttabell anger {attribute}='{value[:20]}'; högst "
+                                       f"{XLSX_MAX_STRINGS}")
+
+    def _end(self, name: str) -> None:
+        if self._local(name) == "t":
+            self.in_text = False
+
+    def _text(self, data: str) -> None:
+        if self.in_text:
+            self.text_chars += len(data)
+            if self.text_chars > XLSX_MAX_STRING_CHARS:
+                raise _XlsxRefused(f"en cell har mer än {XLSX_MAX_STRING_CHARS} tecken")
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        try:
+            self.parser.Parse(data, final)
+        except expat.ExpatError as exc:
+            raise _XlsxRefused(f"delen {self.name} är inte giltig XML (rad {exc.lineno}, tecken {exc.offset})") from None
+        except RecursionError:
+            raise _XlsxRefused(f"delen {self.name} är för djupt nästlad") from None
+
+
+def _inspect_xlsx(path: Path) -> int:
+    """Check an XLSX archive's sizes, compression and used range before the spreadsheet reader reads it.
+
+    Returns the spreadsheet row number of the first sheet's first row with a value, where the reader's
+    rows begin (1 when it cannot be told). Raises ``ImportFileError`` (Swedish, with the file name) for anything beyond the limits at the top of
+    this module: a zip bomb, an XML bomb or DTD, a cell at XFD1048576, a billion shared strings.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            if len(parts) > XLSX_MAX_PARTS:
+                raise _XlsxRefused(f"arkivet har {len(parts)} delar; högst {XLSX_MAX_PARTS}")
+            total = sum(part.file_size for part in parts)
+            if total > XLSX_MAX_UNCOMPRESSED:
+                raise _XlsxRefused(f"arkivet packas upp till {total // (1024 * 1024)} MB; högst "
+                                   f"{XLSX_MAX_UNCOMPRESSED // (1024 * 1024)} MB")
+            for part in parts:
+                if part.file_size > XLSX_RATIO_FROM and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1):
+                    raise _XlsxRefused(f"delen {part.filename} är packad {part.file_size // max(part.compress_size, 1)}"
+                                       f" gånger (en zip-bomb?); högst {XLSX_MAX_RATIO}")
+            names = {part.filename for part in parts}
+            if "xl/workbook.xml" not in names:
+                raise _XlsxRefused("arkivet är ingen Excel-arbetsbok (xl/workbook.xml saknas)")
+            scanned: dict[str, _PartScanner] = {}
+            for part in parts:
+                if not part.filename.endswith((".xml", ".rels")) or part.is_dir():
+                    continue
+                scanner = _PartScanner(part.filename)
+                # Reading through zipfile also checks the part against its stated size and checksum, so a
+                # part cannot unpack to more than the header says.
+                with archive.open(part) as stream:
+                    while chunk := stream.read(1024 * 1024):
+                        scanner.feed(chunk)
+                scanner.feed(b"", final=True)
+                scanned[part.filename] = scanner
+    except _XlsxRefused as exc:
+        raise ImportFileError(f"{path.name}: Excel-filen kan inte läsas: {exc}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
+            RuntimeError, zlib.error, lzma.LZMAError):  # damaged, encrypted or oddly compressed archives
+        raise ImportFileError(f"{path.name}: Excel-filen kan inte läsas (den är skadad eller inte en XLSX-fil)") from None
+    workbook = scanned.get("xl/workbook.xml")
+    rels = scanned.get("xl/_rels/workbook.xml.rels")
+    target = rels.targets.get(workbook.first_sheet_id or "", "") if workbook and rels else ""
+    sheet = scanned.get(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+    return (sheet.first_value_row if sheet is not None else None) or 1
+
+
 def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]], list[int], list[RowError]]:
     import fastexcel
 
+    _check_size(path)
+    first_row = _inspect_xlsx(path)
     try:
         reader = fastexcel.read_excel(str(path))
         sheet = reader.load_sheet(0, header_row=None, dtypes="string")
@@ -220,19 +542,30 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]], list[int], list[
     header = [_cell_text(v) for v in rows[0]]
     while header and header[-1] == "":
         header.pop()
+    _check_header(path.name, header)
     data: list[list[str]] = []
     numbers: list[int] = []
-    for offset, row in enumerate(rows[1:], start=2):
+    problems: list[RowError] = []
+    # The reader's rows begin at the sheet's first row with a value, not necessarily at row 1.
+    for offset, row in enumerate(rows[1:], start=first_row + 1):
         values = [_cell_text(v) for v in row[: len(header)]]
         values += [""] * (len(header) - len(values))
         if any(values):
+            cell_problems = _cell_problems(offset, header, values)
+            if cell_problems:
+                problems.extend(cell_problems)
+                continue
             data.append(values)
             numbers.append(offset)
-    return header, data, numbers, []
+    return header, data, numbers, problems
 
 
 def read_table(path: str | Path, notices: list[str] | None = None) -> tuple[Table, list[RowError]]:
-    """Read a CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX file into a ``Table``.
+    """Read a CSV (comma or semicolon; UTF-8, or UTF-16/UTF-32 with a BOM; Windows-1252) or XLSX file.
+
+    Every limit of the module's top (size, rows, columns, cell length, the XLSX archive's shape) is
+    checked; a cell with a control character is a row problem with its row and column, and its row is left
+    out of the table.
 
     Returns the table and the row problems found while reading (e.g. a row with too many fields).
     Raises ``ImportFileError`` when the file as a whole cannot be read.

@@ -26,12 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 
 from django.db import connection
 from django.utils import timezone
 
+from stabil.common.parsing import id_problem, parse_decimal
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
@@ -77,6 +78,14 @@ class RowChecker:
             self.problems.append((column, f"längre än {max_length} tecken"))
         return value
 
+    def ident(self, column: str, *, max_length: int = MAX_ID) -> str:
+        """A required id (staff id, unit or area code): the one id rule of ``common.parsing.id_problem``."""
+        value = self.text(column, max_length=max_length)
+        problem = id_problem(value, max_length=max_length) if value and len(value) <= max_length else None
+        if problem:
+            self.problems.append((column, problem))
+        return value
+
     def choice(self, column: str, allowed: list[str], *, required: bool = True, default: str = "") -> str:
         value = self.values.get(column, "").strip()
         if not value:
@@ -108,12 +117,10 @@ class RowChecker:
             if default is None:
                 self.problems.append((column, "värde saknas"))
             return default
-        try:
-            number = Decimal(value.replace(",", "."))
-            if not number.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            self.problems.append((column, f"'{value}' är inte ett tal"))
+        number = parse_decimal(value)
+        if number is None:
+            self.problems.append((column, f"'{value}' är inte ett tal (siffrorna 0-9, högst 18 siffror, decimalkomma "
+                                          "eller -punkt, ingen exponent)"))
             return None
         too_low = number < low if low_inclusive else number <= low
         if too_low or (high is not None and number > high):
@@ -173,7 +180,7 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
     parsed: list[dict] = []
     for row, values in table.records():
         check = RowChecker(values)
-        staff_id = check.text("staff_id")
+        staff_id = check.ident("staff_id")
         if staff_id in seen:
             check.problems.append(("staff_id", f"'{staff_id}' förekommer redan på rad {seen[staff_id]}"))
         elif staff_id:
@@ -185,7 +192,7 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
                 ctx.progress.advance()
                 continue
             ctx.accessed.add(staff_id)
-        unit_code = check.text("unit", max_length=32)
+        unit_code = check.ident("unit", max_length=32)
         if unit_code and not scope.covers_unit(units[unit_code].pk if unit_code in units else None):
             check.problems.append(("unit", f"enheten '{unit_code}' ligger utanför dina enheter"))
         record = {
@@ -254,7 +261,7 @@ def import_absences(table: Table, ctx: ImportContext) -> ImportResult:
     parsed: list[tuple[int, str, dt.date, dt.date, Decimal]] = []
     for row, values in table.records():
         check = RowChecker(values)
-        staff_id = check.text("staff_id")
+        staff_id = check.ident("staff_id")
         member = members.get(staff_id)
         if staff_id and member is None:
             check.problems.append(("staff_id", _unknown_person(ctx, staff_id)))
@@ -321,7 +328,7 @@ def import_overtime(table: Table, ctx: ImportContext) -> ImportResult:
     parsed = []
     for row, values in table.records():
         check = RowChecker(values)
-        staff_id = check.text("staff_id")
+        staff_id = check.ident("staff_id")
         if staff_id and staff_id not in members:
             check.problems.append(("staff_id", _unknown_person(ctx, staff_id)))
         elif staff_id:
@@ -369,7 +376,7 @@ def import_staffing(table: Table, ctx: ImportContext) -> ImportResult:
     parsed = []
     for row, values in table.records():
         check = RowChecker(values)
-        code = check.text("unit", max_length=32)
+        code = check.ident("unit", max_length=32)
         if code and code not in units:
             check.problems.append(("unit", f"enheten '{code}' {missing}"))
         valid_from = check.date("valid_from")
@@ -404,7 +411,7 @@ def import_knowledge_areas(table: Table, ctx: ImportContext) -> ImportResult:
     parsed = []
     for position, (row, values) in enumerate(table.records()):
         check = RowChecker(values)
-        code = check.text("area_code", max_length=32)
+        code = check.ident("area_code", max_length=32)
         if not ctx.scope.everything:
             check.problems.append(("area_code", "kunskapsområden gäller hela kommunen, också enheter utanför dina "
                                                 "enheter; de importeras av central HR"))

@@ -9,6 +9,7 @@ get the same message, so the file tells nothing about other units' cases.
 from __future__ import annotations
 
 from stabil.cases.models import Case
+from stabil.common.parsing import id_problem
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
 from .models import CaseComplexity
@@ -37,6 +38,9 @@ def import_case_complexity(table: Table, ctx: ImportContext) -> ImportResult:
         case_id = values.get("case_id", "").strip()
         if not case_id:
             ctx.errors.add(row, "case_id", "ärende-id saknas")
+            continue
+        if problem := id_problem(case_id):
+            ctx.errors.add(row, "case_id", f"ärende-id: {problem}")
             continue
         if case_id not in cases:
             ctx.errors.add(row, "case_id", f"ärendet {case_id} {missing}")

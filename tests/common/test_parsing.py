@@ -1,0 +1,65 @@
+"""The one place for numbers, dates, ids and control characters in user input (issue 11, finding 6)."""
+
+import datetime as dt
+from decimal import Decimal
+from urllib.parse import unquote
+
+import pytest
+from django.urls import resolve, reverse
+
+from stabil.common.parsing import control_character, id_problem, parse_decimal, parse_iso_date
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("12", Decimal("12")), ("-0,5", Decimal("-0.5")), ("1.25", Decimal("1.25")), ("+3", Decimal("3")),
+    (",5", Decimal("0.5")), ("5.", Decimal("5")), ("123456789012345678", Decimal("123456789012345678")),
+    # no exponent, however small or large: 1e1000000 raised decimal.Overflow, 1e-1000000 overflowed PostgreSQL
+    ("1e1000000", None), ("1e-1000000", None), ("1E5", None),
+    ("Infinity", None), ("inf", None), ("NaN", None), ("-", None), ("", None), (".", None), ("1,2,3", None),
+    # only ASCII digits: Arabic-Indic, extended Arabic-Indic and full-width digits are not numbers
+    ("١", None), ("۴۵", None), ("１", None), ("1２", None),
+    ("1234567890123456789", None),  # 19 digits
+    ("0x10", None), ("1_000", None), (" 1", None),
+])
+def test_parse_decimal(text, expected):
+    assert parse_decimal(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2026-01-05", dt.date(2026, 1, 5)), ("1900-01-01", dt.date(1900, 1, 1)), ("2200-12-31", dt.date(2200, 12, 31)),
+    ("1899-12-31", None), ("2201-01-01", None), ("9999-12-31", None), ("0001-01-01", None),  # the year range
+    ("٢٠٢٦-٠١-٠٥", None), ("２０２６-０１-０５", None),  # \d matched these
+    ("20260105", None), ("2026-1-5", None), ("2026-02-30", None), ("2026-01-05 ", None),
+])
+def test_parse_iso_date(text, expected):
+    assert parse_iso_date(text) == expected
+
+
+@pytest.mark.parametrize("value", ["S1", "BU-00007", "UTR-A", "M1030", "P-NY-001", "BU-UTR-S01", "Å.ö-2_x",
+                                   "a" * 64, "9"])
+def test_valid_ids(value):
+    assert id_problem(value) is None
+
+
+@pytest.mark.parametrize("value", ["S/1", "..", ".", "-a", "_a", "M 1", "a\x00", "a?b", "a#b", "a%2F", "١", "a" * 65,
+                                   "S\\1", "é", ""])
+def test_invalid_ids_are_named_in_swedish(value):
+    problem = id_problem(value)
+    assert problem and ("inget giltigt id" in problem or "längre än" in problem)
+
+
+@pytest.mark.parametrize("value", ["S1", "BU-00007", "Å.ö-2_x", "a.b", "9", "a" * 64])
+@pytest.mark.parametrize("name,kwarg", [("staff:detail", "staff_id"), ("cases:case", "case_id"),
+                                        ("workload:allocation", "case_id"), ("workload:risk", "unit_code")])
+def test_every_valid_id_reverses_and_resolves(value, name, kwarg):
+    url = reverse(name, kwargs={kwarg: value})
+    assert resolve(unquote(url)).kwargs == {kwarg: value}  # the server decodes the path before resolving it
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("plain text", None), ("tab\there", None), ("line\nbreak", None), ("crlf\r\n", None), ("ÅÄÖ é ü", None),
+    ("nul\x00", "U+0000"), ("esc\x1b", "U+001B"), ("del\x7f", "U+007F"), ("c1\x85", "U+0085"),
+    ("ls\u2028", "U+2028"), ("bom\ufeff", "U+FEFF"),
+])
+def test_control_character(text, expected):
+    assert control_character(text) == expected
