@@ -221,8 +221,15 @@ def test_forecast_and_simulate_by_user(data, capsysbinary):
     assert code == 2 and out == "" and "ingår inte" in err
     code, out, err = run(capsysbinary, "forecast", "--by", "caseworker")
     assert code == 2 and "har inte behörighet" in err
-    code, out, err = run(capsysbinary, "forecast", "--months", "3", "--by", "board")
+    code, out, err = run(capsysbinary, "forecast", "--months", "3", "--on", "2025-12-15", "--by", "board")
     assert code == 0, err
+    public = json.loads(out)  # November 2025: 3 reports, a small count: suppressed, and no forecast from it
+    assert public["months"] == [] and public["mase_model"] is None and "prognosen visas inte" in err
+    assert all(not isinstance(h["value"], (int, float)) or h["value"] == 0 for h in public["history"])
+    code, out, err = run(capsysbinary, "forecast", "--months", "3", "--on", "2025-12-15", "--unit", "UA",
+                         "--by", "unit_manager")
+    assert code == 0, err
+    assert len(json.loads(out)["months"]) == 3  # exact figures for the manager's own unit
     code, out, err = run(capsysbinary, "simulate", "--unit", "UA", "--runs", "5", "--by", "outsider_manager")
     assert code == 2 and out == "" and "ingår inte" in err
     code, out, err = run(capsysbinary, "simulate", "--unit", "UA", "--runs", "5", "--by", "sysadmin")

@@ -95,9 +95,6 @@ def _forecast_run(args) -> int:
            f"{', kategori ' + args.category if args.category else ''}; backtest av modellerna …")
     result = selectors.forecast(series=args.series, unit_ids=unit_ids, category=args.category,
                                 on=on, months_ahead=args.months)
-    notice(f"Vald modell: {result.model}; MASE {result.mase_model} (säsongsnaiv {result.mase_seasonal_naive})")
-    if result.note:
-        notice(result.note)
     doc = result.to_dict()
     if by is not None and not sees_exact_figures_for(by, unit_ids):
         # Small counts of children: suppressed, and no forecast from a suppressed month (the page likewise).
@@ -107,6 +104,10 @@ def _forecast_run(args) -> int:
             notice("Serien har månader med för små tal: prognosen visas inte (offentliga tal).")
             doc["forecast"], doc["backtest"] = [], {}
             doc["mase_model"] = doc["mase_seasonal_naive"] = None
+    if doc["forecast"]:
+        notice(f"Vald modell: {result.model}; MASE {result.mase_model} (säsongsnaiv {result.mase_seasonal_naive})")
+    if result.note:
+        notice(result.note)
     if args.format == "json":
         write_json({"series": args.series, "unit": unit.code if unit else None, "category": args.category,
                     "months_ahead": args.months, **{k: doc[k] for k in ("model", "model_label", "mase_model",
