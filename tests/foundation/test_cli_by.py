@@ -36,6 +36,7 @@ def data(personas):
                                           experience_years=6, started_on=dt.date(2020, 1, 1), user=user)
 
     s1 = staff("SA1", org.unit_a, org.team_a1, personas.caseworker)
+    staff("SA2", org.unit_a, org.team_a2, personas.other_team_caseworker)
     s9 = staff("SB9", org.unit_b, org.team_b1, personas.outsider)
     cases = []
     for case_id, unit, handler in (("KA1", org.unit_a, s1), ("KA2", org.unit_a, None), ("KB1", org.unit_b, s9)):
@@ -161,8 +162,13 @@ def test_workload_by_user(data, capsysbinary, tmp_path):
     code, out, err = run(capsysbinary, *_args("workload", tmp_path), "--by", "unit_manager")
     assert code == 0, err
     result = json.loads(out)
-    assert {s["staff_id"] for s in result["staff"]} == {"SA1"} and [u["unit"] for u in result["units"]] == ["UA"]
-    assert set(_latest_named("unit_manager").object_ids) == {"SA1"}
+    assert {s["staff_id"] for s in result["staff"]} == {"SA1", "SA2"}
+    assert [u["unit"] for u in result["units"]] == ["UA"]
+    assert set(_latest_named("unit_manager").object_ids) == {"SA1", "SA2"}
+    code, out, err = run(capsysbinary, *_args("workload", tmp_path), "--by", "team_lead")  # their team only
+    assert code == 0, err
+    assert {s["staff_id"] for s in json.loads(out)["staff"]} == {"SA1"} and "SA2" not in out
+    assert set(_latest_named("team_lead").object_ids) == {"SA1"}
     code, out, err = run(capsysbinary, *_args("workload", tmp_path), "--by", "outsider_manager")
     assert code == 0, err
     assert "SA1" not in out and "SB9" in out and '"UA"' not in out
@@ -204,7 +210,7 @@ def test_board_by_user(data, capsysbinary, tmp_path):
 def test_allocate_by_user(data, capsysbinary):
     code, out, err = run(capsysbinary, "allocate", "KA2", "--on", "2025-11-24", "--by", "unit_manager")
     assert code == 0, err
-    assert {s["staff_id"] for s in json.loads(out)["suggestions"]} <= {"SA1"}
+    assert {s["staff_id"] for s in json.loads(out)["suggestions"]} <= {"SA1", "SA2"}
     assert "KA2" in _latest_named("unit_manager").object_ids
     code, out, err_a = run(capsysbinary, "allocate", "KA2", "--by", "outsider_manager")
     assert code == 2 and out == ""
