@@ -240,3 +240,15 @@ def test_forecast_and_simulate_by_user(data, capsysbinary):
     assert code == 2 and out == "" and "ingår inte" in err
     code, out, err = run(capsysbinary, "simulate", "--unit", "UA", "--runs", "5", "--by", "sysadmin")
     assert code == 2 and "har inte behörighet" in err
+
+
+def test_simulate_a_saved_scenario_only_in_scope(data, capsysbinary):
+    from stabil.simulation.models import Scenario
+
+    scenario = Scenario.objects.create(name="Prov", unit=data.org.unit_a, start_on=dt.date(2025, 12, 1), months=3)
+    code, out, err_a = run(capsysbinary, "simulate", "--scenario", str(scenario.pk), "--runs", "5",
+                           "--by", "outsider_manager")
+    assert code == 2 and out == ""
+    code, out, err_none = run(capsysbinary, "simulate", "--scenario", "999999", "--runs", "5",
+                              "--by", "outsider_manager")
+    assert err_none.replace("999999", str(scenario.pk)) == err_a  # does not reveal that the scenario exists
