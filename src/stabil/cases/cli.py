@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from stabil.common.cli import CliError, parse_date
+from stabil.common.cli import CliError, acting_user, parse_date, require_capability, units_in_scope
 
 
 def _today():
@@ -35,13 +35,17 @@ def _deadlines_run(args) -> int:
     from .models import Deadline
     from .selectors import deadlines_as_of, materialised_is_exact
 
+    by = acting_user(args.by)
+    require_capability(by, "cases.view", "fristerna (ärendedata)")
+    cases = _scoped_cases(by)
     if args.format == "xlsx" and sys.stdout.isatty():
         raise CliError("Excel skrivs som binärdata; styr om utdata till en fil, t.ex. > frister.xlsx")
     on = args.on or _today()
     if materialised_is_exact(on):
         # Fast path: the stored deadlines (with their stored citation), only open/overdue depending on the day.
         def items():
-            rows = Deadline.objects.order_by("case__case_id", "pk").values_list(
+            stored = Deadline.objects.all() if cases is None else Deadline.objects.filter(case__in=cases)
+            rows = stored.order_by("case__case_id", "pk").values_list(
                 "case__case_id", "kind", "due_on", "met_on", "settled", "source").iterator(chunk_size=20000)
             for case_id, kind, due, met, settled, source in rows:
                 yield case_id, kind, due, met, settled or ("open" if on <= due else "overdue"), source
@@ -49,7 +53,7 @@ def _deadlines_run(args) -> int:
         notice(f"Räknar om fristerna från händelserna (händelser efter {on.isoformat()} är inte kända då) …")
 
         def items():
-            for row in deadlines_as_of(on):
+            for row in deadlines_as_of(on, cases):
                 d = row.deadline
                 yield row.case_id, d.kind, d.due_on, d.met_on, d.status, d.source
 
@@ -73,10 +77,19 @@ def _deadlines_run(args) -> int:
     else:
         write_xlsx_stdout([Sheet("Frister", DEADLINE_REPORT_HEADERS, list(tracked()),
                                  title=f"Frister per {on.isoformat()}")])
-    record_access(by=None, action="export", what=f"Rapport frister per {on.isoformat()}", objects=case_ids,
+    record_access(by=by, action="export", what=f"Rapport frister per {on.isoformat()}", objects=case_ids,
                   object_type="cases.case")
     notice(f"{counted[0]} frister i {len(case_ids)} ärenden per {on.isoformat()}")
     return 0
+
+
+def _scoped_cases(by):
+    """Return the cases a named user's report covers, as on the deadline list page (None: the operator, all)."""
+    from stabil.accounts.policy import scope_cases
+
+    from .models import Case
+
+    return None if by is None else scope_cases(by, Case.objects.all())
 
 
 def _write_deadlines_json(items) -> None:
@@ -123,13 +136,17 @@ def _egenkontroll_run(args) -> int:
 
     from .selectors import egenkontroll
 
+    by = acting_user(args.by)
+    require_capability(by, "cases.egenkontroll", "egenkontrollen av frister")
     if args.due_to < args.due_from:
         raise CliError(f"--to ({args.due_to.isoformat()}) är före --from ({args.due_from.isoformat()})")
-    if args.unit and not Unit.objects.filter(code=args.unit).exists():
+    units_in_scope(by, args.unit)  # a named user: --unit among their units, as the page offers them
+    if by is None and args.unit and not Unit.objects.filter(code=args.unit).exists():
         raise CliError(f"enheten '{args.unit}' finns inte (--unit)")
     if args.format == "xlsx" and sys.stdout.isatty():
         raise CliError("Excel skrivs som binärdata; styr om utdata till en fil, t.ex. > egenkontroll.xlsx")
-    report = egenkontroll(args.due_from, args.due_to, unit_code=args.unit or None, on=args.on or _today())
+    report = egenkontroll(args.due_from, args.due_to, cases=_scoped_cases(by), unit_code=args.unit or None,
+                          on=args.on or _today())
     data = report.as_json()
     if args.format == "json":
         write_json(data)
@@ -138,7 +155,7 @@ def _egenkontroll_run(args) -> int:
         write_csv(_headers(key), ([item[h] for h in _headers(key)] for item in data[key]))
     else:
         write_xlsx_stdout(_sheets(report))
-    record_access(by=None, action="export", what=f"Egenkontroll {args.due_from}–{args.due_to} {args.unit or 'alla'}",
+    record_access(by=by, action="export", what=f"Egenkontroll {args.due_from}–{args.due_to} {args.unit or 'alla'}",
                   objects=[b.case_id for b in report.breaches], object_type="cases.case")
     notice(f"Egenkontroll {args.due_from.isoformat()}–{args.due_to.isoformat()}: "
            f"{sum(s.due for s in report.summaries)} frister föll ut, {len(report.breaches)} överträdelser")

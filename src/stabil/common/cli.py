@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 
 from stabil.common.parsing import parse_iso_date
 
@@ -49,9 +49,83 @@ class Registry:
         self.commands[name] = Command(name, help, configure, run, needs_db)
 
     def report(self, kind: str, *, help: str, configure, run) -> None:
+        """Register ``stabil report KIND``. Every report gets ``--by USERNAME`` (``add_by_argument``): its
+        ``run`` reads the acting user with ``acting_user(args.by)`` and scopes its rows to that user."""
         if kind in self.reports:
             raise ValueError(f"report {kind!r} registered twice")
-        self.reports[kind] = Command(kind, help, configure, run, True)
+
+        def configure_with_by(parser) -> None:
+            configure(parser)
+            add_by_argument(parser)
+
+        self.reports[kind] = Command(kind, help, configure_with_by, run, True)
+
+
+BY_HELP = ("kör som den här användaren, med dennes behörighet och enheter, och logga åtkomsten i dennes namn "
+           "(utan --by: driften, hela kommunen)")
+
+
+def add_by_argument(parser) -> None:
+    """Add ``--by USERNAME``: run the command as that user (their capabilities and row scope)."""
+    parser.add_argument("--by", metavar="ANVÄNDARNAMN", default=None, help=BY_HELP)
+
+
+def acting_user(username: str | None):
+    """Return the active user named by ``--by``, or None (the server operator) when not given.
+
+    An unknown or deactivated user is refused with a Swedish message (exit 2).
+    """
+    # Imported here: Django is set up only when a command runs, not when the CLI registry is built.
+    from stabil.accounts.models import User
+
+    if username is None:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CliError(f"användaren '{username}' finns inte eller är inaktiverad (--by)")
+    return user
+
+
+def require_capability(user, capability: str, what: str) -> None:
+    """Refuse (exit 2) a named user without ``capability`` (``accounts.policy``); the operator (None) passes.
+
+    ``what`` names the page or report in Swedish, e.g. "fristrapporten".
+    """
+    # Imported here: accounts.policy needs Django set up, which happens only when a command runs.
+    from stabil.accounts.policy import has_capability
+
+    if user is not None and not has_capability(user, capability):
+        raise CliError(f"användaren '{user.username}' ({user.get_role_display()}) har inte behörighet till {what}")
+
+
+def units_in_scope(user, codes) -> list | None:
+    """Return the units a named user's run covers: those of ``codes`` (all visible ones when empty).
+
+    ``user`` None (the operator) returns None: the command resolves ``codes`` itself, over the whole
+    municipality. For a user, a code outside ``accounts.policy.visible_units`` gets the same Swedish
+    message as a code that does not exist, so a run does not reveal which units exist or have data.
+    """
+    # Imported here: accounts.policy needs Django set up, which happens only when a command runs.
+    from stabil.accounts.policy import visible_units
+
+    if user is None:
+        return None
+    if isinstance(codes, str):
+        codes = [codes] if codes else []
+    units = visible_units(user).order_by("code")
+    if not codes:
+        return list(units)
+    found = {unit.code: unit for unit in units.filter(code__in=list(codes))}
+    outside = [code for code in codes if code not in found]
+    if outside:
+        raise unit_outside_scope(user, outside)
+    return [found[code] for code in dict.fromkeys(codes)]
+
+
+def unit_outside_scope(user, codes) -> CliError:
+    """Return the one error for units a named user may not name: it does not say whether they exist."""
+    return CliError(f"enheten {', '.join(repr(c) for c in codes)} finns inte eller ingår inte i "
+                    f"användarens '{user.username}' enheter (--unit)")
 
 
 def parse_date(value: str) -> date:

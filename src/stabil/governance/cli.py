@@ -10,7 +10,14 @@ import argparse
 import datetime as dt
 import sys
 
-from stabil.common.cli import CliError, parse_date
+from stabil.common.cli import (
+    CliError,
+    acting_user,
+    parse_date,
+    require_capability,
+    unit_outside_scope,
+    units_in_scope,
+)
 
 FORMATS_STATISTICS = ("json", "csv", "xlsx", "pdf")
 
@@ -57,6 +64,38 @@ def _units(codes: list[str]) -> tuple[list[int] | None, list[str] | None]:
     return [found[code] for code in codes], list(codes)
 
 
+def _scoped_units(by, codes: list[str]) -> tuple[list[int] | None, list[str] | None, bool]:
+    """Return (unit ids, codes, exact allowed) for a run, as the statistics page scopes it.
+
+    The operator (``by`` None): ``_units``, exact figures. A named user names only units of theirs
+    where they see exact figures (``policy.sees_exact_figures_for``; a public table of one unit beside
+    the public whole could reveal a hidden cell by difference), and gets exact figures only where the
+    policy gives them; otherwise the public (suppressed) figures.
+    """
+    # Imported here: accounts.policy needs Django set up, which happens only when a command runs.
+    from stabil.accounts.policy import sees_exact_figures_for
+
+    if by is None:
+        unit_ids, found = _units(codes)
+        return unit_ids, found, True
+    if not codes:
+        return None, None, sees_exact_figures_for(by, None)
+    units = units_in_scope(by, codes)
+    hidden = [u.code for u in units if not sees_exact_figures_for(by, [u.pk])]
+    if hidden:
+        raise unit_outside_scope(by, hidden)
+    return [u.pk for u in units], [u.code for u in units], True
+
+
+def _public_notice(by, exact_allowed: bool, public: bool) -> bool:
+    """Return whether the run shows public figures; tell a user who asked for exact ones that they get these."""
+    from stabil.common.progress import notice
+
+    if not exact_allowed and not public:
+        notice(f"Användaren '{by.username}' ser inte exakta små tal: rapporten visar offentliga tal (små antal dolda).")
+    return public or not exact_allowed
+
+
 def _write_binary(data: bytes, output: str | None) -> None:
     if output:
         try:
@@ -78,10 +117,10 @@ def _linked_tables_notice() -> None:
            "helheten.")
 
 
-def _record_exact(what: str) -> None:
+def _record_exact(what: str, by=None) -> None:
     from stabil.audit.services import record_access
 
-    record_access(by=None, action="export", what=what)
+    record_access(by=by, action="export", what=what)
 
 
 # --- stabil report statistics --------------------------------------------------------------------
@@ -114,16 +153,19 @@ def _statistics_run(args) -> int:
 
     from .board_report import statistics_view
 
-    unit_ids, codes = _units(args.unit)
+    by = acting_user(args.by)
+    require_capability(by, "governance.view", "verksamhetsstatistiken")
+    unit_ids, codes, exact_allowed = _scoped_units(by, args.unit)
+    public = _public_notice(by, exact_allowed, args.public)
     threshold = args.threshold or default_threshold()
-    if args.public and codes:
+    if public and codes:
         _linked_tables_notice()
     progress = Progress(3, "Statistik")
-    view = statistics_view(years=args.years, months=args.months, unit_ids=unit_ids, exact=not args.public,
+    view = statistics_view(years=args.years, months=args.months, unit_ids=unit_ids, exact=not public,
                            threshold=threshold, progress=progress)
     progress.finish()
-    if not args.public:
-        _record_exact(f"Statistik {args.years[0]}-{args.years[-1]} (exakta tal)")
+    if not public:
+        _record_exact(f"Statistik {args.years[0]}-{args.years[-1]} (exakta tal)", by)
     if args.format == "json":
         text = to_json(view.as_json()) + "\n"
         if args.output:
@@ -167,16 +209,28 @@ def _kpi_run(args) -> int:
     from stabil.common.output import write_csv, write_json
     from stabil.common.progress import Progress
 
-    from .selectors import computed_kpis
+    from .selectors import computed_kpis, kpi_hidden_in_public
 
+    by = acting_user(args.by)
+    require_capability(by, "governance.view", "mätetalen")
     if args.first_day > args.last_day:
         raise CliError(f"--from ({args.first_day}) måste vara före eller lika med --to ({args.last_day})")
-    _units(args.unit)
+    _unit_ids, codes, exact_allowed = _scoped_units(by, args.unit)
+    public = _public_notice(by, exact_allowed, False) if by is not None else False
     progress = Progress(None, "Mätetal")
-    values = computed_kpis(first_day=args.first_day, last_day=args.last_day, unit_codes=args.unit or None,
+    values = computed_kpis(first_day=args.first_day, last_day=args.last_day, unit_codes=codes,
                            progress=progress)
     progress.finish()
     rows = [value.as_dict() for value in values]
+    if public:
+        # As on the scorecard without exact figures: no counts, and no value that would give a small count.
+        threshold = default_threshold()
+        for value, row in zip(values, rows, strict=True):
+            if kpi_hidden_in_public(value, threshold, single_unit=bool(codes)):
+                row["value"] = None
+            row["numerator"] = row["denominator"] = None
+    else:
+        _record_exact(f"Mätetal {args.first_day}–{args.last_day} (exakta tal)", by)
     if args.format == "json":
         write_json(rows)
     else:
@@ -207,17 +261,20 @@ def _board_run(args) -> int:
         period = board_report.parse_period(args.period)
     except board_report.PeriodError as exc:
         raise CliError(f"{exc} (--period)") from None
-    _unit_ids, codes = _units(args.unit)
-    if args.public and codes:
+    by = acting_user(args.by)
+    require_capability(by, "governance.view", "rapporten till nämnden")
+    _unit_ids, codes, exact_allowed = _scoped_units(by, args.unit)
+    public = _public_notice(by, exact_allowed, args.public)
+    if public and codes:
         _linked_tables_notice()
     progress = Progress(6, "Nämndrapport")
-    report = board_report.build(period=period, exact=not args.public, unit_codes=codes,
+    report = board_report.build(period=period, exact=not public, unit_codes=codes,
                                 registration_number=args.registration_number,
                                 threshold=args.threshold or default_threshold(), progress=progress)
     data = board_report.to_pdf(report) if args.format == "pdf" else board_report.to_xlsx(report)
     progress.finish()
-    if not args.public:
-        _record_exact(f"Nämndrapport {period.label} (exakta tal)")
+    if not public:
+        _record_exact(f"Nämndrapport {period.label} (exakta tal)", by)
     _write_binary(data, args.output)
     return 0
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from stabil.common.cli import CliError
+from stabil.common.cli import CliError, acting_user
 
 
 def _configure(parser) -> None:
@@ -26,22 +26,10 @@ def _configure(parser) -> None:
                              "(utan --by: driften, hela kommunen)")
 
 
-def _acting_user(username: str | None):
-    # Imported here: Django is set up only when the command runs, not when the CLI registry is built.
-    from stabil.accounts.models import User
-
-    if username is None:
-        return None
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CliError(f"användaren '{username}' finns inte eller är inaktiverad")
-    return user
-
-
 def _run(args) -> int:
     from .framework import ImportFileError, run_import
 
-    by = _acting_user(args.by)
+    by = acting_user(args.by)
     try:
         outcome = run_import(args.file, by=by, quiet=args.quiet, dry_run=args.dry_run)
     except ImportFileError as exc:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import argparse
 
-from stabil.common.cli import CliError, parse_date
+from stabil.common.cli import (
+    CliError,
+    acting_user,
+    add_by_argument,
+    parse_date,
+    require_capability,
+    units_in_scope,
+)
 
 CATEGORIES = ("barn", "ungdom", "ensamkommande")
 BAND_KEYS = ("median", "lo80", "hi80", "lo95", "hi95")
@@ -59,27 +66,48 @@ def _forecast_configure(parser) -> None:
     parser.add_argument("--on", type=parse_date, default=None, metavar="DATUM",
                         help="historiken slutar med månaden före detta datum (standard: i dag)")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
+    add_by_argument(parser)
 
 
 def _forecast_run(args) -> int:
     from django.utils import timezone
 
+    from stabil.accounts.policy import sees_exact_figures_for
     from stabil.common.output import write_csv, write_json
     from stabil.common.progress import notice
+    from stabil.governance.selectors import default_threshold
 
     from . import selectors
 
-    unit = _unit(args.unit)
+    by = acting_user(args.by)
+    require_capability(by, "simulation.view", "prognoserna")
+    if by is None:
+        unit = _unit(args.unit)
+        unit_ids = [unit.pk] if unit else None
+    else:
+        # As on the forecast page: the user's units only, and "all" means all of theirs.
+        scoped = units_in_scope(by, args.unit)
+        unit = scoped[0] if args.unit else None
+        unit_ids = [u.pk for u in scoped]
     on = args.on or timezone.localdate()
     notice(f"Prognos: {selectors.SERIES_LABELS[args.series].lower()}"
            f"{' för ' + unit.code if unit else ' för alla enheter'}"
            f"{', kategori ' + args.category if args.category else ''}; backtest av modellerna …")
-    result = selectors.forecast(series=args.series, unit_ids=[unit.pk] if unit else None, category=args.category,
+    result = selectors.forecast(series=args.series, unit_ids=unit_ids, category=args.category,
                                 on=on, months_ahead=args.months)
-    notice(f"Vald modell: {result.model}; MASE {result.mase_model} (säsongsnaiv {result.mase_seasonal_naive})")
+    doc = result.to_dict()
+    if by is not None and not sees_exact_figures_for(by, unit_ids):
+        # Small counts of children: suppressed, and no forecast from a suppressed month (the page likewise).
+        shown = selectors.forecast_disclosure(doc, exact=False, threshold=default_threshold())
+        doc["history"] = [{"month": month, "value": value} for month, value in shown["history"]]
+        if not shown["forecast_shown"]:
+            notice("Serien har månader med för små tal: prognosen visas inte (offentliga tal).")
+            doc["forecast"], doc["backtest"] = [], {}
+            doc["mase_model"] = doc["mase_seasonal_naive"] = None
+    if doc["forecast"]:
+        notice(f"Vald modell: {result.model}; MASE {result.mase_model} (säsongsnaiv {result.mase_seasonal_naive})")
     if result.note:
         notice(result.note)
-    doc = result.to_dict()
     if args.format == "json":
         write_json({"series": args.series, "unit": unit.code if unit else None, "category": args.category,
                     "months_ahead": args.months, **{k: doc[k] for k in ("model", "model_label", "mase_model",
@@ -107,6 +135,7 @@ def _simulate_configure(parser) -> None:
     parser.add_argument("--baseline", action="store_true",
                         help="kör också scenariot utan åtgärder (samma slumptal) för kostnad per procentenhet")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
+    add_by_argument(parser)
 
 
 def _load(args):
@@ -123,13 +152,18 @@ def _load(args):
         if args.scenario_file:
             return core.load_scenario(args.scenario_file)
         _db_ready()
+        by = acting_user(args.by)
+        require_capability(by, "simulation.view", "scenarierna")
         if args.unit:
-            unit = _unit(args.unit)
+            unit = _unit(args.unit) if by is None else units_in_scope(by, args.unit)[0]
             data = selectors.unit_starting_point(unit, timezone.localdate(), months=args.months or 36)
             return core.scenario_from_dict(data)
         from .models import Scenario
 
-        stored = Scenario.objects.filter(pk=args.scenario).first()
+        if by is None:
+            stored = Scenario.objects.filter(pk=args.scenario).first()
+        else:
+            stored = selectors.scenarios_for(by).filter(pk=args.scenario).first()
         if stored is None:
             raise CliError(f"scenario {args.scenario} finns inte")
         return selectors.core_scenario(stored)

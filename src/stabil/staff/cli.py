@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from stabil.common.cli import CliError, parse_date
+from stabil.common.cli import CliError, acting_user, parse_date, require_capability, units_in_scope
 
 FORMATS = ("json", "csv", "xlsx")
 
@@ -45,6 +45,7 @@ def report_rows(report: list[dict]) -> tuple[list[str], list[list]]:
 
 
 def _run(args) -> int:
+    from stabil.accounts.policy import has_capability
     from stabil.audit.services import record_access
     from stabil.common.output import Sheet, write_csv, write_json, write_xlsx_stdout
     from stabil.common.progress import notice
@@ -52,10 +53,15 @@ def _run(args) -> int:
 
     from .selectors import staff_report
 
+    by = acting_user(args.by)
+    require_capability(by, "staff.view", "personalrapporten")
     if args.last_day < args.first_day:
         raise CliError(f"--to {args.last_day} ligger före --from {args.first_day}")
     units = Unit.objects.all()
-    if args.unit:
+    scoped = units_in_scope(by, args.unit)  # a named user: their units, as the staff pages offer them
+    if scoped is not None:
+        units = scoped
+    elif args.unit:
         found = {unit.code: unit for unit in units.filter(code__in=args.unit)}
         missing = [code for code in args.unit if code not in found]
         if missing:
@@ -64,7 +70,12 @@ def _run(args) -> int:
     units = list(units)
     notice(f"Personalrapport {args.first_day}–{args.last_day} för {len(units)} enheter …")
     report = staff_report(args.first_day, args.last_day, units)
-    record_access(by=None, action="export", what=f"Personalrapport {args.first_day}–{args.last_day}",
+    if by is not None and not has_capability(by, "staff.exit_reasons"):
+        # Exit reasons of a few people identify them: only HR sees them (the turnover page likewise).
+        for entry in report:
+            entry.pop("exit_reasons", None)
+        notice("Avgångsorsaker visas bara för HR och ingår inte i rapporten.")
+    record_access(by=by, action="export", what=f"Personalrapport {args.first_day}–{args.last_day}",
                   objects=[entry["unit"] for entry in report], object_type="organisation.unit")
     if args.format == "json":
         write_json(report)

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import sys
 
-from stabil.common.cli import CliError, parse_date
+from stabil.common.cli import (
+    CliError,
+    acting_user,
+    add_by_argument,
+    parse_date,
+    require_capability,
+    units_in_scope,
+)
 
 REPORT_COLUMNS = ["level", "staff_id", "unit", "team", "cases_main", "cases_co", "demand_hours", "capacity_hours",
                   "load", "status", "staff_count", "fte_needed"]
@@ -38,12 +45,20 @@ def _report_run(args) -> int:
 
     from .selectors import report_data, workload_on
 
-    units = _units(args.unit)
+    by = acting_user(args.by)
+    require_capability(by, "workload.view", "arbetsbelastningen")
+    scoped = units_in_scope(by, args.unit)  # a named user: their units, as the workload board offers them
+    units = scoped if scoped is not None else _units(args.unit)
     progress = Progress(None, "Beräknar ärendenas faser", interval=2.0)
-    view = workload_on(on=args.on, unit_ids=[u.pk for u in units] if args.unit else None, progress=progress)
+    view = workload_on(on=args.on, unit_ids=[u.pk for u in units] if args.unit or scoped is not None else None,
+                       progress=progress)
     progress.finish(f"{len(view.snapshots)} öppna ärenden, {len(view.result.people)} handläggare")
     data = report_data(view)
-    record_access(by=None, action="export", what=f"Arbetsbelastning {args.on.isoformat()} ({args.format})",
+    if by is not None:
+        # The people of the user's workload board (a team lead: their team), as on the page.
+        visible = _visible_staff_ids(by, units)
+        data["staff"] = [s for s in data["staff"] if s["staff_id"] in visible]
+    record_access(by=by, action="export", what=f"Arbetsbelastning {args.on.isoformat()} ({args.format})",
                   objects=[s["staff_id"] for s in data["staff"]], object_type="staff.staffmember")
     if view.config_version is None:
         notice("Obs: ingen modellversion är sparad; standardvärdena används (docs/workload.md).")
@@ -63,36 +78,52 @@ def _report_run(args) -> int:
     return 0
 
 
+def _visible_staff_ids(user, units) -> set[str]:
+    from stabil.accounts.policy import scope_staff
+    from stabil.staff.models import StaffMember
+
+    return set(scope_staff(user, StaffMember.objects.filter(unit__in=units)).values_list("staff_id", flat=True))
+
+
 def _allocate_configure(parser) -> None:
     parser.add_argument("case_id", metavar="ÄRENDE-ID")
     parser.add_argument("--on", type=parse_date, default=None, metavar="DATUM", help="dagen (standard: i dag)")
     parser.add_argument("--role", choices=["main", "co"], default="main")
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--format", choices=["json", "csv"], default="json")
+    add_by_argument(parser)
 
 
 def _allocate_run(args) -> int:
     from django.utils import timezone
 
+    from stabil.accounts.policy import can_view_case
     from stabil.audit.services import record_access
     from stabil.cases.models import Case
     from stabil.common.output import write_csv, write_json
 
-    from .selectors import allocation_for_case
+    from .selectors import allocation_for_case, allocation_for_user
 
+    by = acting_user(args.by)
+    require_capability(by, "workload.allocate", "fördelning av ärenden")
     if args.limit < 1:
         raise CliError("--limit måste vara minst 1")
     case = Case.objects.select_related("unit", "main_handler").filter(case_id=args.case_id).first()
-    if case is None:
-        raise CliError(f"ärendet {args.case_id} finns inte")
+    if case is None or (by is not None and not can_view_case(by, case)):
+        # The same message either way: a named user does not learn whether a case outside their scope exists.
+        raise CliError(f"ärendet {args.case_id} finns inte" + ("" if by is None else " eller är inte ditt"))
     on = args.on or timezone.localdate()
     try:
-        allocation = allocation_for_case(case=case, on=on, role=args.role, limit=args.limit)
+        if by is None:
+            allocation = allocation_for_case(case=case, on=on, role=args.role, limit=args.limit)
+        else:
+            allocation = allocation_for_user(user=by, case=case, on=on, role=args.role, limit=args.limit)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     data = allocation.to_dict()
-    record_access(by=None, action="export", what=f"Fördelningsförslag för ärende {case.case_id}",
-                  objects=[case.case_id] + [s["staff_id"] for s in data["suggestions"]])
+    record_access(by=by, action="export", what=f"Fördelningsförslag för ärende {case.case_id}",
+                  objects=[case.case_id] + [s["staff_id"] for s in data["suggestions"]]
+                  + [e["staff_id"] for e in data["excluded"]])
     if args.format == "json":
         write_json(data)
     else:
