@@ -71,6 +71,8 @@ def _isolated() -> bool:
     if mode == "process":
         return True
     backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return False  # a forked child's writes to an in-memory database would never reach this process
     return not backend.endswith("ImmediateBackend") and not connection.in_atomic_block
 
 
