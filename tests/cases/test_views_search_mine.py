@@ -165,3 +165,12 @@ def test_caseworkers_land_on_my_cases(world, personas):
     response = client_for(personas.caseworker).get("/")
     assert response.status_code == 302 and response["Location"] == "/arenden/mina/"
     assert client_for(personas.unit_manager).get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_my_cases_and_search_speak_english_when_chosen(world, personas):
+    client = client_for(personas.caseworker)
+    client.post("/sprak/", {"language": "en", "next": "/"})
+    assert "You are registered as S-ME" in client.get("/arenden/mina/").content.decode()
+    body = client.get("/arenden/sok/", {"q": "KS-OUT"}).content.decode()
+    assert "No case found for" in body and "Case id or child id" in body
