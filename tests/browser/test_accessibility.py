@@ -19,6 +19,7 @@ PAGES = {
     None: ["/logga-in/"],
     "enhetschef": ["/", "/arenden/", "/arenden/egenkontroll/", "/arbetsbelastning/", "/arbetsbelastning/fordela/",
                    "/styrning/", "/personal/", "/simulering/", "/import/"],
+    "handlaggare": ["/arenden/mina/", "/arenden/sok/?q=ZZ"],  # issue 13: my cases, a search without a hit
     "hr": ["/personal/sjukfranvaro/", "/personal/omsattning/", "/personal/kompetens/"],
     "admin": ["/granskning/", "/arenden/fristregler/"],
     "namnd": ["/styrning/"],

@@ -50,3 +50,43 @@ def test_recording_a_decision_changes_the_deadline(page, login, org):
     page.goto("/arenden/")
     assert page.locator("#deadline-table tr[data-case='K-WEB-1'][data-kind='preliminary_assessment']").count() == 0
     assert page.locator("#deadline-table tr[data-case='K-WEB-1'][data-kind='investigation']").count() == 1
+
+
+def test_caseworker_opens_my_cases_and_finds_a_closed_case_by_its_id(page, login, org):
+    today = timezone.localdate()
+    user = make_user("lina", "caseworker", [org.unit_a], team=org.team_a1, first_name="Lina")
+    staff = StaffMember.objects.create(staff_id="S-LINA", unit=org.unit_a, team=org.team_a1,
+                                       started_on=dt.date(2020, 1, 1), user=user)
+    colleague = StaffMember.objects.create(staff_id="S-KOLL", unit=org.unit_a, team=org.team_a1,
+                                           started_on=dt.date(2020, 1, 1))
+    made = {}
+    for case_id, reported in (("K-MINE-OPEN", today - dt.timedelta(days=3)), ("K-MINE-CO", today),
+                              ("K-MINE-CLOSED", today - dt.timedelta(days=60))):
+        case = Case.objects.create(case_id=case_id, child=Child.objects.create(child_id="B" + case_id),
+                                   category="barn", unit=org.unit_a)
+        CaseEvent.objects.create(case=case, kind="report_received", on=reported)
+        CaseEvent.objects.create(case=case, kind="protection_assessed", on=reported)
+        made[case_id] = case
+    CaseEvent.objects.create(case=made["K-MINE-OPEN"], kind="handler_assigned", on=today, staff=staff)
+    CaseEvent.objects.create(case=made["K-MINE-CO"], kind="handler_assigned", on=today, staff=colleague)
+    CaseEvent.objects.create(case=made["K-MINE-CO"], kind="co_handler_assigned", on=today, staff=staff)
+    closed = made["K-MINE-CLOSED"]
+    CaseEvent.objects.create(case=closed, kind="handler_assigned", on=today - dt.timedelta(days=60), staff=colleague)
+    CaseEvent.objects.create(case=closed, kind="preliminary_decided", on=today - dt.timedelta(days=55),
+                             outcome="no_investigation")
+    recompute_cases([c.pk for c in made.values()])
+
+    login("lina")  # a caseworker lands on her own cases
+    assert page.url.endswith("/arenden/mina/")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mina ärenden").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Mina ärenden"
+    assert "Du är registrerad som S-LINA" in page.locator("#my-staff-id").inner_text()
+    rows = page.locator("#my-cases tbody tr")
+    assert [rows.nth(i).get_attribute("data-case") for i in range(rows.count())] == ["K-MINE-OPEN", "K-MINE-CO"]
+    assert "Medhandläggare" in page.locator("#my-cases tr[data-case='K-MINE-CO']").inner_text()
+
+    page.get_by_role("search", name="Sök ärende").get_by_label("Ärende-id eller barn-id").fill("K-MINE-CLOSED")
+    page.get_by_role("button", name="Sök").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/arenden/arende/K-MINE-CLOSED/")
+    assert page.locator("#case-phase").inner_text() == "Avslutat"

@@ -299,6 +299,8 @@ QUERIES = {
     "workload:board": ["?enhet={other}"],
     "cases:egenkontroll": ["?format=csv", "?format=xlsx", "?unit={other}&format=csv"],
     "cases:deadlines": ["?unit={other}", "?team=TA2", "?staff=MXS-B1-25", "?staff=MXS-A2-24"],
+    # Every case and child id, exact and as prefixes: only the persona's own cases may appear (issue 13).
+    "cases:search": [f"?q={i}" for i in [*CASES, *(c[2] for c in CASES.values())]] + ["?q=MXC-", "?q=mxk-", "?q=MX"],
     "workload:allocation_list": ["?enhet={other}"],
     "staff:register": ["?format=xlsx", "?alla=1&format=xlsx", "?enhet={other}"],
     "staff:eligibility": ["?format=xlsx", "?enhet={other}&format=xlsx"],

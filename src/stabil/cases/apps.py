@@ -10,6 +10,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from stabil.web.nav import NavItem, register
 
+        register(NavItem(key="my_cases", label=_("Mina ärenden"), url_name="cases:mine", capability="cases.view",
+                         order=5, description=_("Dina ärenden och medhandlade ärenden med nästa frist, försenade först.")))
         register(NavItem(key="cases", label=_("Frister"), url_name="cases:deadlines", capability="cases.view",
                          order=10, description=_("Vad förfaller snart och vad är försenat, mest brådskande först.")))
         register(NavItem(key="egenkontroll", label=_("Egenkontroll"), url_name="cases:egenkontroll",

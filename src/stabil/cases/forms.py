@@ -128,3 +128,12 @@ class DeadlineSettingsForm(forms.ModelForm):
         if (data.get("warning_working_days") or 0) > 30:
             self.add_error("warning_working_days", _("Ange högst 30 arbetsdagar."))
         return data
+
+
+class CaseSearchForm(forms.Form):
+    """Find a case by its id or its child's id (exact, or the start of an id)."""
+
+    q = forms.CharField(
+        label=_("Ärende-id eller barn-id"), required=False, max_length=64, strip=True,
+        error_messages={"max_length": _("Sökordet får vara högst %(limit_value)d tecken (det har %(show_value)d).")},
+    )

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from stabil.core import calendar
 from stabil.core.caseflow import Event, case_state
@@ -159,6 +159,71 @@ def case_view(case: Case, on: dt.date):
     events = [Event(e.kind, e.on, e.staff.staff_id if e.staff else "", e.outcome, e.until, e.intervention, e.reason)
               for e in case.events.select_related("staff")]
     return case_state(events, on, deadline_config())
+
+
+# --- finding a case, and one's own cases --------------------------------------------------------------------
+
+# A prefix shorter than this matches exact ids only (a one-letter prefix would list everything one sees).
+SEARCH_PREFIX_MIN = 3
+
+
+def search_cases(cases: QuerySet, term: str, *, limit: int = 50) -> list[Case]:
+    """Return the ``cases`` (already scoped) whose case id or child id is ``term``, or starts with it.
+
+    Ids compare without regard to letter case. Exact matches come first, then the rest by case id.
+    """
+    term = term.strip()
+    if not term:
+        return []
+    exact = Q(case_id__iexact=term) | Q(child__child_id__iexact=term)
+    wanted = exact
+    if len(term) >= SEARCH_PREFIX_MIN:
+        wanted |= Q(case_id__istartswith=term) | Q(child__child_id__istartswith=term)
+    found = list(cases.filter(wanted).select_related("child", "unit").order_by("case_id")[:limit])
+    lowered = term.lower()
+    return sorted(found, key=lambda c: (lowered not in (c.case_id.lower(), c.child.child_id.lower()), c.case_id))
+
+
+@dataclass(frozen=True)
+class MyCase:
+    """One of a staff member's cases: her role in it and its next pending deadline (None: nothing pending)."""
+
+    case: Case
+    role: str  # "main" or "co"
+    next_deadline: CoreDeadline | None
+    days_left: int | None
+    due_soon: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.next_deadline is not None and self.next_deadline.status == OVERDUE
+
+    @property
+    def kind_label(self) -> str:
+        return str(DeadlineKind(self.next_deadline.kind).label) if self.next_deadline else ""
+
+
+def my_cases(cases: QuerySet, staff_member, on: dt.date) -> list[MyCase]:
+    """Return the ``cases`` (already scoped) that ``staff_member`` handles or co-handles, with their next
+    pending deadline as seen on ``on``: overdue first (longest overdue first), then by due date, then the
+    cases with nothing pending (closed ones among them) by case id."""
+    mine = list(cases.filter(Q(main_handler=staff_member) | Q(co_handler=staff_member)).select_related("unit"))
+    nearest: dict[int, DeadlineRow] = {}
+    pending = Deadline.objects.filter(case__in=[c.pk for c in mine], settled="").order_by("due_on", "pk")
+    for row in _from_table(pending, on):
+        nearest.setdefault(row.case_pk, row)
+    soon_end = calendar.add_working_days(on, deadline_config().warning_working_days)
+    result = []
+    for case in mine:
+        row = nearest.get(case.pk)
+        deadline = row.deadline if row else None
+        result.append(MyCase(
+            case=case, role="main" if case.main_handler_id == staff_member.pk else "co", next_deadline=deadline,
+            days_left=(deadline.due_on - on).days if deadline else None,
+            due_soon=bool(deadline and deadline.status == "open" and deadline.due_on <= soon_end),
+        ))
+    return sorted(result, key=lambda m: (m.next_deadline is None,
+                                         m.next_deadline.due_on if m.next_deadline else dt.date.min, m.case.case_id))
 
 
 # --- self-inspection (egenkontroll) -----------------------------------------------------------------

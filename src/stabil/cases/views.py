@@ -26,11 +26,13 @@ from stabil.accounts.policy import (
 )
 from stabil.audit.services import record_access
 from stabil.common.output import csv_safe
+from stabil.staff.selectors import staff_member_of_user
 
 from . import selectors, services
 from .forms import (
     EVENT_LABELS,
     INTERVENTION_LABELS,
+    CaseSearchForm,
     OUTCOME_LABELS,
     PHASE_LABELS,
     STATUS_LABELS,
@@ -42,6 +44,8 @@ from .models import Case, DeadlineKind
 
 # The most urgent deadlines shown on the list page; filters narrow it down, the count says how many more.
 LIST_LIMIT = 200
+# The most hits a case search lists (a prefix may match many; the user types more of the id).
+SEARCH_LIMIT = 50
 
 
 def _visible_case(request, case_id: str) -> Case:
@@ -78,7 +82,64 @@ def deadline_list(request):
     return render(request, "cases/deadline_list.html", {
         "form": form, "rows": rows, "total": total, "today": today, "status_labels": STATUS_LABELS,
         "can_egenkontroll": has_capability(request.user, "cases.egenkontroll"),
-        "case_url_prefix": reverse("cases:case", args=["x"])[:-2],
+        "case_url_prefix": reverse("cases:case", args=["x"])[:-2], "search_form": CaseSearchForm(),
+    })
+
+
+class _WithoutQuery:
+    """The request as the access log sees it: its address without the query string.
+
+    A search term may be the id of a child the user may not see (or of no child at all); it is not written to
+    the access log. The ids a search showed are (``objects``), so a hit is still traceable.
+    """
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+    def get_full_path(self) -> str:
+        return self._request.path
+
+
+@require_capability("cases.view")
+def search(request):
+    """Find a case by its id or its child's id, among the cases the user may see, open and closed alike.
+
+    A case outside the user's scope gets the same answer as one that does not exist. One hit opens the case.
+    """
+    form = CaseSearchForm(request.GET or None)
+    hits: list[Case] = []
+    term = ""
+    if form.is_bound and form.is_valid():
+        term = form.cleaned_data["q"]
+    if term:
+        hits = selectors.search_cases(scope_cases(request.user, Case.objects.all()), term, limit=SEARCH_LIMIT)
+        record_access(by=request.user, action="view", what="Ärendesökning", objects=[c.case_id for c in hits],
+                      object_type="cases.case", request=_WithoutQuery(request))
+        if len(hits) == 1:
+            return redirect("cases:case", case_id=hits[0].case_id)
+    return render(request, "cases/search.html", {
+        "form": form, "term": term, "hits": hits, "limit": SEARCH_LIMIT,
+    }, status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+@require_capability("cases.view")
+def my_cases(request):
+    """The user's own cases (main handler or co-handler) with their next deadline, overdue first."""
+    today = timezone.localdate()
+    me = staff_member_of_user(request.user)
+    rows = []
+    if me is not None:
+        rows = selectors.my_cases(scope_cases(request.user, Case.objects.all()), me, today)
+        record_access(by=request.user, action="view", what="Mina ärenden",
+                      objects=sorted(r.case.case_id for r in rows), object_type="cases.case", request=request)
+        record_access(by=request.user, action="view", what="Mina ärenden: medarbetare", objects=[me.staff_id],
+                      object_type="staff.staffmember", request=request)
+    return render(request, "cases/my_cases.html", {
+        "me": me, "rows": rows, "today": today, "search_form": CaseSearchForm(),
+        "overdue": sum(1 for r in rows if r.overdue), "due_soon": sum(1 for r in rows if r.due_soon),
     })
 
 

@@ -404,3 +404,13 @@ def cases_with_ineligible_main_handler(cases: QuerySet, on: date) -> list[tuple[
         if warnings[case.main_handler_id]:
             result.append((case, warnings[case.main_handler_id]))
     return result
+
+
+def staff_member_of_user(user) -> StaffMember | None:
+    """Return the staff record linked to ``user``'s account (``StaffMember.user``), or None.
+
+    For the user's own pages ("Mina ärenden"): everyone may see their own record (``scope_staff``).
+    """
+    if not (user and user.is_authenticated):
+        return None
+    return StaffMember.objects.select_related("unit", "team").filter(user=user).first()

@@ -1,11 +1,15 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from stabil.accounts.models import Role
 
 
 def start(request):
-    """The start page: what this user can reach, by area."""
+    """The start page: what this user can reach, by area. A caseworker lands on her own cases."""
+    if getattr(request.user, "role", None) == Role.CASEWORKER:
+        return redirect("cases:mine")
     return render(request, "web/start.html")
 
 
