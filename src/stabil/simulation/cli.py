@@ -125,8 +125,7 @@ def _load(args):
         _db_ready()
         if args.unit:
             unit = _unit(args.unit)
-            data = selectors.unit_starting_point(unit, timezone.localdate(), months=args.months or 36)
-            return core.scenario_from_dict(data)
+            return selectors.unit_scenario(unit, timezone.localdate(), months=args.months or 36)
         from .models import Scenario
 
         stored = Scenario.objects.filter(pk=args.scenario).first()

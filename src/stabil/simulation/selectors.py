@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from stabil.accounts.policy import visible_units
+from stabil.cases.services import deadline_config
 from stabil.core import forecast as core_forecast
 from stabil.core import simulation as core
 from stabil.core import suppression
@@ -282,8 +283,15 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
     return data
 
 
+def unit_scenario(unit, on: dt.date, *, months: int = 36) -> core.Scenario:
+    """Return the core scenario of a unit's starting point on ``on``, under the municipality's deadline rules."""
+    data = unit_starting_point(unit, on, months=months)
+    return replace(core.scenario_from_dict(data), deadline_config=deadline_config())
+
+
 def core_scenario(scenario: Scenario) -> core.Scenario:
-    """Return the core scenario: the stored starting point plus the scenario's measures."""
+    """Return the core scenario: the stored starting point plus the scenario's measures, judged by the
+    municipality's deadline rules as they are now (``cases.services.deadline_config``), like the case pages."""
     data = dict(scenario.base)
     data["name"] = scenario.name
     data["months"] = scenario.months
@@ -302,4 +310,4 @@ def core_scenario(scenario: Scenario) -> core.Scenario:
     ]
     for key in [k for k, v in data.items() if v is None]:
         data.pop(key)
-    return core.scenario_from_dict(data)
+    return replace(core.scenario_from_dict(data), deadline_config=deadline_config())
