@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from stabil.cases import selectors as case_selectors
+from stabil.core import calendar, statistics, suppression
 from stabil.core import kpi as core_kpi
-from stabil.core import statistics, suppression
 from stabil.core.statistics import MonthRange, YearOverYearTable
 
 from .models import (
@@ -361,18 +361,11 @@ def workload_risk_measures() -> list:
     return list(RiskMeasure.objects.select_related("unit").order_by("status", "due_on", "pk"))
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Return the same day ``months`` later (the month's last day when it has no such day)."""
-    from dateutil.relativedelta import relativedelta
-
-    return day + relativedelta(months=months)
-
-
 def next_due_on(check: SelfInspectionCheck, last_performed_on: dt.date | None) -> dt.date:
     """Return when a check is next due: its first date, then one period after the latest result."""
     if last_performed_on is None:
         return check.first_due_on
-    return add_months(last_performed_on, FREQUENCY_MONTHS[check.frequency])
+    return calendar.add_months(last_performed_on, FREQUENCY_MONTHS[check.frequency])
 
 
 @dataclass

@@ -15,7 +15,7 @@ from stabil.cases.services import deadline_config
 from stabil.core import forecast as core_forecast
 from stabil.core import simulation as core
 from stabil.core import suppression
-from stabil.core.forecast import add_months
+from stabil.core.calendar import month_start
 from stabil.governance.selectors import default_threshold
 
 from .models import Scenario, SimulationRun
@@ -57,7 +57,7 @@ def inflow_history(*, series: str = "reports", unit_ids=None, category: str | No
     from stabil.cases.models import CaseEvent
 
     end = dt.date(on.year, on.month, 1)
-    start = add_months(end, -months)
+    start = month_start(end, -months)
     qs = CaseEvent.objects.filter(kind=SERIES[series], on__gte=start, on__lt=end)
     if unit_ids is not None:
         qs = qs.filter(case__unit_id__in=list(unit_ids))
@@ -74,7 +74,7 @@ def inflow_history(*, series: str = "reports", unit_ids=None, category: str | No
     m = first
     while m < end:
         out.append(float(counts.get(m, 0)))
-        m = add_months(m, 1)
+        m = month_start(m, 1)
     return first, out
 
 
