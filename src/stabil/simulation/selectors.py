@@ -16,6 +16,7 @@ from stabil.core import forecast as core_forecast
 from stabil.core import simulation as core
 from stabil.core import suppression
 from stabil.core.calendar import month_start
+from stabil.core.eligibility import CASELOAD_ROLES
 from stabil.governance.selectors import default_threshold
 
 from .models import Scenario, SimulationRun
@@ -30,7 +31,6 @@ PHASE_MAP = {
 }
 SERIES = {"reports": "report_received", "investigations": "investigation_opened"}
 SERIES_LABELS = {"reports": "Inkomna anmälningar", "investigations": "Inledda utredningar"}
-CASEWORK_ROLES = ("caseworker", "team_lead", "specialist")
 
 
 def scenarios_for(user) -> QuerySet:
@@ -115,7 +115,7 @@ def turnover_observations(units, on: dt.date, *, months: int = 24) -> list[tuple
         points = risk_history(unit_id=unit.pk, on=on, months=months + 1)
         ends = [p["on"] for p in points]
         exits = list(StaffMember.objects.filter(
-            unit=unit, role__in=CASEWORK_ROLES, ended_on__gt=ends[0], ended_on__lte=ends[-1],
+            unit=unit, role__in=CASELOAD_ROLES, ended_on__gt=ends[0], ended_on__lte=ends[-1],
         ).exclude(employment__in=("consultant", "summer_temp")).values_list("ended_on", flat=True))
         for before, after in zip(points, points[1:]):
             if before["load"] is None or not before["staff_count"]:
