@@ -233,3 +233,41 @@ def test_compliance_summary_hand_computed():
     assert by_kind["care_plan"].share_met == 1.0
     assert by_kind["protection_assessment"].due == 0
     assert by_kind["protection_assessment"].share_met is None
+
+
+def _seen(due, met, on):
+    """A preliminary-assessment deadline due on ``due`` with its event on ``met`` (or None), as seen on ``on``."""
+    met_on = D(met) if met and D(met) <= D(on) else None
+    return Deadline("preliminary_assessment", D(due) - dt.timedelta(days=14), D(due), met_on,
+                    dl.status_of(D(due), met_on, D(on)), "", "")
+
+
+# The period is 2015-03-01..2015-03-31: the caller passes the deadlines due in it (first and last day included).
+@pytest.mark.parametrize(
+    ("deadlines", "on", "met", "fell_due", "share"),
+    [
+        # met on the due day -> met; a day late -> missed; no event after the due day -> overdue: 1 / 3
+        ([("2015-03-10", "2015-03-10"), ("2015-03-11", "2015-03-12"), ("2015-03-20", None)], "2015-04-15", 1, 3,
+         1 / 3),
+        # the first and the last day are in the period; met early counts as met
+        ([("2015-03-01", "2015-02-27"), ("2015-03-31", "2015-01-05")], "2015-04-15", 2, 2, 1.0),
+        # the last-day edge, seen on the last day: due today without an event is open (it can still be met
+        # today), not missed; the one met on time is all that fell due
+        ([("2015-03-31", None), ("2015-03-10", "2015-03-09")], "2015-03-31", 1, 1, 1.0),
+        # ... and met that very day it is met
+        ([("2015-03-31", "2015-03-31"), ("2015-03-10", "2015-03-09")], "2015-03-31", 2, 2, 1.0),
+        # ... seen the next day without an event it is overdue and counts against
+        ([("2015-03-31", None), ("2015-03-10", "2015-03-09")], "2015-04-01", 1, 2, 0.5),
+        # ... met a day late (an event after the period) it is missed
+        ([("2015-03-31", "2015-04-01"), ("2015-03-10", "2015-03-09")], "2015-04-15", 1, 2, 0.5),
+        # a period still running: deadlines due later in it are open and not counted
+        ([("2015-03-20", None), ("2015-03-31", None), ("2015-03-02", "2015-03-01")], "2015-03-15", 1, 1, 1.0),
+        # nothing fell due: no share (not 0 %, not 100 %)
+        ([("2015-03-31", None)], "2015-03-31", 0, 0, None),
+    ],
+)
+def test_share_met_on_time_has_one_definition(deadlines, on, met, fell_due, share):
+    summary = next(s for s in dl.compliance_summary([_seen(d, m, on) for d, m in deadlines])
+                   if s.kind == "preliminary_assessment")
+    assert (summary.met, summary.due) == (met, fell_due)
+    assert summary.share_met == (pytest.approx(share) if share is not None else None)

@@ -150,3 +150,16 @@ def test_open_comparisons_predicate(degree, years, threshold, strictly, expected
 
 def test_default_rules_are_one_year():
     assert DEFAULT_RULES.independent_min_years == 1.0
+
+
+def test_two_named_lists_of_casework_roles_and_no_copies():
+    """Public authority (the competence rule) covers the unit manager, who decides cases; carrying cases
+    (the workload board, main handlers, the simulated staff) does not. Each list has one home."""
+    from stabil.core import eligibility  # imported here: this test is about where the lists live
+    from stabil.simulation import selectors as simulation_selectors
+    from stabil.workload import selectors as workload_selectors
+
+    assert eligibility.CASEWORK_ROLES == {"caseworker", "team_lead", "specialist", "unit_manager"}
+    assert eligibility.CASELOAD_ROLES == {"caseworker", "team_lead", "specialist"}
+    assert not hasattr(workload_selectors, "CASEWORK_ROLES")
+    assert not hasattr(simulation_selectors, "CASEWORK_ROLES")

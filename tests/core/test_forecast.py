@@ -34,10 +34,6 @@ def test_seasonal_naive_scale_hand_computed():
     assert fc._scale(y) == 4.0
 
 
-def test_add_months_crosses_years():
-    assert fc.add_months(date(2024, 11, 1), 3) == date(2025, 2, 1)
-    assert fc.add_months(date(2024, 1, 1), -1) == date(2023, 12, 1)
-
 
 @pytest.mark.parametrize("history", [[], [0] * 30, [0, 0, 0]])
 def test_unit_without_cases_gives_zeros(history):

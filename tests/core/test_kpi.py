@@ -10,25 +10,6 @@ D = date
 
 
 @pytest.mark.parametrize(
-    ("deadlines", "numerator", "denominator", "value"),
-    [
-        # due in period, met on the due day -> met; met a day late -> not met; open -> not met
-        ([(D(2015, 3, 10), D(2015, 3, 10)), (D(2015, 3, 11), D(2015, 3, 12)), (D(2015, 3, 20), None)], 1, 3, 100 / 3),
-        # due before / after the period: not counted even when met
-        ([(D(2015, 2, 28), D(2015, 2, 1)), (D(2015, 4, 1), D(2015, 3, 1)), (D(2015, 3, 1), D(2015, 2, 27))], 1, 1, 100.0),
-        # nothing fell due: no value (not 0 %, not 100 %)
-        ([(D(2015, 5, 1), None)], 0, 0, None),
-        # met early counts as met
-        ([(D(2015, 3, 31), D(2015, 1, 5)), (D(2015, 3, 31), D(2015, 4, 2))], 1, 2, 50.0),
-    ],
-)
-def test_share_met_on_time(deadlines, numerator, denominator, value):
-    got = kpi.share_met_on_time("investigation_within_4_months", deadlines, D(2015, 3, 1), D(2015, 3, 31))
-    assert (got.numerator, got.denominator) == (numerator, denominator)
-    assert got.value == (pytest.approx(value) if value is not None else None)
-
-
-@pytest.mark.parametrize(
     ("leavers", "headcount", "value"),
     [(6, 24.0, 25.0), (0, 10.0, 0.0), (3, 0.0, None), (1, 4.0, 25.0)],
 )

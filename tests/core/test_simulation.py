@@ -304,3 +304,14 @@ def test_trainees_employed_at_the_start_are_counted_as_trainees():
     res = sim.simulate(sc, runs=5, seed=1)
     assert (res.monthly["trainees"] == 2).all()
     assert (res.monthly["staff_first_year"] == 0).all() and (res.monthly["staff_experienced"] == 8).all()
+
+
+def test_the_decision_shares_have_one_home_with_the_workload_model():
+    """The share of preliminary assessments that open an investigation, and of investigations that end in an
+    intervention, when a unit's own decisions do not say: one assumption each, in core/workload.py."""
+    from stabil.core import workload  # imported here: this test is about where the assumptions live
+
+    pre, inv, _follow = sim.default_phases()
+    assert pre.next_share == workload.DEFAULT_OPENING_SHARE
+    assert inv.next_share == workload.DEFAULT_INTERVENTION_SHARE
+    assert not hasattr(sim, "DEFAULT_INVESTIGATION_SHARE") and not hasattr(sim, "DEFAULT_INTERVENTION_SHARE")

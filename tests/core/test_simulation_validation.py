@@ -5,6 +5,7 @@ standard errors printed by docs/simulation.md's table show it is not met by luck
 """
 
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -37,9 +38,12 @@ def test_mmc_special_case_agrees_with_erlang_c_within_2_percent(load, servers, m
 
 def test_littles_law_holds_in_the_output():
     """Mean unallocated (time average) = arrival rate x mean wait, for each phase of a realistic unit."""
-    # A steady unit (no growth, no turnover) loaded so that queues form but stay stable.
+    # A steady unit (no growth, no turnover) loaded so that queues form but stay stable: 35 % of its
+    # preliminary assessments open an investigation (set here; the default share is the workload model's).
+    phases = tuple(replace(p, next_share=0.35) if p.key == "preliminary_assessment" else p
+                   for p in sim.default_phases())
     sc = sim.Scenario(
-        name="Utredningsenhet", start_on=date(2025, 1, 1), reports_per_month=100.0, months=36,
+        name="Utredningsenhet", start_on=date(2025, 1, 1), reports_per_month=100.0, months=36, phases=phases,
         staff=(sim.StaffGroup(count=20, experience_years=6),), caseload_cap_per_fte=13,
         turnover=sim.TurnoverModel(annual_rate_at_reference=0.0),
     )

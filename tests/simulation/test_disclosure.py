@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from stabil.core.forecast import add_months
+from stabil.core.calendar import month_start
 from tests.conftest import client_for
 
 _ids = itertools.count(1)
@@ -28,7 +28,7 @@ def _events(unit, category, per_month):
 
     this_month = timezone.localdate().replace(day=1)
     for back, count in enumerate(reversed(per_month), start=1):
-        month = add_months(this_month, -back)
+        month = month_start(this_month, -back)
         for _ in range(count):
             n = next(_ids)
             child = Child.objects.create(child_id=f"F{n:05d}", birth_date=dt.date(2010, 1, 1))

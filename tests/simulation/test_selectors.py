@@ -1,10 +1,13 @@
 """Reading a unit's starting point, its inflow history and forecast from the database."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
+from stabil.cases.models import DeadlineSettings
 from stabil.core import simulation as core
+from stabil.core.deadlines import DEFAULT_CONFIG, DeadlineConfig
 from stabil.simulation import selectors
 
 
@@ -106,3 +109,34 @@ def test_turnover_is_calibrated_from_the_units_own_exits(unit_data):
     model24, _note = selectors.turnover_calibration([unit], on, months=24)
     assert data["turnover"]["annual_rate_at_reference"] == pytest.approx(model24.annual_rate_at_reference)
     assert "För få avgångar" in data["description"]
+
+
+# Non-default rules of the Fristregler page: strict calendar days, protection assessment the next day,
+# no first-contact guarantee.
+NON_DEFAULT_RULES = {"move_to_working_day": False, "protection_assessment_days": 1,
+                     "first_contact_guarantee": False, "first_contact_working_days": 5, "warning_working_days": 1}
+
+
+@pytest.mark.django_db
+def test_a_stored_scenario_is_simulated_under_the_municipalitys_deadline_rules(scenario):
+    assert selectors.core_scenario(scenario).deadline_config == DEFAULT_CONFIG
+    DeadlineSettings.objects.create(**NON_DEFAULT_RULES)
+    built = selectors.core_scenario(scenario)
+    assert built.deadline_config == DeadlineConfig(**NON_DEFAULT_RULES)
+    # Same seed, same cases: strict calendar days never give more time than a deadline moved to the next
+    # working day, and a 14-day preliminary assessment due on a weekend is met one or two days earlier.
+    strict = core.simulate(built, runs=20, seed=3)
+    moved = core.simulate(replace(built, deadline_config=DEFAULT_CONFIG), runs=20, seed=3)
+    for phase in ("preliminary_assessment", "investigation"):
+        assert (strict.completed[phase] == moved.completed[phase]).all()
+        assert (strict.met[phase] <= moved.met[phase]).all()
+    assert strict.met["preliminary_assessment"].sum() < moved.met["preliminary_assessment"].sum()
+
+
+@pytest.mark.django_db
+def test_a_scenario_built_from_a_unit_carries_the_municipalitys_deadline_rules(unit_data):
+    unit, on = unit_data
+    DeadlineSettings.objects.create(**NON_DEFAULT_RULES)
+    built = selectors.unit_scenario(unit, on, months=6)
+    assert isinstance(built, core.Scenario) and built.months == 6
+    assert built.deadline_config == DeadlineConfig(**NON_DEFAULT_RULES)

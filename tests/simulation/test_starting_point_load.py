@@ -25,14 +25,10 @@ import numpy as np
 import pytest
 
 from stabil.core import simulation as core
+from stabil.core.calendar import month_start
 from stabil.simulation import selectors
 
 ON = dt.date(2025, 11, 24)
-
-
-def _add_months(day: dt.date, n: int) -> dt.date:
-    y, m = divmod(day.month - 1 + n, 12)
-    return dt.date(day.year + y, m + 1, 1)
 
 
 @pytest.fixture
@@ -66,14 +62,14 @@ def loaded_unit(personas):
     # investigation ending in an intervention (the unit's decision shares and inflow forecast).
     children, cases, events = [], [], []
     n = 0
-    month = _add_months(ON, -24)
+    month = month_start(ON, -24)
     while month < ON.replace(day=1):
         for k in range(20):
             n += 1
             day = month + dt.timedelta(days=k)
             children.append(Child(child_id=f"HB{n}"))
             cases.append((f"H{n}", day, n % 2 == 0, n % 4 == 0))
-        month = _add_months(month, 1)
+        month = month_start(month, 1)
     Child.objects.bulk_create(children)
     child_pk = dict(Child.objects.values_list("child_id", "pk"))
     Case.objects.bulk_create([Case(case_id=cid, child_id=child_pk[f"HB{cid[1:]}"], category="barn", unit=unit)

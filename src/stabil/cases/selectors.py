@@ -260,10 +260,12 @@ class Egenkontroll:
 
 
 def egenkontroll(due_from: dt.date, due_to: dt.date, *, cases: QuerySet | None = None, unit_code: str | None = None,
-                 on: dt.date | None = None) -> Egenkontroll:
+                 unit_ids: Iterable[int] | None = None, on: dt.date | None = None) -> Egenkontroll:
     """Return the self-inspection for deadlines falling due from ``due_from`` to ``due_to`` (inclusive).
 
-    Seen as of ``on`` (default today). Breaches are the missed and overdue deadlines, by due date.
+    Seen as of ``on`` (default today); the share met is ``core.deadlines.compliance_summary``'s, the one
+    definition that the deadline KPIs (scorecard, board paper) read through this function too.
+    ``unit_ids`` limits the cases to those units. Breaches are the missed and overdue deadlines, by due date.
     """
     from django.utils import timezone
 
@@ -271,6 +273,8 @@ def egenkontroll(due_from: dt.date, due_to: dt.date, *, cases: QuerySet | None =
     cases = cases if cases is not None else Case.objects.all()
     if unit_code:
         cases = cases.filter(unit__code=unit_code)
+    if unit_ids is not None:
+        cases = cases.filter(unit_id__in=list(unit_ids))
     rows = list(deadlines_as_of(on, cases, due_from=due_from, due_to=due_to))
     summaries = compliance_summary((row.deadline for row in rows), DEADLINE_KINDS)
     breaches = sorted((row for row in rows if row.deadline.status in (MISSED, OVERDUE)),

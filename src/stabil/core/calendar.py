@@ -34,6 +34,7 @@ __all__ = [
     "holiday_name",
     "holidays_in_year",
     "is_working_day",
+    "month_start",
     "move_to_working_day",
     "next_working_day",
     "working_days_between",
@@ -96,6 +97,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     2025-10-31 + 4 months = 2026-02-28, and 2027-10-31 + 4 months = 2028-02-29 (leap year).
     """
     return day + relativedelta(months=months)
+
+
+def month_start(day: dt.date, months: int = 0) -> dt.date:
+    """Return the first day of the month ``months`` months after ``day``'s month (before it when negative).
+
+    Month arithmetic on whole months (monthly series, forecasts, simulated months), not a period by
+    lag (1930:173) 1 § as ``add_months``: 2025-01-31 gives 2025-02-01 for one month, 2026-03-15 gives
+    2026-03-01 for none.
+    """
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @lru_cache(maxsize=131072)

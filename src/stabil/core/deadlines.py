@@ -404,11 +404,23 @@ def _percentile(sorted_values: list[int], fraction: float) -> float | None:
 
 
 def compliance_summary(deadlines: Iterable[Deadline], kinds: Iterable[str] = DEADLINE_KINDS) -> list[KindSummary]:
-    """Return one KindSummary per kind for the given deadlines (those that fell due in a period).
+    """Return one KindSummary per kind for the given deadlines (those due in a period, seen on a day).
 
-    share_met = met / (met + missed + overdue): open deadlines have not fallen due yet and are
-    counted apart. Median and 90th percentile are calendar days from start to event, over the
-    deadlines whose event happened (met or missed).
+    This is the one definition of "share met on time": the egenkontroll, the deadline KPIs of the
+    scorecard and the board paper, and the API all count with it. The caller passes the deadlines due
+    from the period's first to its last day (inclusive) with their status as seen on a day ``on``
+    (``status_of``); then
+
+        share_met = met / (met + missed + overdue)
+
+    and open deadlines are counted apart, not as misses. Reasoning (docs/deadlines.md "The
+    self-inspection", docs/governance.md "met on time / fell due in the period"): a deadline is met when
+    its event is dated on or before the due day, so one due on the period's last day that has no event
+    when seen that day (or a period still running) can still be met: it has not fallen due. Counting it
+    as a miss, as a second formula once did, lowered the running period's figure and made the
+    scorecard and the egenkontroll disagree. Seen after its due day without an event it is overdue and
+    counts against the share. Median and 90th percentile are calendar days from start to event, over
+    the deadlines whose event happened (met or missed).
     """
     buckets: dict[str, list[Deadline]] = {kind: [] for kind in kinds}
     for deadline in deadlines:

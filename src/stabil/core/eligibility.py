@@ -70,9 +70,15 @@ class StaffRole(StrEnum):
 #: Degrees that satisfy the requirement in 3 kap 3 a § / 25 kap 1 §.
 QUALIFYING_DEGREES = frozenset({Degree.SOCIONOM, Degree.OTHER_RELEVANT, Degree.FOREIGN_RECOGNISED})
 
-#: Roles whose holders do casework under public authority in child welfare.
-CASEWORK_ROLES = frozenset({StaffRole.CASEWORKER, StaffRole.TEAM_LEAD, StaffRole.SPECIALIST,
-                            StaffRole.UNIT_MANAGER})
+#: Staff roles whose holders do casework under public authority in child welfare: the competence rule
+#: (3 kap 3 a §) applies to them. The unit manager is among them (decides cases by delegation) but
+#: carries no caseload, hence the second list below. Plain strings: they go into database queries.
+CASEWORK_ROLES = frozenset(role.value for role in (StaffRole.CASEWORKER, StaffRole.TEAM_LEAD,
+                                                    StaffRole.SPECIALIST, StaffRole.UNIT_MANAGER))
+
+#: Staff roles that carry cases: they appear on the workload board, may be a case's main handler and
+#: are the simulated staff. CASEWORK_ROLES without the unit manager, on purpose (see above).
+CASELOAD_ROLES = CASEWORK_ROLES - {StaffRole.UNIT_MANAGER.value}
 
 DEGREE_LABELS_SV = {
     Degree.SOCIONOM: "socionomexamen",

@@ -29,7 +29,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ForecastResult", "add_months", "forecast_monthly", "mase"]
+from stabil.core import calendar
+
+__all__ = ["ForecastResult", "forecast_monthly", "mase"]
 
 Z80 = 1.2815515655446004
 Z95 = 1.959963984540054
@@ -46,12 +48,6 @@ MODEL_LABELS_SV = {
     "sarima": "SARIMA",
     "zero": "inga ärenden",
 }
-
-
-def add_months(first: date, n: int) -> date:
-    """Return the first day of the month n months after ``first``'s month."""
-    k = first.year * 12 + first.month - 1 + n
-    return date(k // 12, k % 12 + 1, 1)
 
 
 @dataclass
@@ -82,7 +78,7 @@ class ForecastResult:
             "backtest": self.backtest,
             "note": self.note,
             "history": [
-                {"month": add_months(self.first_month, i).strftime("%Y-%m"), "value": v}
+                {"month": calendar.month_start(self.first_month, i).strftime("%Y-%m"), "value": v}
                 for i, v in enumerate(self.history)
             ],
             "forecast": [
@@ -237,8 +233,8 @@ def forecast_monthly(
     if y.size and (np.any(~np.isfinite(y)) or np.any(y < 0)):
         raise ValueError("history must be finite counts >= 0")
     first_month = date(first_month.year, first_month.month, 1)
-    start = add_months(first_month, y.size)
-    months = [add_months(start, i) for i in range(months_ahead)]
+    start = calendar.month_start(first_month, y.size)
+    months = [calendar.month_start(start, i) for i in range(months_ahead)]
     h = months_ahead
     if y.size == 0 or not np.any(y):
         zeros = [0.0] * h

@@ -5,7 +5,8 @@ year over three years. Some KPIs Stabil computes from its own data for any perio
 they live here, one definition each, written out. Others are entered per period by the
 municipality (NKI, HME) and live in the governance app's tables.
 
-Every share follows one rule: **met on time / fell due in the period** for deadlines, and
+Every share follows one rule: **met on time / fell due in the period** for deadlines (counted by
+``core.deadlines.compliance_summary``, the one definition, and turned into a KPI with ``share``), and
 **count / population** for staff shares, both in per cent. A KPI with an empty population
 has no value (None), never 0 % or 100 %.
 
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 PERCENT = "percent"
 SEK = "sek"
@@ -231,23 +231,6 @@ def share(code: str, numerator: int, denominator: int) -> KpiValue:
         raise ValueError(f"{code}: need 0 <= numerator <= denominator, got {numerator}/{denominator}")
     value = 100.0 * numerator / denominator if denominator else None
     return KpiValue(code, value, numerator, denominator)
-
-
-def share_met_on_time(
-    code: str, deadlines: Iterable[tuple[date, date | None]], first_day: date, last_day: date
-) -> KpiValue:
-    """Return the share of deadlines met on time among those that fell due in the period.
-
-    ``deadlines`` yields (due_on, met_on or None). Fell due: first_day <= due_on <= last_day.
-    Met on time: met_on is not None and met_on <= due_on.
-    """
-    fell_due = met = 0
-    for due_on, met_on in deadlines:
-        if first_day <= due_on <= last_day:
-            fell_due += 1
-            if met_on is not None and met_on <= due_on:
-                met += 1
-    return share(code, met, fell_due)
 
 
 def turnover_rate(leavers: int, average_headcount: float) -> KpiValue:

@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from stabil.core import deadlines as _deadlines
+from stabil.core import workload as _workload
 from stabil.core.workload import (
     INVESTIGATION,
     OUTPATIENT_FOLLOWUP,
@@ -73,10 +74,9 @@ __all__ = [
 
 # --- defaults (each is documented in docs/simulation.md) -----------------------------------------
 
-#: Share of reports that lead to an investigation after the preliminary assessment.
-DEFAULT_INVESTIGATION_SHARE = 0.35
-#: Share of investigations that end in an intervention the unit follows up.
-DEFAULT_INTERVENTION_SHARE = 0.5
+# The shares of preliminary assessments that open an investigation and of investigations that end in an
+# intervention (phases' next_share) are the workload model's DEFAULT_OPENING_SHARE and
+# DEFAULT_INTERVENTION_SHARE: one assumption each for when a unit's own decisions do not say.
 #: Inflow seasonality by calendar month (mean 1.0): a summer dip and an autumn peak (demo data, seed 004).
 DEFAULT_SEASONALITY = (1.0, 1.05, 1.1, 1.0, 1.05, 0.95, 0.75, 0.85, 1.1, 1.1, 1.05, 1.0)
 #: Share of working time on summer vacation by calendar month (25 days a year, most in July).
@@ -211,11 +211,11 @@ def default_phases() -> tuple[Phase, ...]:
     return (
         Phase(
             "preliminary_assessment", mean_days=9.0, shape=3.0, deadline="preliminary_assessment",
-            work_type=PRELIMINARY_ASSESSMENT, counts_toward_cap=False, next_share=DEFAULT_INVESTIGATION_SHARE,
+            work_type=PRELIMINARY_ASSESSMENT, counts_toward_cap=False, next_share=_workload.DEFAULT_OPENING_SHARE,
         ),
         Phase(
             "investigation", mean_days=80.0, shape=6.0, deadline="investigation",
-            work_type=INVESTIGATION, counts_toward_cap=True, next_share=DEFAULT_INTERVENTION_SHARE,
+            work_type=INVESTIGATION, counts_toward_cap=True, next_share=_workload.DEFAULT_INTERVENTION_SHARE,
         ),
         Phase(
             "follow_up", mean_days=240.0, shape=2.0, deadline=None,

@@ -548,6 +548,8 @@ def format_hours_sv(hours: float) -> str:
 
 # When a unit has no history to say otherwise: half of preliminary assessments open an
 # investigation and half of investigations end in an intervention (assumptions, docs/workload.md).
+# The one home of both: the board's projection and the simulation's default phases (core/simulation.py,
+# docs/simulation.md) read them from here.
 DEFAULT_OPENING_SHARE = 0.5
 DEFAULT_INTERVENTION_SHARE = 0.5
 

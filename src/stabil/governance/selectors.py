@@ -17,8 +17,9 @@ from itertools import groupby
 from django.db.models import Q
 from django.utils import timezone
 
+from stabil.cases import selectors as case_selectors
+from stabil.core import calendar, statistics, suppression
 from stabil.core import kpi as core_kpi
-from stabil.core import statistics, suppression
 from stabil.core.statistics import MonthRange, YearOverYearTable
 
 from .models import (
@@ -123,25 +124,19 @@ def statistics_table(*, years: Sequence[int], months: MonthRange, unit_ids: Sequ
 
 
 def deadline_values(first_day: dt.date, last_day: dt.date, unit_ids: Sequence[int] | None,
-                     progress=None) -> dict[str, core_kpi.KpiValue]:
-    """Return the four deadline KPIs from the cases area's materialised deadlines.
+                    progress=None) -> dict[str, core_kpi.KpiValue]:
+    """Return the four deadline KPIs: the egenkontroll's share met for the period, seen as of today.
 
-    The cases area derives each case's deadlines from its events with ``stabil.core.caseflow``
-    under the municipality's deadline settings and keeps them in ``cases.Deadline``; a deadline
-    that fell due in the period counts, met on time when its ``met_on`` is on or before ``due_on``.
+    One definition of "met on time" (``core.deadlines.compliance_summary``, read through
+    ``cases.selectors.egenkontroll``): met / (met + missed + overdue) among the deadlines due in the
+    period; a deadline still open (due today or later, no event yet) has not fallen due and is not counted.
     """
-    from stabil.cases.models import Deadline
-
-    rows = Deadline.objects.filter(kind__in=list(DEADLINE_KPIS.values()), due_on__range=(first_day, last_day))
-    if unit_ids is not None:
-        rows = rows.filter(case__unit_id__in=list(unit_ids))
-    by_kind: dict[str, list[tuple[dt.date, dt.date | None]]] = {kind: [] for kind in DEADLINE_KPIS.values()}
-    for kind, due_on, met_on in rows.values_list("kind", "due_on", "met_on").iterator(chunk_size=10000):
-        by_kind[kind].append((due_on, met_on))
+    report = case_selectors.egenkontroll(first_day, last_day, unit_ids=unit_ids)
     if progress is not None:
         progress.advance(1, "frister hämtade")
+    by_kind = {summary.kind: summary for summary in report.summaries}
     return {
-        code: core_kpi.share_met_on_time(code, by_kind[kind], first_day, last_day)
+        code: core_kpi.share(code, by_kind[kind].met, by_kind[kind].due)
         for code, kind in DEADLINE_KPIS.items()
     }
 
@@ -366,18 +361,11 @@ def workload_risk_measures() -> list:
     return list(RiskMeasure.objects.select_related("unit").order_by("status", "due_on", "pk"))
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Return the same day ``months`` later (the month's last day when it has no such day)."""
-    from dateutil.relativedelta import relativedelta
-
-    return day + relativedelta(months=months)
-
-
 def next_due_on(check: SelfInspectionCheck, last_performed_on: dt.date | None) -> dt.date:
     """Return when a check is next due: its first date, then one period after the latest result."""
     if last_performed_on is None:
         return check.first_due_on
-    return add_months(last_performed_on, FREQUENCY_MONTHS[check.frequency])
+    return calendar.add_months(last_performed_on, FREQUENCY_MONTHS[check.frequency])
 
 
 @dataclass

@@ -156,8 +156,7 @@ def _load(args):
         require_capability(by, "simulation.view", "scenarierna")
         if args.unit:
             unit = _unit(args.unit) if by is None else units_in_scope(by, args.unit)[0]
-            data = selectors.unit_starting_point(unit, timezone.localdate(), months=args.months or 36)
-            return core.scenario_from_dict(data)
+            return selectors.unit_scenario(unit, timezone.localdate(), months=args.months or 36)
         from .models import Scenario
 
         if by is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from stabil.core.forecast import add_months
+from stabil.core.calendar import month_start
 
 from . import services
 from .models import ScenarioMeasure
@@ -37,7 +37,7 @@ def _start(scenario_start: dt.date, offset: int | None) -> dt.date:
     if offset is None:  # summer temps: the next 1 June
         year = scenario_start.year if scenario_start.month < 6 else scenario_start.year + 1
         return dt.date(year, 6, 1)
-    return add_months(scenario_start, offset)
+    return month_start(scenario_start, offset)
 
 
 def build(ctx) -> None:

@@ -11,10 +11,12 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from stabil.accounts.policy import visible_units
+from stabil.cases.services import deadline_config
 from stabil.core import forecast as core_forecast
 from stabil.core import simulation as core
 from stabil.core import suppression
-from stabil.core.forecast import add_months
+from stabil.core.calendar import month_start
+from stabil.core.eligibility import CASELOAD_ROLES
 from stabil.governance.selectors import default_threshold
 
 from .models import Scenario, SimulationRun
@@ -29,7 +31,6 @@ PHASE_MAP = {
 }
 SERIES = {"reports": "report_received", "investigations": "investigation_opened"}
 SERIES_LABELS = {"reports": "Inkomna anmälningar", "investigations": "Inledda utredningar"}
-CASEWORK_ROLES = ("caseworker", "team_lead", "specialist")
 
 
 def scenarios_for(user) -> QuerySet:
@@ -56,7 +57,7 @@ def inflow_history(*, series: str = "reports", unit_ids=None, category: str | No
     from stabil.cases.models import CaseEvent
 
     end = dt.date(on.year, on.month, 1)
-    start = add_months(end, -months)
+    start = month_start(end, -months)
     qs = CaseEvent.objects.filter(kind=SERIES[series], on__gte=start, on__lt=end)
     if unit_ids is not None:
         qs = qs.filter(case__unit_id__in=list(unit_ids))
@@ -73,7 +74,7 @@ def inflow_history(*, series: str = "reports", unit_ids=None, category: str | No
     m = first
     while m < end:
         out.append(float(counts.get(m, 0)))
-        m = add_months(m, 1)
+        m = month_start(m, 1)
     return first, out
 
 
@@ -114,7 +115,7 @@ def turnover_observations(units, on: dt.date, *, months: int = 24) -> list[tuple
         points = risk_history(unit_id=unit.pk, on=on, months=months + 1)
         ends = [p["on"] for p in points]
         exits = list(StaffMember.objects.filter(
-            unit=unit, role__in=CASEWORK_ROLES, ended_on__gt=ends[0], ended_on__lte=ends[-1],
+            unit=unit, role__in=CASELOAD_ROLES, ended_on__gt=ends[0], ended_on__lte=ends[-1],
         ).exclude(employment__in=("consultant", "summer_temp")).values_list("ended_on", flat=True))
         for before, after in zip(points, points[1:]):
             if before["load"] is None or not before["staff_count"]:
@@ -282,8 +283,15 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
     return data
 
 
+def unit_scenario(unit, on: dt.date, *, months: int = 36) -> core.Scenario:
+    """Return the core scenario of a unit's starting point on ``on``, under the municipality's deadline rules."""
+    data = unit_starting_point(unit, on, months=months)
+    return replace(core.scenario_from_dict(data), deadline_config=deadline_config())
+
+
 def core_scenario(scenario: Scenario) -> core.Scenario:
-    """Return the core scenario: the stored starting point plus the scenario's measures."""
+    """Return the core scenario: the stored starting point plus the scenario's measures, judged by the
+    municipality's deadline rules as they are now (``cases.services.deadline_config``), like the case pages."""
     data = dict(scenario.base)
     data["name"] = scenario.name
     data["months"] = scenario.months
@@ -302,4 +310,4 @@ def core_scenario(scenario: Scenario) -> core.Scenario:
     ]
     for key in [k for k, v in data.items() if v is None]:
         data.pop(key)
-    return core.scenario_from_dict(data)
+    return replace(core.scenario_from_dict(data), deadline_config=deadline_config())

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from stabil.core import staffstats, suppression
 from stabil.core.calendar import is_working_day
-from stabil.core.eligibility import Eligibility, StaffProfile, eligibility_on
+from stabil.core.eligibility import CASELOAD_ROLES, Eligibility, StaffProfile, eligibility_on
 from stabil.core.staffstats import (
     AbsenceOccasion,
     Period,
@@ -163,7 +163,7 @@ def ineligible_main_handlers(members: QuerySet, on: date) -> list[tuple[StaffMem
     result = []
     for member in members:
         verdict = eligibility_for(member, on)
-        if member.role in ("caseworker", "specialist", "team_lead") and not verdict.may_be_main_handler:
+        if member.role in CASELOAD_ROLES and not verdict.may_be_main_handler:
             result.append((member, verdict))
     return result
 

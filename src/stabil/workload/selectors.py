@@ -45,8 +45,6 @@ from stabil.core.workload import WorkloadConfig as ModelConfig
 
 from .models import CaseComplexity, ConfigVersion, TeamSettings, UnitSettings
 
-#: Staff roles that carry cases and appear on the board.
-CASEWORK_ROLES = ("caseworker", "team_lead", "specialist")
 #: How far ahead the board looks for overload ("in four weeks").
 HORIZON_DAYS = 28
 #: The decisions a unit's own history is read from when projecting phases.
@@ -312,7 +310,7 @@ def staff_capacities(*, on: dt.date, unit_ids: Sequence[int] | None = None, staf
     """
     from stabil.staff.models import StaffMember
 
-    qs = StaffMember.objects.filter(role__in=CASEWORK_ROLES, started_on__lte=on).filter(
+    qs = StaffMember.objects.filter(role__in=elig.CASELOAD_ROLES, started_on__lte=on).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=on)
     )
     if unit_ids is not None:
