@@ -81,7 +81,8 @@ def test_finding_1_the_job_page_of_a_dry_run_shows_nothing_stored(personas, djan
     from stabil.cases.models import Case, Child
 
     settings.DATA_DIR = tmp_path
-    child = Child.objects.create(child_id="B1", birth_date="2015-03-01")
+    # The stored values are words no random token on the page (CSRF) can contain by chance.
+    child = Child.objects.create(child_id="STORED-CHILD-1", birth_date="2015-03-01")
     Case.objects.create(case_id="K1", child=child, category="barn", unit=personas.org.unit_a)
     header = "case_id,child_id,birth_date,category,unit,event,date,staff_id,outcome,until,intervention,reason\n"
     probe = header + "K1,ZZZ-PROBE,1900-01-01,ensamkommande,UB,report_received,2026-01-01,,,,,\n"
@@ -92,6 +93,6 @@ def test_finding_1_the_job_page_of_a_dry_run_shows_nothing_stored(personas, djan
     assert job.status == "failed" and "probe.csv, rad 2, kolumn case_id" in job.error
     page = client.get(response["Location"]).content.decode()
     assert "utanför dina enheter" in page
-    assert not any(value in job.error + page for value in ("B1", "2015-03-01", "'barn'", ">UA<", " UA"))
+    assert not any(value in job.error + page for value in ("STORED-CHILD-1", "2015-03-01", "'barn'", ">UA<", " UA"))
     record = AccessRecord.objects.get(username="outsider_manager", action="import")
     assert "provkörning" in record.what and not Child.objects.filter(child_id="ZZZ-PROBE").exists()
