@@ -79,7 +79,7 @@ def test_bad_rows_are_all_reported_and_nothing_stored(tmp_path, org):
         "bad.csv, rad 3, kolumn fte: 1,5 ska vara större än 0 och högst 1",
         "bad.csv, rad 3, kolumn degree: okänt värde 'phd'",
         "bad.csv, rad 3, kolumn experience_years: -1 ska vara minst 0",
-        "bad.csv, rad 3, kolumn started_on: '2014-13-01' är inte ett datum",
+        "bad.csv, rad 3, kolumn started_on: datumet 2014-13-01 finns inte",  # the right form, no such day (issue 12)
         "bad.csv, rad 3, kolumn monthly_cost_sek: 'x' är inte ett tal",
         "bad.csv, rad 4, kolumn staff_id: 'S1' förekommer redan på rad 2",
         "bad.csv, rad 4, kolumn ended_on: slutdatum 2013-01-01 ligger före startdatum 2014-01-01",

@@ -20,7 +20,7 @@ import operator
 import re
 from collections.abc import Iterable
 
-from stabil.common.parsing import id_problem
+from stabil.common.parsing import date_problem, id_problem
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.core.caseflow import EVENT_KINDS, INTERVENTION_KINDS, OUTCOMES, PLACEMENT_KINDS, Event
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
@@ -80,7 +80,7 @@ def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, unt
     else:
         on = parse_date(on_text)
         if on is None:
-            problems.append(("date", f"'{on_text}' är inte ett datum på formen ÅÅÅÅ-MM-DD"))
+            problems.append(("date", date_problem(on_text)))
         elif not MIN_DATE <= on <= MAX_DATE:
             problems.append(("date", f"datumet {on_text} är orimligt"))
             on = None
@@ -103,7 +103,7 @@ def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, unt
         else:
             until = parse_date(until_text)
             if until is None:
-                problems.append(("until", f"'{until_text}' är inte ett datum på formen ÅÅÅÅ-MM-DD"))
+                problems.append(("until", date_problem(until_text)))
             elif on is not None and until <= on:
                 problems.append(("until", f"nytt slutdatum {until_text} måste vara efter beslutsdagen {on_text}"))
         if not reason:
@@ -222,7 +222,7 @@ class CaseEventLoader:
                 errors.add(row, "child_id", "barn-id ser ut som ett personnummer; använd ett pseudonymt id")
                 ok = False
         if birth_text and parse_date(birth_text) is None:
-            errors.add(row, "birth_date", f"'{birth_text}' är inte ett datum på formen ÅÅÅÅ-MM-DD")
+            errors.add(row, "birth_date", date_problem(birth_text))
             ok = False
         if category and category not in CATEGORIES:
             errors.add(row, "category", f"okänd kategori '{category}'; tillåtna: {', '.join(CATEGORIES)}")

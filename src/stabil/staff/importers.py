@@ -33,6 +33,7 @@ from django.db import connection
 from django.utils import timezone
 
 from stabil.common.parsing import id_problem, parse_decimal
+from stabil.common.parsing import date_problem
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
@@ -104,7 +105,7 @@ class RowChecker:
             return None
         day = parse_date(value)
         if day is None:
-            self.problems.append((column, f"'{value}' är inte ett datum på formen ÅÅÅÅ-MM-DD"))
+            self.problems.append((column, date_problem(value)))
         elif not MIN_DATE <= day <= MAX_DATE:
             self.problems.append((column, f"datumet {value} är orimligt"))
             day = None
