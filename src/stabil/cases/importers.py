@@ -160,19 +160,31 @@ class CaseEventLoader:
         self._last_recorded: tuple | None = None  # the last case columns recorded in case_heads
         self.ignored: dict[str, int] = {}  # column -> rows whose value there the event does not use
         self.accessed: set[str] = set()  # ids of the stored cases read (for the access log)
+        self.case_first_row: dict[str, int] = {}  # case_id -> the first row naming it with a valid case id
+        # Conflicts already reported, so that repeated rows of one case say it once: (case_id, column,
+        # value) for a case described two ways, (case_id, child_id, birth date) for a child's birth date.
+        self.reported: set[tuple] = set()
+        self.birth_rows: set[int] = set()  # rows with a birth-date message: at most one each
+        # Set by ``services.case_events_check`` (stored cases and children by id) before the store runs.
+        self.stored: tuple[dict, dict] | None = None
 
     def add(self, row: int, values) -> None:
         """Validate one row (the 12 contract values, stripped strings) and keep it."""
         (case_id, child_id, birth_text, category, unit, kind, on_text, staff_id, outcome, until_text,
          intervention, reason) = values
         errors = self.errors
-        ok = True
+        bad: frozenset[str] = frozenset()
         head_values = (case_id, child_id, birth_text, category, unit)
         # Rows of one case usually repeat the same case columns: check them once per distinct value set.
         if head_values != self._last_head:
-            ok = self._check_head(row, head_values)
-            if ok:
+            bad = self._check_head(row, head_values)
+            if not bad:
                 self._last_head = head_values
+        # The case columns are recorded whatever else is wrong on the row, so that a new case missing one
+        # of them is reported in the same pass as every other error (issue 12).
+        if "case_id" not in bad and head_values != self._last_recorded:
+            self._record_head(row, head_values, bad)
+            self._last_recorded = head_values
         key = (kind, on_text, staff_id, outcome, until_text, intervention, reason)
         cached = self._checked.get(key)
         if cached is None:
@@ -188,11 +200,8 @@ class CaseEventLoader:
             errors.add(row, column, message)
         for column in ignored_columns:
             self.ignored[column] = self.ignored.get(column, 0) + 1
-        if not ok or parsed is None:
+        if bad or parsed is None:
             return
-        if head_values != self._last_recorded:
-            self._record_head(row, head_values)
-            self._last_recorded = head_values
         on = parsed[1]
         if birth_text and on_text < birth_text:  # ISO dates compare as text
             errors.add(row, "date", f"händelsen {on_text} är före barnets födelsedatum {birth_text}")
@@ -203,58 +212,76 @@ class CaseEventLoader:
         self.events.append((case_id, parsed))
         self.event_rows.append(row)
 
-    def _check_head(self, row: int, head_values) -> bool:
-        """Validate the case columns of a row; return False (errors added) when one is invalid."""
+    def _check_head(self, row: int, head_values) -> frozenset[str]:
+        """Validate the case columns of a row; return the invalid ones (errors added)."""
         case_id, child_id, birth_text, category, unit = head_values
         errors = self.errors
-        ok = True
+        bad = []
         if not case_id:
             errors.add(row, "case_id", "ärende-id saknas")
-            ok = False
+            bad.append("case_id")
         elif problem := id_problem(case_id, max_length=MAX_ID):
             errors.add(row, "case_id", f"ärende-id: {problem}")
-            ok = False
+            bad.append("case_id")
         if child_id:
             if problem := id_problem(child_id, max_length=MAX_ID):
                 errors.add(row, "child_id", f"barn-id: {problem}")
-                ok = False
+                bad.append("child_id")
             elif _PERSONNUMMER.match(child_id):
                 errors.add(row, "child_id", "barn-id ser ut som ett personnummer; använd ett pseudonymt id")
-                ok = False
+                bad.append("child_id")
         if birth_text and parse_date(birth_text) is None:
             errors.add(row, "birth_date", date_problem(birth_text))
-            ok = False
+            self.birth_rows.add(row)
+            bad.append("birth_date")
         if category and category not in CATEGORIES:
             errors.add(row, "category", f"okänd kategori '{category}'; tillåtna: {', '.join(CATEGORIES)}")
-            ok = False
+            bad.append("category")
         if unit and (problem := id_problem(unit, max_length=MAX_UNIT)):
             errors.add(row, "unit", f"enhetskod: {problem}")
-            ok = False
-        return ok
+            bad.append("unit")
+        return frozenset(bad)
 
-    def _record_head(self, row: int, head_values) -> None:
-        """Remember a valid row's case columns; a case or child described two ways is an error."""
+    def _record_head(self, row: int, head_values, bad: frozenset[str] = frozenset()) -> None:
+        """Remember a row's valid case columns; a case or child described two ways is an error.
+
+        Each conflicting value is reported once, on the first row that brings it (rows of one case repeat
+        their case columns), and a row gets at most one birth-date message: a child's two birth dates are
+        one conflict, whether the case or the child is named in it.
+        """
         case_id, child_id, birth_text, category, unit = head_values
         errors = self.errors
+        reported = self.reported
+        self.case_first_row.setdefault(case_id, row)
         head = self.case_heads.get(case_id)
         if head is None:
             head = self.case_heads[case_id] = {}
-        for column, value in (("child_id", child_id), ("birth_date", birth_text), ("category", category),
-                              ("unit", unit)):
-            if not value:
-                continue
-            seen = head.get(column)
-            if seen is None:
-                head[column] = (value, row)
-            elif seen[0] != value:
-                errors.add(row, column, f"ärendet {case_id} har {column} '{seen[0]}' på rad {seen[1]}, här '{value}'")
-        if child_id and birth_text:
+        birth_conflict = False
+        if child_id and birth_text and not bad & {"child_id", "birth_date"}:
             seen = self.child_births.get(child_id)
             if seen is None:
                 self.child_births[child_id] = (birth_text, row)
             elif seen[0] != birth_text:
-                errors.add(row, "birth_date",
-                           f"barnet {child_id} har födelsedatum {seen[0]} på rad {seen[1]}, här {birth_text}")
+                birth_conflict = True
+                if (case_id, child_id, birth_text) not in reported:
+                    reported.add((case_id, child_id, birth_text))
+                    errors.add(row, "birth_date",
+                               f"barnet {child_id} har födelsedatum {seen[0]} på rad {seen[1]}, här {birth_text}")
+                    self.birth_rows.add(row)
+        for column, value in (("child_id", child_id), ("birth_date", birth_text), ("category", category),
+                              ("unit", unit)):
+            if not value or column in bad:
+                continue
+            seen = head.get(column)
+            if seen is None:
+                head[column] = (value, row)
+            elif seen[0] != value and (case_id, column, value) not in reported:
+                reported.add((case_id, column, value))
+                if column == "birth_date":
+                    if birth_conflict or row in self.birth_rows:
+                        continue  # said above, as the child's
+                    self.birth_rows.add(row)
+                errors.add(row, column, f"ärendet {case_id} har {column} '{seen[0]}' på rad {seen[1]}, här '{value}'")
 
     def add_records(self, records: Iterable[tuple[int, list[str]]]) -> None:
         """Add many (row number, values) pairs, reporting progress every 20,000 rows."""
@@ -279,6 +306,17 @@ class CaseEventLoader:
             else:
                 lines.append(f"kolumnen {column} ignorerades på {count} rader vars händelse inte använder den")
         return lines
+
+    def check(self, *, compare_stored: bool = True) -> None:
+        """Check the rows against the stored cases and children (errors added); ``store`` reuses the result.
+
+        A case not stored must name its child, category and unit on some row. With ``compare_stored``
+        the file must also agree with the stored cases and children; without it (rows outside the
+        uploader's units were found) no stored value is compared.
+        """
+        from stabil.cases import services  # services imports this module (the circle issue 12 names)
+
+        services.case_events_check(self, compare_stored=compare_stored)
 
     def store(self) -> ImportResult:
         """Check against stored data and write everything new; return the counts."""
@@ -342,10 +380,15 @@ def _handle_case_events(table: Table, ctx: ImportContext) -> ImportResult:
         pick = operator.itemgetter(*indices)
         records = ((number, pick(row)) for number, row in zip(table.row_numbers, table.rows))
     loader.add_records(records)
+    errors_before = len(ctx.errors)
     check_case_scope(table, ctx)  # in the same pass as the row errors, before anything stored is compared
-    if ctx.errors:
-        return ImportResult()
+    # The file is compared with the stored cases in the same pass too (issue 12), but only when every row
+    # is in the uploader's units: a stored case outside them is not compared, so its values are not quoted.
+    in_scope = ctx.scope.everything or (len(ctx.errors) == errors_before and not ctx.errors.truncated)
     try:
+        loader.check(compare_stored=in_scope)
+        if ctx.errors:
+            return ImportResult()
         return loader.store()
     finally:
         ctx.accessed.update(loader.accessed)
