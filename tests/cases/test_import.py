@@ -407,3 +407,16 @@ def test_a_birth_date_conflict_with_a_stored_child_is_reported_once_per_row(org,
             "K90,B1,2015-04-01,barn,UA,report_received,2026-06-05,,,,,"]  # row 4: a new case of the child
     errors = do_import(write(tmp_path, rows, name="b.csv")).errors
     assert [(e.row, e.column) for e in errors] == [(2, "birth_date"), (4, "birth_date")]
+
+
+def test_the_row_messages_are_marked_for_translation():
+    from django.utils import translation
+
+    from stabil.cases.importers import check_event_fields
+
+    with translation.override("en"):
+        _, problems = check_event_fields("handler_assigned", "2026-02-30", "", "", "", "", "")
+    assert problems == [("date", "the date 2026-02-30 does not exist"),
+                        ("staff_id", "a staff id is required for handler_assigned")]
+    _, problems = check_event_fields("handler_assigned", "2026-06-01", "", "", "", "", "")
+    assert problems == [("staff_id", "personal-id krävs för handler_assigned")]  # Swedish by default

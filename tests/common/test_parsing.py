@@ -82,3 +82,11 @@ def test_every_valid_id_reverses_and_resolves(value, name, kwarg):
 ])
 def test_control_character(text, expected):
     assert control_character(text) == expected
+
+
+def test_date_problems_are_translated():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert date_problem("2026-02-30") == "the date 2026-02-30 does not exist"
+        assert date_problem("2026-2-3") == "'2026-2-3' is not a date of the form YYYY-MM-DD"

@@ -20,6 +20,8 @@ import operator
 import re
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from stabil.common.parsing import date_problem, id_problem
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.core.caseflow import EVENT_KINDS, INTERVENTION_KINDS, OUTCOMES, PLACEMENT_KINDS, Event
@@ -71,9 +73,9 @@ def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, unt
             ignored.append("intervention")
             intervention = ""
     if not kind:
-        problems.append(("event", "händelse saknas"))
+        problems.append(("event", _("händelse saknas")))
     elif kind not in EVENT_SET:
-        problems.append(("event", f"okänd händelse '{kind}'; tillåtna: {', '.join(EVENT_KINDS)}"))
+        problems.append(("event", _("okänd händelse '%(kind)s'; tillåtna: %(allowed)s") % {"kind": kind, "allowed": ", ".join(EVENT_KINDS)}))
     on = None
     if not on_text:
         problems.append(("date", "datum saknas"))
@@ -82,51 +84,56 @@ def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, unt
         if on is None:
             problems.append(("date", date_problem(on_text)))
         elif not MIN_DATE <= on <= MAX_DATE:
-            problems.append(("date", f"datumet {on_text} är orimligt"))
+            problems.append(("date", _("datumet %(date)s är orimligt") % {"date": on_text}))
             on = None
     if staff_id and (problem := id_problem(staff_id, max_length=MAX_ID)):
-        problems.append(("staff_id", f"personal-id: {problem}"))
+        problems.append(("staff_id", _("personal-id: %(problem)s") % {"problem": problem}))
     if kind in ASSIGNMENT_EVENTS and not staff_id:
-        problems.append(("staff_id", f"personal-id krävs för {kind}"))
+        problems.append(("staff_id", _("personal-id krävs för %(kind)s") % {"kind": kind}))
     if kind in OUTCOMES:
         if not outcome:
-            problems.append(("outcome", f"utfall krävs för {kind}: {_OUTCOME_TEXT[kind]}"))
+            problems.append(("outcome", _("utfall krävs för %(kind)s: %(allowed)s") % {"kind": kind, "allowed": _OUTCOME_TEXT[kind]}))
         elif outcome not in OUTCOMES[kind]:
-            problems.append(("outcome", f"okänt utfall '{outcome}' för {kind}; tillåtna: {_OUTCOME_TEXT[kind]}"))
+            problems.append(("outcome", _("okänt utfall '%(outcome)s' för %(kind)s; tillåtna: %(allowed)s") % {
+                "outcome": outcome, "kind": kind, "allowed": _OUTCOME_TEXT[kind]}))
     elif outcome and kind in EVENT_SET:
-        problems.append(("outcome", f"utfall används inte för {kind} (bara för preliminary_decided och "
-                                    f"investigation_closed)"))
+        problems.append(("outcome", _("utfall används inte för %(kind)s (bara för preliminary_decided och "
+                                      "investigation_closed)") % {"kind": kind}))
     until = None
     if kind == "investigation_extended":
         if not until_text:
-            problems.append(("until", "nytt slutdatum (until) krävs för investigation_extended"))
+            problems.append(("until", _("nytt slutdatum (until) krävs för investigation_extended")))
         else:
             until = parse_date(until_text)
             if until is None:
                 problems.append(("until", date_problem(until_text)))
             elif on is not None and until <= on:
-                problems.append(("until", f"nytt slutdatum {until_text} måste vara efter beslutsdagen {on_text}"))
+                problems.append(("until", _("nytt slutdatum %(until)s måste vara efter beslutsdagen %(date)s") % {
+                    "until": until_text, "date": on_text}))
         if not reason:
             if lenient:
                 ignored.append("reason")
             else:
-                problems.append(("reason", "en förlängning kräver ett särskilt skäl (reason)"))
+                problems.append(("reason", _("en förlängning kräver ett särskilt skäl (reason)")))
     elif until_text and kind in EVENT_SET:
-        problems.append(("until", f"until används bara för investigation_extended, inte för {kind}"))
+        problems.append(("until", _("until används bara för investigation_extended, inte för %(kind)s") % {"kind": kind}))
     if kind == "intervention_started":
         if not intervention:
-            problems.append(("intervention", f"insats krävs för intervention_started: {', '.join(INTERVENTION_KINDS)}"))
+            problems.append(("intervention", _("insats krävs för intervention_started: %(allowed)s") % {
+                "allowed": ", ".join(INTERVENTION_KINDS)}))
         elif intervention not in INTERVENTION_SET:
-            problems.append(("intervention", f"okänd insats '{intervention}'; tillåtna: {', '.join(INTERVENTION_KINDS)}"))
+            problems.append(("intervention", _("okänd insats '%(intervention)s'; tillåtna: %(allowed)s") % {
+                "intervention": intervention, "allowed": ", ".join(INTERVENTION_KINDS)}))
     elif kind in ("intervention_ended", "placement_reviewed"):
         if intervention and intervention not in INTERVENTION_SET:
-            problems.append(("intervention", f"okänd insats '{intervention}'; tillåtna: {', '.join(INTERVENTION_KINDS)}"))
+            problems.append(("intervention", _("okänd insats '%(intervention)s'; tillåtna: %(allowed)s") % {
+                "intervention": intervention, "allowed": ", ".join(INTERVENTION_KINDS)}))
         elif kind == "placement_reviewed" and intervention and intervention not in PLACEMENT_KINDS:
-            problems.append(("intervention", "övervägande gäller bara placeringar, inte öppenvård (outpatient)"))
+            problems.append(("intervention", _("övervägande gäller bara placeringar, inte öppenvård (outpatient)")))
     elif intervention and kind in EVENT_SET:
-        problems.append(("intervention", f"insats används inte för {kind}"))
+        problems.append(("intervention", _("insats används inte för %(kind)s") % {"kind": kind}))
     if len(reason) > MAX_REASON:
-        problems.append(("reason", f"skälet är längre än {MAX_REASON} tecken"))
+        problems.append(("reason", _("skälet är längre än %(count)d tecken") % {"count": MAX_REASON}))
     if problems:
         return None, problems
     return (kind, on, staff_id, outcome, until, intervention, reason), problems
@@ -204,7 +211,8 @@ class CaseEventLoader:
             return
         on = parsed[1]
         if birth_text and on_text < birth_text:  # ISO dates compare as text
-            errors.add(row, "date", f"händelsen {on_text} är före barnets födelsedatum {birth_text}")
+            errors.add(row, "date", _("händelsen %(date)s är före barnets födelsedatum %(birth)s") % {
+                "date": on_text, "birth": birth_text})
         if staff_id:
             first = self.staff_first.get(staff_id)
             if first is None or on < first[2]:
@@ -218,27 +226,28 @@ class CaseEventLoader:
         errors = self.errors
         bad = []
         if not case_id:
-            errors.add(row, "case_id", "ärende-id saknas")
+            errors.add(row, "case_id", _("ärende-id saknas"))
             bad.append("case_id")
         elif problem := id_problem(case_id, max_length=MAX_ID):
-            errors.add(row, "case_id", f"ärende-id: {problem}")
+            errors.add(row, "case_id", _("ärende-id: %(problem)s") % {"problem": problem})
             bad.append("case_id")
         if child_id:
             if problem := id_problem(child_id, max_length=MAX_ID):
-                errors.add(row, "child_id", f"barn-id: {problem}")
+                errors.add(row, "child_id", _("barn-id: %(problem)s") % {"problem": problem})
                 bad.append("child_id")
             elif _PERSONNUMMER.match(child_id):
-                errors.add(row, "child_id", "barn-id ser ut som ett personnummer; använd ett pseudonymt id")
+                errors.add(row, "child_id", _("barn-id ser ut som ett personnummer; använd ett pseudonymt id"))
                 bad.append("child_id")
         if birth_text and parse_date(birth_text) is None:
             errors.add(row, "birth_date", date_problem(birth_text))
             self.birth_rows.add(row)
             bad.append("birth_date")
         if category and category not in CATEGORIES:
-            errors.add(row, "category", f"okänd kategori '{category}'; tillåtna: {', '.join(CATEGORIES)}")
+            errors.add(row, "category", _("okänd kategori '%(category)s'; tillåtna: %(allowed)s") % {
+                "category": category, "allowed": ", ".join(CATEGORIES)})
             bad.append("category")
         if unit and (problem := id_problem(unit, max_length=MAX_UNIT)):
-            errors.add(row, "unit", f"enhetskod: {problem}")
+            errors.add(row, "unit", _("enhetskod: %(problem)s") % {"problem": problem})
             bad.append("unit")
         return frozenset(bad)
 
@@ -266,7 +275,8 @@ class CaseEventLoader:
                 if (case_id, child_id, birth_text) not in reported:
                     reported.add((case_id, child_id, birth_text))
                     errors.add(row, "birth_date",
-                               f"barnet {child_id} har födelsedatum {seen[0]} på rad {seen[1]}, här {birth_text}")
+                               _("barnet %(child)s har födelsedatum %(seen)s på rad %(row)d, här %(birth)s") % {
+                                   "child": child_id, "seen": seen[0], "row": seen[1], "birth": birth_text})
                     self.birth_rows.add(row)
         for column, value in (("child_id", child_id), ("birth_date", birth_text), ("category", category),
                               ("unit", unit)):
@@ -281,7 +291,8 @@ class CaseEventLoader:
                     if birth_conflict or row in self.birth_rows:
                         continue  # said above, as the child's
                     self.birth_rows.add(row)
-                errors.add(row, column, f"ärendet {case_id} har {column} '{seen[0]}' på rad {seen[1]}, här '{value}'")
+                errors.add(row, column, _("ärendet %(case)s har %(column)s '%(seen)s' på rad %(row)d, här '%(value)s'") % {
+                    "case": case_id, "column": column, "seen": seen[0], "row": seen[1], "value": value})
 
     def add_records(self, records: Iterable[tuple[int, list[str]]]) -> None:
         """Add many (row number, values) pairs, reporting progress every 20,000 rows."""
@@ -358,17 +369,17 @@ def check_case_scope(table: Table, ctx: ImportContext) -> None:
         case_id = record.get("case_id", "")
         if case_id in case_units:
             if not scope.covers_unit(case_units[case_id]):
-                ctx.errors.add(row, "case_id", f"ärendet {case_id} ligger utanför dina enheter")
+                ctx.errors.add(row, "case_id", _("ärendet %(case)s ligger utanför dina enheter") % {"case": case_id})
                 continue
             ctx.accessed.add(case_id)
         elif case_id and record.get("unit") and not scope.covers_unit(unit_pks.get(record["unit"])):
-            ctx.errors.add(row, "unit", f"enheten {record['unit']} ligger utanför dina enheter")
+            ctx.errors.add(row, "unit", _("enheten %(unit)s ligger utanför dina enheter") % {"unit": record["unit"]})
         child_id = record.get("child_id", "")
         if child_id in child_units and not scope.covers_any(child_units[child_id]):
-            ctx.errors.add(row, "child_id", f"barnet {child_id} ligger utanför dina enheter")
+            ctx.errors.add(row, "child_id", _("barnet %(child)s ligger utanför dina enheter") % {"child": child_id})
         staff_id = record.get("staff_id", "")
         if staff_id in staff_units and not scope.covers_unit(staff_units[staff_id]):
-            ctx.errors.add(row, "staff_id", f"medarbetaren {staff_id} ligger utanför dina enheter")
+            ctx.errors.add(row, "staff_id", _("medarbetaren %(staff)s ligger utanför dina enheter") % {"staff": staff_id})
 
 
 def _handle_case_events(table: Table, ctx: ImportContext) -> ImportResult:

@@ -16,6 +16,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
 
 # A date outside these years is a typing error in Stabil's data, and date arithmetic near year 1 or
@@ -55,13 +57,14 @@ def date_problem(text: str) -> str | None:
 
 def _check_iso_date(text: str) -> tuple[dt.date | None, str | None]:
     if len(text) != 10 or not _ISO_DATE.match(text):
-        return None, f"'{text}' är inte ett datum på formen ÅÅÅÅ-MM-DD"
+        return None, _("'%(text)s' är inte ett datum på formen ÅÅÅÅ-MM-DD") % {"text": text}
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        return None, f"datumet {text} finns inte"
+        return None, _("datumet %(date)s finns inte") % {"date": text}
     if not MIN_YEAR <= day.year <= MAX_YEAR:
-        return None, f"datumet {text} är orimligt (år {MIN_YEAR}–{MAX_YEAR})"
+        return None, _("datumet %(date)s är orimligt (år %(low)d–%(high)d)") % {"date": text, "low": MIN_YEAR,
+                                                                            "high": MAX_YEAR}
     return day, None
 
 

@@ -32,8 +32,7 @@ from itertools import pairwise
 from django.db import connection
 from django.utils import timezone
 
-from stabil.common.parsing import id_problem, parse_decimal
-from stabil.common.parsing import date_problem
+from stabil.common.parsing import date_problem, id_problem, parse_decimal
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
