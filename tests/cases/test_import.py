@@ -420,3 +420,12 @@ def test_the_row_messages_are_marked_for_translation():
                         ("staff_id", "a staff id is required for handler_assigned")]
     _, problems = check_event_fields("handler_assigned", "2026-06-01", "", "", "", "", "")
     assert problems == [("staff_id", "personal-id krävs för handler_assigned")]  # Swedish by default
+
+
+@pytest.mark.django_db
+def test_a_new_case_missing_its_unit_is_told_in_english_too(org, tmp_path):
+    from django.utils import translation
+
+    with translation.override("en"):
+        lines = do_import(write(tmp_path, ["K9,B9,2015-03-01,barn,,report_received,2026-06-05,,,,,"])).error_lines()
+    assert lines == ["events.csv, rad 2, kolumn unit: the case K9 is new but its unit is missing on all its rows"]

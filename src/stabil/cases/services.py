@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stabil.common.progress import Progress, notice
 from stabil.core.caseflow import Event, case_state
@@ -262,7 +264,8 @@ def _lookup(model_label: str, key: str, values, fields: Sequence[str] = ("pk",))
 # --- the bulk store behind the case-events import ---------------------------------------------------
 
 
-_HEAD_LABELS = {"child_id": "barn-id", "birth_date": "födelsedatum", "category": "kategori", "unit": "enhet"}
+_HEAD_LABELS = {"child_id": gettext_lazy("barn-id"), "birth_date": gettext_lazy("födelsedatum"),
+                "category": gettext_lazy("kategori"), "unit": gettext_lazy("enhet")}
 
 
 def case_events_check(loader, *, compare_stored: bool = True) -> None:
@@ -289,7 +292,8 @@ def case_events_check(loader, *, compare_stored: bool = True) -> None:
             for column in ("child_id", "category", "unit"):
                 if column not in head:
                     errors.add(loader.case_first_row[case_id], column,
-                               f"ärendet {case_id} är nytt men {_HEAD_LABELS[column]} saknas på alla dess rader")
+                               _("ärendet %(case)s är nytt men %(label)s saknas på alla dess rader") % {
+                                   "case": case_id, "label": _HEAD_LABELS[column]})
     if not compare_stored:
         return
     loader.accessed.update(existing)
@@ -303,8 +307,9 @@ def case_events_check(loader, *, compare_stored: bool = True) -> None:
                         if row in birth_rows:
                             continue
                         birth_rows.add(row)
-                    errors.add(row, column, f"ärendet {case_id} finns redan med {_HEAD_LABELS[column]} "
-                                            f"'{stored[1][column]}', här '{value}'")
+                    errors.add(row, column, _("ärendet %(case)s finns redan med %(label)s '%(stored)s', här "
+                                              "'%(value)s'") % {"case": case_id, "label": _HEAD_LABELS[column],
+                                                                "stored": stored[1][column], "value": value})
     # Whose units the file may touch was checked row by row before (``importers.check_case_scope``, with
     # the access policy's import scope): every case compared above is in the uploader's units.
     child_ids = {head["child_id"][0] for head in heads.values() if "child_id" in head}
@@ -319,7 +324,8 @@ def case_events_check(loader, *, compare_stored: bool = True) -> None:
         stored = children.get(child_id)
         if stored is not None and stored[1] and stored[1] != birth and row not in birth_rows:
             birth_rows.add(row)
-            errors.add(row, "birth_date", f"barnet {child_id} finns redan med födelsedatum {stored[1]}, här {birth}")
+            errors.add(row, "birth_date", _("barnet %(child)s finns redan med födelsedatum %(stored)s, här %(birth)s")
+                       % {"child": child_id, "stored": stored[1], "birth": birth})
     loader.stored = (existing, children)
 
 
