@@ -324,3 +324,108 @@ def test_an_unknown_unit_and_another_units_unit_give_the_same_message(personas, 
 def test_the_system_administrator_may_not_import_case_events(personas, stored_case, tmp_path):
     with pytest.raises(ImportFileError, match="får inte importera ärendehändelser"):
         run_import(write(tmp_path, [PROBE]), by=personas.sysadmin, quiet=True, dry_run=True)
+
+
+# --- Every error in one pass (issue 12) ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_new_case_without_its_columns_is_reported_beside_other_errors(org, tmp_path):
+    rows = [
+        "K40,,,,,report_received,2026-06-05,,,,,",  # row 2: a new case without child_id, category, unit
+        "K41,B41,2015-01-01,barn,UA,no_such_event,2026-06-05,,,,,",  # row 3: an ordinary error
+        "K42,B42,2015-01-01,,UA,report_received,2026-13-40,,,,,",  # row 4: a bad date; category missing
+        "K43,B43,2015-02-30,barn,,report_received,2026-06-05,,,,,",  # row 5: a bad birth date; unit missing
+    ]
+    outcome = do_import(write(tmp_path, rows))
+    assert {(e.row, e.column) for e in outcome.errors} == {
+        (2, "child_id"), (2, "category"), (2, "unit"), (3, "event"), (4, "category"), (4, "date"),
+        (5, "birth_date"), (5, "unit")}
+    assert any("rad 2, kolumn unit: ärendet K40 är nytt men enhet saknas" in line for line in outcome.error_lines())
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_conflict_with_a_stored_case_is_reported_beside_other_errors(org, tmp_path):
+    assert do_import(write(tmp_path, GOOD)).ok
+    rows = ["K1,B1,2015-03-01,barn,UB,first_contact,2026-06-20,,,,,",  # row 2: the stored case is in UA
+            "K50,B50,2015-01-01,barn,UA,no_such_event,2026-06-05,,,,,"]  # row 3
+    outcome = do_import(write(tmp_path, rows, name="b.csv"))
+    assert {(e.row, e.column) for e in outcome.errors} == {(2, "unit"), (3, "event")}
+
+
+@pytest.mark.django_db
+def test_rows_outside_the_units_and_every_other_error_come_in_one_pass(personas, stored_case, tmp_path):
+    rows = [
+        "K1,,,,,first_contact,2026-06-24,,,,,",  # row 2: a stored case of unit UA
+        "K60,,,,,report_received,2026-06-24,,,,,",  # row 3: a new case without its columns
+        "K61,B61,2016-01-01,barn,UB,report_received,2026-02-30,,,,,",  # row 4: no such day
+        "K62,B62,2016-01-01,barn,UA,report_received,2026-06-24,,,,,",  # row 5: a unit not theirs
+    ]
+    outcome = run_import(write(tmp_path, rows), by=personas.outsider_manager, quiet=True, dry_run=True)
+    assert {(e.row, e.column) for e in outcome.errors} == {
+        (2, "case_id"), (3, "child_id"), (3, "category"), (3, "unit"), (4, "date"), (5, "unit")}
+    assert not _tokens(outcome.error_lines()) & (STORED_VALUES - {"UA"})  # nothing stored is quoted
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_day_that_does_not_exist_is_told_apart_from_a_wrong_form(org, tmp_path):
+    rows = ["K70,B70,2015-02-29,barn,UA,report_received,2026-02-30,,,,,",
+            "K70,B70,2015-02-29,barn,UA,investigation_opened,2026-03-01,,,,,",
+            "K70,,,,,investigation_extended,2026-05-01,,,2026-06-31,,skäl",
+            "K71,B71,2015-01-01,barn,UA,report_received,2026-2-3,,,,,"]
+    lines = do_import(write(tmp_path, rows)).error_lines()
+    assert "events.csv, rad 2, kolumn birth_date: datumet 2015-02-29 finns inte" in lines
+    assert "events.csv, rad 2, kolumn date: datumet 2026-02-30 finns inte" in lines
+    assert "events.csv, rad 4, kolumn until: datumet 2026-06-31 finns inte" in lines
+    assert "events.csv, rad 5, kolumn date: '2026-2-3' är inte ett datum på formen ÅÅÅÅ-MM-DD" in lines
+
+
+@pytest.mark.django_db
+def test_a_birth_date_conflict_is_reported_once_per_row(org, tmp_path):
+    rows = [
+        "K80,B80,2015-03-01,barn,UA,report_received,2026-06-05,,,,,",  # row 2: the first birth date
+        "K80,B80,2015-04-01,barn,UA,handler_assigned,2026-06-05,S1,,,,",  # row 3: another one
+        "K80,B80,2015-04-01,barn,UA,protection_assessed,2026-06-05,,,,,",  # row 4: the same conflict again
+        "K80,B80,2015-03-01,barn,UA,first_contact,2026-06-10,,,,,",  # row 5: agrees with row 2
+        "K80,B80,2015-04-01,barn,UA,preliminary_decided,2026-06-18,,investigation,,,",  # row 6: row 3 again
+        "K81,B80,2015-04-01,barn,UA,report_received,2026-06-05,,,,,",  # row 7: another case of the child
+    ]
+    errors = do_import(write(tmp_path, rows)).errors
+    assert [(e.row, e.column) for e in errors] == [(3, "birth_date"), (7, "birth_date")]
+    assert [e.message for e in errors] == [
+        "barnet B80 har födelsedatum 2015-03-01 på rad 2, här 2015-04-01",
+        "barnet B80 har födelsedatum 2015-03-01 på rad 2, här 2015-04-01"]
+
+
+@pytest.mark.django_db
+def test_a_birth_date_conflict_with_a_stored_child_is_reported_once_per_row(org, tmp_path):
+    assert do_import(write(tmp_path, GOOD)).ok
+    rows = ["K1,B1,2015-04-01,barn,UA,first_contact,2026-06-20,,,,,",  # row 2: the stored case and child
+            "K1,B1,2015-04-01,barn,UA,first_contact,2026-06-21,,,,,",  # row 3: the same again
+            "K90,B1,2015-04-01,barn,UA,report_received,2026-06-05,,,,,"]  # row 4: a new case of the child
+    errors = do_import(write(tmp_path, rows, name="b.csv")).errors
+    assert [(e.row, e.column) for e in errors] == [(2, "birth_date"), (4, "birth_date")]
+
+
+def test_the_row_messages_are_marked_for_translation():
+    from django.utils import translation
+
+    from stabil.cases.importers import check_event_fields
+
+    with translation.override("en"):
+        _, problems = check_event_fields("handler_assigned", "2026-02-30", "", "", "", "", "")
+    assert problems == [("date", "the date 2026-02-30 does not exist"),
+                        ("staff_id", "a staff id is required for handler_assigned")]
+    _, problems = check_event_fields("handler_assigned", "2026-06-01", "", "", "", "", "")
+    assert problems == [("staff_id", "personal-id krävs för handler_assigned")]  # Swedish by default
+
+
+@pytest.mark.django_db
+def test_a_new_case_missing_its_unit_is_told_in_english_too(org, tmp_path):
+    from django.utils import translation
+
+    with translation.override("en"):
+        lines = do_import(write(tmp_path, ["K9,B9,2015-03-01,barn,,report_received,2026-06-05,,,,,"])).error_lines()
+    assert lines == ["events.csv, rad 2, kolumn unit: the case K9 is new but its unit is missing on all its rows"]

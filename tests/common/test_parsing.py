@@ -7,7 +7,7 @@ from urllib.parse import unquote
 import pytest
 from django.urls import resolve, reverse
 
-from stabil.common.parsing import control_character, id_problem, parse_decimal, parse_iso_date
+from stabil.common.parsing import control_character, date_problem, id_problem, parse_decimal, parse_iso_date
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -33,6 +33,25 @@ def test_parse_decimal(text, expected):
 ])
 def test_parse_iso_date(text, expected):
     assert parse_iso_date(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2026-01-05", None), ("2024-02-29", None),
+    # the right form but no calendar date: its own message (issue 12, "every error in one pass")
+    ("2026-02-30", "datumet 2026-02-30 finns inte"), ("2025-02-29", "datumet 2025-02-29 finns inte"),
+    ("2026-13-01", "datumet 2026-13-01 finns inte"), ("2026-04-31", "datumet 2026-04-31 finns inte"),
+    ("2026-00-10", "datumet 2026-00-10 finns inte"),
+    # the wrong form
+    ("2026-2-3", "'2026-2-3' är inte ett datum på formen ÅÅÅÅ-MM-DD"),
+    ("05/06/2026", "'05/06/2026' är inte ett datum på formen ÅÅÅÅ-MM-DD"),
+    ("20260105", "'20260105' är inte ett datum på formen ÅÅÅÅ-MM-DD"),
+    ("٢٠٢٦-٠١-٠٥", "'٢٠٢٦-٠١-٠٥' är inte ett datum på formen ÅÅÅÅ-MM-DD"),
+    # a real date outside the years Stabil accepts
+    ("1899-12-31", "datumet 1899-12-31 är orimligt (år 1900–2200)"),
+])
+def test_date_problem_tells_a_missing_day_from_a_wrong_form(text, expected):
+    assert date_problem(text) == expected
+    assert (parse_iso_date(text) is None) == (expected is not None)
 
 
 @pytest.mark.parametrize("value", ["S1", "BU-00007", "UTR-A", "M1030", "P-NY-001", "BU-UTR-S01", "Å.ö-2_x",
@@ -63,3 +82,11 @@ def test_every_valid_id_reverses_and_resolves(value, name, kwarg):
 ])
 def test_control_character(text, expected):
     assert control_character(text) == expected
+
+
+def test_date_problems_are_translated():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert date_problem("2026-02-30") == "the date 2026-02-30 does not exist"
+        assert date_problem("2026-2-3") == "'2026-2-3' is not a date of the form YYYY-MM-DD"

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from stabil.imports.framework import run_import
-from stabil.staff.models import Absence, Overtime, StaffChange, StaffMember
+from stabil.staff.models import Absence, Overtime, StaffChange, StaffMember, StaffRole
 
 STAFF_HEADER = ("staff_id,unit,role,employment,fte,degree,experience_years,started_on,ended_on,exit_reason,"
                 "monthly_cost_sek\n")
@@ -79,7 +79,7 @@ def test_bad_rows_are_all_reported_and_nothing_stored(tmp_path, org):
         "bad.csv, rad 3, kolumn fte: 1,5 ska vara större än 0 och högst 1",
         "bad.csv, rad 3, kolumn degree: okänt värde 'phd'",
         "bad.csv, rad 3, kolumn experience_years: -1 ska vara minst 0",
-        "bad.csv, rad 3, kolumn started_on: '2014-13-01' är inte ett datum",
+        "bad.csv, rad 3, kolumn started_on: datumet 2014-13-01 finns inte",  # the right form, no such day (issue 12)
         "bad.csv, rad 3, kolumn monthly_cost_sek: 'x' är inte ett tal",
         "bad.csv, rad 4, kolumn staff_id: 'S1' förekommer redan på rad 2",
         "bad.csv, rad 4, kolumn ended_on: slutdatum 2013-01-01 ligger före startdatum 2014-01-01",
@@ -281,3 +281,17 @@ def test_budget_and_knowledge_areas_outside_the_scope_are_rejected(hr_b, persona
     assert run_import(areas, by=personas.hr, quiet=True).ok  # central HR covers the whole municipality
     assert run_import(write(tmp_path, "b2.csv", "unit,valid_from,budgeted_fte\nUB,2015-01-01,12\n"), by=hr_b,
                       quiet=True).ok
+
+
+def test_the_row_messages_are_translated(tmp_path, org):
+    from django.utils import translation
+
+    path = write(tmp_path, "personal.csv", STAFF_HEADER + "S1,UA,boss,permanent,1.5,socionom,2,2014-02-30,,,x\n")
+    with translation.override("en"):
+        lines = run_import(path, quiet=True).error_lines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "unknown value 'boss'; allowed: " + ", ".join(StaffRole.values),
+        "1,5 must be greater than 0 and at most 1",
+        "the date 2014-02-30 does not exist",
+        "'x' is not a number (the digits 0-9, at most 18 digits, a decimal comma or point, no exponent)",
+    ]

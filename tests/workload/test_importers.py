@@ -56,3 +56,11 @@ def test_roles_without_the_capability_are_refused(unit_data, personas, tmp_path)
         with pytest.raises(ImportFileError, match="får inte importera ärendekomplexitet"):
             run_import(write(tmp_path, "C1,ja,ja\n"), by=user, quiet=True)
     assert not CaseComplexity.objects.exists()
+
+
+def test_the_row_messages_are_translated(unit_data, tmp_path):
+    from django.utils import translation
+
+    with translation.override("en"):
+        outcome = run_import(write(tmp_path, "NOPE,ja,ja\nC1,kanske,nej\n"), quiet=True)
+    assert [e.message for e in outcome.errors] == ["the case NOPE does not exist", "'kanske' must be yes or no"]

@@ -20,7 +20,9 @@ import operator
 import re
 from collections.abc import Iterable
 
-from stabil.common.parsing import id_problem
+from django.utils.translation import gettext as _
+
+from stabil.common.parsing import date_problem, id_problem
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.core.caseflow import EVENT_KINDS, INTERVENTION_KINDS, OUTCOMES, PLACEMENT_KINDS, Event
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
@@ -71,62 +73,67 @@ def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, unt
             ignored.append("intervention")
             intervention = ""
     if not kind:
-        problems.append(("event", "händelse saknas"))
+        problems.append(("event", _("händelse saknas")))
     elif kind not in EVENT_SET:
-        problems.append(("event", f"okänd händelse '{kind}'; tillåtna: {', '.join(EVENT_KINDS)}"))
+        problems.append(("event", _("okänd händelse '%(kind)s'; tillåtna: %(allowed)s") % {"kind": kind, "allowed": ", ".join(EVENT_KINDS)}))
     on = None
     if not on_text:
         problems.append(("date", "datum saknas"))
     else:
         on = parse_date(on_text)
         if on is None:
-            problems.append(("date", f"'{on_text}' är inte ett datum på formen ÅÅÅÅ-MM-DD"))
+            problems.append(("date", date_problem(on_text)))
         elif not MIN_DATE <= on <= MAX_DATE:
-            problems.append(("date", f"datumet {on_text} är orimligt"))
+            problems.append(("date", _("datumet %(date)s är orimligt") % {"date": on_text}))
             on = None
     if staff_id and (problem := id_problem(staff_id, max_length=MAX_ID)):
-        problems.append(("staff_id", f"personal-id: {problem}"))
+        problems.append(("staff_id", _("personal-id: %(problem)s") % {"problem": problem}))
     if kind in ASSIGNMENT_EVENTS and not staff_id:
-        problems.append(("staff_id", f"personal-id krävs för {kind}"))
+        problems.append(("staff_id", _("personal-id krävs för %(kind)s") % {"kind": kind}))
     if kind in OUTCOMES:
         if not outcome:
-            problems.append(("outcome", f"utfall krävs för {kind}: {_OUTCOME_TEXT[kind]}"))
+            problems.append(("outcome", _("utfall krävs för %(kind)s: %(allowed)s") % {"kind": kind, "allowed": _OUTCOME_TEXT[kind]}))
         elif outcome not in OUTCOMES[kind]:
-            problems.append(("outcome", f"okänt utfall '{outcome}' för {kind}; tillåtna: {_OUTCOME_TEXT[kind]}"))
+            problems.append(("outcome", _("okänt utfall '%(outcome)s' för %(kind)s; tillåtna: %(allowed)s") % {
+                "outcome": outcome, "kind": kind, "allowed": _OUTCOME_TEXT[kind]}))
     elif outcome and kind in EVENT_SET:
-        problems.append(("outcome", f"utfall används inte för {kind} (bara för preliminary_decided och "
-                                    f"investigation_closed)"))
+        problems.append(("outcome", _("utfall används inte för %(kind)s (bara för preliminary_decided och "
+                                      "investigation_closed)") % {"kind": kind}))
     until = None
     if kind == "investigation_extended":
         if not until_text:
-            problems.append(("until", "nytt slutdatum (until) krävs för investigation_extended"))
+            problems.append(("until", _("nytt slutdatum (until) krävs för investigation_extended")))
         else:
             until = parse_date(until_text)
             if until is None:
-                problems.append(("until", f"'{until_text}' är inte ett datum på formen ÅÅÅÅ-MM-DD"))
+                problems.append(("until", date_problem(until_text)))
             elif on is not None and until <= on:
-                problems.append(("until", f"nytt slutdatum {until_text} måste vara efter beslutsdagen {on_text}"))
+                problems.append(("until", _("nytt slutdatum %(until)s måste vara efter beslutsdagen %(date)s") % {
+                    "until": until_text, "date": on_text}))
         if not reason:
             if lenient:
                 ignored.append("reason")
             else:
-                problems.append(("reason", "en förlängning kräver ett särskilt skäl (reason)"))
+                problems.append(("reason", _("en förlängning kräver ett särskilt skäl (reason)")))
     elif until_text and kind in EVENT_SET:
-        problems.append(("until", f"until används bara för investigation_extended, inte för {kind}"))
+        problems.append(("until", _("until används bara för investigation_extended, inte för %(kind)s") % {"kind": kind}))
     if kind == "intervention_started":
         if not intervention:
-            problems.append(("intervention", f"insats krävs för intervention_started: {', '.join(INTERVENTION_KINDS)}"))
+            problems.append(("intervention", _("insats krävs för intervention_started: %(allowed)s") % {
+                "allowed": ", ".join(INTERVENTION_KINDS)}))
         elif intervention not in INTERVENTION_SET:
-            problems.append(("intervention", f"okänd insats '{intervention}'; tillåtna: {', '.join(INTERVENTION_KINDS)}"))
+            problems.append(("intervention", _("okänd insats '%(intervention)s'; tillåtna: %(allowed)s") % {
+                "intervention": intervention, "allowed": ", ".join(INTERVENTION_KINDS)}))
     elif kind in ("intervention_ended", "placement_reviewed"):
         if intervention and intervention not in INTERVENTION_SET:
-            problems.append(("intervention", f"okänd insats '{intervention}'; tillåtna: {', '.join(INTERVENTION_KINDS)}"))
+            problems.append(("intervention", _("okänd insats '%(intervention)s'; tillåtna: %(allowed)s") % {
+                "intervention": intervention, "allowed": ", ".join(INTERVENTION_KINDS)}))
         elif kind == "placement_reviewed" and intervention and intervention not in PLACEMENT_KINDS:
-            problems.append(("intervention", "övervägande gäller bara placeringar, inte öppenvård (outpatient)"))
+            problems.append(("intervention", _("övervägande gäller bara placeringar, inte öppenvård (outpatient)")))
     elif intervention and kind in EVENT_SET:
-        problems.append(("intervention", f"insats används inte för {kind}"))
+        problems.append(("intervention", _("insats används inte för %(kind)s") % {"kind": kind}))
     if len(reason) > MAX_REASON:
-        problems.append(("reason", f"skälet är längre än {MAX_REASON} tecken"))
+        problems.append(("reason", _("skälet är längre än %(count)d tecken") % {"count": MAX_REASON}))
     if problems:
         return None, problems
     return (kind, on, staff_id, outcome, until, intervention, reason), problems
@@ -160,19 +167,31 @@ class CaseEventLoader:
         self._last_recorded: tuple | None = None  # the last case columns recorded in case_heads
         self.ignored: dict[str, int] = {}  # column -> rows whose value there the event does not use
         self.accessed: set[str] = set()  # ids of the stored cases read (for the access log)
+        self.case_first_row: dict[str, int] = {}  # case_id -> the first row naming it with a valid case id
+        # Conflicts already reported, so that repeated rows of one case say it once: (case_id, column,
+        # value) for a case described two ways, (case_id, child_id, birth date) for a child's birth date.
+        self.reported: set[tuple] = set()
+        self.birth_rows: set[int] = set()  # rows with a birth-date message: at most one each
+        # Set by ``services.case_events_check`` (stored cases and children by id) before the store runs.
+        self.stored: tuple[dict, dict] | None = None
 
     def add(self, row: int, values) -> None:
         """Validate one row (the 12 contract values, stripped strings) and keep it."""
         (case_id, child_id, birth_text, category, unit, kind, on_text, staff_id, outcome, until_text,
          intervention, reason) = values
         errors = self.errors
-        ok = True
+        bad: frozenset[str] = frozenset()
         head_values = (case_id, child_id, birth_text, category, unit)
         # Rows of one case usually repeat the same case columns: check them once per distinct value set.
         if head_values != self._last_head:
-            ok = self._check_head(row, head_values)
-            if ok:
+            bad = self._check_head(row, head_values)
+            if not bad:
                 self._last_head = head_values
+        # The case columns are recorded whatever else is wrong on the row, so that a new case missing one
+        # of them is reported in the same pass as every other error (issue 12).
+        if "case_id" not in bad and head_values != self._last_recorded:
+            self._record_head(row, head_values, bad)
+            self._last_recorded = head_values
         key = (kind, on_text, staff_id, outcome, until_text, intervention, reason)
         cached = self._checked.get(key)
         if cached is None:
@@ -188,14 +207,12 @@ class CaseEventLoader:
             errors.add(row, column, message)
         for column in ignored_columns:
             self.ignored[column] = self.ignored.get(column, 0) + 1
-        if not ok or parsed is None:
+        if bad or parsed is None:
             return
-        if head_values != self._last_recorded:
-            self._record_head(row, head_values)
-            self._last_recorded = head_values
         on = parsed[1]
         if birth_text and on_text < birth_text:  # ISO dates compare as text
-            errors.add(row, "date", f"händelsen {on_text} är före barnets födelsedatum {birth_text}")
+            errors.add(row, "date", _("händelsen %(date)s är före barnets födelsedatum %(birth)s") % {
+                "date": on_text, "birth": birth_text})
         if staff_id:
             first = self.staff_first.get(staff_id)
             if first is None or on < first[2]:
@@ -203,58 +220,79 @@ class CaseEventLoader:
         self.events.append((case_id, parsed))
         self.event_rows.append(row)
 
-    def _check_head(self, row: int, head_values) -> bool:
-        """Validate the case columns of a row; return False (errors added) when one is invalid."""
+    def _check_head(self, row: int, head_values) -> frozenset[str]:
+        """Validate the case columns of a row; return the invalid ones (errors added)."""
         case_id, child_id, birth_text, category, unit = head_values
         errors = self.errors
-        ok = True
+        bad = []
         if not case_id:
-            errors.add(row, "case_id", "ärende-id saknas")
-            ok = False
+            errors.add(row, "case_id", _("ärende-id saknas"))
+            bad.append("case_id")
         elif problem := id_problem(case_id, max_length=MAX_ID):
-            errors.add(row, "case_id", f"ärende-id: {problem}")
-            ok = False
+            errors.add(row, "case_id", _("ärende-id: %(problem)s") % {"problem": problem})
+            bad.append("case_id")
         if child_id:
             if problem := id_problem(child_id, max_length=MAX_ID):
-                errors.add(row, "child_id", f"barn-id: {problem}")
-                ok = False
+                errors.add(row, "child_id", _("barn-id: %(problem)s") % {"problem": problem})
+                bad.append("child_id")
             elif _PERSONNUMMER.match(child_id):
-                errors.add(row, "child_id", "barn-id ser ut som ett personnummer; använd ett pseudonymt id")
-                ok = False
+                errors.add(row, "child_id", _("barn-id ser ut som ett personnummer; använd ett pseudonymt id"))
+                bad.append("child_id")
         if birth_text and parse_date(birth_text) is None:
-            errors.add(row, "birth_date", f"'{birth_text}' är inte ett datum på formen ÅÅÅÅ-MM-DD")
-            ok = False
+            errors.add(row, "birth_date", date_problem(birth_text))
+            self.birth_rows.add(row)
+            bad.append("birth_date")
         if category and category not in CATEGORIES:
-            errors.add(row, "category", f"okänd kategori '{category}'; tillåtna: {', '.join(CATEGORIES)}")
-            ok = False
+            errors.add(row, "category", _("okänd kategori '%(category)s'; tillåtna: %(allowed)s") % {
+                "category": category, "allowed": ", ".join(CATEGORIES)})
+            bad.append("category")
         if unit and (problem := id_problem(unit, max_length=MAX_UNIT)):
-            errors.add(row, "unit", f"enhetskod: {problem}")
-            ok = False
-        return ok
+            errors.add(row, "unit", _("enhetskod: %(problem)s") % {"problem": problem})
+            bad.append("unit")
+        return frozenset(bad)
 
-    def _record_head(self, row: int, head_values) -> None:
-        """Remember a valid row's case columns; a case or child described two ways is an error."""
+    def _record_head(self, row: int, head_values, bad: frozenset[str] = frozenset()) -> None:
+        """Remember a row's valid case columns; a case or child described two ways is an error.
+
+        Each conflicting value is reported once, on the first row that brings it (rows of one case repeat
+        their case columns), and a row gets at most one birth-date message: a child's two birth dates are
+        one conflict, whether the case or the child is named in it.
+        """
         case_id, child_id, birth_text, category, unit = head_values
         errors = self.errors
+        reported = self.reported
+        self.case_first_row.setdefault(case_id, row)
         head = self.case_heads.get(case_id)
         if head is None:
             head = self.case_heads[case_id] = {}
-        for column, value in (("child_id", child_id), ("birth_date", birth_text), ("category", category),
-                              ("unit", unit)):
-            if not value:
-                continue
-            seen = head.get(column)
-            if seen is None:
-                head[column] = (value, row)
-            elif seen[0] != value:
-                errors.add(row, column, f"ärendet {case_id} har {column} '{seen[0]}' på rad {seen[1]}, här '{value}'")
-        if child_id and birth_text:
+        birth_conflict = False
+        if child_id and birth_text and not bad & {"child_id", "birth_date"}:
             seen = self.child_births.get(child_id)
             if seen is None:
                 self.child_births[child_id] = (birth_text, row)
             elif seen[0] != birth_text:
-                errors.add(row, "birth_date",
-                           f"barnet {child_id} har födelsedatum {seen[0]} på rad {seen[1]}, här {birth_text}")
+                birth_conflict = True
+                if (case_id, child_id, birth_text) not in reported:
+                    reported.add((case_id, child_id, birth_text))
+                    errors.add(row, "birth_date",
+                               _("barnet %(child)s har födelsedatum %(seen)s på rad %(row)d, här %(birth)s") % {
+                                   "child": child_id, "seen": seen[0], "row": seen[1], "birth": birth_text})
+                    self.birth_rows.add(row)
+        for column, value in (("child_id", child_id), ("birth_date", birth_text), ("category", category),
+                              ("unit", unit)):
+            if not value or column in bad:
+                continue
+            seen = head.get(column)
+            if seen is None:
+                head[column] = (value, row)
+            elif seen[0] != value and (case_id, column, value) not in reported:
+                reported.add((case_id, column, value))
+                if column == "birth_date":
+                    if birth_conflict or row in self.birth_rows:
+                        continue  # said above, as the child's
+                    self.birth_rows.add(row)
+                errors.add(row, column, _("ärendet %(case)s har %(column)s '%(seen)s' på rad %(row)d, här '%(value)s'") % {
+                    "case": case_id, "column": column, "seen": seen[0], "row": seen[1], "value": value})
 
     def add_records(self, records: Iterable[tuple[int, list[str]]]) -> None:
         """Add many (row number, values) pairs, reporting progress every 20,000 rows."""
@@ -279,6 +317,17 @@ class CaseEventLoader:
             else:
                 lines.append(f"kolumnen {column} ignorerades på {count} rader vars händelse inte använder den")
         return lines
+
+    def check(self, *, compare_stored: bool = True) -> None:
+        """Check the rows against the stored cases and children (errors added); ``store`` reuses the result.
+
+        A case not stored must name its child, category and unit on some row. With ``compare_stored``
+        the file must also agree with the stored cases and children; without it (rows outside the
+        uploader's units were found) no stored value is compared.
+        """
+        from stabil.cases import services  # services imports this module (the circle issue 12 names)
+
+        services.case_events_check(self, compare_stored=compare_stored)
 
     def store(self) -> ImportResult:
         """Check against stored data and write everything new; return the counts."""
@@ -320,17 +369,17 @@ def check_case_scope(table: Table, ctx: ImportContext) -> None:
         case_id = record.get("case_id", "")
         if case_id in case_units:
             if not scope.covers_unit(case_units[case_id]):
-                ctx.errors.add(row, "case_id", f"ärendet {case_id} ligger utanför dina enheter")
+                ctx.errors.add(row, "case_id", _("ärendet %(case)s ligger utanför dina enheter") % {"case": case_id})
                 continue
             ctx.accessed.add(case_id)
         elif case_id and record.get("unit") and not scope.covers_unit(unit_pks.get(record["unit"])):
-            ctx.errors.add(row, "unit", f"enheten {record['unit']} ligger utanför dina enheter")
+            ctx.errors.add(row, "unit", _("enheten %(unit)s ligger utanför dina enheter") % {"unit": record["unit"]})
         child_id = record.get("child_id", "")
         if child_id in child_units and not scope.covers_any(child_units[child_id]):
-            ctx.errors.add(row, "child_id", f"barnet {child_id} ligger utanför dina enheter")
+            ctx.errors.add(row, "child_id", _("barnet %(child)s ligger utanför dina enheter") % {"child": child_id})
         staff_id = record.get("staff_id", "")
         if staff_id in staff_units and not scope.covers_unit(staff_units[staff_id]):
-            ctx.errors.add(row, "staff_id", f"medarbetaren {staff_id} ligger utanför dina enheter")
+            ctx.errors.add(row, "staff_id", _("medarbetaren %(staff)s ligger utanför dina enheter") % {"staff": staff_id})
 
 
 def _handle_case_events(table: Table, ctx: ImportContext) -> ImportResult:
@@ -342,10 +391,15 @@ def _handle_case_events(table: Table, ctx: ImportContext) -> ImportResult:
         pick = operator.itemgetter(*indices)
         records = ((number, pick(row)) for number, row in zip(table.row_numbers, table.rows))
     loader.add_records(records)
+    errors_before = len(ctx.errors)
     check_case_scope(table, ctx)  # in the same pass as the row errors, before anything stored is compared
-    if ctx.errors:
-        return ImportResult()
+    # The file is compared with the stored cases in the same pass too (issue 12), but only when every row
+    # is in the uploader's units: a stored case outside them is not compared, so its values are not quoted.
+    in_scope = ctx.scope.everything or (len(ctx.errors) == errors_before and not ctx.errors.truncated)
     try:
+        loader.check(compare_stored=in_scope)
+        if ctx.errors:
+            return ImportResult()
         return loader.store()
     finally:
         ctx.accessed.update(loader.accessed)

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stabil.common.progress import Progress, notice
 from stabil.core.caseflow import Event, case_state
@@ -262,7 +264,69 @@ def _lookup(model_label: str, key: str, values, fields: Sequence[str] = ("pk",))
 # --- the bulk store behind the case-events import ---------------------------------------------------
 
 
-_HEAD_LABELS = {"child_id": "barn-id", "birth_date": "födelsedatum", "category": "kategori", "unit": "enhet"}
+_HEAD_LABELS = {"child_id": gettext_lazy("barn-id"), "birth_date": gettext_lazy("födelsedatum"),
+                "category": gettext_lazy("kategori"), "unit": gettext_lazy("enhet")}
+
+
+def case_events_check(loader, *, compare_stored: bool = True) -> None:
+    """Check a ``CaseEventLoader``'s cases against the stored ones; problems go to ``loader.errors``.
+
+    Runs in the same pass as the row checks (issue 12), whatever they found: a case not stored must
+    name its child, category and unit on some row (reported on its first row). With ``compare_stored``
+    the file must agree with the stored cases and children, and ``loader.stored`` keeps what was read
+    for ``case_events_store``; without it (rows outside the uploader's units) no stored value is
+    compared or quoted. A row gets at most one birth-date message, and each case's conflict with a
+    stored child is reported once.
+    """
+    errors = loader.errors
+    heads = loader.case_heads
+    existing: dict[str, tuple] = {}
+    if Case.objects.exists():
+        for case_id, (pk, child_id, birth, category, unit_code) in _lookup(
+            "cases.Case", "case_id", heads, ("pk", "child__child_id", "child__birth_date", "category", "unit__code")
+        ).items():
+            existing[case_id] = (pk, {"child_id": child_id, "birth_date": birth.isoformat() if birth else "",
+                                      "category": category, "unit": unit_code})
+    for case_id, head in heads.items():
+        if case_id not in existing:
+            for column in ("child_id", "category", "unit"):
+                if column not in head:
+                    errors.add(loader.case_first_row[case_id], column,
+                               _("ärendet %(case)s är nytt men %(label)s saknas på alla dess rader") % {
+                                   "case": case_id, "label": _HEAD_LABELS[column]})
+    if not compare_stored:
+        return
+    loader.accessed.update(existing)
+    birth_rows = loader.birth_rows
+    for case_id, head in heads.items():
+        stored = existing.get(case_id)
+        if stored is not None:
+            for column, (value, row) in head.items():
+                if stored[1][column] and stored[1][column] != value:
+                    if column == "birth_date":
+                        if row in birth_rows:
+                            continue
+                        birth_rows.add(row)
+                    errors.add(row, column, _("ärendet %(case)s finns redan med %(label)s '%(stored)s', här "
+                                              "'%(value)s'") % {"case": case_id, "label": _HEAD_LABELS[column],
+                                                                "stored": stored[1][column], "value": value})
+    # Whose units the file may touch was checked row by row before (``importers.check_case_scope``, with
+    # the access policy's import scope): every case compared above is in the uploader's units.
+    child_ids = {head["child_id"][0] for head in heads.values() if "child_id" in head}
+    children: dict[str, tuple] = {}
+    if Child.objects.exists():
+        children = {child_id: (pk, birth.isoformat() if birth else "") for child_id, (pk, birth)
+                    in _lookup("cases.Child", "child_id", child_ids, ("pk", "birth_date")).items()}
+    for case_id, head in heads.items():
+        if "child_id" not in head or "birth_date" not in head:
+            continue
+        child_id, (birth, row) = head["child_id"][0], head["birth_date"]
+        stored = children.get(child_id)
+        if stored is not None and stored[1] and stored[1] != birth and row not in birth_rows:
+            birth_rows.add(row)
+            errors.add(row, "birth_date", _("barnet %(child)s finns redan med födelsedatum %(stored)s, här %(birth)s")
+                       % {"child": child_id, "stored": stored[1], "birth": birth})
+    loader.stored = (existing, children)
 
 
 def case_events_store(loader) -> ImportResult:
@@ -290,44 +354,9 @@ def case_events_store(loader) -> ImportResult:
         # thousands of rows stop re-reading pages. Only used as needed; gone with the connection.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
-    first_row: dict[str, int] = {}
-    for event, row in zip(loader.events, loader.event_rows):
-        case_id = event[0]
-        if case_id not in first_row or row < first_row[case_id]:
-            first_row[case_id] = row
-
-    # 1. Cases and children already stored: the file must agree with them.
-    existing: dict[str, tuple] = {}
-    if Case.objects.exists():
-        for case_id, (pk, child_id, birth, category, unit_code) in _lookup(
-            "cases.Case", "case_id", heads, ("pk", "child__child_id", "child__birth_date", "category", "unit__code")
-        ).items():
-            existing[case_id] = (pk, {"child_id": child_id, "birth_date": birth.isoformat() if birth else "",
-                                      "category": category, "unit": unit_code})
-    loader.accessed.update(existing)
-    for case_id, head in heads.items():
-        stored = existing.get(case_id)
-        if stored is not None:
-            for column, (value, row) in head.items():
-                if stored[1][column] and stored[1][column] != value:
-                    errors.add(row, column, f"ärendet {case_id} finns redan med {_HEAD_LABELS[column]} "
-                                            f"'{stored[1][column]}', här '{value}'")
-        else:
-            for column in ("child_id", "category", "unit"):
-                if column not in head:
-                    errors.add(first_row[case_id], column,
-                               f"ärendet {case_id} är nytt men {_HEAD_LABELS[column]} saknas på alla dess rader")
-    # Whose units the file may touch was checked row by row before (``importers.check_case_scope``, with
-    # the access policy's import scope): every case compared above is in the uploader's units.
-    child_ids = {head["child_id"][0] for head in heads.values() if "child_id" in head}
-    children: dict[str, tuple] = {}
-    if Child.objects.exists():
-        children = {child_id: (pk, birth.isoformat() if birth else "") for child_id, (pk, birth)
-                    in _lookup("cases.Child", "child_id", child_ids, ("pk", "birth_date")).items()}
-    for child_id, (birth, row) in loader.child_births.items():
-        stored = children.get(child_id)
-        if stored is not None and stored[1] and stored[1] != birth:
-            errors.add(row, "birth_date", f"barnet {child_id} finns redan med födelsedatum {stored[1]}, här {birth}")
+    if loader.stored is None:
+        case_events_check(loader)
+    existing, children = loader.stored
     if errors:
         return ImportResult()
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from stabil.common.parsing import parse_iso_date
+from stabil.common.parsing import date_problem, parse_iso_date
 
 
 class CliError(Exception):
@@ -132,7 +132,7 @@ def parse_date(value: str) -> date:
     """argparse type: a date written YYYY-MM-DD."""
     day = parse_iso_date(value)
     if day is None:
-        raise argparse.ArgumentTypeError(f"ogiltigt datum '{value}', skriv ÅÅÅÅ-MM-DD")
+        raise argparse.ArgumentTypeError(f"ogiltigt datum: {date_problem(value)}")
     return day
 
 

@@ -16,6 +16,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
 
 # A date outside these years is a typing error in Stabil's data, and date arithmetic near year 1 or
@@ -36,19 +38,34 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 def parse_iso_date(text: str) -> dt.date | None:
-    """Return the date of a strict YYYY-MM-DD string, or None.
+    """Return the date of a strict YYYY-MM-DD string, or None (``date_problem`` says why).
 
     ASCII digits only (``date.fromisoformat`` also takes 20261124, and ``\\d`` matches Arabic digits), and a
     year between ``MIN_YEAR`` and ``MAX_YEAR``.
     """
+    return _check_iso_date(text)[0]
+
+
+def date_problem(text: str) -> str | None:
+    """Return a Swedish message when ``text`` is no date ``parse_iso_date`` accepts, else None.
+
+    A text of the wrong form, a well-formed day that is not in the calendar (``2026-02-30``) and a year
+    outside ``MIN_YEAR``-``MAX_YEAR`` each get their own message.
+    """
+    return _check_iso_date(text)[1]
+
+
+def _check_iso_date(text: str) -> tuple[dt.date | None, str | None]:
     if len(text) != 10 or not _ISO_DATE.match(text):
-        return None
-    if not MIN_YEAR <= int(text[:4]) <= MAX_YEAR:
-        return None
+        return None, _("'%(text)s' är inte ett datum på formen ÅÅÅÅ-MM-DD") % {"text": text}
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        return None
+        return None, _("datumet %(date)s finns inte") % {"date": text}
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        return None, _("datumet %(date)s är orimligt (år %(low)d–%(high)d)") % {"date": text, "low": MIN_YEAR,
+                                                                            "high": MAX_YEAR}
+    return day, None
 
 
 def parse_decimal(text: str) -> Decimal | None:

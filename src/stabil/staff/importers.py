@@ -31,8 +31,9 @@ from itertools import pairwise
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from stabil.common.parsing import id_problem, parse_decimal
+from stabil.common.parsing import date_problem, id_problem, parse_decimal
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
@@ -73,9 +74,9 @@ class RowChecker:
     def text(self, column: str, *, required: bool = True, max_length: int = MAX_ID) -> str:
         value = self.values.get(column, "").strip()
         if required and not value:
-            self.problems.append((column, "värde saknas"))
+            self.problems.append((column, _("värde saknas")))
         elif len(value) > max_length:
-            self.problems.append((column, f"längre än {max_length} tecken"))
+            self.problems.append((column, _("längre än %(count)d tecken") % {"count": max_length}))
         return value
 
     def ident(self, column: str, *, max_length: int = MAX_ID) -> str:
@@ -90,10 +91,11 @@ class RowChecker:
         value = self.values.get(column, "").strip()
         if not value:
             if required and not default:
-                self.problems.append((column, f"värde saknas; tillåtna: {', '.join(allowed)}"))
+                self.problems.append((column, _("värde saknas; tillåtna: %(allowed)s") % {"allowed": ", ".join(allowed)}))
             return default
         if value not in allowed:
-            self.problems.append((column, f"okänt värde '{value}'; tillåtna: {', '.join(allowed)}"))
+            self.problems.append((column, _("okänt värde '%(value)s'; tillåtna: %(allowed)s") % {
+                "value": value, "allowed": ", ".join(allowed)}))
         return value
 
     def date(self, column: str, *, required: bool = True) -> dt.date | None:
@@ -104,9 +106,9 @@ class RowChecker:
             return None
         day = parse_date(value)
         if day is None:
-            self.problems.append((column, f"'{value}' är inte ett datum på formen ÅÅÅÅ-MM-DD"))
+            self.problems.append((column, date_problem(value)))
         elif not MIN_DATE <= day <= MAX_DATE:
-            self.problems.append((column, f"datumet {value} är orimligt"))
+            self.problems.append((column, _("datumet %(date)s är orimligt") % {"date": value}))
             day = None
         return day
 
@@ -115,19 +117,23 @@ class RowChecker:
         value = _SPACES.sub("", self.values.get(column, ""))
         if not value:
             if default is None:
-                self.problems.append((column, "värde saknas"))
+                self.problems.append((column, _("värde saknas")))
             return default
         number = parse_decimal(value)
         if number is None:
-            self.problems.append((column, f"'{value}' är inte ett tal (siffrorna 0-9, högst 18 siffror, decimalkomma "
-                                          "eller -punkt, ingen exponent)"))
+            self.problems.append((column, _("'%(value)s' är inte ett tal (siffrorna 0-9, högst 18 siffror, "
+                                            "decimalkomma eller -punkt, ingen exponent)") % {"value": value}))
             return None
         too_low = number < low if low_inclusive else number <= low
         if too_low or (high is not None and number > high):
-            bound = f"{'minst' if low_inclusive else 'större än'} {_sv(low)}"
-            if high is not None:
-                bound += f" och högst {_sv(high)}"
-            self.problems.append((column, f"{_sv(number)} ska vara {bound}"))
+            parts = {"number": _sv(number), "low": _sv(low), "high": _sv(high) if high is not None else ""}
+            if high is None:
+                message = (_("%(number)s ska vara minst %(low)s") if low_inclusive
+                           else _("%(number)s ska vara större än %(low)s"))
+            else:
+                message = (_("%(number)s ska vara minst %(low)s och högst %(high)s") if low_inclusive
+                           else _("%(number)s ska vara större än %(low)s och högst %(high)s"))
+            self.problems.append((column, message % parts))
             return None
         return number
 
@@ -159,8 +165,8 @@ def _members_in_scope(ctx: ImportContext, *fields: str) -> dict:
 def _unknown_person(ctx: ImportContext, staff_id: str) -> str:
     """The one message for a person the file may not name, whether or not they exist elsewhere."""
     if ctx.scope.everything:
-        return f"medarbetaren '{staff_id}' finns inte; importera personalfilen först"
-    return f"medarbetaren '{staff_id}' ligger utanför dina enheter eller finns inte"
+        return _("medarbetaren '%(staff)s' finns inte; importera personalfilen först") % {"staff": staff_id}
+    return _("medarbetaren '%(staff)s' ligger utanför dina enheter eller finns inte") % {"staff": staff_id}
 
 
 # --- staff file ------------------------------------------------------------------------------
@@ -182,19 +188,21 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
         check = RowChecker(values)
         staff_id = check.ident("staff_id")
         if staff_id in seen:
-            check.problems.append(("staff_id", f"'{staff_id}' förekommer redan på rad {seen[staff_id]}"))
+            check.problems.append(("staff_id", _("'%(id)s' förekommer redan på rad %(row)d") % {
+                "id": staff_id, "row": seen[staff_id]}))
         elif staff_id:
             seen[staff_id] = row
         if staff_id in existing:
             if not scope.covers_unit(existing[staff_id].unit_id):
-                check.problems.append(("staff_id", f"medarbetaren '{staff_id}' ligger utanför dina enheter"))
+                check.problems.append(("staff_id", _("medarbetaren '%(staff)s' ligger utanför dina enheter") % {
+                    "staff": staff_id}))
                 _report(ctx, row, check.problems)
                 ctx.progress.advance()
                 continue
             ctx.accessed.add(staff_id)
         unit_code = check.ident("unit", max_length=32)
         if unit_code and not scope.covers_unit(units[unit_code].pk if unit_code in units else None):
-            check.problems.append(("unit", f"enheten '{unit_code}' ligger utanför dina enheter"))
+            check.problems.append(("unit", _("enheten '%(unit)s' ligger utanför dina enheter") % {"unit": unit_code}))
         record = {
             "staff_id": staff_id,
             "unit": unit_code,
@@ -209,13 +217,13 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
             "monthly_cost_sek": check.number("monthly_cost_sek", low=Decimal(0), high=Decimal(10_000_000)),
         }
         if record["started_on"] and record["ended_on"] and record["ended_on"] < record["started_on"]:
-            check.problems.append(("ended_on", f"slutdatum {record['ended_on']} ligger före startdatum "
-                                               f"{record['started_on']}"))
+            check.problems.append(("ended_on", _("slutdatum %(end)s ligger före startdatum %(start)s") % {
+                "end": record["ended_on"], "start": record["started_on"]}))
         if record["exit_reason"] and not values.get("ended_on", "").strip():
-            check.problems.append(("exit_reason", "avgångsorsak utan slutdatum"))
+            check.problems.append(("exit_reason", _("avgångsorsak utan slutdatum")))
         for field in ("fte", "experience_years", "monthly_cost_sek"):
             if record[field] is not None and record[field].as_tuple().exponent < -2:
-                check.problems.append((field, "högst två decimaler"))
+                check.problems.append((field, _("högst två decimaler")))
         _report(ctx, row, check.problems)
         if not check.problems:
             parsed.append(record)
@@ -272,19 +280,22 @@ def import_absences(table: Table, ctx: ImportContext) -> ImportResult:
         last_day = check.date("last_day")
         extent = check.number("extent", low=Decimal(0), high=Decimal(1), low_inclusive=False, default=Decimal(1))
         if extent is not None and extent.as_tuple().exponent < -2:
-            check.problems.append(("extent", "högst två decimaler"))
+            check.problems.append(("extent", _("högst två decimaler")))
         if first_day and last_day and last_day < first_day:
-            check.problems.append(("last_day", f"sista dag {last_day} ligger före första dag {first_day}"))
+            check.problems.append(("last_day", _("sista dag %(last)s ligger före första dag %(first)s") % {
+                "last": last_day, "first": first_day}))
         elif member and first_day and last_day:
             _pk, started_on, ended_on = member
             if first_day < started_on or (ended_on is not None and last_day > ended_on):
                 check.problems.append(("first_day" if first_day < started_on else "last_day",
-                                       f"frånvaron {first_day}–{last_day} ligger utanför anställningen "
-                                       f"({started_on}–{ended_on or ''})"))
+                                       _("frånvaron %(first)s–%(last)s ligger utanför anställningen "
+                                         "(%(start)s–%(end)s)") % {"first": first_day, "last": last_day,
+                                                                   "start": started_on, "end": ended_on or ""}))
         if member and kind and first_day:
             key = (member[0], kind, first_day)
             if key in seen:
-                check.problems.append(("first_day", f"samma medarbetare, slag och första dag som rad {seen[key]}"))
+                check.problems.append(("first_day", _("samma medarbetare, slag och första dag som rad %(row)d") % {
+                    "row": seen[key]}))
             else:
                 seen[key] = row
         _report(ctx, row, check.problems)
@@ -297,7 +308,7 @@ def import_absences(table: Table, ctx: ImportContext) -> ImportResult:
         spans.sort()
         for (_f1, last1, row1), (first2, _l2, row2) in pairwise(spans):
             if first2 <= last1:
-                ctx.errors.add(row2, "first_day", f"frånvaron överlappar frånvaron på rad {row1}")
+                ctx.errors.add(row2, "first_day", _("frånvaron överlappar frånvaron på rad %(row)d") % {"row": row1})
     if ctx.errors:
         return ImportResult()
 
@@ -371,14 +382,15 @@ def import_staffing(table: Table, ctx: ImportContext) -> ImportResult:
     from stabil.organisation.models import Unit
 
     units = {unit.code: unit for unit in Unit.objects.all() if ctx.scope.covers_unit(unit.pk)}
-    missing = "finns inte" if ctx.scope.everything else "ligger utanför dina enheter eller finns inte"
+    missing = (_("enheten '%(unit)s' finns inte") if ctx.scope.everything
+               else _("enheten '%(unit)s' ligger utanför dina enheter eller finns inte"))
     seen: dict[tuple, int] = {}
     parsed = []
     for row, values in table.records():
         check = RowChecker(values)
         code = check.ident("unit", max_length=32)
         if code and code not in units:
-            check.problems.append(("unit", f"enheten '{code}' {missing}"))
+            check.problems.append(("unit", missing % {"unit": code}))
         valid_from = check.date("valid_from")
         budget = check.number("budgeted_fte", low=Decimal(0), high=Decimal(10000))
         if code and valid_from:
@@ -413,12 +425,12 @@ def import_knowledge_areas(table: Table, ctx: ImportContext) -> ImportResult:
         check = RowChecker(values)
         code = check.ident("area_code", max_length=32)
         if not ctx.scope.everything:
-            check.problems.append(("area_code", "kunskapsområden gäller hela kommunen, också enheter utanför dina "
-                                                "enheter; de importeras av central HR"))
+            check.problems.append(("area_code", _("kunskapsområden gäller hela kommunen, också enheter utanför dina "
+                                                  "enheter; de importeras av central HR")))
         name = check.text("area_name", max_length=120)
         level = check.choice("target_level", [str(value) for value in CompetenceLevel.values])
         if code in seen:
-            check.problems.append(("area_code", f"'{code}' förekommer redan på rad {seen[code]}"))
+            check.problems.append(("area_code", _("'%(id)s' förekommer redan på rad %(row)d") % {"id": code, "row": seen[code]}))
         elif code:
             seen[code] = row
         _report(ctx, row, check.problems)

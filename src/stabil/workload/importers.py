@@ -8,6 +8,8 @@ get the same message, so the file tells nothing about other units' cases.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from stabil.cases.models import Case
 from stabil.common.parsing import id_problem
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
@@ -32,25 +34,26 @@ def import_case_complexity(table: Table, ctx: ImportContext) -> ImportResult:
     stored = Case.objects.filter(case_id__in=ids) if len(ids) < 30000 else Case.objects.all()
     cases = {case_id: pk for case_id, pk, unit_id in stored.values_list("case_id", "pk", "unit_id")
              if ctx.scope.covers_unit(unit_id)}
-    missing = "finns inte" if ctx.scope.everything else "ligger utanför dina enheter eller finns inte"
+    missing = (_("ärendet %(case)s finns inte") if ctx.scope.everything
+               else _("ärendet %(case)s ligger utanför dina enheter eller finns inte"))
     wanted: dict[int, tuple[bool, bool]] = {}
     for row, values in table.records():
         case_id = values.get("case_id", "").strip()
         if not case_id:
-            ctx.errors.add(row, "case_id", "ärende-id saknas")
+            ctx.errors.add(row, "case_id", _("ärende-id saknas"))
             continue
         if problem := id_problem(case_id):
-            ctx.errors.add(row, "case_id", f"ärende-id: {problem}")
+            ctx.errors.add(row, "case_id", _("ärende-id: %(problem)s") % {"problem": problem})
             continue
         if case_id not in cases:
-            ctx.errors.add(row, "case_id", f"ärendet {case_id} {missing}")
+            ctx.errors.add(row, "case_id", missing % {"case": case_id})
             continue
         ctx.accessed.add(case_id)
         flags = []
         for column in ("several_children", "interpreter_needed"):
             flag = _flag(values.get(column, ""))
             if flag is None:
-                ctx.errors.add(row, column, f"'{values.get(column, '')}' ska vara ja eller nej")
+                ctx.errors.add(row, column, _("'%(value)s' ska vara ja eller nej") % {"value": values.get(column, "")})
             flags.append(flag)
         if None not in flags:
             wanted[cases[case_id]] = (flags[0], flags[1])
