@@ -114,8 +114,11 @@ def staff_apply_situation(*, by, member: StaffMember, record: dict, today: dt.da
 @transaction.atomic
 def staff_record_exit_interview(*, by, member: StaffMember, held_on: dt.date, main_reason: str,
                                 other_reasons: list[str] = (), comment: str = "",
-                                would_return: bool | None = None) -> ExitInterview:
-    """Record (or correct) a person's exit interview with structured reasons and free text."""
+                                would_return: bool | None = None, request=None) -> ExitInterview:
+    """Record (or correct) a person's exit interview with structured reasons and free text.
+
+    ``request`` is the web request when a user records it on the web (for the access log's channel).
+    """
     allowed = set(ExitReason.values)
     if main_reason not in allowed:
         raise StaffInputError(f"okänd huvudsaklig orsak '{main_reason}'")
@@ -130,7 +133,7 @@ def staff_record_exit_interview(*, by, member: StaffMember, held_on: dt.date, ma
         member.exit_reason = main_reason
         member.save(update_fields=["exit_reason"])
     record_access(by=by, action="change", what="Avgångsintervju", objects=[member.staff_id],
-                  object_type="staff.staffmember")
+                  object_type="staff.staffmember", request=request)
     return interview
 
 

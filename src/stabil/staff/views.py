@@ -111,7 +111,7 @@ def detail(request, staff_id: str):
         form = forms.get(posted)
         if form is not None and form.is_valid():
             try:
-                _save(request.user, member, posted, form)
+                _save(request, member, posted, form)
             except services.StaffInputError as exc:
                 messages.error(request, str(exc))
             else:
@@ -134,11 +134,12 @@ def detail(request, staff_id: str):
     })
 
 
-def _save(by, member: StaffMember, name: str, form) -> None:
+def _save(request, member: StaffMember, name: str, form) -> None:
     """Hand a valid person-page form to its service."""
+    by = request.user
     data = form.cleaned_data
     if name == "exit":
-        services.staff_record_exit_interview(by=by, member=member, **data)
+        services.staff_record_exit_interview(by=by, member=member, request=request, **data)
     elif name == "assessment":
         services.staff_assess_competence(by=by, member=member, assessed_on=data["assessed_on"], levels=form.levels())
     elif name == "change":
