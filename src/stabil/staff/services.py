@@ -88,7 +88,8 @@ def staff_apply_situation(*, by, member: StaffMember, record: dict, today: dt.da
     dated change from the import day (kept within the employment), so earlier periods keep theirs.
     """
     outcome = "unchanged"
-    for field in PERSON_FIELDS:
+    fields = PERSON_FIELDS + (("name",) if record.get("name") else ())
+    for field in fields:
         value = record[field]
         if field == "exit_reason":
             value = value or ""
@@ -96,7 +97,7 @@ def staff_apply_situation(*, by, member: StaffMember, record: dict, today: dt.da
             setattr(member, field, value)
             outcome = "updated"
     if outcome == "updated":
-        member.save(update_fields=list(PERSON_FIELDS))
+        member.save(update_fields=list(fields))
     new = {"unit_id": record["unit"].pk, "role": record["role"], "employment": record["employment"],
            "fte": record["fte"], "monthly_cost_sek": record["monthly_cost_sek"]}
     old = {key: value for key, value in _situation(member).items() if key in new}
