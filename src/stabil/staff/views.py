@@ -68,13 +68,16 @@ def register(request):
         Column(_("Mentor")), Column(_("Får vara huvudhandläggare")), Column(_("Får fatta beslut")),
     ])
     people = list(members.order_by("unit__code", "staff_id"))
+    shown = {member.staff_id for member in people}
     for member in people:
         verdict = selectors.eligibility_for(member, today)
         table.rows.append([
-            Link(member.staff_id, reverse("staff:detail", args=[member.staff_id])), member.unit.code, member.team.code if member.team else "", member.get_role_display(),
+            Link(member.display, reverse("staff:detail", args=[member.staff_id])), member.unit.code, member.team.code if member.team else "", member.get_role_display(),
             member.get_employment_display(), float(member.fte), member.get_degree_display(),
             round(verdict.experience_years, 1), member.started_on, member.ended_on,
-            member.mentor.staff_id if member.mentor else "",
+            # A mentor's name only when the mentor is on the page (and so in its access record).
+            (member.mentor.display if member.mentor.staff_id in shown else member.mentor.staff_id)
+            if member.mentor else "",
             str(_("Ja") if verdict.may_be_main_handler else _("Nej")),
             str(_("Ja") if verdict.may_take_decisions else _("Nej")),
         ])
@@ -304,7 +307,7 @@ def eligibility(request):
         Column(_("Personal-id")), Column(_("Enhet")), Column(_("Anställningsform")), Column(_("Skäl"))],
         note=_("SoL (2001:453) 3 kap 3 a § / SoL (2025:400) 25 kap 1 §; kommunens gräns för självständigt arbete."))
     for member, verdict in flagged:
-        limits.rows.append([member.staff_id, member.unit.code, member.get_employment_display(),
+        limits.rows.append([member.display, member.unit.code, member.get_employment_display(),
                             " ".join(verdict.reasons)])
     tables = [shares, limits]
     people = {m.staff_id for m, _v in flagged}
@@ -318,7 +321,7 @@ def eligibility(request):
         warning_table = PageTable("cases_warning", _("Öppna ärenden där huvudhandläggaren inte uppfyller kraven"), [
             Column(_("Ärende")), Column(_("Enhet")), Column(_("Huvudhandläggare")), Column(_("Varning"))])
         for case, warning in warned:
-            warning_table.rows.append([case.case_id, case.unit.code, case.main_handler.staff_id, warning])
+            warning_table.rows.append([case.case_id, case.unit.code, case.main_handler.display, warning])
         tables.append(warning_table)
         # The cases shown and, with the staff below, their main handlers (who may be outside the staff scope).
         record_access(by=request.user, action="export" if request.GET.get("format") == "xlsx" else "view",
