@@ -65,3 +65,16 @@ def test_the_channel_can_be_given_without_a_request(personas):
                            ip_address=ADDRESS)
     assert (record.channel, record.ip_address) == ("web", ADDRESS)
     assert record_access(by=None, action="view", what="Test").channel == "cli"
+
+
+def test_every_person_page_form_is_logged_as_web(personas):
+    from stabil.staff.models import KnowledgeArea
+
+    member = StaffMember.objects.create(staff_id="P-F", unit=personas.org.unit_a, started_on=date(2020, 1, 1))
+    area = KnowledgeArea.objects.create(code="BBIC", name="BBIC")
+    client = client_for(personas.hr)
+    url = f"/personal/medarbetare/{member.staff_id}/"
+    assert client.post(url, {"form": "assessment", "assessed_on": "2024-05-01", f"area_{area.pk}": "2"},
+                       REMOTE_ADDR=ADDRESS).status_code == 302
+    record = AccessRecord.objects.get(action="change", what="Kompetensbedömning")
+    assert (record.channel, record.ip_address) == ("web", ADDRESS)

@@ -144,13 +144,15 @@ def _save(request, member: StaffMember, name: str, form) -> None:
     if name == "exit":
         services.staff_record_exit_interview(by=by, member=member, request=request, **data)
     elif name == "assessment":
-        services.staff_assess_competence(by=by, member=member, assessed_on=data["assessed_on"], levels=form.levels())
+        services.staff_assess_competence(by=by, member=member, assessed_on=data["assessed_on"], levels=form.levels(),
+                                         request=request)
     elif name == "change":
         services.staff_change_situation(by=by, member=member, valid_from=data["valid_from"], unit=data["unit"],
                                         role=data["role"] or None, employment=data["employment"] or None,
-                                        fte=data["fte"], monthly_cost_sek=data["monthly_cost_sek"])
+                                        fte=data["fte"], monthly_cost_sek=data["monthly_cost_sek"],
+                                        request=request)
     else:
-        services.staff_plan_development(by=by, member=member, **data)
+        services.staff_plan_development(by=by, member=member, request=request, **data)
 
 
 @require_capability("staff.view")
