@@ -186,3 +186,27 @@ def test_deadline_list_and_case_page_log_the_handlers_they_show(cases, personas)
     shown = AccessRecord.objects.get(username="caseworker", object_type="staff.staffmember",
                                      what__startswith="Ärendesida K-A1")
     assert shown.object_ids == ["S-CW"]
+
+
+def test_deadline_list_and_case_page_show_handlers_by_name_and_id(cases, personas):
+    StaffMember.objects.filter(staff_id="S-CW").update(name="Anna Berg")
+    StaffMember.objects.filter(staff_id="S-OUT").update(name="Olle Ut")
+    client = client_for(personas.caseworker)
+    listing = client.get("/arenden/").content.decode()
+    assert "Anna Berg (S-CW)" in listing and "Olle Ut" not in listing
+    page = client.get("/arenden/arende/K-A1/").content.decode()
+    assert page.count("Anna Berg (S-CW)") >= 2  # the handler card and the timeline's assignment
+    shown = AccessRecord.objects.get(username="caseworker", object_type="staff.staffmember",
+                                     what__startswith="Ärendesida K-A1")
+    assert shown.object_ids == ["S-CW"]
+
+
+def test_children_never_have_names():
+    # Stabil keeps no child's name: neither the model, the case-events import nor the event form has one.
+    from stabil.cases.forms import EventForm
+    from stabil.imports.framework import kinds
+
+    assert not any("name" in field.name for field in Child._meta.get_fields())
+    case_events = next(kind for kind in kinds() if kind.name == "case_events")
+    assert not any("name" in column for column in (*case_events.required, *case_events.optional))
+    assert not any("name" in field for field in EventForm.base_fields)

@@ -61,3 +61,19 @@ def test_demo_people_are_deterministic_per_seed():
 
     assert plan(7) == plan(7)
     assert plan(7) != plan(8)
+
+
+@pytest.mark.django_db
+def test_every_demo_staff_member_has_a_plausible_swedish_name_from_the_seed():
+    import stabil.staff.demo as staff_demo
+
+    build()
+    names = dict(StaffMember.objects.values_list("staff_id", "name"))
+    assert names and all(names.values()), "every staff member has a name"
+    for name in names.values():
+        first, last = name.split(" ", 1)
+        assert first in staff_demo.FIRST_NAMES and last in staff_demo.LAST_NAMES
+    assert len(set(names.values())) > len(names) * 0.8  # not everyone is called the same
+    # The same seed gives the same names (drawn from their own generator seeded from the demo's seed).
+    assert staff_demo.staff_names(2026, list(names)) == staff_demo.staff_names(2026, list(names))
+    assert staff_demo.staff_names(2026, list(names)) == names

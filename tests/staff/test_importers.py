@@ -295,3 +295,28 @@ def test_the_row_messages_are_translated(tmp_path, org):
         "the date 2014-02-30 does not exist",
         "'x' is not a number (the digits 0-9, at most 18 digits, a decimal comma or point, no exponent)",
     ]
+
+
+def test_staff_file_carries_an_optional_name(tmp_path, org):
+    header = STAFF_HEADER.rstrip("\n") + ",name\n"
+    path = write(tmp_path, "personal.csv", header + "S1,UA,caseworker,permanent,1,socionom,2,2014-01-01,,,42000,Anna Berg\n"
+                                                    "S2,UA,caseworker,permanent,1,socionom,2,2014-01-01,,,42000,\n")
+    assert run_import(path, quiet=True).ok
+    assert dict(StaffMember.objects.values_list("staff_id", "name")) == {"S1": "Anna Berg", "S2": ""}
+    # A later file corrects the name; one without the column (or with an empty cell) keeps it.
+    write(tmp_path, "personal.csv", header + "S1,UA,caseworker,permanent,1,socionom,2,2014-01-01,,,42000,Anna Lind\n")
+    assert run_import(path, quiet=True).ok
+    assert StaffMember.objects.get(staff_id="S1").name == "Anna Lind"
+    write(tmp_path, "personal.csv", STAFF_HEADER + "S1,UA,caseworker,permanent,1,socionom,2,2014-01-01,,,42000\n")
+    assert run_import(path, quiet=True).ok
+    assert StaffMember.objects.get(staff_id="S1").name == "Anna Lind"
+
+
+def test_a_too_long_name_is_a_swedish_error_naming_row_and_column(tmp_path, org):
+    header = STAFF_HEADER.rstrip("\n") + ",name\n"
+    path = write(tmp_path, "personal.csv", header + "S1,UA,caseworker,permanent,1,socionom,2,2014-01-01,,,42000,"
+                 + "A" * 121 + "\n")
+    outcome = run_import(path, quiet=True)
+    assert not outcome.ok
+    assert any("rad 2, kolumn name" in line and "längre än 120 tecken" in line for line in outcome.error_lines())
+    assert not StaffMember.objects.exists()

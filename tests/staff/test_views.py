@@ -174,3 +174,29 @@ def test_dated_change_and_development_plan_from_the_person_page(staff):
     assert member.development_plans.get().activity == "Kurs i samtal med barn"
     page = client.get("/personal/medarbetare/P-COL/").content.decode()
     assert "Kurs i samtal med barn" in page and "2024-03-01" in page
+
+
+def test_staff_pages_show_people_by_name_and_id(staff):
+    org = staff.org
+    StaffMember.objects.filter(staff_id="P-CW").update(name="Anna Berg")
+    StaffMember.objects.filter(staff_id="P-OUT").update(name="Olle Ut")
+    StaffMember.objects.create(staff_id="P-NEW", name="Nils Ny", unit=org.unit_a, started_on=date.today(),
+                               experience_years=0, degree="none")
+    client = client_for(staff.unit_manager)
+    register = client.get("/personal/").content.decode()
+    assert ">Anna Berg (P-CW)<" in register and "Olle Ut" not in register
+    assert "Anna Berg (P-CW)" in client.get("/personal/medarbetare/P-CW/").content.decode()
+    eligibility = client.get("/personal/behorighet/").content.decode()
+    assert "Nils Ny (P-NEW)" in eligibility
+    record = AccessRecord.objects.filter(what="Behörighet", object_type="staff.staffmember").latest("pk")
+    assert "P-NEW" in record.object_ids
+
+
+def test_person_display_and_filter():
+    from stabil.web.templatetags.stabil import person
+
+    assert StaffMember(staff_id="M1030", name="Anna Berg").display == "Anna Berg (M1030)"
+    assert StaffMember(staff_id="M1030").display == "M1030"
+    assert person(StaffMember(staff_id="M1030", name="Anna Berg")) == "Anna Berg (M1030)"
+    assert person("M1030", {"M1030": "Anna Berg"}) == "Anna Berg (M1030)"
+    assert person("M1031", {"M1030": "Anna Berg"}) == "M1031" and person(None) == ""

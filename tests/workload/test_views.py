@@ -63,7 +63,7 @@ def test_allocation_page_ranks_and_assigns(unit_data, personas):
     assert ">C4<" in html and ">C1<" not in html  # C1 has a handler
     assert ">C4<" not in client_for(personas.outsider_manager).get("/arbetsbelastning/fordela/").content.decode()
     html = client.get("/arbetsbelastning/fordela/C4/").content.decode()
-    assert html.index(">S4<") < html.index(">S1<")
+    assert html.index(">Namn S4 (S4)<") < html.index(">Namn S1 (S1)<")  # issue 13: names with the id
     assert "Saknar beslutsbefogenhet" in html
     assert AccessRecord.objects.filter(what="Fördelningsförslag för ärende C4").exists()
     # A person who is not among the suggestions cannot be assigned through this page.
@@ -207,3 +207,14 @@ def test_unit_settings_saved_and_used(unit_data, personas):
     assert s3.capacity_hours == pytest.approx(123.75)
     bad = client.post("/arbetsbelastning/enhet/UA/installningar/", {"team_TA1": ["nonsense"]})
     assert bad.status_code == 200 and TeamSettings.objects.get(team__code="TA1").work_types[0] == "investigation"
+
+
+def test_allocation_page_shows_people_by_name_and_id(unit_data, personas):
+    html = client_for(personas.unit_manager).get("/arbetsbelastning/fordela/C4/").content.decode()
+    suggestions = html[html.index('id="suggestions"'):html.index('id="excluded"')]
+    excluded = html[html.index('id="excluded"'):]
+    assert ">Namn S4 (S4)<" in suggestions and ">Namn S1 (S1)<" in suggestions
+    assert "Namn S" in excluded
+    # The names shown are of the people the page logs.
+    record = AccessRecord.objects.filter(object_type="staff.staffmember").latest("at")
+    assert {"S1", "S4"} <= set(record.object_ids) and "S9" not in record.object_ids

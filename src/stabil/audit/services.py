@@ -16,12 +16,17 @@ MAX_IDS_PER_RECORD = 2000
 
 
 def record_access(*, by, action: str, what: str, objects: Iterable = (), object_type: str = "",
-                  request=None, count: int | None = None) -> AccessRecord:
+                  request=None, count: int | None = None, channel: str | None = None,
+                  ip_address: str | None = None, path: str = "") -> AccessRecord:
     """Record that ``by`` (a user, or None for the command line) was shown personal data.
 
     ``objects`` are model instances or plain ids (case ids, staff ids); ``what`` says which page, export or
     report, in Swedish, e.g. "Ärendesida" or "Fristlista, enhet BU-UTR". ``count`` gives the number of
     records touched when they are not listed one by one (the rows of an import).
+
+    The channel is the web when a ``request`` is given, else the command line; code that runs for a web
+    user without the request (a background job, a service) passes ``channel="web"`` with the client's
+    ``ip_address`` and the ``path`` instead (``web_origin`` builds them from a request).
     """
     ids: list[str] = []
     listed = 0
@@ -32,17 +37,20 @@ def record_access(*, by, action: str, what: str, objects: Iterable = (), object_
         if not object_type and hasattr(obj, "_meta"):
             object_type = obj._meta.label_lower
     user = by if (by is not None and getattr(by, "is_authenticated", False)) else None
-    ip = None
-    path = ""
+    ip = ip_address
+    path = path[:500]
     if request is not None:
         ip = client_ip(request)
         path = request.get_full_path()[:500]
+        channel = AccessRecord.Channel.WEB
+    if channel not in AccessRecord.Channel.values:
+        channel = AccessRecord.Channel.CLI
     # One append to the hash chain (chain.py): on PostgreSQL one statement, on SQLite one more small one.
     return append(connections[DEFAULT_DB_ALIAS], dict(
         user_id=user.pk if user else None,
         username=user.get_username() if user else "(kommandorad)",
         role=getattr(user, "role", "") if user else "",
-        channel=AccessRecord.Channel.WEB if request is not None else AccessRecord.Channel.CLI,
+        channel=channel,
         action=action,
         what=what[:200],
         object_type=object_type[:64],
@@ -51,3 +59,12 @@ def record_access(*, by, action: str, what: str, objects: Iterable = (), object_
         path=path,
         ip_address=ip,
     ))
+
+
+def web_origin(request) -> dict:
+    """The channel, client address and path of a web request, as keywords for ``record_access``.
+
+    Plain values, so that they can be stored in a job's params and passed on by its runner.
+    """
+    return {"channel": AccessRecord.Channel.WEB.value, "ip_address": client_ip(request),
+            "path": request.get_full_path()[:500]}

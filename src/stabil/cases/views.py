@@ -26,7 +26,7 @@ from stabil.accounts.policy import (
 )
 from stabil.audit.services import record_access
 from stabil.common.output import csv_safe
-from stabil.staff.selectors import staff_member_of_user
+from stabil.staff.selectors import names_for, staff_member_of_user
 
 from . import selectors, services
 from .forms import (
@@ -83,6 +83,7 @@ def deadline_list(request):
         "form": form, "rows": rows, "total": total, "today": today, "status_labels": STATUS_LABELS,
         "can_egenkontroll": has_capability(request.user, "cases.egenkontroll"),
         "case_url_prefix": reverse("cases:case", args=["x"])[:-2], "search_form": CaseSearchForm(),
+        "names": names_for(handlers),
     })
 
 
@@ -163,6 +164,7 @@ def case_detail(request, case_id: str, form: EventForm | None = None, status: in
         "event_labels": EVENT_LABELS, "outcome_labels": OUTCOME_LABELS, "intervention_labels": INTERVENTION_LABELS,
         "status_labels": STATUS_LABELS, "phase_label": PHASE_LABELS.get(state.phase, state.phase),
         "kind_labels": dict(DeadlineKind.choices), "future_events": [e for e in events if e.on > today],
+        "names": names_for(shown_staff),
     }, status=status)
 
 

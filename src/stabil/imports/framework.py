@@ -696,11 +696,13 @@ class ImportOutcome:
 
 def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet: bool = False,
                on_progress: Callable[[float, str], None] | None = None, dry_run: bool = False,
-               check_kind: Callable[[FileKind], None] | None = None) -> ImportOutcome:
+               check_kind: Callable[[FileKind], None] | None = None,
+               origin: dict | None = None) -> ImportOutcome:
     """Read, recognise, validate and store one file, all or nothing.
 
     ``check_kind`` is called with the recognised kind before anything is validated or stored; it raises
-    to refuse the file (the web upload checks that the user may import that kind).
+    to refuse the file (the web upload checks that the user may import that kind). ``origin`` holds the
+    keywords ``channel``, ``ip_address`` and ``path`` for the access log when a web user started the import.
 
     Raises ``ImportFileError`` when the file cannot be read or recognised. Otherwise returns the outcome;
     when ``outcome.errors`` is non-empty nothing was stored.
@@ -730,7 +732,8 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
 
     def log(what: str) -> None:
         record_access(by=by, action="import", what=f"Import av {kind.label}{what}: {table.filename}",
-                      objects=sorted(ctx.accessed), count=len(table.rows), object_type=kind.name)
+                      objects=sorted(ctx.accessed), count=len(table.rows), object_type=kind.name,
+                      **(origin or {}))
 
     try:
         with transaction.atomic():

@@ -9,8 +9,12 @@ from stabil.jobs.services import JobError
 MAX_LINES_SHOWN = 200
 
 
-def import_file(*, job, progress, path: str, dry_run: bool = False) -> dict:
-    """Import the uploaded file at ``path`` as the job's user; remove the file afterwards."""
+def import_file(*, job, progress, path: str, dry_run: bool = False, origin: dict | None = None) -> dict:
+    """Import the uploaded file at ``path`` as the job's user; remove the file afterwards.
+
+    ``origin`` is the web request's channel, address and path (``audit.services.web_origin``), stored by
+    the upload view so that the access log names the web, the user's address and the upload page.
+    """
     from stabil.accounts.policy import has_capability
 
     from .framework import ImportFileError, run_import
@@ -22,7 +26,7 @@ def import_file(*, job, progress, path: str, dry_run: bool = False) -> dict:
     file = Path(path)
     try:
         outcome = run_import(file, by=job.created_by, quiet=True, dry_run=dry_run, check_kind=allowed,
-                             on_progress=progress)
+                             on_progress=progress, origin=origin)
     except ImportFileError as exc:
         raise JobError(str(exc)) from exc
     finally:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename
 
 from stabil.accounts.policy import require_capability
+from stabil.audit.services import web_origin
 from stabil.jobs.services import job_start
 
 from .forms import UploadForm
@@ -26,6 +27,7 @@ def upload(request):
                 target.write(chunk)
         job = job_start(by=request.user, kind="import", label=f"Import av {upload.name}",
                         runner="stabil.imports.jobs.import_file",
-                        params={"path": str(path), "dry_run": form.cleaned_data["dry_run"]})
+                        params={"path": str(path), "dry_run": form.cleaned_data["dry_run"],
+                                "origin": web_origin(request)})
         return redirect("jobs:status", job_id=job.pk)
     return render(request, "imports/upload.html", {"form": form, "kinds": kinds()})

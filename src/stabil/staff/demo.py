@@ -10,6 +10,7 @@ cases step, which gives cases to the active caseworkers made here.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -63,6 +64,21 @@ KNOWLEDGE_AREAS = [
     ("PLACERING", "Placering och familjehemsvård", 2),
     ("EKB", "Ensamkommande barn och migration", 1),
     ("BESLUT", "Handläggning, delegation och beslut", 2),
+]
+# Common Swedish first and last names (SCB's lists of the most common names). Staff only: children never have
+# names in Stabil.
+FIRST_NAMES = [
+    "Anna", "Eva", "Maria", "Karin", "Sara", "Lena", "Emma", "Kerstin", "Malin", "Ingrid", "Linda", "Johanna",
+    "Sofia", "Elin", "Ida", "Hanna", "Camilla", "Jenny", "Helena", "Annika", "Frida", "Lisa", "Amira", "Leila",
+    "Erik", "Lars", "Karl", "Anders", "Johan", "Per", "Mikael", "Peter", "Jonas", "Fredrik", "Daniel", "Magnus",
+    "Mattias", "Henrik", "Oskar", "David", "Ali", "Ahmed",
+]
+LAST_NAMES = [
+    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson",
+    "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson", "Jönsson", "Lindberg", "Jakobsson",
+    "Magnusson", "Olofsson", "Lindström", "Lindqvist", "Lindgren", "Berg", "Axelsson", "Bergström", "Lundberg",
+    "Lind", "Lundgren", "Lundqvist", "Mattsson", "Berglund", "Fredriksson", "Sandberg", "Henriksson", "Ali",
+    "Mohammed", "Forsberg", "Sjöberg", "Wallin", "Engström", "Danielsson", "Håkansson", "Eklund", "Lundin",
 ]
 COST = {"caseworker": 42000, "team_lead": 52000, "unit_manager": 62000, "administrator": 34000}
 CONSULTANT_COST = 86000
@@ -231,6 +247,20 @@ def _assessment_level(rng, experience: float) -> int:
     return rng.choice([2, 2, 3, 3, 3])
 
 
+def staff_names(seed: int, staff_ids: list[str]) -> dict[str, str]:
+    """A plausible Swedish name for each staff id, deterministic from the demo's seed.
+
+    The names come from their own generator seeded from the demo's seed, so that adding them leaves the
+    draws of ``ctx.rng`` (and so the rest of the demo) as they were; each person's name depends only on
+    the seed and the staff id.
+    """
+    names = {}
+    for staff_id in staff_ids:
+        rng = random.Random(f"stabil-staff-names-{seed}-{staff_id}")
+        names[staff_id] = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    return names
+
+
 def build(ctx) -> None:
     rng, today = ctx.rng, ctx.today
     first = dt.date(today.year - YEARS, today.month, 1)
@@ -245,12 +275,13 @@ def build(ctx) -> None:
     for person in movable[3:5]:
         person.changes.append((today - dt.timedelta(days=rng.randint(30, 300)), person.unit, 0.8))
 
+    names = staff_names(ctx.seed, [person.staff_id for person in people])
     members = []
     for person in people:
         unit, fte = (person.changes[-1][1], person.changes[-1][2]) if person.changes else (person.unit, person.fte)
         cost = CONSULTANT_COST if person.employment == "consultant" else COST[person.role]
         members.append(StaffMember(
-            staff_id=person.staff_id, unit=ctx.units[unit],
+            staff_id=person.staff_id, name=names[person.staff_id], unit=ctx.units[unit],
             team=ctx.teams.get(person.team) if unit == person.unit and person.team else None,
             role=person.role, employment=person.employment, fte=Decimal(str(fte)), degree=person.degree,
             experience_years=Decimal(str(person.experience_years)), started_on=person.started_on,

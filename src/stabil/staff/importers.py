@@ -33,7 +33,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stabil.common.parsing import date_problem, id_problem, parse_decimal
+from stabil.common.parsing import control_character, date_problem, id_problem, parse_decimal
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
@@ -85,6 +85,14 @@ class RowChecker:
         problem = id_problem(value, max_length=max_length) if value and len(value) <= max_length else None
         if problem:
             self.problems.append((column, problem))
+        return value
+
+    def name(self, column: str, *, max_length: int) -> str:
+        """An optional person's name: plain text, no control characters, at most ``max_length`` characters."""
+        value = self.text(column, required=False, max_length=max_length)
+        bad = control_character(value)
+        if bad:
+            self.problems.append((column, _("otillåtet styrtecken %(char)s i namnet") % {"char": bad}))
         return value
 
     def choice(self, column: str, allowed: list[str], *, required: bool = True, default: str = "") -> str:
@@ -216,6 +224,10 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
             "exit_reason": check.choice("exit_reason", ExitReason.values, required=False),
             "monthly_cost_sek": check.number("monthly_cost_sek", low=Decimal(0), high=Decimal(10_000_000)),
         }
+        # The optional name: an empty cell (or no column) keeps a stored name.
+        name = check.name("name", max_length=StaffMember._meta.get_field("name").max_length)
+        if name:
+            record["name"] = name
         if record["started_on"] and record["ended_on"] and record["ended_on"] < record["started_on"]:
             check.problems.append(("ended_on", _("slutdatum %(end)s ligger före startdatum %(start)s") % {
                 "end": record["ended_on"], "start": record["started_on"]}))
@@ -447,8 +459,8 @@ def import_knowledge_areas(table: Table, ctx: ImportContext) -> ImportResult:
     return ImportResult(counts={"nya kunskapsområden": created, "uppdaterade eller oförändrade": len(parsed) - created})
 
 
-register(FileKind(name="staff", label="personal", required=STAFF_COLUMNS, handler=import_staff,
-                  capability="staff.import"))
+register(FileKind(name="staff", label="personal", required=STAFF_COLUMNS, optional=("name",),
+                  handler=import_staff, capability="staff.import"))
 register(FileKind(name="absence", label="frånvaro", required=ABSENCE_COLUMNS[:4], optional=("extent",),
                   handler=import_absences, capability="staff.import"))
 register(FileKind(name="overtime", label="övertid", required=OVERTIME_COLUMNS, handler=import_overtime,

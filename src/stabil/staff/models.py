@@ -75,6 +75,18 @@ class StaffMember(models.Model):
     def __str__(self) -> str:
         return self.name or self.staff_id
 
+    @property
+    def display(self) -> str:
+        """How pages show a person: "Anna Berg (M1030)", or the staff id alone when no name is known."""
+        return person_label(self.staff_id, self.name)
+
+
+def person_label(staff_id: str, name: str = "") -> str:
+    """The one display of a person from a staff id and a name: "Anna Berg (M1030)", or "M1030"."""
+    if not staff_id:
+        return name or ""
+    return f"{name} ({staff_id})" if name else staff_id
+
 
 class AbsenceKind(models.TextChoices):
     SICK = "sick", _("Sjukfrånvaro")

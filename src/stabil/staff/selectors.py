@@ -414,3 +414,15 @@ def staff_member_of_user(user) -> StaffMember | None:
     if not (user and user.is_authenticated):
         return None
     return StaffMember.objects.select_related("unit", "team").filter(user=user).first()
+
+
+def names_for(staff_ids: Iterable[str]) -> dict[str, str]:
+    """Staff id -> name for the given ids (one query; ids without a stored name are left out).
+
+    For pages that only have staff id strings (core states, allocation suggestions); the caller shows and
+    logs only ids it may show.
+    """
+    ids = {staff_id for staff_id in staff_ids if staff_id}
+    if not ids:
+        return {}
+    return dict(StaffMember.objects.filter(staff_id__in=ids).exclude(name="").values_list("staff_id", "name"))

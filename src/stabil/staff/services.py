@@ -48,7 +48,7 @@ def _ensure_initial_change(member: StaffMember) -> None:
 @transaction.atomic
 def staff_change_situation(*, by, member: StaffMember, valid_from: dt.date, unit=None, team=None,
                            role: str | None = None, employment: str | None = None, fte: Decimal | None = None,
-                           monthly_cost_sek: Decimal | None = None) -> StaffChange:
+                           monthly_cost_sek: Decimal | None = None, request=None) -> StaffChange:
     """Record a dated change of unit, team, role, employment, FTE or cost, and make it current.
 
     Reports for a period before ``valid_from`` keep using the earlier situation.
@@ -77,7 +77,7 @@ def staff_change_situation(*, by, member: StaffMember, valid_from: dt.date, unit
         setattr(member, field, value)
     member.save()
     record_access(by=by, action="change", what=f"Förändring för medarbetare från {valid_from}",
-                  objects=[member.staff_id], object_type="staff.staffmember")
+                  objects=[member.staff_id], object_type="staff.staffmember", request=request)
     return change
 
 
@@ -88,7 +88,8 @@ def staff_apply_situation(*, by, member: StaffMember, record: dict, today: dt.da
     dated change from the import day (kept within the employment), so earlier periods keep theirs.
     """
     outcome = "unchanged"
-    for field in PERSON_FIELDS:
+    fields = PERSON_FIELDS + (("name",) if record.get("name") else ())
+    for field in fields:
         value = record[field]
         if field == "exit_reason":
             value = value or ""
@@ -96,7 +97,7 @@ def staff_apply_situation(*, by, member: StaffMember, record: dict, today: dt.da
             setattr(member, field, value)
             outcome = "updated"
     if outcome == "updated":
-        member.save(update_fields=list(PERSON_FIELDS))
+        member.save(update_fields=list(fields))
     new = {"unit_id": record["unit"].pk, "role": record["role"], "employment": record["employment"],
            "fte": record["fte"], "monthly_cost_sek": record["monthly_cost_sek"]}
     old = {key: value for key, value in _situation(member).items() if key in new}
@@ -114,8 +115,11 @@ def staff_apply_situation(*, by, member: StaffMember, record: dict, today: dt.da
 @transaction.atomic
 def staff_record_exit_interview(*, by, member: StaffMember, held_on: dt.date, main_reason: str,
                                 other_reasons: list[str] = (), comment: str = "",
-                                would_return: bool | None = None) -> ExitInterview:
-    """Record (or correct) a person's exit interview with structured reasons and free text."""
+                                would_return: bool | None = None, request=None) -> ExitInterview:
+    """Record (or correct) a person's exit interview with structured reasons and free text.
+
+    ``request`` is the web request when a user records it on the web (for the access log's channel).
+    """
     allowed = set(ExitReason.values)
     if main_reason not in allowed:
         raise StaffInputError(f"okänd huvudsaklig orsak '{main_reason}'")
@@ -130,13 +134,13 @@ def staff_record_exit_interview(*, by, member: StaffMember, held_on: dt.date, ma
         member.exit_reason = main_reason
         member.save(update_fields=["exit_reason"])
     record_access(by=by, action="change", what="Avgångsintervju", objects=[member.staff_id],
-                  object_type="staff.staffmember")
+                  object_type="staff.staffmember", request=request)
     return interview
 
 
 @transaction.atomic
 def staff_assess_competence(*, by, member: StaffMember, assessed_on: dt.date,
-                            levels: dict[KnowledgeArea, int]) -> list[CompetenceAssessment]:
+                            levels: dict[KnowledgeArea, int], request=None) -> list[CompetenceAssessment]:
     """Record a person's levels (1-3) in knowledge areas, as assessed on a date."""
     stored = []
     for area, level in levels.items():
@@ -146,13 +150,13 @@ def staff_assess_competence(*, by, member: StaffMember, assessed_on: dt.date,
             staff=member, area=area, assessed_on=assessed_on, defaults={"level": level})
         stored.append(assessment)
     record_access(by=by, action="change", what="Kompetensbedömning", objects=[member.staff_id],
-                  object_type="staff.staffmember")
+                  object_type="staff.staffmember", request=request)
     return stored
 
 
 @transaction.atomic
 def staff_plan_development(*, by, member: StaffMember, area: KnowledgeArea, planned_on: dt.date,
-                           target_level: int, due_on: dt.date, activity: str) -> DevelopmentPlan:
+                           target_level: int, due_on: dt.date, activity: str, request=None) -> DevelopmentPlan:
     """Add a dated development plan item for a person."""
     if due_on < planned_on:
         raise StaffInputError("slutdatum ligger före datum för planen")
@@ -161,5 +165,5 @@ def staff_plan_development(*, by, member: StaffMember, area: KnowledgeArea, plan
     plan = DevelopmentPlan.objects.create(staff=member, area=area, planned_on=planned_on, target_level=target_level,
                                           due_on=due_on, activity=activity.strip()[:300])
     record_access(by=by, action="change", what="Utvecklingsplan", objects=[member.staff_id],
-                  object_type="staff.staffmember")
+                  object_type="staff.staffmember", request=request)
     return plan

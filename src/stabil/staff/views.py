@@ -68,13 +68,16 @@ def register(request):
         Column(_("Mentor")), Column(_("Får vara huvudhandläggare")), Column(_("Får fatta beslut")),
     ])
     people = list(members.order_by("unit__code", "staff_id"))
+    shown = {member.staff_id for member in people}
     for member in people:
         verdict = selectors.eligibility_for(member, today)
         table.rows.append([
-            Link(member.staff_id, reverse("staff:detail", args=[member.staff_id])), member.unit.code, member.team.code if member.team else "", member.get_role_display(),
+            Link(member.display, reverse("staff:detail", args=[member.staff_id])), member.unit.code, member.team.code if member.team else "", member.get_role_display(),
             member.get_employment_display(), float(member.fte), member.get_degree_display(),
             round(verdict.experience_years, 1), member.started_on, member.ended_on,
-            member.mentor.staff_id if member.mentor else "",
+            # A mentor's name only when the mentor is on the page (and so in its access record).
+            (member.mentor.display if member.mentor.staff_id in shown else member.mentor.staff_id)
+            if member.mentor else "",
             str(_("Ja") if verdict.may_be_main_handler else _("Nej")),
             str(_("Ja") if verdict.may_take_decisions else _("Nej")),
         ])
@@ -111,7 +114,7 @@ def detail(request, staff_id: str):
         form = forms.get(posted)
         if form is not None and form.is_valid():
             try:
-                _save(request.user, member, posted, form)
+                _save(request, member, posted, form)
             except services.StaffInputError as exc:
                 messages.error(request, str(exc))
             else:
@@ -134,19 +137,22 @@ def detail(request, staff_id: str):
     })
 
 
-def _save(by, member: StaffMember, name: str, form) -> None:
+def _save(request, member: StaffMember, name: str, form) -> None:
     """Hand a valid person-page form to its service."""
+    by = request.user
     data = form.cleaned_data
     if name == "exit":
-        services.staff_record_exit_interview(by=by, member=member, **data)
+        services.staff_record_exit_interview(by=by, member=member, request=request, **data)
     elif name == "assessment":
-        services.staff_assess_competence(by=by, member=member, assessed_on=data["assessed_on"], levels=form.levels())
+        services.staff_assess_competence(by=by, member=member, assessed_on=data["assessed_on"], levels=form.levels(),
+                                         request=request)
     elif name == "change":
         services.staff_change_situation(by=by, member=member, valid_from=data["valid_from"], unit=data["unit"],
                                         role=data["role"] or None, employment=data["employment"] or None,
-                                        fte=data["fte"], monthly_cost_sek=data["monthly_cost_sek"])
+                                        fte=data["fte"], monthly_cost_sek=data["monthly_cost_sek"],
+                                        request=request)
     else:
-        services.staff_plan_development(by=by, member=member, **data)
+        services.staff_plan_development(by=by, member=member, request=request, **data)
 
 
 @require_capability("staff.view")
@@ -303,7 +309,7 @@ def eligibility(request):
         Column(_("Personal-id")), Column(_("Enhet")), Column(_("Anställningsform")), Column(_("Skäl"))],
         note=_("SoL (2001:453) 3 kap 3 a § / SoL (2025:400) 25 kap 1 §; kommunens gräns för självständigt arbete."))
     for member, verdict in flagged:
-        limits.rows.append([member.staff_id, member.unit.code, member.get_employment_display(),
+        limits.rows.append([member.display, member.unit.code, member.get_employment_display(),
                             " ".join(verdict.reasons)])
     tables = [shares, limits]
     people = {m.staff_id for m, _v in flagged}
@@ -317,7 +323,7 @@ def eligibility(request):
         warning_table = PageTable("cases_warning", _("Öppna ärenden där huvudhandläggaren inte uppfyller kraven"), [
             Column(_("Ärende")), Column(_("Enhet")), Column(_("Huvudhandläggare")), Column(_("Varning"))])
         for case, warning in warned:
-            warning_table.rows.append([case.case_id, case.unit.code, case.main_handler.staff_id, warning])
+            warning_table.rows.append([case.case_id, case.unit.code, case.main_handler.display, warning])
         tables.append(warning_table)
         # The cases shown and, with the staff below, their main handlers (who may be outside the staff scope).
         record_access(by=request.user, action="export" if request.GET.get("format") == "xlsx" else "view",

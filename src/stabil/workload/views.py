@@ -25,6 +25,7 @@ from stabil.accounts.policy import (
 )
 from stabil.audit.services import record_access
 from stabil.core.workload import STATUS_LABELS_SV, WORK_TYPE_LABELS_SV
+from stabil.staff.selectors import names_for
 
 from . import selectors, services
 from .forms import CalibrationForm, ConfigForm, RiskMeasureForm, UnitSettingsForm
@@ -118,11 +119,12 @@ def allocation(request, case_id: str):
     what = f"Fördelningsförslag för ärende {case.case_id}"
     record_access(by=request.user, action="view", what=what, objects=[case], request=request)
     shown = data.to_dict()
+    people = [s["staff_id"] for s in shown["suggestions"]] + [e["staff_id"] for e in shown["excluded"]]
     record_access(by=request.user, action="view", what=what, object_type="staff.staffmember",
-                  objects=[s["staff_id"] for s in shown["suggestions"]] + [e["staff_id"] for e in shown["excluded"]],
-                  request=request)
+                  objects=people, request=request)
     return render(request, "workload/allocation.html", {
         "case": case, "allocation": data, "suggestions": shown["suggestions"], "role": role,
+        "names": names_for(people),
         "phase_label": WORK_TYPE_LABELS_SV.get(data.phase, data.phase), "status_labels": STATUS_LABELS_SV,
     })
 

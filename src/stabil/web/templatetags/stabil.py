@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
+from stabil.staff.models import person_label
+
 register = template.Library()
 
 
@@ -40,3 +42,18 @@ def percent(value, decimals=0):
     except (InvalidOperation, ValueError):
         return value
     return f"{number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)}\xa0%"
+
+
+@register.filter
+def person(value, names=None):
+    """Show a person as "Anna Berg (M1030)".
+
+    ``value`` is a staff member (``{{ member|person }}``) or a staff id string with a mapping of ids to
+    names from the view (``{{ state.main_handler|person:names }}``, built by ``staff.selectors.names_for``).
+    An empty value stays empty, so ``|default:"—"`` still works after it.
+    """
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "staff_id"):
+        return person_label(value.staff_id, getattr(value, "name", ""))
+    return person_label(str(value), (names or {}).get(str(value), ""))
