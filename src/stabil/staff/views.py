@@ -62,7 +62,7 @@ def register(request):
     if request.GET.get("alla") != "1":
         members = members.filter(ended_on__isnull=True) | members.filter(ended_on__gte=today)
     table = PageTable("register", _("Personalregister"), [
-        Column(_("Personal-id")), Column(_("Enhet")), Column(_("Team")), Column(_("Roll")),
+        Column(_("Medarbetare")), Column(_("Enhet")), Column(_("Team")), Column(_("Roll")),
         Column(_("Anställningsform")), Column(_("Syss.grad"), DEC), Column(_("Examen")),
         Column(_("Erfarenhet idag (år)"), DEC), Column(_("Start"), DATE), Column(_("Slut"), DATE),
         Column(_("Mentor")), Column(_("Får vara huvudhandläggare")), Column(_("Får fatta beslut")),
@@ -306,7 +306,7 @@ def eligibility(request):
     members = scope_staff(request.user, selectors.active_members(units, today).select_related("unit"))
     flagged = selectors.ineligible_main_handlers(members.order_by("unit__code", "staff_id"), today)
     limits = PageTable("not_main_handler", _("Får inte vara huvudhandläggare idag"), [
-        Column(_("Personal-id")), Column(_("Enhet")), Column(_("Anställningsform")), Column(_("Skäl"))],
+        Column(_("Medarbetare")), Column(_("Enhet")), Column(_("Anställningsform")), Column(_("Skäl"))],
         note=_("SoL (2001:453) 3 kap 3 a § / SoL (2025:400) 25 kap 1 §; kommunens gräns för självständigt arbete."))
     for member, verdict in flagged:
         limits.rows.append([member.display, member.unit.code, member.get_employment_display(),
