@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.deadline_list, name="deadlines"),
     path("mina/", views.my_cases, name="mine"),
     path("sok/", views.search, name="search"),
+    path("ny/", views.new_report, name="new_report"),
     path("egenkontroll/", views.egenkontroll, name="egenkontroll"),
     path("fristregler/", views.deadline_rules, name="rules"),
     path("sammanstallning/", views.digest_settings, name="digest"),
