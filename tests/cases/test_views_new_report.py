@@ -202,3 +202,19 @@ def test_deadline_list_and_my_cases_link_to_the_new_report_page(personas):
     for url in ("/arenden/", "/arenden/mina/"):
         assert 'href="/arenden/ny/"' in client_for(personas.caseworker).get(url).content.decode()
         assert 'href="/arenden/ny/"' not in client_for(personas.department_head).get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_case_id_taken_in_between_is_a_form_error_not_a_crash(personas, me, monkeypatch):
+    from django.db import IntegrityError
+
+    from stabil.cases.importers import CaseEventLoader
+
+    def taken(self):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(CaseEventLoader, "store", taken)
+    response = client_for(personas.caseworker).post(URL, _report())
+    assert response.status_code == 400
+    assert "försök igen" in " ".join(response.context["form"].errors["case_id"])
+    assert not Case.objects.exists()

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -609,12 +609,10 @@ def case_register_report(*, by, child_id: str, birth_date: dt.date, category: st
     ``handler_staff_id`` (a staff member of the user's units, e.g. the registering caseworker herself) a
     ``handler_assigned`` event on the same day makes them the case's handler.
     """
+    # Local like the other services of this module: other apps' modules, kept out of this module's load.
     from stabil.accounts.policy import check_capability, import_scope
-    from stabil.audit.services import record_access
     from stabil.organisation.models import Unit
     from stabil.staff.models import StaffMember
-
-    from .importers import CaseEventLoader  # importers imports this module
 
     check_capability(by, "cases.record")
     scope = import_scope(by, "cases.record")
@@ -631,6 +629,22 @@ def case_register_report(*, by, child_id: str, birth_date: dt.date, category: st
         if handler is None or not scope.covers_unit(handler.unit_id):
             raise ValidationError({"__all__": _("handläggaren %(staff)s finns inte i dina enheter") % {
                 "staff": handler_staff_id}})
+    try:
+        return _register(by, scope, case_id, child_id, birth_date, category, unit, received_on, reporter_kind,
+                         feedback_requested, handler_staff_id, request)
+    except IntegrityError:
+        # Another registration took the same case id in between (generated ids of one unit): nothing stored.
+        raise ValidationError({"case_id": _("ärende-id %(case)s togs nyss av en annan registrering; försök igen")
+                               % {"case": case_id or unit.code}}) from None
+
+
+def _register(by, scope, case_id, child_id, birth_date, category, unit, received_on, reporter_kind,
+              feedback_requested, handler_staff_id, request) -> Case:
+    """The writing part of ``case_register_report`` (one transaction)."""
+    from stabil.audit.services import record_access  # local like the other services of this module
+
+    from .importers import CaseEventLoader  # importers imports this module
+
     with transaction.atomic():
         if not case_id:
             case_id = next_case_id(unit.code, received_on.year)
