@@ -120,10 +120,22 @@ def test_caseworker_registers_a_report_and_sees_the_protection_assessment_deadli
     assert page.locator("#case-deadlines tr[data-kind='preliminary_assessment']").count() == 1
 
     # The existing event form records the protection assessment on the new case.
-    page.get_by_role("combobox", name="Händelse").select_option("protection_assessed")
     page.get_by_role("textbox", name="Datum:", exact=True).fill(received.isoformat())
+    page.get_by_role("combobox", name="Händelse").select_option("protection_assessed")
+    page.wait_for_load_state("networkidle")  # the fields re-rendered for the event, the date kept
+    assert page.get_by_role("textbox", name="Datum:", exact=True).input_value() == received.isoformat()
     page.get_by_role("button", name="Registrera").click()
     page.wait_for_load_state("networkidle")
     protection = page.locator("#case-deadlines tr[data-kind='protection_assessment']")
     assert protection.get_attribute("data-status") == "met"
     assert Case.objects.get(case_id=case_id).reporter_kind == "school"
+
+    # The decision: the form shows the outcome only once the event that needs it is chosen (htmx).
+    assert page.get_by_role("combobox", name="Utfall").count() == 0
+    page.get_by_role("combobox", name="Händelse").select_option("preliminary_decided")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("combobox", name="Utfall").select_option("investigation")
+    page.get_by_role("textbox", name="Datum:", exact=True).fill(today.isoformat())
+    page.get_by_role("button", name="Registrera").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#case-deadlines tr[data-kind='preliminary_assessment']").get_attribute("data-status") == "met"

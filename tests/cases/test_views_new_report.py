@@ -218,3 +218,36 @@ def test_a_case_id_taken_in_between_is_a_form_error_not_a_crash(personas, me, mo
     assert response.status_code == 400
     assert "försök igen" in " ".join(response.context["form"].errors["case_id"])
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_event_form_shows_only_the_fields_the_chosen_event_uses(personas, me):
+    client = client_for(personas.caseworker)
+    client.post(URL, _report())
+    url = "/arenden/arende/UA-2026-0001/handelse/falt/"
+    names = {
+        kind: {name for name in ("staff_id", "outcome", "until", "intervention", "reason", "on")
+               if f'name="{name}"' in client.get(url, {"kind": kind}).content.decode()}
+        for kind in ("protection_assessed", "preliminary_decided", "investigation_extended", "handler_assigned",
+                     "intervention_started")
+    }
+    assert names == {
+        "protection_assessed": {"on", "reason"},
+        "preliminary_decided": {"on", "reason", "outcome"},
+        "investigation_extended": {"on", "reason", "until"},
+        "handler_assigned": {"on", "reason", "staff_id"},
+        "intervention_started": {"on", "reason", "intervention"},
+    }
+    page = client.get("/arenden/arende/UA-2026-0001/").content.decode()
+    assert 'hx-get="/arenden/arende/UA-2026-0001/handelse/falt/"' in page and 'name="outcome"' not in page
+    # Another unit's caseworker gets nothing from the fragment.
+    assert client_for(personas.outsider).get(url, {"kind": "preliminary_decided"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_event_form_fragment_keeps_what_was_typed(personas, me):
+    client = client_for(personas.caseworker)
+    client.post(URL, _report())
+    body = client.get("/arenden/arende/UA-2026-0001/handelse/falt/",
+                      {"kind": "preliminary_decided", "on": "2026-06-16", "reason": "SoL 11:1"}).content.decode()
+    assert 'value="2026-06-16"' in body and 'value="SoL 11:1"' in body

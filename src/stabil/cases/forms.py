@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stabil.core.caseflow import EVENT_KINDS
+from stabil.core.caseflow import EVENT_KINDS, OUTCOMES
 
 from .models import DEADLINE_SETTING_FIELDS, Category, DeadlineKind, DeadlineSettings, ReporterKind
 
@@ -58,8 +58,23 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# The fields each event kind uses besides its date and reason (the rules of importers.check_event_fields).
+_EVENT_EXTRA_FIELDS = {
+    "handler_assigned": ("staff_id",), "co_handler_assigned": ("staff_id",),
+    "investigation_extended": ("until",),
+    "intervention_started": ("intervention",), "intervention_ended": ("intervention",),
+    "placement_reviewed": ("intervention",),
+    **{kind: ("outcome",) for kind in OUTCOMES},
+}
+
+
 class EventForm(forms.Form):
-    """The quick form a caseworker uses to record one event."""
+    """The quick form a caseworker uses to record one event.
+
+    The page shows only the fields the chosen event uses (``shown_fields``); choosing another event
+    re-renders them with htmx (``views.event_form_fields``). All fields stay in the form, so a post
+    without the hidden ones is the same as one with them empty.
+    """
 
     kind = forms.ChoiceField(label=_("Händelse"), choices=[(k, EVENT_LABELS[k]) for k in EVENT_KINDS])
     on = forms.DateField(label=_("Datum"), widget=DateInput(), input_formats=["%Y-%m-%d"])
@@ -75,6 +90,15 @@ class EventForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+
+    def chosen_kind(self) -> str:
+        kind = self["kind"].value() or EVENT_KINDS[0]
+        return kind if kind in EVENT_LABELS else EVENT_KINDS[0]
+
+    def shown_fields(self):
+        """The bound fields the chosen event uses, besides the event kind itself."""
+        names = {"on", "reason", *_EVENT_EXTRA_FIELDS.get(self.chosen_kind(), ())}
+        return [self[name] for name in self.fields if name in names]
 
 
 class DeadlineFilterForm(forms.Form):

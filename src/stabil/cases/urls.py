@@ -14,4 +14,5 @@ urlpatterns = [
     path("sammanstallning/", views.digest_settings, name="digest"),
     path("arende/<str:case_id>/", views.case_detail, name="case"),
     path("arende/<str:case_id>/handelse/", views.record_event, name="record_event"),
+    path("arende/<str:case_id>/handelse/falt/", views.event_form_fields, name="event_form_fields"),
 ]

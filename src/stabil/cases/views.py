@@ -194,6 +194,16 @@ def record_event(request, case_id: str):
 
 
 @require_capability("cases.record")
+def event_form_fields(request, case_id: str):
+    """The event form's fields for the chosen event kind (htmx swaps them in when the kind changes)."""
+    _visible_case(request, case_id)
+    # What the user typed so far stays (the fragment carries the whole form): a date is not lost.
+    form = EventForm(initial={name: request.GET.get(name, "") for name in EventForm.base_fields
+                              if request.GET.get(name)})
+    return render(request, "cases/_event_form_fields.html", {"form": form})
+
+
+@require_capability("cases.record")
 def new_report(request):
     """Register a report about a child as a new case, then show the case with its new deadlines."""
     units = visible_units(request.user).order_by("code")
