@@ -19,7 +19,8 @@ PAGES = {
     None: ["/logga-in/"],
     "enhetschef": ["/", "/arenden/", "/arenden/egenkontroll/", "/arbetsbelastning/", "/arbetsbelastning/fordela/",
                    "/styrning/", "/personal/", "/simulering/", "/import/"],
-    "handlaggare": ["/arenden/mina/", "/arenden/sok/?q=ZZ"],  # issue 13: my cases, a search without a hit
+    # issue 13: my cases, a search without a hit, the new-report form
+    "handlaggare": ["/arenden/mina/", "/arenden/sok/?q=ZZ", "/arenden/ny/"],
     "hr": ["/personal/sjukfranvaro/", "/personal/omsattning/", "/personal/kompetens/"],
     "admin": ["/granskning/", "/arenden/fristregler/"],
     "namnd": ["/styrning/"],

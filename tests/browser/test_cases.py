@@ -90,3 +90,52 @@ def test_caseworker_opens_my_cases_and_finds_a_closed_case_by_its_id(page, login
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/arenden/arende/K-MINE-CLOSED/")
     assert page.locator("#case-phase").inner_text() == "Avslutat"
+
+
+def test_caseworker_registers_a_report_and_sees_the_protection_assessment_deadline(page, login, org):
+    today = timezone.localdate()
+    received = today - dt.timedelta(days=1)
+    user = make_user("mona", "caseworker", [org.unit_a], team=org.team_a1, first_name="Mona")
+    StaffMember.objects.create(staff_id="S-MONA", unit=org.unit_a, team=org.team_a1,
+                               started_on=dt.date(2020, 1, 1), user=user)
+
+    login("mona")
+    page.goto("/arenden/mina/")
+    page.get_by_role("link", name="Registrera ny anmälan").click()
+    page.get_by_role("textbox", name="Barn-id (pseudonym):").fill("P-WEB-7")
+    page.get_by_role("textbox", name="Barnets födelsedatum:").fill("2016-03-04")
+    page.get_by_role("combobox", name="Kategori:").select_option("barn")
+    page.get_by_role("combobox", name="Enhet:").select_option("UA")
+    page.get_by_role("textbox", name="Anmälan inkom:").fill(received.isoformat())
+    page.get_by_role("combobox", name="Anmälare:").select_option(label="Skola")
+    page.get_by_role("checkbox", name="Anmälaren vill ha återkoppling").check()
+    page.get_by_role("button", name="Registrera anmälan").click()
+    page.wait_for_load_state("networkidle")
+
+    case_id = f"UA-{received.year}-0001"
+    assert case_id in page.get_by_role("status").inner_text()
+    protection = page.locator("#case-deadlines tr[data-kind='protection_assessment']")
+    assert protection.get_attribute("data-status") in ("open", "overdue")
+    assert protection.locator("td.due").inner_text() == deadlines.protection_assessment_due(received).isoformat()
+    assert page.locator("#case-deadlines tr[data-kind='preliminary_assessment']").count() == 1
+
+    # The existing event form records the protection assessment on the new case.
+    page.get_by_role("textbox", name="Datum:", exact=True).fill(received.isoformat())
+    page.get_by_role("combobox", name="Händelse").select_option("protection_assessed")
+    page.wait_for_load_state("networkidle")  # the fields re-rendered for the event, the date kept
+    assert page.get_by_role("textbox", name="Datum:", exact=True).input_value() == received.isoformat()
+    page.get_by_role("button", name="Registrera").click()
+    page.wait_for_load_state("networkidle")
+    protection = page.locator("#case-deadlines tr[data-kind='protection_assessment']")
+    assert protection.get_attribute("data-status") == "met"
+    assert Case.objects.get(case_id=case_id).reporter_kind == "school"
+
+    # The decision: the form shows the outcome only once the event that needs it is chosen (htmx).
+    assert page.get_by_role("combobox", name="Utfall").count() == 0
+    page.get_by_role("combobox", name="Händelse").select_option("preliminary_decided")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("combobox", name="Utfall").select_option("investigation")
+    page.get_by_role("textbox", name="Datum:", exact=True).fill(today.isoformat())
+    page.get_by_role("button", name="Registrera").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#case-deadlines tr[data-kind='preliminary_assessment']").get_attribute("data-status") == "met"

@@ -268,6 +268,7 @@ KWARGS = {
     "organisation:team_delete": _administered({"code": "TC"}),
     "cases:case": _cases,
     "cases:record_event": _cases,
+    "cases:event_form_fields": _cases,
     "workload:allocation": _cases,
     "staff:detail": _staff,
     "workload:risk": _units,

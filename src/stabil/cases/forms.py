@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stabil.core.caseflow import EVENT_KINDS
+from stabil.core.caseflow import EVENT_KINDS, OUTCOMES
 
-from .models import DEADLINE_SETTING_FIELDS, DeadlineKind, DeadlineSettings
+from .models import DEADLINE_SETTING_FIELDS, Category, DeadlineKind, DeadlineSettings, ReporterKind
 
 EVENT_LABELS = {
     "report_received": _("Anmälan inkommen"),
@@ -58,8 +58,23 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# The fields each event kind uses besides its date and reason (the rules of importers.check_event_fields).
+_EVENT_EXTRA_FIELDS = {
+    "handler_assigned": ("staff_id",), "co_handler_assigned": ("staff_id",),
+    "investigation_extended": ("until",),
+    "intervention_started": ("intervention",), "intervention_ended": ("intervention",),
+    "placement_reviewed": ("intervention",),
+    **{kind: ("outcome",) for kind in OUTCOMES},
+}
+
+
 class EventForm(forms.Form):
-    """The quick form a caseworker uses to record one event."""
+    """The quick form a caseworker uses to record one event.
+
+    The page shows only the fields the chosen event uses (``shown_fields``); choosing another event
+    re-renders them with htmx (``views.event_form_fields``). All fields stay in the form, so a post
+    without the hidden ones is the same as one with them empty.
+    """
 
     kind = forms.ChoiceField(label=_("Händelse"), choices=[(k, EVENT_LABELS[k]) for k in EVENT_KINDS])
     on = forms.DateField(label=_("Datum"), widget=DateInput(), input_formats=["%Y-%m-%d"])
@@ -75,6 +90,15 @@ class EventForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+
+    def chosen_kind(self) -> str:
+        kind = self["kind"].value() or EVENT_KINDS[0]
+        return kind if kind in EVENT_LABELS else EVENT_KINDS[0]
+
+    def shown_fields(self):
+        """The bound fields the chosen event uses, besides the event kind itself."""
+        names = {"on", "reason", *_EVENT_EXTRA_FIELDS.get(self.chosen_kind(), ())}
+        return [self[name] for name in self.fields if name in names]
 
 
 class DeadlineFilterForm(forms.Form):
@@ -137,3 +161,32 @@ class CaseSearchForm(forms.Form):
         label=_("Ärende-id eller barn-id"), required=False, max_length=64, strip=True,
         error_messages={"max_length": _("Sökordet får vara högst %(limit_value)d tecken (det har %(show_value)d).")},
     )
+
+
+class ReportForm(forms.Form):
+    """A new report about a child (issue 13): the case, the child's pseudonymous id, who reported and when.
+
+    The form checks only the shape of each value; the rules (personnummer, scope, stored child) are the
+    import's, applied by ``services.case_register_report``.
+    """
+
+    case_id = forms.CharField(label=_("Ärende-id"), required=False, max_length=64,
+                              help_text=_("Lämna tomt så skapar Stabil ett: ENHET-ÅR-löpnummer."))
+    child_id = forms.CharField(label=_("Barn-id (pseudonym)"), max_length=64,
+                               help_text=_("Aldrig namn eller personnummer."))
+    birth_date = forms.DateField(label=_("Barnets födelsedatum"), widget=DateInput(), input_formats=["%Y-%m-%d"],
+                                 help_text=_("ÅÅÅÅ-MM-DD"))
+    category = forms.ChoiceField(label=_("Kategori"), choices=Category.choices)
+    unit = forms.ChoiceField(label=_("Enhet"))
+    received_on = forms.DateField(label=_("Anmälan inkom"), widget=DateInput(), input_formats=["%Y-%m-%d"],
+                                  help_text=_("ÅÅÅÅ-MM-DD"))
+    reporter_kind = forms.ChoiceField(label=_("Anmälare"), choices=ReporterKind.choices)
+    feedback_requested = forms.BooleanField(label=_("Anmälaren vill ha återkoppling"), required=False)
+    take_case = forms.BooleanField(label=_("Jag blir handläggare för ärendet"), required=False, initial=True)
+
+    def __init__(self, *args, units=(), can_take=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_take:  # no staff record linked to the account: nobody to assign
+            del self.fields["take_case"]
+        self.fields["unit"].choices = [(u.code, f"{u.code} {u.name}".strip()) for u in units]
+        self.fields["received_on"].initial = timezone.localdate()

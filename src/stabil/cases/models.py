@@ -15,6 +15,19 @@ class Category(models.TextChoices):
     ENSAMKOMMANDE = "ensamkommande", _("Ensamkommande barn")
 
 
+class ReporterKind(models.TextChoices):
+    """Who made the report (socialtjänstlagen: who reports matters for feedback and follow-up)."""
+
+    POLICE = "police", _("Polis")
+    SCHOOL = "school", _("Skola")
+    HEALTH_CARE = "health_care", _("Hälso- och sjukvård")
+    PRESCHOOL = "preschool", _("Förskola")
+    RELATIVE = "relative", _("Anhörig")
+    CHILD = "child", _("Barnet självt")
+    OTHER_AUTHORITY = "other_authority", _("Annan myndighet")
+    ANONYMOUS = "anonymous", _("Anonym")
+
+
 class Child(models.Model):
     """A child, pseudonymous: an id from the case management system and a birth date for age groups."""
 
@@ -39,6 +52,10 @@ class Case(models.Model):
                                      related_name="main_cases", verbose_name=_("handläggare"))
     co_handler = models.ForeignKey("staff.StaffMember", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="co_cases", verbose_name=_("medhandläggare"))
+    # Who made the first report (registered in the web form); empty for imported cases. A database
+    # default, because the import inserts cases with raw SQL naming only its own columns.
+    reporter_kind = models.CharField(_("anmälare"), max_length=20, blank=True, choices=ReporterKind.choices,
+                                     db_default="")
 
     class Meta:
         verbose_name = _("ärende")

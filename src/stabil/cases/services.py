@@ -11,9 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,7 @@ from stabil.core.caseflow import Event, case_state
 from stabil.core.deadlines import MET, MISSED, DeadlineConfig
 from stabil.imports.framework import ImportResult
 
-from .models import Case, CaseEvent, CaseState, Child, Deadline
+from .models import Case, CaseEvent, CaseState, Child, Deadline, ReporterKind
 
 # All events known: deadlines are materialised as seen after the last event.
 _ALL_KNOWN = dt.date.max
@@ -558,3 +559,126 @@ def recompute_all_cases(*, advance=None, chunk_size: int = 5000) -> int:
         if advance is not None:
             advance(len(chunk))
     return len(pks)
+
+
+# --- a new report registered in the web form (issue 13) ---------------------------------------------
+
+
+class _FieldErrors:
+    """The error list a ``CaseEventLoader`` writes to, collected per form field (column) for the web form."""
+
+    def __init__(self):
+        self.by_column: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, row, column, message) -> None:
+        self.by_column[column or "__all__"].append(str(message))
+
+    def __len__(self) -> int:
+        return sum(len(messages) for messages in self.by_column.values())
+
+    def __bool__(self) -> bool:
+        return bool(self.by_column)
+
+
+# The case-events file's column -> the report form's field, where they differ.
+_REPORT_FIELDS = {"date": "received_on", "event": "__all__"}
+
+
+def next_case_id(unit_code: str, year: int) -> str:
+    """Return the next free generated case id of a unit: ``<UNIT>-<YYYY>-<sequence>`` (e.g. ``BU-2026-0007``)."""
+    prefix = f"{unit_code}-{year}-"
+    taken = set(Case.objects.filter(case_id__startswith=prefix).values_list("case_id", flat=True))
+    sequence = len(taken) + 1
+    while f"{prefix}{sequence:04d}" in taken:
+        sequence += 1
+    return f"{prefix}{sequence:04d}"
+
+
+def case_register_report(*, by, child_id: str, birth_date: dt.date, category: str, unit_code: str,
+                         received_on: dt.date, reporter_kind: str, feedback_requested: bool = False,
+                         case_id: str = "", handler_staff_id: str = "", request=None) -> Case:
+    """Register a report about a child as a new case; return the case. Raise ValidationError (Swedish) when invalid.
+
+    The rows go through the import's own loader (``importers.CaseEventLoader``: the same id, personnummer,
+    category, date and stored-child checks, the same store and deadline recomputation), as a
+    ``report_received`` event and, when the reporter asked for it, a ``feedback_requested`` event on the
+    same day. The scope is the import's (``accounts.policy.import_scope`` for ``cases.record``): the unit
+    must be one of the user's, and a child id already used only in other units (or stored without
+    cases) is refused with a message that says nothing about the stored child. An empty ``case_id`` is
+    generated (``next_case_id``); a case id that exists is refused without saying where it is. With
+    ``handler_staff_id`` (a staff member of the user's units, e.g. the registering caseworker herself) a
+    ``handler_assigned`` event on the same day makes them the case's handler.
+    """
+    # Local like the other services of this module: other apps' modules, kept out of this module's load.
+    from stabil.accounts.policy import check_capability, import_scope
+    from stabil.organisation.models import Unit
+    from stabil.staff.models import StaffMember
+
+    check_capability(by, "cases.record")
+    scope = import_scope(by, "cases.record")
+    child_id = (child_id or "").strip()
+    case_id = (case_id or "").strip()
+    unit = Unit.objects.filter(code=unit_code).first()
+    if unit is None or not scope.covers_unit(unit.pk):
+        raise ValidationError({"unit": _("enheten %(unit)s ligger utanför dina enheter") % {"unit": unit_code}})
+    if reporter_kind not in ReporterKind.values:
+        raise ValidationError({"reporter_kind": _("okänd anmälare '%(kind)s'") % {"kind": reporter_kind}})
+    if handler_staff_id:
+        # Only an existing staff member of the user's units (the loader would create an unknown id).
+        handler = StaffMember.objects.filter(staff_id=handler_staff_id).first()
+        if handler is None or not scope.covers_unit(handler.unit_id):
+            raise ValidationError({"__all__": _("handläggaren %(staff)s finns inte i dina enheter") % {
+                "staff": handler_staff_id}})
+    try:
+        return _register(by, scope, case_id, child_id, birth_date, category, unit, received_on, reporter_kind,
+                         feedback_requested, handler_staff_id, request)
+    except IntegrityError:
+        # Another registration took the same case id in between (generated ids of one unit): nothing stored.
+        raise ValidationError({"case_id": _("ärende-id %(case)s togs nyss av en annan registrering; försök igen")
+                               % {"case": case_id or unit.code}}) from None
+
+
+def _register(by, scope, case_id, child_id, birth_date, category, unit, received_on, reporter_kind,
+              feedback_requested, handler_staff_id, request) -> Case:
+    """The writing part of ``case_register_report`` (one transaction)."""
+    from stabil.audit.services import record_access  # local like the other services of this module
+
+    from .importers import CaseEventLoader  # importers imports this module
+
+    with transaction.atomic():
+        if not case_id:
+            case_id = next_case_id(unit.code, received_on.year)
+        elif Case.objects.filter(case_id=case_id).exists():
+            raise ValidationError({"case_id": _("ärende-id %(case)s kan inte användas; välj ett annat eller låt "
+                                                "Stabil skapa det") % {"case": case_id}})
+        if child_id:
+            child_units = set(Case.objects.filter(child__child_id=child_id).values_list("unit_id", flat=True))
+            stored_child = child_units or Child.objects.filter(child_id=child_id).exists()
+            if stored_child and not scope.covers_any(child_units):
+                # The import's rule (importers.check_case_scope), without naming anything stored.
+                raise ValidationError({"child_id": _("barn-id %(child)s kan inte användas här; kontrollera id:t")
+                                       % {"child": child_id}})
+        errors = _FieldErrors()
+        loader = CaseEventLoader(errors, by=by)
+        head = [case_id, child_id, birth_date.isoformat() if birth_date else "", category, unit.code]
+        events = ["report_received"] + (["feedback_requested"] if feedback_requested else [])
+        if handler_staff_id:
+            events.append("handler_assigned")
+        for row, kind in enumerate(events, start=1):
+            staff = handler_staff_id if kind == "handler_assigned" else ""
+            loader.add(row, head + [kind, received_on.isoformat(), staff, "", "", "", ""])
+        loader.check()
+        if errors:
+            # The loader names the file's columns; the form's fields are the same but for the event date.
+            raise ValidationError({_REPORT_FIELDS.get(column, column): messages
+                                   for column, messages in errors.by_column.items()})
+        loader.store()
+        Case.objects.filter(case_id=case_id).update(reporter_kind=reporter_kind)
+        case = Case.objects.select_related("unit", "child").get(case_id=case_id)
+        LogEntry.objects.log_create(case, action=LogEntry.Action.CREATE, force_log=True, actor=by,
+                                    changes={"case_id": [None, case.case_id], "unit": [None, unit.code],
+                                             "category": [None, category], "reporter_kind": [None, reporter_kind],
+                                             "events": [None, ", ".join(events)]})
+        record_access(by=by, action="import", what=f"Ny anmälan registrerad, ärende {case.case_id}", objects=[case],
+                      request=request)
+    return case

@@ -39,6 +39,7 @@ from .forms import (
     DeadlineFilterForm,
     EventForm,
     PeriodForm,
+    ReportForm,
 )
 from .models import Case, DeadlineKind
 
@@ -82,6 +83,7 @@ def deadline_list(request):
     return render(request, "cases/deadline_list.html", {
         "form": form, "rows": rows, "total": total, "today": today, "status_labels": STATUS_LABELS,
         "can_egenkontroll": has_capability(request.user, "cases.egenkontroll"),
+        "can_register": has_capability(request.user, "cases.record"),
         "case_url_prefix": reverse("cases:case", args=["x"])[:-2], "search_form": CaseSearchForm(),
         "names": names_for(handlers),
     })
@@ -140,6 +142,7 @@ def my_cases(request):
                       object_type="staff.staffmember", request=request)
     return render(request, "cases/my_cases.html", {
         "me": me, "rows": rows, "today": today, "search_form": CaseSearchForm(),
+        "can_register": has_capability(request.user, "cases.record"),
         "overdue": sum(1 for r in rows if r.overdue), "due_soon": sum(1 for r in rows if r.due_soon),
     })
 
@@ -190,6 +193,51 @@ def record_event(request, case_id: str):
                 "event": EVENT_LABELS[data["kind"]], "day": data["on"].isoformat()})
             return redirect("cases:case", case_id=case.case_id)
     return case_detail.__wrapped__(request, case_id, form=form, status=400)
+
+
+@require_capability("cases.record")
+def event_form_fields(request, case_id: str):
+    """The event form's fields for the chosen event kind (htmx swaps them in when the kind changes)."""
+    _visible_case(request, case_id)
+    # What the user typed so far stays (the fragment carries the whole form): a date is not lost.
+    form = EventForm(initial={name: request.GET.get(name, "") for name in EventForm.base_fields
+                              if request.GET.get(name)})
+    return render(request, "cases/_event_form_fields.html", {"form": form})
+
+
+@require_capability("cases.record")
+def new_report(request):
+    """Register a report about a child as a new case, then show the case with its new deadlines."""
+    units = visible_units(request.user).order_by("code")
+    me = staff_member_of_user(request.user)
+    form = ReportForm(request.POST or None, units=units, can_take=me is not None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.case_register_report(
+                    by=request.user, case_id=data["case_id"], child_id=data["child_id"],
+                    birth_date=data["birth_date"], category=data["category"], unit_code=data["unit"],
+                    received_on=data["received_on"], reporter_kind=data["reporter_kind"],
+                    feedback_requested=data["feedback_requested"],
+                    handler_staff_id=me.staff_id if me is not None and data.get("take_case") else "", request=request,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                if not can_view_case(request.user, case):
+                    # A caseworker sees her own and her team's cases: an unassigned one waits for allocation.
+                    messages.success(request, _("Anmälan registrerades som ärende %(case)s. Ärendet väntar på "
+                                                "fördelning; du ser det när du eller ditt team är handläggare.")
+                                     % {"case": case.case_id})
+                    return redirect("cases:deadlines")
+                messages.success(request, _("Anmälan registrerades som ärende %(case)s; fristerna är beräknade.") % {
+                    "case": case.case_id})
+                return redirect("cases:case", case_id=case.case_id)
+    return render(request, "cases/new_report.html", {"form": form}, status=status)
 
 
 @require_POST
