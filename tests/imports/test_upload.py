@@ -96,3 +96,19 @@ def test_finding_1_the_job_page_of_a_dry_run_shows_nothing_stored(personas, djan
     assert not any(value in job.error + page for value in ("STORED-CHILD-1", "2015-03-01", "'barn'", ">UA<", " UA"))
     record = AccessRecord.objects.get(username="outsider_manager", action="import")
     assert "provkörning" in record.what and not Child.objects.filter(child_id="ZZZ-PROBE").exists()
+
+
+@pytest.mark.parametrize("name", ["å" * 250 + ".csv", "€" * 200 + ".csv", "a" * 300 + ".csv"])
+def test_a_long_file_name_is_imported_not_a_server_error(name, personas, django_capture_on_commit_callbacks,
+                                                         settings, tmp_path):
+    # Red-team finding: 250 'å' are 500 bytes, over the file system's 255-byte limit for a name; saving the
+    # upload raised OSError (ENAMETOOLONG) and the page answered 500.
+    settings.DATA_DIR = tmp_path
+    client = client_for(personas.unit_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, "unit_code,unit_name\nX1,Ett\n", name=name)
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert job.status == "done", job.error
+    assert Unit.objects.filter(code="X1").exists()
+    assert not list((tmp_path / "uploads").rglob("*.csv"))
