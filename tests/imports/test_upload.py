@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from stabil.audit.models import AccessRecord
+from stabil.common.output import Sheet, write_xlsx
 from stabil.jobs.models import Job
 from stabil.organisation.models import Unit
 from tests.conftest import client_for
@@ -112,3 +113,17 @@ def test_a_long_file_name_is_imported_not_a_server_error(name, personas, django_
     assert job.status == "done", job.error
     assert Unit.objects.filter(code="X1").exists()
     assert not list((tmp_path / "uploads").rglob("*.csv"))
+
+
+@pytest.mark.parametrize("name", ["€.xlsx", " .xlsx"])
+def test_an_xlsx_whose_name_is_only_the_extension_is_read_as_xlsx(name, personas, django_capture_on_commit_callbacks,
+                                                                  settings, tmp_path):
+    # Red-team finding: the file system's name of "€.xlsx" was ".xlsx", which has no suffix, so the workbook
+    # was read as CSV and refused with "rubriken innehåller det otillåtna styrtecknet U+0003".
+    settings.DATA_DIR = tmp_path
+    content = write_xlsx([Sheet("Blad1", ["unit_code", "unit_name"], [["X1", "Ett"]])])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(personas.unit_manager).post("/import/", {"file": SimpleUploadedFile(name, content)})
+    job = Job.objects.get()
+    assert job.status == "done", job.error
+    assert Unit.objects.filter(code="X1").exists()

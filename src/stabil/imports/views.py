@@ -18,9 +18,12 @@ MAX_NAME_BYTES = 200
 def _stored_name(name: str) -> str:
     """Return the upload's name made safe for the file system and at most ``MAX_NAME_BYTES`` bytes long.
 
-    The extension is kept (it decides how the file is read); the stem is cut on a character boundary.
+    The extension is kept (it decides how the file is read); the stem is cut on a character boundary. A
+    name left with no stem ("€.xlsx" becomes ".xlsx", which has no suffix) is given one.
     """
     name = get_valid_filename(name)
+    if name.startswith("."):
+        name = "fil" + name
     if len(name.encode()) <= MAX_NAME_BYTES:
         return name
     path = Path(name)
