@@ -1,5 +1,7 @@
 """The import framework: reading, recognising, all-or-nothing storing, Swedish row/column messages."""
 
+import os
+
 import pytest
 
 from stabil.imports import framework
@@ -146,3 +148,21 @@ def test_plain_files_take_the_fast_reader_with_the_same_result(tmp_path):
     assert (header, [list(r) for r in rows], numbers) == (["unit_code", "unit_name"], [["X1", "Ett"], ["X2", ""]], [2, 3])
     table, problems = read_table(write(tmp_path, "u.csv", text))
     assert problems == [] and [list(r) for r in table.rows] == [["X1", "Ett"], ["X2", ""]]
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_or_a_link_to_one_is_refused_not_read_for_ever(device, tmp_path):
+    # Red-team finding: a character device has size 0, so the size check passed and `stabil import /dev/zero`
+    # (or a .csv symlink to it) read until memory ran out.
+    link = tmp_path / "feed.csv"
+    link.symlink_to(device)
+    for path in (device, link):
+        with pytest.raises(ImportFileError, match="ingen vanlig fil"):
+            read_table(path)
+
+
+def test_a_named_pipe_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "feed.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(ImportFileError, match="ingen vanlig fil"):
+        read_table(fifo)

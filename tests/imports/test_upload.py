@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from stabil.audit.models import AccessRecord
+from stabil.common.output import Sheet, write_xlsx
 from stabil.jobs.models import Job
 from stabil.organisation.models import Unit
 from tests.conftest import client_for
@@ -96,3 +97,33 @@ def test_finding_1_the_job_page_of_a_dry_run_shows_nothing_stored(personas, djan
     assert not any(value in job.error + page for value in ("STORED-CHILD-1", "2015-03-01", "'barn'", ">UA<", " UA"))
     record = AccessRecord.objects.get(username="outsider_manager", action="import")
     assert "provkörning" in record.what and not Child.objects.filter(child_id="ZZZ-PROBE").exists()
+
+
+@pytest.mark.parametrize("name", ["å" * 250 + ".csv", "€" * 200 + ".csv", "a" * 300 + ".csv"])
+def test_a_long_file_name_is_imported_not_a_server_error(name, personas, django_capture_on_commit_callbacks,
+                                                         settings, tmp_path):
+    # Red-team finding: 250 'å' are 500 bytes, over the file system's 255-byte limit for a name; saving the
+    # upload raised OSError (ENAMETOOLONG) and the page answered 500.
+    settings.DATA_DIR = tmp_path
+    client = client_for(personas.unit_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, "unit_code,unit_name\nX1,Ett\n", name=name)
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert job.status == "done", job.error
+    assert Unit.objects.filter(code="X1").exists()
+    assert not list((tmp_path / "uploads").rglob("*.csv"))
+
+
+@pytest.mark.parametrize("name", ["€.xlsx", " .xlsx"])
+def test_an_xlsx_whose_name_is_only_the_extension_is_read_as_xlsx(name, personas, django_capture_on_commit_callbacks,
+                                                                  settings, tmp_path):
+    # Red-team finding: the file system's name of "€.xlsx" was ".xlsx", which has no suffix, so the workbook
+    # was read as CSV and refused with "rubriken innehåller det otillåtna styrtecknet U+0003".
+    settings.DATA_DIR = tmp_path
+    content = write_xlsx([Sheet("Blad1", ["unit_code", "unit_name"], [["X1", "Ett"]])])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(personas.unit_manager).post("/import/", {"file": SimpleUploadedFile(name, content)})
+    job = Job.objects.get()
+    assert job.status == "done", job.error
+    assert Unit.objects.filter(code="X1").exists()

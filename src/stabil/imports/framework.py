@@ -576,6 +576,10 @@ def read_table(path: str | Path, notices: list[str] | None = None) -> tuple[Tabl
         raise ImportFileError(f"{path}: filen finns inte")
     if path.is_dir():
         raise ImportFileError(f"{path}: är en mapp, inte en fil")
+    if not path.is_file():
+        # A device or a named pipe has no size to check (/dev/zero would be read until memory runs out, a
+        # pipe blocks); is_file follows symbolic links, so a link to a device is refused too.
+        raise ImportFileError(f"{path}: är ingen vanlig fil (en enhet eller en namngiven pipe) och kan inte importeras")
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         header, rows, numbers, problems = _read_xlsx(path)
     elif path.suffix.lower() == ".xls":

@@ -12,6 +12,26 @@ from stabil.jobs.services import job_start
 from .forms import UploadForm
 from .framework import kinds
 
+# A file system allows 255 bytes per name; 250 'å' are 500 bytes in UTF-8.
+MAX_NAME_BYTES = 200
+
+
+def _stored_name(name: str) -> str:
+    """Return the upload's name made safe for the file system and at most ``MAX_NAME_BYTES`` bytes long.
+
+    The extension is kept (it decides how the file is read); the stem is cut on a character boundary. A
+    name left with no stem ("€.xlsx" becomes ".xlsx", which has no suffix) is given one.
+    """
+    name = get_valid_filename(name)
+    if name.startswith("."):
+        name = "fil" + name
+    if len(name.encode()) <= MAX_NAME_BYTES:
+        return name
+    path = Path(name)
+    suffix = path.suffix[:16]
+    stem = path.stem.encode()[: MAX_NAME_BYTES - len(suffix.encode())].decode(errors="ignore")
+    return stem + suffix
+
 
 @require_capability("imports.upload")
 def upload(request):
@@ -21,7 +41,7 @@ def upload(request):
         upload = form.cleaned_data["file"]
         folder = Path(settings.DATA_DIR) / "uploads" / uuid.uuid4().hex
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / get_valid_filename(upload.name)
+        path = folder / _stored_name(upload.name)
         with path.open("wb") as target:
             for chunk in upload.chunks():
                 target.write(chunk)
