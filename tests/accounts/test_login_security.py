@@ -281,11 +281,13 @@ def test_a_refused_host_is_one_line_in_the_server_log(db):
     handler = next(h for h in logging.getLogger().handlers
                    if any(isinstance(f, OneLineClientErrors) for f in h.filters))
     stream = io.StringIO()
-    previous = handler.setStream(stream)
+    # Swap the stream without setStream(), which flushes the old one: an earlier test's captured stream
+    # may already be closed.
+    previous, handler.stream = handler.stream, stream
     try:
         assert Client().get("/", HTTP_HOST="angripare.example").status_code == 400
     finally:
-        handler.setStream(previous)
+        handler.stream = previous
     written = stream.getvalue()
     assert "angripare.example" in written and "Traceback" not in written
     assert len(written.strip().splitlines()) == 1

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from tests.conftest import client_for
@@ -370,3 +371,37 @@ def test_edit_pages_show_history_written_without_a_user(urls, personas, governan
     response = client_for(personas.department_head).get(urls["risk_edit"])
     assert response.status_code == 200
     assert "–" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_risk_or_kpi_of_another_unit_is_not_changed_by_an_editor_of_other_units(personas, governance_data):
+    # Issue 11 (outside probe): any unit manager could save another unit's KPI and archive its risk. A
+    # governance row tied to a unit is changed only by editors who see that unit; rows of the whole
+    # organisation (no unit) by every editor.
+    from stabil.governance import services
+    from stabil.governance.models import Risk
+
+    org = personas.org
+    risk = services.risk_create(by=personas.unit_manager, board=governance_data["board"], title="Enhet A:s risk",
+                                likelihood=2, consequence=2, owner="Enhetschef A", review_on=dt.date(2026, 9, 1),
+                                org_unit=org.unit_a)
+    kpi = governance_data["entered"]
+    kpi.org_unit = org.unit_a
+    kpi.save()
+    outsider = client_for(personas.outsider_manager)
+    assert outsider.get(reverse("governance:risk_edit", args=[risk.pk])).status_code == 404
+    assert outsider.post(reverse("governance:risk_archive", args=[risk.pk])).status_code == 404
+    assert outsider.get(reverse("governance:kpi_edit", args=[kpi.pk])).status_code == 404
+    assert outsider.post(reverse("governance:kpi_edit", args=[kpi.pk]), {"target_2025": "1"}).status_code == 404
+    risk.refresh_from_db()
+    assert risk.archived_at is None and kpi.targets.get(year=2025).target != 1
+    with pytest.raises(PermissionDenied):
+        services.risk_update(by=personas.outsider_manager, risk=risk, title="Ändrad")
+    with pytest.raises(PermissionDenied):  # nor move a risk into a unit one does not see
+        services.risk_create(by=personas.outsider_manager, board=governance_data["board"], title="X",
+                             likelihood=1, consequence=1, owner="X", review_on=dt.date(2026, 9, 1),
+                             org_unit=org.unit_a)
+    assert Risk.objects.filter(title="Enhet A:s risk").get().title == "Enhet A:s risk"
+    manager = client_for(personas.unit_manager)
+    assert manager.get(reverse("governance:risk_edit", args=[risk.pk])).status_code == 200
+    assert manager.post(reverse("governance:risk_archive", args=[risk.pk])).status_code == 302

@@ -132,6 +132,17 @@ def check_capability(by, capability: str) -> None:
         raise PermissionDenied
 
 
+def may_change_for_unit(user, unit) -> bool:
+    """Whether ``user`` (who has ``governance.edit``) may change a governance row tied to ``unit``.
+
+    A KPI or risk tied to a unit is changed only by editors who see that unit (``visible_units``); rows of
+    the whole organisation (no unit) by every editor. ``user`` None is the command line's operator.
+    """
+    if unit is None or user is None:
+        return True
+    return visible_units(user).filter(pk=getattr(unit, "pk", unit)).exists()
+
+
 def visible_units(user) -> QuerySet:
     """Return the units whose data ``user`` may see (rows, not only aggregates)."""
     from stabil.organisation.models import Unit

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from auditlog.context import set_actor
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from stabil.accounts.policy import may_change_for_unit
 from stabil.core import kpi as core_kpi
 
 from .models import (
@@ -37,6 +39,13 @@ from .models import (
 
 def _user(by):
     return by if by is not None and getattr(by, "is_authenticated", False) else None
+
+
+def _check_unit(by, *units) -> None:
+    """Refuse a change of a row tied to a unit ``by`` does not see (``policy.may_change_for_unit``)."""
+    for unit in units:
+        if not may_change_for_unit(_user(by), unit):
+            raise PermissionDenied("utanför dina enheter")
 
 
 class _Actor:
@@ -102,6 +111,7 @@ def kpi_update(*, by, kpi: Kpi, name: str, computed: str, unit: str, direction: 
     if computed:
         definition = core_kpi.definition(computed)
         unit, direction = definition.unit, definition.direction
+    _check_unit(by, kpi.org_unit_id, org_unit)
     with transaction.atomic(), _Actor(by):
         kpi.name, kpi.computed, kpi.unit, kpi.direction, kpi.org_unit = name, computed, unit, direction, org_unit
         kpi.save()
@@ -112,6 +122,7 @@ def kpi_target_set(*, by, kpi: Kpi, year: int, target: float | Decimal | None) -
     """Set (or change) the KPI's target for a year; None leaves an existing target as it is."""
     if target is None:
         return None
+    _check_unit(by, kpi.org_unit_id)
     with transaction.atomic(), _Actor(by):
         row, created = KpiTarget.objects.get_or_create(kpi=kpi, year=year, defaults={"target": Decimal(str(target))})
         if not created and row.target != Decimal(str(target)):
@@ -124,6 +135,7 @@ def kpi_entry_set(*, by, kpi: Kpi, year: int, value: float | Decimal, note: str 
     """Enter (or correct) the outcome of an entered KPI for a year."""
     if kpi.computed:
         raise ValueError("Mätetalet beräknas av Stabil och kan inte matas in.")
+    _check_unit(by, kpi.org_unit_id)
     with transaction.atomic(), _Actor(by):
         row, _ = KpiEntry.objects.update_or_create(
             kpi=kpi, year=year, defaults={"value": Decimal(str(value)), "note": note, "entered_by": _user(by)}
@@ -197,6 +209,7 @@ def follow_up_record(*, by, measure: Measure, on: dt.date, status: str, note: st
 def risk_create(*, by, board: Board, title: str, likelihood: int, consequence: int, owner: str,
                 review_on: dt.date, description: str = "", source: str = Risk.Source.QUALITY,
                 org_unit=None) -> Risk:
+    _check_unit(by, org_unit)
     with transaction.atomic(), _Actor(by):
         risk = Risk(board=board, title=title, likelihood=likelihood, consequence=consequence, owner=owner,
                     review_on=review_on, description=description, source=source, org_unit=org_unit,
@@ -207,6 +220,7 @@ def risk_create(*, by, board: Board, title: str, likelihood: int, consequence: i
 
 
 def risk_update(*, by, risk: Risk, **fields) -> Risk:
+    _check_unit(by, risk.org_unit_id, fields.get("org_unit"))
     with transaction.atomic(), _Actor(by):
         for name, value in fields.items():
             setattr(risk, name, value)
@@ -232,6 +246,7 @@ def check_result_record(*, by, check: SelfInspectionCheck, performed_on: dt.date
 
 def archive(*, by, obj) -> None:
     """Archive a governance row (never deleted); it stays in history and the audit log."""
+    _check_unit(by, getattr(obj, "org_unit_id", None))
     with transaction.atomic(), _Actor(by):
         obj.archived_at = timezone.now()
         obj.save(update_fields=["archived_at"])

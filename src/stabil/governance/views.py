@@ -12,13 +12,13 @@ import datetime as dt
 
 from auditlog.models import LogEntry
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stabil.accounts.policy import has_capability, require_capability, sees_exact_figures_for
+from stabil.accounts.policy import has_capability, may_change_for_unit, require_capability, sees_exact_figures_for
 
 from . import board_report, selectors, services
 from .forms import (
@@ -104,10 +104,17 @@ def scorecard_refresh(request, pk: int):
     return redirect("governance:scorecard", pk=card.pk)
 
 
+def _editable_or_404(request, obj) -> None:
+    """A KPI or risk of a unit the editor does not see answers like one that does not exist."""
+    if not may_change_for_unit(request.user, obj.org_unit_id):
+        raise Http404
+
+
 @require_capability("governance.edit")
 def kpi_edit(request, pk: int):
     kpi = get_object_or_404(Kpi.objects.select_related("goal__perspective__scorecard"), pk=pk,
                             archived_at__isnull=True)
+    _editable_or_404(request, kpi)
     card = kpi.goal.perspective.scorecard
     form = KpiForm(request.POST or None, kpi=kpi, years=card.years)
     if request.method == "POST" and form.is_valid():
@@ -176,6 +183,8 @@ def risks(request):
 @require_capability("governance.edit")
 def risk_edit(request, pk: int | None = None):
     risk = get_object_or_404(Risk, pk=pk, archived_at__isnull=True) if pk else None
+    if risk is not None:
+        _editable_or_404(request, risk)
     form = RiskForm(request.POST or None, instance=risk)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -198,6 +207,7 @@ def risk_edit(request, pk: int | None = None):
 @require_capability("governance.edit")
 def risk_archive(request, pk: int):
     risk = get_object_or_404(Risk, pk=pk, archived_at__isnull=True)
+    _editable_or_404(request, risk)
     services.archive(by=request.user, obj=risk)
     messages.success(request, _("Risken arkiverades (den finns kvar i historiken)."))
     return redirect("governance:risks")
