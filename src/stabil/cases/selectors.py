@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Max, Q, QuerySet
@@ -20,7 +20,7 @@ from stabil.core.caseflow import Event, case_state
 from stabil.core.deadlines import DEADLINE_KINDS, MISSED, OVERDUE, KindSummary, compliance_summary
 from stabil.core.deadlines import Deadline as CoreDeadline
 
-from .models import Case, CaseEvent, Deadline, DeadlineKind
+from .models import Case, CaseEvent, Child, Deadline, DeadlineKind
 from .services import deadline_config
 
 
@@ -285,3 +285,11 @@ def egenkontroll(due_from: dt.date, due_to: dt.date, *, cases: QuerySet | None =
 EGENKONTROLL_SUMMARY_HEADERS = ("deadline", "label", "due", "met", "missed", "overdue", "open", "share_met",
                                 "median_days", "p90_days")
 EGENKONTROLL_BREACH_HEADERS = ("case_id", "unit", "deadline", "due_on", "met_on", "status", "days_late")
+
+
+def stored_ids_among(values: Collection[str]) -> dict[str, list[str]]:
+    """Which of ``values`` are stored case ids and child ids, by object type (for logging what a text names)."""
+    return {
+        "cases.case": list(Case.objects.filter(case_id__in=values).values_list("case_id", flat=True)),
+        "cases.child": list(Child.objects.filter(child_id__in=values).values_list("child_id", flat=True)),
+    }

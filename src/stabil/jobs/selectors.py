@@ -31,8 +31,8 @@ def personal_ids_named(texts: Iterable[str]) -> dict[str, list[str]]:
     looked up (no cap, so no id goes unlogged); runners bound their text (an import shows 200 error lines).
     """
     # Imported here: the jobs app sits below the areas (their runners import it) and loads none of them itself.
-    from stabil.cases.models import Case, Child
-    from stabil.staff.models import StaffMember
+    from stabil.cases import selectors as cases_selectors
+    from stabil.staff import selectors as staff_selectors
 
     words: set[str] = set()
     for text in texts:
@@ -41,12 +41,10 @@ def personal_ids_named(texts: Iterable[str]) -> dict[str, list[str]]:
     words.discard("")
     found: dict[str, list[str]] = {}
     candidates = sorted(words)
-    for object_type, model, column in (("cases.case", Case, "case_id"), ("cases.child", Child, "child_id"),
-                                       ("staff.staffmember", StaffMember, "staff_id")):
-        ids: list[str] = []
-        for start in range(0, len(candidates), 900):  # SQLite's limit on query parameters
-            chunk = candidates[start:start + 900]
-            ids += model.objects.filter(**{f"{column}__in": chunk}).values_list(column, flat=True)
-        if ids:
-            found[object_type] = sorted(ids)
-    return found
+    for start in range(0, len(candidates), 900):  # SQLite's limit on query parameters
+        chunk = candidates[start:start + 900]
+        named = cases_selectors.stored_ids_among(chunk)
+        named["staff.staffmember"] = staff_selectors.stored_ids_among(chunk)
+        for object_type, ids in named.items():
+            found.setdefault(object_type, []).extend(ids)
+    return {object_type: sorted(ids) for object_type, ids in found.items() if ids}

@@ -9,7 +9,7 @@ cost come from ``StaffChange`` rows (dated), falling back on the ``StaffMember``
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -426,3 +426,8 @@ def names_for(staff_ids: Iterable[str]) -> dict[str, str]:
     if not ids:
         return {}
     return dict(StaffMember.objects.filter(staff_id__in=ids).exclude(name="").values_list("staff_id", "name"))
+
+
+def stored_ids_among(values: Collection[str]) -> list[str]:
+    """Which of ``values`` are stored staff ids (for logging what a text names)."""
+    return list(StaffMember.objects.filter(staff_id__in=values).values_list("staff_id", flat=True))
