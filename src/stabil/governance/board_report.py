@@ -35,6 +35,8 @@ from . import selectors
 
 PERIOD_RE = re.compile(r"^\s*(\d{4})-(\d{2})\s*\.\.\s*(\d{4})-(\d{2})\s*$")
 STAT_YEARS = 4
+#: Years per statistics table in a PDF: four years and three changes fit an upright A4 page.
+PDF_YEARS_PER_TABLE = 4
 
 GROUP_LABELS = {"barn": "Barngruppen", "ungdom": "Ungdomsgruppen", "ensamkommande": "Ensamkommande flyktingbarn",
                 "total": "Totalt"}
@@ -138,12 +140,31 @@ class StatisticsView:
         return rows
 
     @property
-    def stat_tables(self) -> list[tuple[str, list[StatRow]]]:
-        return [(MEASURE_LABELS[m], self.stat_rows(m)) for m in statistics.MEASURES]
+    def stat_tables(self) -> list[tuple[str, list[tuple[int, bool]], list[StatRow]]]:
+        """Return (caption, [(year, with change)], rows) per measure, every year in one table (the page)."""
+        return self.year_blocks(len(self.years))
 
     @property
-    def header_years(self) -> list[tuple[int, bool]]:
-        return [(year, index > 0) for index, year in enumerate(self.years)]
+    def pdf_tables(self) -> list[tuple[str, list[tuple[int, bool]], list[StatRow]]]:
+        """As ``stat_tables``, split into tables of at most ``PDF_YEARS_PER_TABLE`` years (fits A4 upright)."""
+        return self.year_blocks(PDF_YEARS_PER_TABLE)
+
+    def year_blocks(self, size: int) -> list[tuple[str, list[tuple[int, bool]], list[StatRow]]]:
+        """Return the tables with at most ``size`` years each; a year after the first keeps its change."""
+        tables = []
+        for measure in statistics.MEASURES:
+            rows = self.stat_rows(measure)
+            for start in range(0, len(self.years), size):
+                indexes = range(start, min(start + size, len(self.years)))
+                # A row's cells: the first year's count, then count and change for each later year.
+                cells = [[0] if i == 0 else [2 * i - 1, 2 * i] for i in indexes]
+                columns = [c for pair in cells for c in pair]
+                caption = MEASURE_LABELS[measure]
+                if size < len(self.years):
+                    caption = f"{caption}, {self.years[indexes[0]]}–{self.years[indexes[-1]]}"
+                tables.append((caption, [(self.years[i], i > 0) for i in indexes],
+                               [StatRow(row.label, [row.cells[c] for c in columns]) for row in rows]))
+        return tables
 
     def stat_values(self, measure: str, row: str, year: int) -> int | str:
         """Return a cell for the workbook: a number, or the suppression label."""
@@ -436,7 +457,7 @@ def charts(report: BoardReport) -> dict[str, str]:
 
 def render_html(report: BoardReport, *, for_pdf: bool) -> str:
     template = "governance/board_report_pdf.html" if for_pdf else "governance/_board_report_body.html"
-    return render_to_string(template, {"report": report, "labels": label_context()})
+    return render_to_string(template, {"report": report, "labels": label_context(), "for_pdf": for_pdf})
 
 
 def label_context() -> dict:
