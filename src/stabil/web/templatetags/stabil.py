@@ -5,19 +5,21 @@ through these filters, which group thousands with a no-break space and use the a
 separator (comma in Swedish).
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
 
+from stabil.core.rounding import half_up
 from stabil.staff.models import person_label
 
 register = template.Library()
 
 
 def _round(value: Decimal, decimals: int) -> Decimal:
-    # number_format truncates; figures shown to people are rounded half up, as in the seeds' tables.
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # number_format truncates; figures shown to people are rounded by the one rule (core.rounding),
+    # which the downloads of a page's figures (CSV, Excel) use too.
+    return half_up(value, decimals)
 
 
 @register.filter
