@@ -206,12 +206,12 @@ def build(ctx) -> None:
                     by=by, check=check, performed_on=performed_on, passed=deviations == 0, deviations=deviations,
                     summary="Inga avvikelser." if deviations == 0 else f"{deviations} avvikelser; åtgärder planerade.")
     # Compute the scorecard's KPI values now, so the first view of the scorecard is quick.
-    from .selectors import snapshot_values, year_bounds
+    from .selectors import scorecard_through, snapshot_values, year_period
 
     for plan_year in (first_year, first_year + 1):
-        if date(plan_year, 1, 1) <= ctx.today:
-            first_day, last_day = year_bounds(plan_year, ctx.today)
-            snapshot_values(first_day=first_day, last_day=last_day)
+        bounds = year_period(plan_year, scorecard_through(ctx.today))
+        if bounds is not None:
+            snapshot_values(first_day=bounds[0], last_day=bounds[1])
     ctx.progress("styrkort, handlingsplan (9 åtgärder, 5 mnkr), riskregister och egenkontroller klara")
 
 

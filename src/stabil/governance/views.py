@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stabil.accounts.policy import has_capability, may_change_for_unit, require_capability, sees_exact_figures_for
+from stabil.common.periods import period_label, reporting_period
 
 from . import board_report, selectors, services
 from .forms import (
@@ -34,6 +35,7 @@ from .forms import (
     PlanForm,
     RiskForm,
     ScorecardForm,
+    ScorecardThroughForm,
     StatisticsForm,
 )
 from .models import RISK_LEVEL_LABELS, ActionPlan, Board, Kpi, Measure, Risk, Scorecard, SelfInspectionCheck
@@ -80,17 +82,41 @@ def _chart_bars(sections, year: int) -> list[dict]:
     return bars
 
 
+def _scorecard_months(card: Scorecard, latest: dt.date) -> list[dt.date]:
+    """Return the months the scorecard can be counted up to: from its first January to ``latest``'s month."""
+    months = []
+    month = dt.date(card.years[0], 1, 1)
+    while month <= latest:
+        months.append(month)
+        month = (month + dt.timedelta(days=31)).replace(day=1)
+    return months
+
+
 @require_capability("governance.view")
 def scorecard_detail(request, pk: int):
     card = get_object_or_404(Scorecard.objects.select_related("board"), pk=pk, archived_at__isnull=True)
     today = _today()
     exact = sees_exact_figures_for(request.user, None)
-    sections = selectors.scorecard_rows(card, today=today, exact=exact, threshold=selectors.default_threshold())
-    year = today.year if today.year in card.years else card.years[0]
+    # The one period rule (selectors.scorecard_through): the running year up to the last whole month, or up
+    # to a month chosen on the page, the same months as a board paper for that period.
+    default_through = selectors.scorecard_through(today)
+    months = _scorecard_months(card, default_through)
+    form = ScorecardThroughForm(request.GET or None, months=reversed(months),
+                                initial={"till": f"{default_through:%Y-%m}"})
+    through = (form.cleaned_data["till"] if form.is_bound and form.is_valid() else None) or default_through
+    threshold = selectors.default_threshold()
+    sections = selectors.scorecard_rows(card, through=through, exact=exact, threshold=threshold)
+    if not exact:
+        board_report.hide_scorecard_staff_totals([(card, sections)], through=through, threshold=threshold)
+    year = through.year if through.year in card.years else card.years[0]
     bars = _chart_bars(sections, year)
+    year_labels = selectors.year_period_labels(card.years, through)
+    # Which months each year's computed figures cover, said beside the table ("2026, januari–november").
+    periods = [(y, label, label == str(y)) for y, label in year_labels.items()]
     return render(request, "governance/scorecard.html", {
         "card": card, "sections": sections, "years": card.years, "year": year, "exact": exact,
-        "bars": bars, "chart_height": 16 + 26 * len(bars),
+        "bars": bars, "chart_height": 16 + 26 * len(bars), "form": form, "through": through,
+        "periods": periods, "year_label": year_labels.get(year, str(year)),
         "labels": board_report.label_context(), "can_edit": has_capability(request.user, "governance.edit"),
     })
 
@@ -280,7 +306,8 @@ def statistics(request):
 @require_capability("governance.view")
 def board_report_page(request):
     today = _today()
-    default_period = f"{today.year}-01..{today.year}-{max(1, today.month - 1):02d}"
+    first_day, last_day = reporting_period(today)  # the scorecard's period rule: the year in whole months
+    default_period = f"{first_day:%Y-%m}..{last_day:%Y-%m}"
     form = BoardReportForm(request.GET or None, initial={"period": default_period})
     report = None
     if form.is_bound and form.is_valid():
