@@ -58,3 +58,11 @@ def test_week_and_months_labels():
     with translation.override("en"):
         assert week_label(D(2026, 12, 7)) == "week 50, 2026"
         assert months_label(1, 11) == "January–November"
+
+
+def test_month_keys_label():
+    from stabil.common.periods import month_keys_label
+
+    with translation.override("sv"):
+        assert month_keys_label("2026-12", "2028-11") == "december 2026–november 2028"
+        assert month_keys_label("2026-01", "2026-12") == "2026"

@@ -85,3 +85,9 @@ def months_label(first_month: int, last_month: int) -> str:
     if first_month == last_month:
         return str(MONTHS[first_month])
     return f"{MONTHS[first_month]}–{MONTHS[last_month]}"
+
+
+def month_keys_label(first: str, last: str) -> str:
+    """Name the whole months from ``first`` to ``last``, given as "YYYY-MM" (series of monthly figures)."""
+    first_day = dt.date(int(first[:4]), int(first[5:7]), 1)
+    return period_label(first_day, month_end(dt.date(int(last[:4]), int(last[5:7]), 1)))

@@ -141,6 +141,11 @@ class StatisticsView:
     def exact(self) -> bool:
         return self.public is None
 
+    @property
+    def months_name(self) -> str:
+        """The months counted each year ("januari–november")."""
+        return months_label(self.table.months.first, self.table.months.last)
+
     def stat_rows(self, measure: str) -> list[StatRow]:
         rows = []
         for row in statistics.ROWS:

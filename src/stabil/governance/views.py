@@ -18,7 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stabil.accounts.policy import has_capability, may_change_for_unit, require_capability, sees_exact_figures_for
+from stabil.accounts.policy import (
+    has_capability,
+    may_change_for_unit,
+    require_capability,
+    sees_exact_figures_for,
+)
 from stabil.common.periods import period_label, reporting_period
 
 from . import board_report, selectors, services
@@ -250,7 +255,7 @@ def self_inspection(request):
         first_day = last_day.replace(day=1)
         exact = sees_exact_figures_for(request.user, None)
         values = selectors.deadline_values(first_day, last_day, None)
-        deadline_figures = {"first_day": first_day, "last_day": last_day,
+        deadline_figures = {"first_day": first_day, "last_day": last_day, "period": period_label(first_day, last_day),
                             "rows": board_report.deadline_rows(values, exact, selectors.default_threshold())}
     return render(request, "governance/self_inspection.html", {
         "rows": rows, "deadline_figures": deadline_figures,
@@ -433,9 +438,10 @@ def kpi_period(request):
 
     today = _today()
     units = [u for u in _units_for(request.user) if sees_exact_figures_for(request.user, [u.pk])]
-    form = KpiPeriodForm(request.GET or None, units=units,
-                         initial={"first_day": today.replace(month=1, day=1), "last_day": today})
+    first_day, last_day = reporting_period(today)  # the scorecard's period by default
+    form = KpiPeriodForm(request.GET or None, units=units, initial={"first_day": first_day, "last_day": last_day})
     rows = None
+    period = None
     if form.is_bound and form.is_valid():
         unit_codes = [form.cleaned_data["unit"]] if form.cleaned_data["unit"] else None
         unit_ids = [u.pk for u in units if unit_codes and u.code in unit_codes] or None
@@ -443,6 +449,7 @@ def kpi_period(request):
         threshold = selectors.default_threshold()
         values = selectors.computed_kpis(first_day=form.cleaned_data["first_day"],
                                          last_day=form.cleaned_data["last_day"], unit_codes=unit_codes)
+        period = period_label(form.cleaned_data["first_day"], form.cleaned_data["last_day"])
         rows = []
         for value in values:
             definition = core_kpi.definition(value.kpi)
@@ -452,4 +459,5 @@ def kpi_period(request):
                          "value": None if hidden else value.value, "hidden": hidden,
                          "numerator": None if hidden else value.numerator,
                          "denominator": None if hidden else value.denominator})
-    return render(request, "governance/kpis.html", {"form": form, "rows": rows})
+    return render(request, "governance/kpis.html", {"form": form, "rows": rows, "period": period,
+                                                    "unit": form.cleaned_data.get("unit") if rows else ""})

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
+from stabil.common.periods import period_label
 from stabil.core.rounding import half_up
 from stabil.staff.models import person_label
 
@@ -59,3 +60,14 @@ def person(value, names=None):
     if hasattr(value, "staff_id"):
         return person_label(value.staff_id, getattr(value, "name", ""))
     return person_label(str(value), (names or {}).get(str(value), ""))
+
+
+@register.simple_tag
+def period(first, last=None):
+    """Name a period where its figures are shown: ``{% period first last %}`` -> "2026, januari–november".
+
+    One day, a whole year, whole months, an ISO week or a span of dates (``common.periods.period_label``).
+    """
+    if not first:
+        return ""
+    return period_label(first, last)
