@@ -68,30 +68,44 @@ def _text(cell: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
 
 
-def _rows(page: str, table_start: str) -> list[list[str]]:
-    """The body rows of the first table after ``table_start``, as lists of cell texts."""
+def _table(page: str, table_start: str) -> tuple[list[str], list[list[str]]]:
+    """The header cells and body rows (lists of cell texts) of the first table from ``table_start`` on."""
     table = page[page.index(table_start):]
+    table = table[:table.index("</table>")]
+    head = table[table.index("<thead>"):table.index("</thead>")]
     body = table[table.index("<tbody>"):table.index("</tbody>")]
-    return [[_text(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.DOTALL)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)]
+    cells = r"<t[dh][^>]*>(.*?)</t[dh]>"
+    return ([_text(c) for c in re.findall(cells, head, re.DOTALL)],
+            [[_text(c) for c in re.findall(cells, row, re.DOTALL)] for row in re.findall(r"<tr>(.*?)</tr>", body,
+                                                                                          re.DOTALL)])
 
 
-def _scorecard_values(page: str, year_index: int) -> dict[str, str]:
-    """KPI name -> the shown outcome of the plan's year ``year_index`` on the scorecard page."""
-    # Columns: perspective, goal, KPI (with a badge), then outcome, target and status per year, trend.
-    return {row[2].removesuffix(" beräknas").strip(): row[3 + 3 * year_index]
-            for row in _rows(page, '<table class="data scorecard">')}
+def _values(headers: list[str], rows: list[list[str]], column: str, names) -> dict[str, str]:
+    """KPI name -> the cell under ``column``, for the rows whose KPI cell starts with one of ``names``."""
+    index = headers.index(column)
+    found = {}
+    for row in rows:
+        for name in names:
+            if any(cell == name or cell.startswith(name + " ") for cell in row[:index]):
+                found[name] = row[index]
+    return found
 
 
-def _board_values(page: str) -> dict[str, str]:
-    """KPI name -> the shown outcome in the board paper's scorecard section."""
-    section = page[page.index("4. Styrkort"):]
-    return {row[1]: row[2] for row in _rows(section, "<table")}
+def _scorecard_values(page: str, year: int, names) -> dict[str, str]:
+    """KPI name -> the outcome shown for ``year`` on the scorecard page."""
+    headers, rows = _table(page, '<table class="data scorecard">')
+    return _values(headers, rows, f"Utfall {year}", names)
+
+
+def _board_values(page: str, names, label: str = LABEL) -> dict[str, str]:
+    """KPI name -> the outcome in the board paper's scorecard section (its column names the period)."""
+    headers, rows = _table(page[page.index("4. Styrkort"):], "<table")
+    return _values(headers, rows, f"Utfall {label}", names)
 
 
 def _deadline_values(page: str) -> dict[str, str]:
-    section = page[page.index("2. Frister"):]
-    return {row[0]: row[1] for row in _rows(section, "<table")}
+    _headers, rows = _table(page[page.index("2. Frister"):], "<table")
+    return {row[0]: row[1] for row in rows}
 
 
 @pytest.mark.parametrize("persona", ["hr", "board"])  # exact figures, and the board's public ones
@@ -104,8 +118,8 @@ def test_scorecard_and_board_paper_show_the_same_figures_for_the_same_period(dem
     paper_page = client.get(reverse("governance:board_report") + "?period=2026-01..2026-11").content.decode()
     assert LABEL in card_page and LABEL in paper_page  # each names the period
     computed = {k.name: k.computed for k in Kpi.objects.exclude(computed="")}
-    on_card = {name: value for name, value in _scorecard_values(card_page, 1).items() if name in computed}
-    in_paper = {name: value for name, value in _board_values(paper_page).items() if name in computed}
+    on_card = _scorecard_values(card_page, 2026, computed)
+    in_paper = _board_values(paper_page, computed)
     assert set(on_card) == set(computed) and on_card == in_paper
     assert on_card != {name: "–" for name in computed}  # there are figures to compare
     # The paper's deadline section shows the deadline KPIs once more: the same figures.
@@ -120,7 +134,7 @@ def test_the_figure_is_the_periods_not_up_to_today(demo_governance, personas):
     client = client_for(personas.hr)
     card_page = client.get(reverse("governance:scorecard", args=[demo_governance.pk])).content.decode()
     name = Kpi.objects.get(computed="preliminary_assessment_within_14_days").name
-    assert _scorecard_values(card_page, 1)[name] == "83,3 %"  # 5 / 6, not 5 / 7 = 71,4 % up to 2026-12-06
+    assert _scorecard_values(card_page, 2026, [name])[name] == "83,3 %"  # 5 / 6, not 5 / 7 = 71,4 % up to 2026-12-06
 
 
 def test_a_chosen_month_matches_the_board_paper_for_that_period(demo_governance, personas):
@@ -128,12 +142,12 @@ def test_a_chosen_month_matches_the_board_paper_for_that_period(demo_governance,
     card_page = client.get(reverse("governance:scorecard", args=[demo_governance.pk]), {"till": "2026-08"})
     card_page = card_page.content.decode()
     assert "2026, januari–augusti" in card_page
-    on_card = _scorecard_values(card_page, 1)
+    computed = [k.name for k in Kpi.objects.exclude(computed="")]
+    on_card = _scorecard_values(card_page, 2026, computed)
+    assert set(on_card) == set(computed)
     for period in ("2026-01..2026-08", "2026-03..2026-08"):  # the scorecard section counts from 1 January
         paper = client.get(reverse("governance:board_report") + f"?period={period}").content.decode()
-        assert "2026, januari–augusti" in paper
-        assert {n: v for n, v in _board_values(paper).items() if n in on_card} == {
-            n: v for n, v in on_card.items() if n in _board_values(paper)}
+        assert _board_values(paper, computed, "2026, januari–augusti") == on_card
 
 
 def test_the_board_papers_workbook_has_the_same_figures_and_names_the_period(demo_governance, personas):
