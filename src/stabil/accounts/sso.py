@@ -280,10 +280,16 @@ class StabilOIDCBackend(OIDCAuthenticationBackend):
                     claims.setdefault(name, value)
         return claims
 
+    def _refuse(self, reason: str) -> Refused:
+        # mozilla-django-oidc turns a refusal into "no user" without a reason; the request keeps it for the
+        # message on the log-in page (SsoCallbackView.login_failure).
+        self.request.stabil_sso_refusal = reason
+        return Refused(reason)
+
     def verify_claims(self, claims):
         if not subject_of(claims):
             logger.warning("log-in through the IdP refused: no claim %r", settings.STABIL_OIDC_USER_CLAIM)
-            raise Refused("no_claim")
+            raise self._refuse("no_claim")
         return True
 
     def filter_users_by_claims(self, claims):
@@ -293,16 +299,20 @@ class StabilOIDCBackend(OIDCAuthenticationBackend):
             # Refused, never created (OIDC_CREATE_USER = False). The subject is a pseudonymous identifier.
             logger.warning("log-in through the IdP refused: no user with %s=%s",
                            settings.STABIL_OIDC_USER_CLAIM, subject)
-            raise Refused("unknown")
+            raise self._refuse("unknown")
         return users
 
     def update_user(self, user, claims):
         if not user.is_active:
-            raise Refused("inactive")
-        return apply_claim_mapping(user, claims, ip_address=client_ip(self.request))
+            raise self._refuse("inactive")
+        try:
+            return apply_claim_mapping(user, claims, ip_address=client_ip(self.request))
+        except Refused as exc:
+            raise self._refuse(exc.reason) from exc
 
-    def create_user(self, claims):  # pragma: no cover - OIDC_CREATE_USER is False; kept as a second lock
-        raise Refused("unknown")
+    def create_user(self, claims):
+        # Never reached while OIDC_CREATE_USER is False; a second lock should that setting ever change.
+        raise self._refuse("unknown")
 
 
 class SsoStartView(OIDCAuthenticationRequestView):
