@@ -13,7 +13,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from stabil.accounts.models import User
-from tests.conftest import make_user
+from tests.conftest import client_for, make_user
 from tests.oidc.harness import CLIENT_ID, idp_log_in, use_provider
 
 UNKNOWN = "Ditt konto hos kommunen är inte kopplat till någon användare i Stabil"
@@ -199,3 +199,37 @@ def test_a_callback_without_a_started_log_in_logs_nobody_in(sso, org):
 def test_without_single_sign_on_its_pages_send_the_visitor_back_to_log_in(path, org):
     response = Client().get(path)
     assert response.status_code == 302 and response["Location"] == "/logga-in/"
+
+
+# --- the system administrator's user pages ----------------------------------------------------------------
+
+def test_the_sysadmin_links_an_account_to_the_idp_on_the_user_page_and_it_is_logged(personas, sso):
+    admin = client_for(personas.sysadmin)
+    response = admin.post("/anvandare/konto/caseworker/", {
+        "first_name": "Caseworker", "sso_subject": " cw-sub ", "role": "caseworker", "units": ["UA"],
+        "team": "TA1", "is_active": "on"})
+    assert response.status_code == 302
+    personas.caseworker.refresh_from_db()
+    assert personas.caseworker.sso_subject == "cw-sub"
+    # The person can now log in through the IdP; the page shows the link and the log-in in the history.
+    client = Client()
+    idp_log_in(client, "cw-sub")
+    assert client.session["_auth_user_id"] == str(personas.caseworker.pk)
+    page = admin.get("/anvandare/konto/caseworker/").content.decode()
+    assert "id i kommunens inloggning: — → cw-sub" in page and "kommunens konto" in page
+    # Another account cannot take the same identity.
+    taken = admin.post("/anvandare/konto/colleague/", {
+        "sso_subject": "cw-sub", "role": "caseworker", "units": ["UA"], "team": "TA1", "is_active": "on"})
+    assert taken.status_code == 200 and "används redan av ett annat konto" in taken.content.decode()
+    personas.colleague.refresh_from_db()
+    assert personas.colleague.sso_subject is None
+
+
+def test_with_local_log_in_off_an_account_is_created_without_a_password(settings, oidc_provider, personas):
+    use_provider(settings, oidc_provider, STABIL_LOCAL_LOGIN="off")
+    admin = client_for(personas.sysadmin)
+    response = admin.post("/anvandare/ny/", {"username": "sara", "role": "hr", "sso_subject": "sara-sub",
+                                             "is_active": "on"})
+    assert response.status_code == 302
+    sara = User.objects.get(username="sara")
+    assert sara.sso_subject == "sara-sub" and not sara.has_usable_password()
