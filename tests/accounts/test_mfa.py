@@ -236,3 +236,14 @@ def test_the_security_pages_need_a_log_in_and_show_only_ones_own(personas, enrol
     assert "Aktivera tvåstegsverifiering" in page  # the caseworker's own (not enrolled), not karin's
     assert other.post("/konto/tvasteg/nya-koder/").status_code == 302  # nothing to renew for them
     assert StaticToken.objects.filter(device__user=personas.caseworker).count() == 0
+
+
+def test_a_recovery_code_of_digits_only_is_still_a_recovery_code(enrolled):
+    # Recovery codes are eight base32 characters, which include the digits 2-7: "23456723" can be one.
+    user, _, _ = enrolled
+    StaticToken.objects.create(device=user.staticdevice_set.get(), token="23456723")
+    client = Client()
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        _password(client, "karin")
+        response = client.post("/logga-in/kod/", {"code": "2345 6723"})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)

@@ -49,6 +49,7 @@ RECOVERY_CODES = 10
 # the access log and the user register. The board sees suppressed aggregates only.
 PERSONAL_DATA_CAPABILITIES = ("cases.view", "staff.view", "audit.view", "accounts.manage")
 TOTP_NAME = "Stabil"
+TOTP_DIGITS = 6  # django-otp's default for a TOTP device
 RECOVERY_NAME = "Återställningskoder"
 
 
@@ -183,7 +184,8 @@ def verify(user, code: str):
     A recovery code is used up by being accepted.
     """
     code = _digits(code).lower()
-    if code.isdigit() and len(code) <= 8:
+    # Six digits are an app's code; a recovery code has eight characters (base32, so it may be all digits too).
+    if code.isdigit() and len(code) == TOTP_DIGITS:
         device = totp_device(user)
     else:
         device = StaticDevice.objects.devices_for_user(user, confirmed=True).first()
