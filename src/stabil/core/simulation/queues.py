@@ -4,10 +4,10 @@ Every array has a run axis, so one NumPy operation moves every run one step. The
 
 * **arrivals** are counted cumulatively per run (``arrived``); the cases allocated so far are the first
   ``taken`` of them (FIFO), so the queue is ``arrived - taken``;
-* **when each case arrived** is kept as one sorted key per run and day on the *day axis* (the open cases'
-  ages before the start, then the horizon): ``arrival_keys[run x axis_days + day] = run x RUN_STRIDE +
-  cases arrived up to that day``, so the day case number n of a run arrived is found by a search that
-  never leaves the run's own stretch of keys;
+* **when each case arrived** is kept as the cumulative arrivals per day on the *day axis* (the open
+  cases' ages before the start, then the horizon) and run, ``arrived_by_day[day, run]``, day-major so that
+  a day's row is written at once; days not yet simulated hold NOT_YET. Case number n of a run arrived on
+  the first day whose count reaches n;
 * **completions** are scheduled in two ring buffers indexed by (due day mod ``ring_days``) x runs + run:
   all completions and those that met their deadline, which is judged when a case is allocated (its wait
   plus its drawn duration against the legal due date for the day its clock started).
@@ -29,12 +29,12 @@ from stabil.core import deadlines
 from .results import PhaseStats
 from .scenario import HORIZON_BUFFER_DAYS, PRE_PERIOD_DAYS, Phase, Scenario
 
-#: Keys of different runs are this far apart on the arrival-key axis (more cases than any run can have).
-RUN_STRIDE = np.int64(1) << 40
-#: The arrival look-up first counts within this many days after the last allocated case's arrival.
+#: The cumulative arrivals of a day not yet simulated: above every case number.
+NOT_YET = np.iinfo(np.int64).max
+#: The arrival look-up first reads this many days from the last allocated case's arrival.
 LOOKUP_WINDOW_DAYS = 8
-#: A set of due days is counted densely (a histogram over its span) when its span is at most
-#: DENSE_SPAN_PER_CASE x cases + DENSE_SPAN_BASE positions; sparser sets are counted by their unique values.
+#: Today's new cases' due days are counted densely (a histogram over their span) when the span is at most
+#: DENSE_SPAN_PER_CASE x cases + DENSE_SPAN_BASE positions; sparser ones are scheduled case by case.
 DENSE_SPAN_PER_CASE = 32
 DENSE_SPAN_BASE = 4096
 #: A phase without a deadline has one this many days away (never reached).
@@ -101,7 +101,6 @@ class CaseQueues:
         self.pre_days = pre_days = pre_period_days(scenario)
         self.axis_days = pre_days + days + 1
         ring_days = HORIZON_BUFFER_DAYS
-        self.run_offsets = np.arange(runs, dtype=np.int64) * RUN_STRIDE
         self.run_ids32 = np.arange(runs, dtype=np.int32)
         phase_count = len(self.phases)
         self.arrived = np.zeros((phase_count, runs), dtype=np.int64)
@@ -110,7 +109,7 @@ class CaseQueues:
         # day index (on the day axis) of the last allocated case's arrival: nothing older still waits
         self.last_taken_arrival = np.zeros((phase_count, runs), dtype=np.int64)
         self.in_progress = np.zeros((phase_count, runs), dtype=np.int64)  # allocated and not yet completed
-        self.arrival_keys: list[np.ndarray] = []
+        self.arrived_by_day: list[np.ndarray] = []  # per phase: (axis_days, runs), see the module docstring
         self.completions = np.zeros((phase_count, runs * ring_days), dtype=np.int32)
         self.completions_met = np.zeros((phase_count, runs * ring_days), dtype=np.int32)
         self.days_to_deadline = days_to_deadline(scenario, first_day, days)
@@ -118,14 +117,16 @@ class CaseQueues:
         self.counts_toward_cap = np.array([phase.counts_toward_cap for phase in self.phases])
         month_count = len(months)
         self.stats = {
-            phase.key: PhaseStats(np.zeros(runs, np.int64), np.zeros(runs, np.int64), np.zeros(runs, np.int64),
-                                  np.zeros(runs, np.int64), days, np.zeros((runs, month_count), np.int64),
-                                  np.zeros((runs, month_count), np.int64), np.zeros((runs, month_count), np.int64))
+            phase.key: PhaseStats(arrivals=np.zeros(runs, np.int64), allocated=np.zeros(runs, np.int64),
+                                  wait_days_total=np.zeros(runs, np.int64), queue_days_total=np.zeros(runs, np.int64),
+                                  days=days)
             for phase in self.phases
         }
         # by the month a case arrived, month-major (month x runs + run): allocated cases and their summed waits
         self.allocated_by_month = [np.zeros(month_count * runs, np.int64) for _ in self.phases]
         self.wait_by_month = [np.zeros(month_count * runs, np.int64) for _ in self.phases]
+        # arrivals by month, month-major (months x runs: a month's row is contiguous)
+        self.arrivals_by_month = [np.zeros((month_count, runs), np.int64) for _ in self.phases]
         # month index of every day on the day axis (pre-period days map to -1)
         self.month_of_day = np.full(pre_days + days + 1, -1, dtype=np.int64)
         day = pre_days
@@ -142,25 +143,23 @@ class CaseQueues:
         """Put the phase's open cases at the start in place: unallocated ones in the queue at their ages,
         allocated ones with the remaining part of a drawn duration and their deadline judged from their age."""
         scenario, runs, pre_days = self.scenario, self.runs, self.pre_days
-        keys = np.repeat(self.run_offsets, self.axis_days) + (RUN_STRIDE - 1)  # beyond the last key of a run
-        by_day = keys.reshape(runs, self.axis_days)
+        by_day = np.full((self.axis_days, runs), NOT_YET, dtype=np.int64)
         if given_counts is not None:
             allocated, queued = (np.asarray(counts, dtype=np.int64) for counts in given_counts)
-            by_day[:, :pre_days] = self.run_offsets[:, None]
-            by_day[:, pre_days - 1] += queued  # all arrived on day -1
+            by_day[:pre_days] = 0
+            by_day[pre_days - 1] = queued  # all arrived on day -1
             ages = None
         else:
             queued_ages = scenario.open_unallocated.get(phase.key, ())
-            arrived_by_day = np.zeros(pre_days + 1, dtype=np.int64)
             per_day = (np.bincount(pre_days - 1 - np.asarray(queued_ages, dtype=np.int64), minlength=pre_days)
                        if queued_ages else np.zeros(pre_days, np.int64))
-            arrived_by_day[:pre_days] = np.cumsum(per_day)
-            queued = np.full(runs, arrived_by_day[pre_days - 1], dtype=np.int64)
-            by_day[:, :pre_days] = self.run_offsets[:, None] + arrived_by_day[None, :pre_days]
+            queued_by_day = np.cumsum(per_day)  # the same in every run
+            queued = np.full(runs, queued_by_day[pre_days - 1], dtype=np.int64)
+            by_day[:pre_days] = queued_by_day[:, None]
             ages = np.asarray(scenario.open_allocated.get(phase.key, ()), dtype=np.int64)
             allocated = np.full(runs, ages.size, dtype=np.int64)
         self.arrived[index] = queued
-        self.arrival_keys.append(keys)
+        self.arrived_by_day.append(by_day)
         total = int(allocated.sum())
         if total:
             case_runs = np.repeat(np.arange(runs), allocated)
@@ -194,12 +193,9 @@ class CaseQueues:
         """Add today's arrivals to the phase's queue and record the day's arrival keys."""
         self.arrived_before_today[index] = self.arrived[index]
         self.arrived[index] += arrivals
-        self.arrival_keys[index].reshape(self.runs, self.axis_days)[:, self.pre_days + day] = (
-            self.run_offsets + self.arrived[index]
-        )
-        stats = self.stats[self.phases[index].key]
-        stats.arrivals += arrivals
-        stats.arrivals_by_month[:, month] += arrivals
+        self.arrived_by_day[index][self.pre_days + day] = self.arrived[index]
+        self.stats[self.phases[index].key].arrivals += arrivals
+        self.arrivals_by_month[index][month] += arrivals
 
     def allocate(self, index: int, count: np.ndarray, day: int) -> None:
         """Allocate count[run] cases of the phase in each run today, FIFO: first those waiting from before,
@@ -212,11 +208,9 @@ class CaseQueues:
         waiting_from_before = self.arrived_before_today[index] - taken
         old = np.minimum(np.maximum(waiting_from_before, 0), count)
         new = count - old
-        old_total = int(old.sum())
-        if old_total:
+        if old.any():
             case_runs = np.repeat(np.arange(runs, dtype=np.int64), old)
-            position_in_run = np.arange(old_total) - np.repeat(np.cumsum(old) - old, old)
-            arrival_day = self._arrival_days(index, case_runs, taken[case_runs] + position_in_run + 1, day, old)
+            arrival_day = self._arrival_days(index, case_runs, old, day)
             last_of_run = np.cumsum(old)[old > 0] - 1
             self.last_taken_arrival[index][case_runs[last_of_run]] = arrival_day[last_of_run]
             self._start_waiting(index, phase, case_runs, arrival_day, day)
@@ -228,35 +222,47 @@ class CaseQueues:
         taken += count
         self.in_progress[index] += count
 
-    def _arrival_days(self, index: int, case_runs: np.ndarray, case_number: np.ndarray, day: int,
-                      per_run: np.ndarray) -> np.ndarray:
-        """Return the day (on the day axis) on which each run's case number arrived (FIFO, before today)."""
-        key = case_runs * RUN_STRIDE + case_number
-        run_start = case_runs * self.axis_days
-        keys = self.arrival_keys[index]
-        last = self.last_taken_arrival[index][case_runs]
-        # Nothing older than the last allocated case's arrival is waiting, and most cases arrived within a
-        # few days of it: count in a short window (read once per run) first, binary-search beyond it.
-        active_runs = np.flatnonzero(per_run)
-        window_days = np.minimum(self.last_taken_arrival[index][active_runs][:, None]
+    def _arrival_days(self, index: int, case_runs: np.ndarray, per_run: np.ndarray, day: int) -> np.ndarray:
+        """Return the day (on the day axis) on which each case allocated today from before arrived.
+
+        Run r allocates per_run[r] cases, FIFO: its case numbers taken[r] + 1 ... taken[r] + per_run[r]
+        (``case_runs`` lists each case's run, in that order). Nothing older than the last allocated case's
+        arrival is waiting, and most cases arrived within a few days of it, so each run's arrivals over a
+        short window from that day are read once and spread over its cases; the few that arrived later are
+        found by a binary search.
+        """
+        arrived_by_day = self.arrived_by_day[index].reshape(-1)  # day x runs + run
+        runs_with_cases = np.flatnonzero(per_run)
+        count = per_run[runs_with_cases]
+        taken = self.taken[index][runs_with_cases]
+        window_days = np.minimum(self.last_taken_arrival[index][runs_with_cases][:, None]
                                  + np.arange(LOOKUP_WINDOW_DAYS), self.axis_days - 1)
-        window = keys[(active_runs * self.axis_days)[:, None] + window_days]
-        window_of_case = np.repeat(np.arange(active_runs.size), per_run[active_runs])
-        below = (window[window_of_case] < key[:, None]).sum(axis=1)
-        found = last + below
-        beyond = below == LOOKUP_WINDOW_DAYS
-        if not beyond.any():
-            return found
-        low = np.where(beyond, last + LOOKUP_WINDOW_DAYS, found)
-        high = np.where(beyond, self.pre_days + day, found)
+        in_window = arrived_by_day[window_days * self.runs + runs_with_cases[:, None]]
+        # of today's cases of each run: how many had arrived by each day of the window, and on each day
+        ours_by_day = np.clip(in_window, taken[:, None], (taken + count)[:, None])
+        ours_on_day = np.diff(ours_by_day, axis=1, prepend=taken[:, None])
+        after_window = count - (ours_by_day[:, -1] - taken)
+        if not after_window.any():
+            return np.repeat(window_days.ravel(), ours_on_day.ravel())
+        # the cases that arrived after the window get day -1 here, then a binary search up to today
+        found = np.repeat(np.column_stack([window_days, np.full(runs_with_cases.size, -1)]).ravel(),
+                          np.column_stack([ours_on_day, after_window]).ravel())
+        late = np.flatnonzero(found < 0)
+        position_in_run = np.arange(case_runs.size) - np.repeat(np.cumsum(per_run) - per_run, per_run)
+        late_runs = case_runs[late]
+        case_number = self.taken[index][late_runs] + position_in_run[late] + 1
+        low = self.last_taken_arrival[index][late_runs] + LOOKUP_WINDOW_DAYS
+        high = np.full(late.size, self.pre_days + day)
         while True:
             searching = low < high
             if not searching.any():
-                return low
+                break
             middle = (low + high) // 2
-            at_or_after = keys[run_start + middle] >= key
+            at_or_after = arrived_by_day[middle * self.runs + late_runs] >= case_number
             high = np.where(searching & at_or_after, middle, high)
             low = np.where(searching & ~at_or_after, middle + 1, low)
+        found[late] = low
+        return found
 
     def _start_waiting(self, index: int, phase: Phase, case_runs: np.ndarray, arrival_day: np.ndarray,
                        day: int) -> None:
@@ -332,20 +338,13 @@ class CaseQueues:
 
     def _schedule(self, index: int, case_runs: np.ndarray, due_day: np.ndarray, met: np.ndarray) -> None:
         """Add cases to the completion rings (laid out day-major: slot x runs + run)."""
-        runs, ring_days = self.runs, HORIZON_BUFFER_DAYS
-        position = due_day * runs + case_runs
-        for ring, chosen in ((self.completions[index], None), (self.completions_met[index], met)):
-            cases = position if chosen is None else position[chosen]
-            if not cases.size:
-                continue
-            low = int(cases.min())
-            span = int(cases.max()) - low + 1
-            if span <= DENSE_SPAN_PER_CASE * cases.size + DENSE_SPAN_BASE:
-                # dense enough: count with bincount, add to the ring's slice (one slice, or two when it wraps)
-                self._ring_add(ring, low, np.bincount(cases - low, minlength=span).astype(ring.dtype))
-            else:
-                unique, counts = np.unique(cases, return_counts=True)
-                ring[(unique // runs % ring_days) * runs + unique % runs] += counts.astype(ring.dtype)
+        # position = due day x runs + run, so its place in the ring is position mod (ring days x runs);
+        # np.add.at counts repeated places (a scalar of the ring's type keeps it on NumPy's fast path)
+        position = due_day * self.runs + case_runs
+        place = position % self.completions[index].size
+        one = self.completions.dtype.type(1)
+        np.add.at(self.completions[index], place, one)
+        np.add.at(self.completions_met[index], place[met], one)
 
     # -- state read by the day loop ---------------------------------------------------------------
 
@@ -355,9 +354,10 @@ class CaseQueues:
 
     def phase_stats(self) -> dict[str, PhaseStats]:
         """Return the per-phase statistics, with the by-arrival-month tables as (runs, months) arrays."""
-        month_count = self.stats[self.phases[0].key].arrivals_by_month.shape[1] if self.phases else 0
         for index, phase in enumerate(self.phases):
             stats = self.stats[phase.key]
+            month_count = self.arrivals_by_month[index].shape[0]
+            stats.arrivals_by_month = np.ascontiguousarray(self.arrivals_by_month[index].T)
             stats.allocated_by_arrival_month = np.ascontiguousarray(
                 self.allocated_by_month[index].reshape(month_count, self.runs).T)
             stats.wait_days_by_arrival_month = np.ascontiguousarray(
