@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,11 +20,11 @@ from stabil.accounts.policy import (
     can_view_case,
     has_capability,
     require_capability,
-    scope_cases,
     scope_staff,
     visible_units,
 )
 from stabil.audit.services import record_access
+from stabil.cases.selectors import case_by_id, next_pending_deadlines, unassigned_by_urgency
 from stabil.core.workload import STATUS_LABELS_SV, WORK_TYPE_LABELS_SV
 from stabil.staff.selectors import names_for
 
@@ -81,18 +82,29 @@ def board(request):
     })
 
 
+#: How many unassigned cases the allocation list shows (the most urgent ones).
+ALLOCATION_LIST_LIMIT = 200
+
+
 @require_capability("workload.allocate")
 def allocation_list(request):
-    """Open cases without a main caseworker in the user's units, each with a link to suggestions."""
-    from stabil.cases.models import Case
+    """Open cases without a main caseworker in the user's units, the most urgent first (the earliest due
+    deadline), each with its next deadline and a link to suggestions."""
+    on = timezone.localdate()
+    queue = unassigned_by_urgency(request.user, on, units=visible_units(request.user))
+    shown = queue[:ALLOCATION_LIST_LIMIT]
+    record_access(by=request.user, action="view", what="Ärenden utan handläggare",
+                  objects=[q.case for q in shown], request=request)
+    return render(request, "workload/allocation_list.html", {
+        "queue": shown, "total": len(queue), "on": on, "phase_labels": WORK_TYPE_LABELS_SV,
+        "assigned": _assigned_case(request)})
 
-    units = visible_units(request.user)
-    cases = (scope_cases(request.user, Case.objects.filter(unit__in=units, main_handler__isnull=True))
-             .exclude(state__phase="closed").select_related("unit", "state").order_by("case_id")[:200])
-    cases = list(cases)
-    record_access(by=request.user, action="view", what="Ärenden utan handläggare", objects=cases,
-                  request=request)
-    return render(request, "workload/allocation_list.html", {"cases": cases, "phase_labels": WORK_TYPE_LABELS_SV})
+
+def _assigned_case(request):
+    """The case just assigned (``?fordelat=ID``), when the user may still see it: linked from the next page."""
+    case_id = request.GET.get("fordelat", "")
+    case = case_by_id(case_id) if case_id else None
+    return case if case is not None and can_view_case(request.user, case) else None
 
 
 @require_capability("workload.allocate")
@@ -102,9 +114,7 @@ def allocation(request, case_id: str):
     Only the people of the user's own workload board are considered (a team lead's team, a unit
     manager's units: ``policy.scope_assignable_staff``); the page logs the case and every person it shows.
     """
-    from stabil.cases.models import Case
-
-    case = Case.objects.select_related("unit", "main_handler").filter(case_id=case_id).first()
+    case = case_by_id(case_id)
     if case is None or not can_view_case(request.user, case):
         raise Http404(_("Ärendet finns inte eller är inte ditt."))
     role = "co" if request.GET.get("roll") == "co" or request.POST.get("role") == "co" else "main"
@@ -122,9 +132,11 @@ def allocation(request, case_id: str):
     people = [s["staff_id"] for s in shown["suggestions"]] + [e["staff_id"] for e in shown["excluded"]]
     record_access(by=request.user, action="view", what=what, object_type="staff.staffmember",
                   objects=people, request=request)
+    following = next_pending_deadlines([case.pk], on).get(case.pk)
     return render(request, "workload/allocation.html", {
         "case": case, "allocation": data, "suggestions": shown["suggestions"], "role": role,
-        "names": names_for(people),
+        "names": names_for(people), "next_deadline": following, "on": on,
+        "assigned": _assigned_case(request),
         "phase_label": WORK_TYPE_LABELS_SV.get(data.phase, data.phase), "status_labels": STATUS_LABELS_SV,
     })
 
@@ -138,8 +150,14 @@ def _assign(request, case, role: str, on: dt.date):
         return redirect(reverse("workload:allocation", args=[case.case_id]) + ("?roll=co" if role == "co" else ""))
     messages.success(request, _("%(id)s är nu %(roll)s i ärende %(case)s.") % {
         "id": staff_id, "roll": _("handläggare") if role == "main" else _("medhandläggare"), "case": case.case_id})
-    # On to the next case without a handler (the assignee is within the user's scope, so the case stays theirs).
-    return redirect("workload:allocation_list")
+    # On to the most urgent case still without a handler; the case just assigned stays the user's (the
+    # assignee is within their scope) and is linked from there.
+    after = f"?fordelat={quote(case.case_id)}"
+    following = [q for q in unassigned_by_urgency(request.user, on, units=visible_units(request.user))
+                 if q.case.pk != case.pk]
+    if following:
+        return redirect(reverse("workload:allocation", args=[following[0].case.case_id]) + after)
+    return redirect(reverse("workload:allocation_list") + after)
 
 
 @require_capability("workload.view")
