@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from stabil.accounts.policy import scope_cases
 from stabil.core import calendar
@@ -97,6 +97,23 @@ def deadlines_as_of(on: dt.date, cases: QuerySet | None = None, *, due_from: dt.
         due = row.deadline.due_on
         if (due_from is None or due >= due_from) and (due_to is None or due <= due_to):
             yield row
+
+
+def overdue_counts_by_unit(unit_ids: Collection[int], on: dt.date) -> dict[str, int]:
+    """Return unit code -> the number of deadlines overdue on ``on`` (pending, due before ``on``) of the
+    cases of these units. Aggregates only: the caller decides who may see them."""
+    cases = Case.objects.filter(unit_id__in=list(unit_ids))
+    counts: dict[str, int] = defaultdict(int)
+    if materialised_is_exact(on):
+        # The same rule as _from_table: a pending deadline is overdue from the day after its due date.
+        for code, count in (Deadline.objects.filter(case__in=cases, settled="", due_on__lt=on)
+                            .values_list("case__unit__code").annotate(n=Count("pk")).order_by()):
+            counts[code] = count
+        return dict(counts)
+    for row in deadlines_as_of(on, cases):
+        if row.deadline.status == OVERDUE:
+            counts[row.unit_code] += 1
+    return dict(counts)
 
 
 # --- the deadline list ------------------------------------------------------------------------------

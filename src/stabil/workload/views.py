@@ -75,7 +75,7 @@ def board(request):
     record_access(by=request.user, action="view", what=f"Arbetsbelastningstavla, enhet {unit.code}",
                   objects=[r.info.staff_id for r in rows], object_type="staff.staffmember", request=request)
     return render(request, "workload/board.html", {
-        "unit": unit, "units": units, "on": on, "board": data, "rows": rows,
+        "unit": unit, "units": units, "on": on, "board": data, "rows": rows, "several_units": len(units) > 1,
         "hidden_count": len(data.rows) - len(rows), "status_labels": STATUS_LABELS_SV,
         "can_allocate": has_capability(request.user, "workload.allocate"),
         "can_configure": has_capability(request.user, "workload.configure"),
@@ -84,6 +84,49 @@ def board(request):
 
 #: How many unassigned cases the allocation list shows (the most urgent ones).
 ALLOCATION_LIST_LIMIT = 200
+
+
+@require_capability("workload.view")
+def overview(request):
+    """The user's units side by side on a day (a department head's landing page): each unit's load,
+    capacity, demand, staff and consultants, open cases, investigations, cases without a handler and
+    overdue deadlines, as each unit's board computes them; every unit links to its board."""
+    units = list(visible_units(request.user).order_by("code"))
+    if not units:
+        raise PermissionDenied
+    on = _day(request)
+    data = selectors.units_overview(units=units, on=on)
+    record_access(by=request.user, action="view", what=f"Enheternas belastning {on}",
+                  objects=[unit.code for unit in units], object_type="organisation.unit", request=request)
+    return render(request, "workload/overview.html", {
+        "overview": data, "on": on, "status_labels": STATUS_LABELS_SV,
+        "can_allocate": has_capability(request.user, "workload.allocate"), **_overview_bars(data),
+    })
+
+
+#: The colours of the overview's bars (the badges' text colours: green, amber, red).
+_BAR_FILL = {"green": "#1e6b3a", "amber": "#8a6d00", "red": "#9b1c1c"}
+
+
+def _overview_bars(data) -> dict:
+    """Bar geometry for the overview's SVG chart of load per unit (the same numbers are in its table)."""
+    left, width, step = 160, 400, 26
+    loads = [row.load.load for row in data.units if row.load and row.load.load is not None]
+    scale = max([1.5, data.config.red_above * 1.2, *loads])  # the load at the right edge
+
+    def x(load: float) -> float:
+        return round(left + load / scale * width, 1)
+
+    bars = []
+    for index, row in enumerate(data.units):
+        load = row.load.load if row.load else None
+        status = row.load.status if row.load else "green"
+        end = x(load or 0.0)
+        bars.append({"y": 4 + index * step, "label": row.code, "value": load, "status": status,
+                     "fill": _BAR_FILL.get(status, _BAR_FILL["green"]), "width": round(end - left, 1),
+                     "text_x": round(end + 6, 1)})
+    return {"bars": bars, "chart_height": 8 + len(bars) * step, "amber_x": x(data.config.amber_from),
+            "red_x": x(data.config.red_above)}
 
 
 @require_capability("workload.allocate")
