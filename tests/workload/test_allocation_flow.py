@@ -95,7 +95,7 @@ def test_team_lead_allocates_within_the_team_and_goes_on_to_the_next_case(queue,
     assert "Nästa frist: Skyddsbedömning senast 2025-11-10." in page
     suggested = set(re.findall(r'name="staff_id" value="([^"]+)"', page))
     assert suggested and suggested <= {"S1", "S2", "S4"}  # team TA1 only; S3 (TA2) and S9 (UB) never
-    response = client.post("/arbetsbelastning/fordela/C5/", {"staff_id": sorted(suggested)[0], "role": "main"})
+    response = client.post("/arbetsbelastning/fordela/C5/", {"staff_id": min(suggested), "role": "main"})
     # On to the next most urgent case without a handler, C4, with C5 linked.
     assert response.status_code == 302
     assert response["Location"] == "/arbetsbelastning/fordela/C4/?fordelat=C5"

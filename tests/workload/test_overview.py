@@ -68,8 +68,8 @@ def department(unit_data, personas):
 
 
 def _row(page: str, code: str) -> list[str]:
-    row = re.search(rf'<tr data-unit="{code}">(.*?)</tr>', page, re.S).group(1)
-    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+    row = re.search(rf'<tr data-unit="{code}">(.*?)</tr>', page, re.DOTALL).group(1)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)]
 
 
 def test_the_department_head_compares_his_units(department, personas):
