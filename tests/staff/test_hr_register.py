@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -103,7 +104,7 @@ def test_the_form_and_the_staff_file_give_the_same_messages(people, personas, tm
 def test_a_unit_manager_registers_only_in_their_units(people, personas):
     client = client_for(personas.unit_manager)
     page = _page(client.get(NEW))
-    assert '<option value="UA"' in page and '<option value="UB"' not in page and "TB1" not in page
+    assert '<option value="UA"' in page and '<option value="UB"' not in page and not re.search(r"\bTB1\b", page)
     response = client.post(NEW, {**VALID, "unit": "UB", "team": ""})
     assert "enheten 'UB' ligger utanför dina enheter" in _page(response)
     assert not StaffMember.objects.filter(staff_id="N-100").exists()
@@ -114,7 +115,7 @@ def test_a_staff_id_in_use_is_refused_without_saying_where(people, personas):
     response = client_for(personas.unit_manager).post(NEW, {**VALID, "staff_id": "P-OUT"})
     page = _page(response)
     assert "personal-id P-OUT kan inte användas" in page
-    assert "Olle" not in page and "UB" not in page
+    assert "Olle" not in page and not re.search(r"\bUB\b", page)
     assert StaffMember.objects.get(staff_id="P-OUT").unit.code == "UB"
 
 

@@ -136,11 +136,12 @@ def allocation_list(request):
     on = timezone.localdate()
     queue = unassigned_by_urgency(request.user, on, units=visible_units(request.user))
     shown = queue[:ALLOCATION_LIST_LIMIT]
+    assigned = _assigned_case(request)
     record_access(by=request.user, action="view", what="Ärenden utan handläggare",
-                  objects=[q.case for q in shown], request=request)
+                  objects=[q.case for q in shown] + ([assigned] if assigned else []), request=request)
     return render(request, "workload/allocation_list.html", {
         "queue": shown, "total": len(queue), "on": on, "phase_labels": WORK_TYPE_LABELS_SV,
-        "assigned": _assigned_case(request)})
+        "assigned": assigned})
 
 
 def _assigned_case(request):
@@ -170,7 +171,9 @@ def allocation(request, case_id: str):
         messages.error(request, str(exc))
         return redirect("workload:allocation_list")
     what = f"Fördelningsförslag för ärende {case.case_id}"
-    record_access(by=request.user, action="view", what=what, objects=[case], request=request)
+    assigned = _assigned_case(request)  # the case assigned just before, linked from this page
+    record_access(by=request.user, action="view", what=what, objects=[case] + ([assigned] if assigned else []),
+                  request=request)
     shown = data.to_dict()
     people = [s["staff_id"] for s in shown["suggestions"]] + [e["staff_id"] for e in shown["excluded"]]
     record_access(by=request.user, action="view", what=what, object_type="staff.staffmember",
@@ -178,8 +181,7 @@ def allocation(request, case_id: str):
     following = next_pending_deadlines([case.pk], on).get(case.pk)
     return render(request, "workload/allocation.html", {
         "case": case, "allocation": data, "suggestions": shown["suggestions"], "role": role,
-        "names": names_for(people), "next_deadline": following, "on": on,
-        "assigned": _assigned_case(request),
+        "names": names_for(people), "next_deadline": following, "on": on, "assigned": assigned,
         "phase_label": WORK_TYPE_LABELS_SV.get(data.phase, data.phase), "status_labels": STATUS_LABELS_SV,
     })
 
