@@ -31,7 +31,7 @@ PAGES = {
     "avdelningschef": ["/arbetsbelastning/enheter/"],
     "arbetsledare": ["/arbetsbelastning/fordela/"],
     "admin": ["/granskning/", "/arenden/fristregler/"],
-    "namnd": ["/styrning/"],
+    "namnd": ["/styrning/", "/konto/tvasteg/"],  # issue 15: the second-factor page
 }
 
 pytestmark = pytest.mark.django_db(transaction=True)
