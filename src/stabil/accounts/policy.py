@@ -243,6 +243,13 @@ def import_scope(user, capability: str) -> ImportScope:
     return ImportScope(unit_ids=frozenset(visible_units(user).values_list("pk", flat=True)))
 
 
+def staff_write_scope(user) -> ImportScope:
+    """Return the units in which ``user`` may register people and change or end their employment on the
+    HR pages (``staff.edit``: HR and unit managers): the units of ``import_scope`` for ``staff.edit``, so the
+    pages and the staff file have one scope (central HR: the whole municipality; others their units)."""
+    return import_scope(user, "staff.edit")
+
+
 def can_view_case(user, case) -> bool:
     """Return whether ``user`` may open ``case``."""
     return scope_cases(user, type(case).objects.filter(pk=case.pk)).exists()

@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
+from stabil.accounts.policy import scope_cases
 from stabil.core import calendar
 from stabil.core.caseflow import Event, case_state
 from stabil.core.deadlines import DEADLINE_KINDS, MISSED, OVERDUE, KindSummary, compliance_summary
@@ -98,6 +99,23 @@ def deadlines_as_of(on: dt.date, cases: QuerySet | None = None, *, due_from: dt.
             yield row
 
 
+def overdue_counts_by_unit(unit_ids: Collection[int], on: dt.date) -> dict[str, int]:
+    """Return unit code -> the number of deadlines overdue on ``on`` (pending, due before ``on``) of the
+    cases of these units. Aggregates only: the caller decides who may see them."""
+    cases = Case.objects.filter(unit_id__in=list(unit_ids))
+    counts: dict[str, int] = defaultdict(int)
+    if materialised_is_exact(on):
+        # The same rule as _from_table: a pending deadline is overdue from the day after its due date.
+        for code, count in (Deadline.objects.filter(case__in=cases, settled="", due_on__lt=on)
+                            .values_list("case__unit__code").annotate(n=Count("pk")).order_by()):
+            counts[code] = count
+        return dict(counts)
+    for row in deadlines_as_of(on, cases):
+        if row.deadline.status == OVERDUE:
+            counts[row.unit_code] += 1
+    return dict(counts)
+
+
 # --- the deadline list ------------------------------------------------------------------------------
 
 
@@ -149,6 +167,11 @@ def deadline_list(cases: QuerySet, on: dt.date, *, kinds: Iterable[str] = (), ho
 # --- the case page ----------------------------------------------------------------------------------
 
 
+def case_by_id(case_id: str) -> Case | None:
+    """Return the case with this id (its unit and handlers loaded), or None; the caller checks the scope."""
+    return Case.objects.select_related("unit", "main_handler", "co_handler").filter(case_id=case_id).first()
+
+
 def case_events(case: Case) -> list[CaseEvent]:
     """Return the case's events in date order (the timeline)."""
     return list(case.events.select_related("staff", "recorded_by").order_by("on", "pk"))
@@ -184,6 +207,17 @@ def search_cases(cases: QuerySet, term: str, *, limit: int = 50) -> list[Case]:
     return sorted(found, key=lambda c: (lowered not in (c.case_id.lower(), c.child.child_id.lower()), c.case_id))
 
 
+def next_pending_deadlines(case_pks: Collection[int], on: dt.date) -> dict[int, DeadlineRow]:
+    """Return, per case, its next pending (open or overdue) deadline as seen on ``on``: the earliest due."""
+    nearest: dict[int, DeadlineRow] = {}
+    pks = list(case_pks)
+    for start in range(0, len(pks), 900):  # SQLite's limit on query parameters
+        pending = Deadline.objects.filter(case__in=pks[start:start + 900], settled="").order_by("due_on", "pk")
+        for row in _from_table(pending, on):
+            nearest.setdefault(row.case_pk, row)
+    return nearest
+
+
 @dataclass(frozen=True)
 class MyCase:
     """One of a staff member's cases: her role in it and its next pending deadline (None: nothing pending)."""
@@ -208,10 +242,7 @@ def my_cases(cases: QuerySet, staff_member, on: dt.date) -> list[MyCase]:
     pending deadline as seen on ``on``: overdue first (longest overdue first), then by due date, then the
     cases with nothing pending (closed ones among them) by case id."""
     mine = list(cases.filter(Q(main_handler=staff_member) | Q(co_handler=staff_member)).select_related("unit"))
-    nearest: dict[int, DeadlineRow] = {}
-    pending = Deadline.objects.filter(case__in=[c.pk for c in mine], settled="").order_by("due_on", "pk")
-    for row in _from_table(pending, on):
-        nearest.setdefault(row.case_pk, row)
+    nearest = next_pending_deadlines([c.pk for c in mine], on)
     soon_end = calendar.add_working_days(on, deadline_config().warning_working_days)
     result = []
     for case in mine:
@@ -224,6 +255,49 @@ def my_cases(cases: QuerySet, staff_member, on: dt.date) -> list[MyCase]:
         ))
     return sorted(result, key=lambda m: (m.next_deadline is None,
                                          m.next_deadline.due_on if m.next_deadline else dt.date.min, m.case.case_id))
+
+
+@dataclass(frozen=True)
+class QueuedCase:
+    """An open case without a main caseworker, with its next pending deadline (None: nothing pending)."""
+
+    case: Case
+    next_deadline: CoreDeadline | None
+    days_left: int | None
+    due_soon: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.next_deadline is not None and self.next_deadline.status == OVERDUE
+
+    @property
+    def kind_label(self) -> str:
+        return str(DeadlineKind(self.next_deadline.kind).label) if self.next_deadline else ""
+
+
+def unassigned_by_urgency(user, on: dt.date, *, units=None, limit: int | None = None) -> list[QueuedCase]:
+    """Return the open cases without a main caseworker that ``user`` may see (``policy.scope_cases``; only
+    in ``units`` when given), most urgent first.
+
+    Urgency is the due date of the case's next pending deadline (``next_pending_deadlines``): the earliest
+    first, so overdue cases lead; cases with nothing pending follow by case id. ``due_soon`` uses the
+    municipality's warning horizon, as the deadline list does.
+    """
+    cases = Case.objects.all() if units is None else Case.objects.filter(unit__in=units)
+    queue = list(scope_cases(user, cases).filter(main_handler__isnull=True).exclude(state__phase="closed")
+                 .select_related("unit", "state"))
+    nearest = next_pending_deadlines([c.pk for c in queue], on)
+    soon_end = calendar.add_working_days(on, deadline_config().warning_working_days)
+    result = []
+    for case in queue:
+        row = nearest.get(case.pk)
+        deadline = row.deadline if row else None
+        result.append(QueuedCase(
+            case=case, next_deadline=deadline, days_left=(deadline.due_on - on).days if deadline else None,
+            due_soon=bool(deadline and deadline.status == "open" and deadline.due_on <= soon_end)))
+    result.sort(key=lambda q: (q.next_deadline is None, q.next_deadline.due_on if q.next_deadline else dt.date.min,
+                               q.case.case_id))
+    return result[:limit] if limit is not None else result
 
 
 # --- self-inspection (egenkontroll) -----------------------------------------------------------------

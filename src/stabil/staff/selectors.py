@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from stabil.core import staffstats, suppression
 from stabil.core.calendar import is_working_day
@@ -37,6 +37,7 @@ from .models import (
     StaffMember,
     UnitStaffing,
 )
+from .rules import StoredPerson
 
 ONE_DAY = timedelta(days=1)
 
@@ -431,3 +432,24 @@ def names_for(staff_ids: Iterable[str]) -> dict[str, str]:
 def stored_ids_among(values: Collection[str]) -> list[str]:
     """Which of ``values`` are stored staff ids (for logging what a text names)."""
     return list(StaffMember.objects.filter(staff_id__in=values).values_list("staff_id", flat=True))
+
+
+def stored_people(members: Iterable[StaffMember]) -> dict[int, StoredPerson]:
+    """Return, per stored person (by pk), what ``rules`` checks a change against: employment dates, the
+    latest dated change and the exit interview's date (two queries; chunked for SQLite's parameter limit)."""
+    members = list(members)
+    pks = [member.pk for member in members]
+    latest: dict[int, date] = {}
+    interviews: dict[int, date] = {}
+    for start in range(0, len(pks), 900):
+        chunk = pks[start:start + 900]
+        latest.update(StaffChange.objects.filter(staff_id__in=chunk).values("staff_id").order_by()
+                      .annotate(last=Max("valid_from")).values_list("staff_id", "last"))
+        interviews.update(ExitInterview.objects.filter(staff_id__in=chunk).values_list("staff_id", "held_on"))
+    return {member.pk: StoredPerson(member.started_on, member.ended_on, latest.get(member.pk),
+                                    interviews.get(member.pk)) for member in members}
+
+
+def exit_interview_window_of(member: StaffMember) -> tuple[date, date] | None:
+    """Return the first and last day an exit interview of ``member`` may be held (None: no exit registered)."""
+    return staffstats.exit_interview_window(member.ended_on) if member.ended_on else None

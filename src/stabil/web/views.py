@@ -7,9 +7,13 @@ from stabil.accounts.models import Role
 
 
 def start(request):
-    """The start page: what this user can reach, by area. A caseworker lands on her own cases."""
-    if getattr(request.user, "role", None) == Role.CASEWORKER:
+    """The start page: what this user can reach, by area. A caseworker lands on her own cases, a department
+    head on his units side by side."""
+    role = getattr(request.user, "role", None)
+    if role == Role.CASEWORKER:
         return redirect("cases:mine")
+    if role == Role.DEPARTMENT_HEAD:
+        return redirect("workload:overview")
     return render(request, "web/start.html")
 
 

@@ -6,19 +6,21 @@ The arithmetic is ``stabil.core.workload``; a case's phase on a day comes from
 ``stabil.accounts.policy``.
 
 Used by other areas (keep stable): ``current_config``, ``case_snapshots``, ``decision_shares``,
-``workload_on``, ``risk_history`` (points oldest first), ``allocation_for_case``, ``allocation_for_user``.
+``workload_on``, ``risk_history`` (points oldest first), ``allocation_for_case``, ``allocation_for_user``,
+``units_overview``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 from django.db.models import Q
 
 from stabil.accounts.policy import scope_assignable_staff
+from stabil.cases.selectors import overdue_counts_by_unit
 from stabil.cases.services import deadline_config
 from stabil.core import calendar, caseflow
 from stabil.core import eligibility as elig
@@ -38,6 +40,7 @@ from stabil.core.workload import (
     capacity_hours,
     compute_loads,
     expected_case_hours,
+    group_load,
     load_ratio,
     projected_phases,
 )
@@ -470,6 +473,67 @@ def board_for_unit(*, unit_id: int, on: dt.date) -> Board:
         overloaded_future=[r.info.staff_id for r in rows if r.future_status == "red"],
         teams=now.result.teams,
     )
+
+
+@dataclass(frozen=True)
+class UnitOverview:
+    """One unit on a day, in the figures of its board: load (None: no caseworkers that day), consultants
+    among its caseworkers, open cases, investigations, open cases without a main caseworker, overdue deadlines."""
+
+    code: str
+    name: str
+    load: GroupLoad | None
+    consultants: int
+    open_cases: int
+    investigations: int
+    unassigned: int
+    overdue_deadlines: int
+
+
+@dataclass
+class Overview:
+    """Several units side by side on ``on`` (capacity counts the absence of the month ``month_first`` to
+    ``month_last``), and all of them together (``total``: the load of all their caseworkers; ``fte_needed``
+    the sum of the units' needs, as each unit reaches the target on its own)."""
+
+    on: dt.date
+    month_first: dt.date
+    month_last: dt.date
+    config_version: int | None
+    config: ModelConfig
+    units: list[UnitOverview]
+    total: UnitOverview
+
+
+def units_overview(*, units: Sequence, on: dt.date) -> Overview:
+    """Return ``units`` (organisation units, in the order given) side by side on ``on``, each with the
+    figures its board shows (``board_for_unit``'s loads come from the same ``workload_on``), for a
+    department head comparing his units. Aggregates only; the caller scopes ``units``."""
+    version, config = current_config()
+    view = workload_on(on=on, unit_ids=[u.pk for u in units], config=config, version=version)
+    loads = {group.code: group for group in view.result.units}
+    consultants: dict[str, int] = {}
+    for info in view.info.values():
+        if info.employment == "consultant":
+            consultants[info.unit] = consultants.get(info.unit, 0) + 1
+    open_cases: dict[str, int] = {}
+    investigations: dict[str, int] = {}
+    unassigned: dict[str, int] = {}
+    for snap in view.snapshots:
+        open_cases[snap.unit] = open_cases.get(snap.unit, 0) + 1
+        investigations[snap.unit] = investigations.get(snap.unit, 0) + (snap.phase == INVESTIGATION)
+        unassigned[snap.unit] = unassigned.get(snap.unit, 0) + (snap.main is None)
+    overdue = overdue_counts_by_unit([u.pk for u in units], on)
+    rows = [UnitOverview(u.code, u.name, loads.get(u.code), consultants.get(u.code, 0), open_cases.get(u.code, 0),
+                         investigations.get(u.code, 0), unassigned.get(u.code, 0), overdue.get(u.code, 0))
+            for u in units]
+    everyone = group_load(config, "", view.result.people) if view.result.people else None
+    if everyone is not None:
+        everyone = replace(everyone, fte_needed=sum(r.load.fte_needed for r in rows if r.load))
+    total = UnitOverview("", "", everyone, *(sum(getattr(r, name) for r in rows) for name in (
+        "consultants", "open_cases", "investigations", "unassigned", "overdue_deadlines")))
+    first, last = month_bounds(on)
+    return Overview(on, first, last, version, config, rows, total)
 
 
 def risk_history(*, unit_id: int, on: dt.date, months: int = 12) -> list[dict]:
