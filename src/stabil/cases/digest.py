@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from stabil.accounts.policy import has_capability, scope_cases
 
 from .models import Case
-from .selectors import ListedDeadline, deadline_list
-from .services import deadline_config
+from .selectors import ListedDeadline, deadline_config, deadline_list
 
 
 def digest_for(user, on: dt.date) -> list[ListedDeadline]:

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -26,40 +25,12 @@ from stabil.imports.framework import ImportResult
 
 from .models import Case, CaseEvent, CaseState, Child, Deadline, ReporterKind
 
+# The municipality's rules are a read (issue 12); ``services.deadline_config`` keeps working for callers.
+from .selectors import deadline_config, events_by_case
+
 # All events known: deadlines are materialised as seen after the last event.
 _ALL_KNOWN = dt.date.max
 _CHUNK = 900  # below SQLite's bound-parameter limit for IN (...)
-
-
-def deadline_config() -> DeadlineConfig:
-    """Return the municipality's deadline configuration.
-
-    From the settings page (the ``DeadlineSettings`` row) once someone has saved it; before that from
-    ``settings.STABIL_DEADLINES`` (a dict) when set, else the environment variable ``STABIL_DEADLINES``
-    (JSON), else the defaults of ``core.deadlines.DeadlineConfig``. Example:
-    ``STABIL_DEADLINES='{"move_to_working_day": false, "first_contact_working_days": 5}'``.
-    """
-    import json
-    import os
-
-    from django.core.exceptions import ImproperlyConfigured
-
-    from .models import DeadlineSettings
-
-    saved = DeadlineSettings.objects.order_by("pk").first()
-    if saved is not None:
-        return DeadlineConfig(**saved.config_values())
-    values = getattr(settings, "STABIL_DEADLINES", None)
-    if values is None:
-        text = os.environ.get("STABIL_DEADLINES", "").strip()
-        try:
-            values = json.loads(text) if text else {}
-        except json.JSONDecodeError as exc:
-            raise ImproperlyConfigured(f"STABIL_DEADLINES är inte giltig JSON ({exc.msg})") from None
-    try:
-        return DeadlineConfig(**values)
-    except (TypeError, ValueError) as exc:
-        raise ImproperlyConfigured(f"STABIL_DEADLINES är felaktig: {exc}") from None
 
 
 def _chunks(items: Sequence, size: int = _CHUNK):
@@ -209,26 +180,10 @@ def _store_derived(derived: dict[int, tuple], *, update_handlers: Iterable[int] 
             )
 
 
-def _events_from_db(case_pks: Sequence[int]) -> dict[int, list[Event]]:
-    grouped: dict[int, list[Event]] = defaultdict(list)
-    if not case_pks:
-        return grouped
-    columns = ("case_id", "kind", "on", "staff__staff_id", "outcome", "until", "intervention", "reason")
-    if len(case_pks) > 5000:
-        wanted = set(case_pks)
-        rows = (r for r in CaseEvent.objects.values_list(*columns).iterator(chunk_size=20000) if r[0] in wanted)
-    else:
-        rows = (r for chunk in _chunks(list(case_pks))
-                for r in CaseEvent.objects.filter(case_id__in=chunk).values_list(*columns))
-    for case_pk, kind, on, staff_id, outcome, until, intervention, reason in rows:
-        grouped[case_pk].append(Event(kind, on, staff_id or "", outcome, until, intervention, reason))
-    return grouped
-
-
 def recompute_cases(case_pks: Iterable[int]) -> None:
     """Recompute the deadlines, state and handlers of the given cases from their stored events."""
     pks = list(case_pks)
-    grouped = _events_from_db(pks)
+    grouped = events_by_case(pks)
     staff_pks = _lookup("staff.StaffMember", "staff_id", {e.staff_id for pk in pks for e in grouped.get(pk, ())
                                                           if e.staff_id})
     config = deadline_config()
@@ -392,7 +347,7 @@ def case_events_store(loader) -> ImportResult:
     touched_existing = {stored[0]: case_id for case_id, stored in existing.items()}
     grouped: dict[str, list[Event]] = defaultdict(list)
     seen: set[tuple] = set()
-    for case_pk, events in _events_from_db(list(touched_existing)).items():
+    for case_pk, events in events_by_case(list(touched_existing)).items():
         case_id = touched_existing[case_pk]
         grouped[case_id] = events
         seen.update((case_id, e) for e in events)

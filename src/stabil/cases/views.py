@@ -319,7 +319,7 @@ def deadline_rules(request):
     from .forms import DeadlineSettingsForm
     from .models import DEADLINE_SETTING_FIELDS, DeadlineSettings
 
-    current = services.deadline_config()
+    current = selectors.deadline_config()
     instance = DeadlineSettings.objects.order_by("pk").first() or DeadlineSettings(
         **{name: getattr(current, name) for name in DEADLINE_SETTING_FIELDS})
     form = DeadlineSettingsForm(request.POST or None, instance=instance)

@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from stabil.accounts.policy import visible_units
-from stabil.cases.services import deadline_config
+from stabil.cases.selectors import deadline_config
 from stabil.core import forecast as core_forecast
 from stabil.core import simulation as core
 from stabil.core import suppression
@@ -205,15 +205,6 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
     budget = budgeted_fte_on(on, [unit.pk]).get(unit.pk)
     vacancies = max(0, round(budget - perm_fte - consultants)) if budget else 0
 
-    from stabil.cases.models import Deadline
-
-    # Age of an open case in its phase: days since its pending legal deadline started (the report for a
-    # preliminary assessment, the opening for an investigation); follow-up has no deadline (age 0).
-    started: dict[tuple[int, str], dt.date] = {}
-    for case_pk, kind, started_on in Deadline.objects.filter(
-        case__unit=unit, kind__in=("preliminary_assessment", "investigation"), met_on__isnull=True, settled="",
-    ).values_list("case_id", "kind", "started_on"):
-        started[(case_pk, kind)] = started_on
     allocated: dict[str, list[int]] = {}
     unallocated: dict[str, list[int]] = {}
     hours: Counter = Counter()  # the board's demand of the allocated open cases, per simulated phase
@@ -221,7 +212,9 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
         phase = PHASE_MAP.get(snap.phase)
         if phase is None:
             continue
-        since = started.get((snap.pk, phase))
+        # Age in the phase: days since its pending legal deadline's period began (the report for a preliminary
+        # assessment, the opening for an investigation), as the case stood on ``on``; follow-up has none (0).
+        since = snap.started_on.get(phase)
         age = max(0, min(core.PRE_PERIOD_DAYS - 1, (on - since).days)) if since else 0
         (allocated if snap.main else unallocated).setdefault(phase, []).append(age)
         if snap.main:
@@ -291,7 +284,7 @@ def unit_scenario(unit, on: dt.date, *, months: int = 36) -> core.Scenario:
 
 def core_scenario(scenario: Scenario) -> core.Scenario:
     """Return the core scenario: the stored starting point plus the scenario's measures, judged by the
-    municipality's deadline rules as they are now (``cases.services.deadline_config``), like the case pages."""
+    municipality's deadline rules as they are now (``cases.selectors.deadline_config``), like the case pages."""
     data = dict(scenario.base)
     data["name"] = scenario.name
     data["months"] = scenario.months
