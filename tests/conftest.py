@@ -38,6 +38,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached reads (KPI values, decision shares) belong to one test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     # Background jobs run inside the test; wrap a request that starts one in
     # django_capture_on_commit_callbacks(execute=True), as jobs are queued when the transaction commits.

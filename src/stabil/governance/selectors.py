@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -190,25 +191,27 @@ def computed_kpis(*, first_day: dt.date, last_day: dt.date, unit_codes: Sequence
 
 
 def snapshot_values(*, first_day: dt.date, last_day: dt.date, unit_code: str = "",
-                    refresh: bool = False, progress=None) -> dict[str, core_kpi.KpiValue]:
-    """Return stored KPI values for the period and scope; compute and store them when missing or stale.
+                    progress=None) -> dict[str, core_kpi.KpiValue]:
+    """Return the KPI values for the period and scope: the stored snapshot when there is a usable one, else
+    computed now. A read: snapshots are taken only by ``services.kpi_snapshots_take`` (docs/governance.md).
 
-    Values of a period that has not ended are recomputed when older than ``SNAPSHOT_MAX_AGE``.
+    A snapshot of a past period is used as it is; one of a period still running only while younger than
+    ``SNAPSHOT_MAX_AGE`` (events arrive). Values computed here are kept in the process's cache for as long,
+    so that the scorecard page is not recomputed on every view; they are not stored.
     """
     rows = list(KpiSnapshot.objects.filter(unit_code=unit_code, first_day=first_day, last_day=last_day))
     stored = {s.code: core_kpi.KpiValue(s.code, s.value, s.numerator, s.denominator) for s in rows}
-    # A period still running goes stale as events arrive: recompute its values after a while.
-    # Past periods stay until someone asks for a recount (the scorecard's "Räkna om").
     stale = bool(rows) and last_day >= timezone.localdate() - dt.timedelta(days=1) and (
         min(s.computed_at for s in rows) < timezone.now() - SNAPSHOT_MAX_AGE)
-    if refresh or stale or set(stored) != set(core_kpi.REGISTRY):
-        from .services import kpi_snapshots_store
-
-        values = computed_kpis(first_day=first_day, last_day=last_day,
-                               unit_codes=[unit_code] if unit_code else None, progress=progress)
-        kpi_snapshots_store(values=values, unit_code=unit_code, first_day=first_day, last_day=last_day)
-        stored = {v.kpi: v for v in values}
-    return stored
+    if not stale and set(stored) == set(core_kpi.REGISTRY):
+        return stored
+    key = f"governance:kpis:{unit_code}:{first_day.isoformat()}:{last_day.isoformat()}"
+    values = cache.get(key)
+    if values is None:
+        values = {v.kpi: v for v in computed_kpis(first_day=first_day, last_day=last_day,
+                                                  unit_codes=[unit_code] if unit_code else None, progress=progress)}
+        cache.set(key, values, SNAPSHOT_MAX_AGE.total_seconds())
+    return values
 
 
 # --- scorecards -------------------------------------------------------------------------------
@@ -244,8 +247,8 @@ def scorecard_rows(scorecard: Scorecard, *, today: dt.date, exact: bool,
                    threshold: int = suppression.DEFAULT_THRESHOLD) -> list[tuple]:
     """Return [(perspective, [(goal, [KpiRow...])...])...] for the scorecard page and report.
 
-    Computed KPIs come from stored snapshots per plan year (computed when missing); years after
-    today have no value. Without exact figures, a KPI that would give a small count is hidden
+    Computed KPIs come from stored snapshots per plan year (computed when missing, not stored: see
+    ``snapshot_values``); years after today have no value. Without exact figures, a KPI that would give a small count is hidden
     (``kpi_hidden_in_public``).
     """
     years = scorecard.years

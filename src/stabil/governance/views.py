@@ -98,9 +98,9 @@ def scorecard_detail(request, pk: int):
 @require_POST
 @require_capability("governance.edit")
 def scorecard_refresh(request, pk: int):
-    card = get_object_or_404(Scorecard, pk=pk)
-    services.kpi_snapshots_clear()
-    messages.success(request, _("De beräknade mätetalen räknas om när sidan visas."))
+    card = get_object_or_404(Scorecard, pk=pk, archived_at__isnull=True)
+    services.scorecard_snapshots_take(by=request.user, scorecard=card, today=_today())
+    messages.success(request, _("De beräknade mätetalen är omräknade och sparade."))
     return redirect("governance:scorecard", pk=card.pk)
 
 
