@@ -48,6 +48,16 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in English leaves its thread in English."""
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.activate("sv")
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     # Background jobs run inside the test; wrap a request that starts one in
     # django_capture_on_commit_callbacks(execute=True), as jobs are queued when the transaction commits.

@@ -116,7 +116,7 @@ def _egenkontroll_run(args) -> int:
     from stabil.audit.services import record_access
     from stabil.common.output import write_csv, write_json, write_xlsx_stdout
     from stabil.common.progress import notice
-    from stabil.organisation.models import Unit
+    from stabil.organisation.selectors import units
 
     from .selectors import egenkontroll
 
@@ -125,7 +125,7 @@ def _egenkontroll_run(args) -> int:
     if args.due_to < args.due_from:
         raise CliError(f"--to ({args.due_to.isoformat()}) är före --from ({args.due_from.isoformat()})")
     units_in_scope(by, args.unit)  # a named user: --unit among their units, as the page offers them
-    if by is None and args.unit and not Unit.objects.filter(code=args.unit).exists():
+    if by is None and args.unit and not units().filter(code=args.unit).exists():
         raise CliError(f"enheten '{args.unit}' finns inte (--unit)")
     if args.format == "xlsx" and sys.stdout.isatty():
         raise CliError("Excel skrivs som binärdata; styr om utdata till en fil, t.ex. > egenkontroll.xlsx")

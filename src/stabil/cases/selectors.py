@@ -31,7 +31,8 @@ from operator import attrgetter, itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from stabil.core import calendar
@@ -378,6 +379,80 @@ def deadline_report_rows(on: dt.date, cases: QuerySet | None = None) -> Iterator
     replayed = [(row.case_id, row.deadline.kind, row.deadline.due_on, row.deadline.met_on, row.deadline.status,
                  row.deadline.source) for row in _replayed_rows(replay, on)]
     yield from heapq.merge(table, replayed, key=lambda row: row[0])
+
+
+# --- cases and their events, for the other areas (they read cases here, never through ``cases.models``) ----
+
+
+def cases() -> QuerySet:
+    """Every case: a queryset for the caller to narrow, and to scope with the access policy's ``scope_cases``."""
+    return Case.objects.all()
+
+
+def case_by_id(case_id: str) -> Case | None:
+    """Return the case with this id (its unit and handlers at hand), or None. Not scoped: the caller checks
+    ``accounts.policy.can_view_case``."""
+    return Case.objects.select_related("unit", "main_handler", "co_handler").filter(case_id=case_id).first()
+
+
+def handlers_of_child(child_pk: int, *, except_case_pk: int | None = None) -> set[str]:
+    """Return the staff ids of the main and co-handlers of the child's cases (but one)."""
+    found: set[str] = set()
+    for main, co in Case.objects.filter(child_id=child_pk).exclude(pk=except_case_pk).values_list(
+            "main_handler__staff_id", "co_handler__staff_id"):
+        found.update(staff_id for staff_id in (main, co) if staff_id)
+    return found
+
+
+def newest_event_pk() -> int | None:
+    """Return the key of the newest stored event (changes whenever an event is recorded), or None."""
+    return CaseEvent.objects.aggregate(newest=Max("pk"))["newest"]
+
+
+def decision_counts(unit_ids: Sequence[int], after: dt.date, on: dt.date) -> dict[tuple[int, str, str], int]:
+    """Return {(unit pk, kind, outcome): count} of the preliminary decisions and closed investigations of these
+    units dated after ``after`` up to ``on``."""
+    counts: dict[tuple[int, str, str], int] = defaultdict(int)
+    for unit_id, kind, outcome, n in (
+        CaseEvent.objects.filter(case__unit_id__in=unit_ids, on__gt=after, on__lte=on,
+                                 kind__in=("preliminary_decided", "investigation_closed"))
+        .order_by().values_list("case__unit_id", "kind", "outcome").annotate(n=Count("pk"))
+    ):
+        counts[(unit_id, kind, outcome)] += n
+    return dict(counts)
+
+
+def monthly_event_counts(kind: str, first: dt.date, end: dt.date, *, unit_ids: Iterable[int] | None = None,
+                         category: str | None = None) -> dict[dt.date, int]:
+    """Return {first day of a month: count} of the events of ``kind`` dated from ``first`` to before ``end``, of
+    cases in these units (all when None) and this category (all when None)."""
+    events = CaseEvent.objects.filter(kind=kind, on__gte=first, on__lt=end)
+    if unit_ids is not None:
+        events = events.filter(case__unit_id__in=list(unit_ids))
+    if category:
+        events = events.filter(case__category=category)
+    counts: dict[dt.date, int] = defaultdict(int)
+    for month, n in events.annotate(m=TruncMonth("on")).values_list("m").annotate(n=Count("pk")).values_list("m", "n"):
+        counts[month.date() if isinstance(month, dt.datetime) else month] += n
+    return dict(counts)
+
+
+def investigations_opened(first: dt.date, last: dt.date, *, unit_ids: Iterable[int] | None = None) -> list[tuple[str, dt.date]]:
+    """Return (case category, date) of every investigation opened from ``first`` to ``last``, in these units."""
+    events = CaseEvent.objects.filter(kind="investigation_opened", on__range=(first, last))
+    if unit_ids is not None:
+        events = events.filter(case__unit_id__in=list(unit_ids))
+    return list(events.values_list("case__category", "on").iterator(chunk_size=10000))
+
+
+def intervention_events(last: dt.date, *, unit_ids: Iterable[int] | None = None) -> Iterator[tuple]:
+    """Yield (case pk, category, kind, date, intervention) of every intervention start and end up to ``last``,
+    in these units, by case and date (the order ``core.statistics.intervention_spells`` reads)."""
+    events = CaseEvent.objects.filter(kind__in=("intervention_started", "intervention_ended"), on__lte=last)
+    if unit_ids is not None:
+        events = events.filter(case__unit_id__in=list(unit_ids))
+    return (events.order_by("case_id", "on", "pk")
+            .values_list("case_id", "case__category", "kind", "on", "intervention").iterator(chunk_size=10000))
 
 
 # --- the deadline list ------------------------------------------------------------------------------

@@ -18,7 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stabil.accounts.policy import has_capability, may_change_for_unit, require_capability, sees_exact_figures_for
+from stabil.accounts.policy import (
+    has_capability,
+    may_change_for_unit,
+    require_capability,
+    sees_exact_figures_for,
+    visible_units,
+)
+from stabil.organisation import selectors as organisation
 
 from . import board_report, selectors, services
 from .forms import (
@@ -247,11 +254,8 @@ def check_result_add(request, pk: int):
 
 
 def _units_for(user):
-    from stabil.accounts.policy import visible_units
-    from stabil.organisation.models import Unit
-
     units = visible_units(user)
-    return list((units if units.exists() else Unit.objects.all()).order_by("code"))
+    return list((units if units.exists() else organisation.units()).order_by("code"))
 
 
 @require_capability("governance.view")

@@ -36,6 +36,8 @@ from django.utils.translation import gettext as _
 from stabil.common.parsing import control_character, date_problem, id_problem, parse_decimal
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
+from stabil.organisation import selectors as organisation
+from stabil.organisation.services import unit_get_or_create
 
 from .models import (
     Absence,
@@ -182,12 +184,9 @@ def _unknown_person(ctx: ImportContext, staff_id: str) -> str:
 
 def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
     """Validate and store a staff file (all rows, or nothing when any row is wrong)."""
-    from stabil.organisation.models import Unit
-    from stabil.organisation.services import unit_get_or_create
-
     from .services import staff_apply_situation
 
-    units = {unit.code: unit for unit in Unit.objects.all()}
+    units = {unit.code: unit for unit in organisation.units()}
     existing = {member.staff_id: member for member in StaffMember.objects.select_related("unit")}
     scope = ctx.scope
     seen: dict[str, int] = {}
@@ -391,9 +390,7 @@ def import_overtime(table: Table, ctx: ImportContext) -> ImportResult:
 
 def import_staffing(table: Table, ctx: ImportContext) -> ImportResult:
     """Validate and store units' budgeted positions (FTE) from a date; vacancies = budget - filled."""
-    from stabil.organisation.models import Unit
-
-    units = {unit.code: unit for unit in Unit.objects.all() if ctx.scope.covers_unit(unit.pk)}
+    units = {unit.code: unit for unit in organisation.units() if ctx.scope.covers_unit(unit.pk)}
     missing = (_("enheten '%(unit)s' finns inte") if ctx.scope.everything
                else _("enheten '%(unit)s' ligger utanför dina enheter eller finns inte"))
     seen: dict[tuple, int] = {}

@@ -3,12 +3,12 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
-from stabil.accounts.models import Role
+from stabil.accounts.selectors import is_caseworker
 
 
 def start(request):
     """The start page: what this user can reach, by area. A caseworker lands on her own cases."""
-    if getattr(request.user, "role", None) == Role.CASEWORKER:
+    if is_caseworker(request.user):
         return redirect("cases:mine")
     return render(request, "web/start.html")
 

@@ -12,12 +12,14 @@ Used by other areas (keep stable): ``current_config``, ``case_snapshots``, ``dec
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from stabil.accounts.policy import scope_assignable_staff
+from stabil.cases import selectors as case_selectors
 from stabil.cases.selectors import case_pks_changed_after, case_states
 from stabil.core import calendar
 from stabil.core import eligibility as elig
@@ -41,8 +43,9 @@ from stabil.core.workload import (
     projected_phases,
 )
 from stabil.core.workload import WorkloadConfig as ModelConfig
+from stabil.staff.selectors import absences_overlapping, staff_members
 
-from .models import CaseComplexity, ConfigVersion, TeamSettings, UnitSettings
+from .models import CaseComplexity, ConfigVersion, RiskMeasure, TeamSettings, UnitSettings
 
 #: How far ahead the board looks for overload ("in four weeks").
 HORIZON_DAYS = 28
@@ -153,12 +156,7 @@ def decision_shares(unit_ids: Sequence[int], on: dt.date) -> dict[int, tuple[flo
     The shares are cached for an hour per unit and day, and recomputed as soon as any event is recorded
     (the newest event's key is part of the cache key).
     """
-    from django.core.cache import cache
-    from django.db.models import Max
-
-    from stabil.cases.models import CaseEvent
-
-    newest = CaseEvent.objects.aggregate(newest=Max("pk"))["newest"]
+    newest = case_selectors.newest_event_pk()
     key = f"workload:shares:{on.isoformat()}:{newest}:{','.join(map(str, sorted(unit_ids)))}"
     cached = cache.get(key)
     if cached is None:
@@ -168,21 +166,7 @@ def decision_shares(unit_ids: Sequence[int], on: dt.date) -> dict[int, tuple[flo
 
 
 def _decision_shares(unit_ids: Sequence[int], on: dt.date) -> dict[int, tuple[float, float]]:
-    from django.db.models import Count
-
-    from stabil.cases.models import CaseEvent
-
-    since = on - dt.timedelta(days=HISTORY_DAYS)
-    rows = (
-        CaseEvent.objects.filter(case__unit_id__in=unit_ids, on__gt=since, on__lte=on,
-                                 kind__in=("preliminary_decided", "investigation_closed"))
-        .order_by()
-        .values_list("case__unit_id", "kind", "outcome")
-        .annotate(n=Count("pk"))
-    )
-    counts: dict[tuple[int, str, str], int] = {}
-    for unit_id, kind, outcome, n in rows:
-        counts[(unit_id, kind, outcome)] = counts.get((unit_id, kind, outcome), 0) + n
+    counts = case_selectors.decision_counts(unit_ids, on - dt.timedelta(days=HISTORY_DAYS), on)
     out = {}
     for unit_id in unit_ids:
         opened = counts.get((unit_id, "preliminary_decided", "investigation"), 0)
@@ -213,26 +197,13 @@ class StaffInfo:
     eligibility: elig.Eligibility
 
 
-def _absences(staff_pks: Iterable[int], first: dt.date, last: dt.date) -> dict[int, list[tuple[dt.date, dt.date, float]]]:
-    from stabil.staff.models import Absence
-
-    out: dict[int, list[tuple[dt.date, dt.date, float]]] = {}
-    for staff_pk, a, b, extent in Absence.objects.filter(
-        staff_id__in=list(staff_pks), last_day__gte=first, first_day__lte=last
-    ).values_list("staff_id", "first_day", "last_day", "extent"):
-        out.setdefault(staff_pk, []).append((a, b, float(extent)))
-    return out
-
-
 def staff_capacities(*, on: dt.date, unit_ids: Sequence[int] | None = None, staff_pks: Sequence[int] | None = None,
                      absence_on: dt.date | None = None) -> tuple[list[StaffCapacity], dict[str, StaffInfo]]:
     """Return the caseworkers employed on ``on`` (these units or people) as model inputs, and their info.
 
     Absence is counted over the calendar month containing ``absence_on`` (default ``on``).
     """
-    from stabil.staff.models import StaffMember
-
-    qs = StaffMember.objects.filter(role__in=elig.CASELOAD_ROLES, started_on__lte=on).filter(
+    qs = staff_members().filter(role__in=elig.CASELOAD_ROLES, started_on__lte=on).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=on)
     )
     if unit_ids is not None:
@@ -249,7 +220,7 @@ def staff_capacities(*, on: dt.date, unit_ids: Sequence[int] | None = None, staf
         if row[7] == "caseworker" and row[5] is not None:
             supervisees[row[5]] = supervisees.get(row[5], 0) + 1
     first, last = month_bounds(absence_on or on)
-    absences = _absences([r[0] for r in rows], first, last)
+    absences = absences_overlapping([r[0] for r in rows], first, last)
     people: list[StaffCapacity] = []
     info: dict[str, StaffInfo] = {}
     for (pk, staff_id, name, unit_id, unit, team_id, team, role, employment, fte, degree, experience, started_on,
@@ -426,14 +397,7 @@ def team_work_types() -> dict[str, frozenset[str]]:
 
 def previous_handlers_of_child(child_id: int, exclude_case_pk: int) -> set[str]:
     """Return the staff ids who handled the child's other cases."""
-    from stabil.cases.models import Case
-
-    out: set[str] = set()
-    for main, co in Case.objects.filter(child_id=child_id).exclude(pk=exclude_case_pk).values_list(
-        "main_handler__staff_id", "co_handler__staff_id"
-    ):
-        out.update(x for x in (main, co) if x)
-    return out
+    return case_selectors.handlers_of_child(child_id, except_case_pk=exclude_case_pk)
 
 
 @dataclass
@@ -493,7 +457,7 @@ def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | Non
     from stabil.core.workload import case_hours
 
     ahead_end = on + dt.timedelta(days=HORIZON_DAYS)
-    absences = _absences([i.pk for i in view.info.values()], on, ahead_end)
+    absences = absences_overlapping([i.pk for i in view.info.values()], on, ahead_end)
     candidates = []
     for person in view.result.people:
         info = view.info[person.staff_id]
@@ -521,10 +485,7 @@ def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | Non
 def allocation_for_user(*, user, case, on: dt.date, role: str = MAIN, limit: int | None = 10) -> Allocation:
     """Return ``allocation_for_case`` limited to the people ``user`` may allocate to (the access policy's
     ``scope_assignable_staff``: the same people as the user's workload board)."""
-    # Imported here like the other areas' models in this module: the areas' selectors import each other.
-    from stabil.staff.models import StaffMember
-
-    allowed = set(scope_assignable_staff(user, StaffMember.objects.filter(unit_id=case.unit_id))
+    allowed = set(scope_assignable_staff(user, staff_members().filter(unit_id=case.unit_id))
                   .values_list("staff_id", flat=True))
     return allocation_for_case(case=case, on=on, role=role, limit=limit, staff_ids=allowed)
 
@@ -551,3 +512,8 @@ def register_observations(recorded, *, on: dt.date, months: float = 1.0):
             counts[key] = counts.get(key, 0.0) + 1.0
         observations.append(Observation(row.person, row.hours / months, counts))
     return observations, errors
+
+
+def risk_measures() -> list[RiskMeasure]:
+    """Return the workload risk assessment's measures, by status and due date (for the governance risk register)."""
+    return list(RiskMeasure.objects.select_related("unit").order_by("status", "due_on", "pk"))

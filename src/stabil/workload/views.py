@@ -24,8 +24,9 @@ from stabil.accounts.policy import (
     visible_units,
 )
 from stabil.audit.services import record_access
+from stabil.cases import selectors as case_selectors
 from stabil.core.workload import STATUS_LABELS_SV, WORK_TYPE_LABELS_SV
-from stabil.staff.selectors import names_for
+from stabil.staff.selectors import names_for, staff_members
 
 from . import selectors, services
 from .forms import CalibrationForm, ConfigForm, RiskMeasureForm, UnitSettingsForm
@@ -58,9 +59,7 @@ def _unit(request, code: str | None = None):
 
 
 def _visible_staff_ids(user, unit) -> set[str]:
-    from stabil.staff.models import StaffMember
-
-    return set(scope_staff(user, StaffMember.objects.filter(unit=unit)).values_list("staff_id", flat=True))
+    return set(scope_staff(user, staff_members().filter(unit=unit)).values_list("staff_id", flat=True))
 
 
 @require_capability("workload.view")
@@ -84,10 +83,8 @@ def board(request):
 @require_capability("workload.allocate")
 def allocation_list(request):
     """Open cases without a main caseworker in the user's units, each with a link to suggestions."""
-    from stabil.cases.models import Case
-
     units = visible_units(request.user)
-    cases = (scope_cases(request.user, Case.objects.filter(unit__in=units, main_handler__isnull=True))
+    cases = (scope_cases(request.user, case_selectors.cases().filter(unit__in=units, main_handler__isnull=True))
              .exclude(state__phase="closed").select_related("unit", "state").order_by("case_id")[:200])
     cases = list(cases)
     record_access(by=request.user, action="view", what="Ärenden utan handläggare", objects=cases,
@@ -102,9 +99,7 @@ def allocation(request, case_id: str):
     Only the people of the user's own workload board are considered (a team lead's team, a unit
     manager's units: ``policy.scope_assignable_staff``); the page logs the case and every person it shows.
     """
-    from stabil.cases.models import Case
-
-    case = Case.objects.select_related("unit", "main_handler").filter(case_id=case_id).first()
+    case = case_selectors.case_by_id(case_id)
     if case is None or not can_view_case(request.user, case):
         raise Http404(_("Ärendet finns inte eller är inte ditt."))
     role = "co" if request.GET.get("roll") == "co" or request.POST.get("role") == "co" else "main"
