@@ -36,8 +36,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from stabil.core import calendar
-from stabil.core.caseflow import CaseState as CoreCaseState
 from stabil.core.caseflow import PHASES, Event, case_state
+from stabil.core.caseflow import CaseState as CoreCaseState
 from stabil.core.deadlines import (
     DEADLINE_KINDS,
     MISSED,
