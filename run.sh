@@ -87,8 +87,23 @@ ensure_postgres() {
     return 1
 }
 
+# The log-in tests run a real OpenID Connect provider (npm's oidc-provider) with Node.js: installed from
+# tests/oidc/package-lock.json when missing or changed (npm's cache is used first, so it works offline once fetched).
+ensure_oidc_provider() {
+    command -v node >/dev/null && command -v npm >/dev/null || ensure_debs nodejs npm
+    local dir="$ROOT/tests/oidc" stamp="$ROOT/tests/oidc/node_modules/.stamp" want
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        log "Installing the test OpenID Connect provider (npm ci in tests/oidc)"
+        (cd "$dir" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error >&2)
+        echo "$want" > "$stamp"
+    fi
+}
+
 setup_runtime() { ensure_debs "${RUNTIME_DEBS[@]}"; ensure_venv ""; compile_translations; }
-setup_test() { ensure_debs "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}"; ensure_venv "test"; compile_translations; }
+setup_test() {
+    ensure_debs "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}"; ensure_venv "test"; ensure_oidc_provider; compile_translations
+}
 
 drop_test_databases() {
     # pytest-django drops its databases, but not one a lingering connection still holds; this run's go anyway.

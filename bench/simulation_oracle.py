@@ -4,7 +4,7 @@ One run at a time, one Python object per case and per person, events in time ord
 same model as :mod:`stabil.core.simulation` (see docs/simulation.md) without any vectorisation, so that
 agreement between the two (within confidence intervals) checks the vectorised bookkeeping. It reuses
 only the deterministic parts: the scenario, the measures' month-by-month schedule and the legal
-deadlines (core.deadlines via the engine's offsets).
+deadlines (core.deadlines via the case queues' offsets).
 
 Time is in days from the first simulated day. Within a day, events run in this order, as in the
 vectorised engine: month start (staff) at d + 0.0, completions at d + 0.2, arrivals at d + 0.3, the
@@ -23,6 +23,9 @@ import numpy as np
 import simpy
 
 from stabil.core import simulation as sim
+from stabil.core.simulation import queues as case_queues
+from stabil.core.simulation.engine import inflow_means
+from stabil.core.simulation.measures import MeasurePlan
 
 
 @dataclass
@@ -54,7 +57,7 @@ def _poisson(rng: random.Random, lam: float) -> int:
     if lam <= 0:
         return 0
     if lam > 60:
-        return max(0, int(round(rng.gauss(lam, math.sqrt(lam)))))
+        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
     limit, k, p = math.exp(-lam), 0, 1.0
     while True:
         p *= rng.random()
@@ -69,7 +72,7 @@ def _duration(rng: random.Random, phase: sim.Phase) -> int:
         if p >= 1.0:
             return 1
         return 1 + int(math.log(1.0 - rng.random()) / math.log(1.0 - p))
-    return max(1, int(round(rng.gammavariate(phase.shape, phase.mean_days / phase.shape))))
+    return max(1, round(rng.gammavariate(phase.shape, phase.mean_days / phase.shape)))
 
 
 def run_once(scenario: sim.Scenario, seed: int) -> RunResult:
@@ -78,15 +81,12 @@ def run_once(scenario: sim.Scenario, seed: int) -> RunResult:
     env = simpy.Environment()
     sc = scenario
     months = sim.month_starts(sc.start_on, sc.months)
-    meas = sim._Measures(sc, months)
-    engine = sim._Engine(sc, 1, 0, None, None)  # only for deadline offsets and weights
-    engine.meas = meas
-    engine._init_staff(meas)
-    engine._init_cases()
-    P = engine.P
-    offsets = engine.deadline_offset
-    weights = list(engine.weights)
-    counts = list(engine.counts)
+    meas = MeasurePlan(sc, months)
+    P = case_queues.pre_period_days(sc)
+    offsets = case_queues.days_to_deadline(sc, months[0], (sim.month_starts(months[-1], 2)[1] - months[0]).days)
+    weights = list(case_queues.hours_per_case(sc))
+    counts = [p.counts_toward_cap for p in sc.phases]
+    inflow = inflow_means(sc, months)
     phases = sc.phases
     wl = sc.workload
     out = RunResult(monthly={k: [0.0] * sc.months for k in sim.OUTPUT_KEYS})
@@ -216,8 +216,7 @@ def run_once(scenario: sim.Scenario, seed: int) -> RunResult:
         o["trainees"][m] = meas.trainees[m]
         o["specialists"][m] = meas.specialists[m]
         state["vacation"] = sc.vacation_share[ms.month - 1]
-        state["lam"] = (sc.inflow_forecast[m] if sc.inflow_forecast else engine._inflow_means()[m]) / \
-            calendar.monthrange(ms.year, ms.month)[1]
+        state["lam"] = inflow[m] / calendar.monthrange(ms.year, ms.month)[1]
 
     def month_process():
         day = 0

@@ -58,3 +58,13 @@ def login(page):
         page.wait_for_load_state("networkidle")
 
     return do_login
+
+
+@pytest.fixture(scope="session")
+def oidc_provider_live(live_server):
+    """A real OpenID Connect provider (tests/oidc/) whose client is Stabil's live server."""
+    from tests.oidc.harness import start_provider
+
+    provider = start_provider([live_server.url])
+    yield provider
+    provider.stop()

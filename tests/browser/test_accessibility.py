@@ -23,7 +23,7 @@ PAGES = {
     "handlaggare": ["/arenden/mina/", "/arenden/sok/?q=ZZ", "/arenden/ny/"],
     "hr": ["/personal/sjukfranvaro/", "/personal/omsattning/", "/personal/kompetens/"],
     "admin": ["/granskning/", "/arenden/fristregler/"],
-    "namnd": ["/styrning/"],
+    "namnd": ["/styrning/", "/konto/tvasteg/"],  # issue 15: the second-factor page
 }
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,19 +7,22 @@ from datetime import date
 import numpy as np
 import pytest
 
+from stabil.core import deadlines
 from stabil.core import simulation as sim
+from stabil.core.simulation.queues import deadline_offsets
+from stabil.core.workload import WorkloadConfig
 
 START = date(2025, 1, 1)
 
 
 def unit(**kw):
     """A small investigation unit: 10 caseworkers (2 in their first year), 2 consultants, rising inflow."""
-    base = dict(
-        name="Enhet", start_on=START, reports_per_month=60.0, annual_growth=0.2, months=12,
-        staff=(sim.StaffGroup(count=8, experience_years=6), sim.StaffGroup(count=2, experience_years=0.5),
-               sim.StaffGroup(count=2, consultant=True)),
-        open_allocated={"investigation": tuple(range(0, 100, 4)), "follow_up": tuple(range(0, 200, 5))},
-    )
+    base = {
+        "name": "Enhet", "start_on": START, "reports_per_month": 60.0, "annual_growth": 0.2, "months": 12,
+        "staff": (sim.StaffGroup(count=8, experience_years=6), sim.StaffGroup(count=2, experience_years=0.5),
+                  sim.StaffGroup(count=2, consultant=True)),
+        "open_allocated": {"investigation": tuple(range(0, 100, 4)), "follow_up": tuple(range(0, 200, 5))},
+    }
     base.update(kw)
     return sim.Scenario(**base)
 
@@ -227,11 +230,11 @@ def test_calibrate_turnover_with_too_little_data_keeps_the_default_sensitivity()
 def test_deadlines_come_from_the_legal_rules():
     # A preliminary assessment of a report on Friday 2025-12-19 is due 14 days later, 2026-01-02, a
     # Friday after New Year; the investigation rule for 2025-10-31 ends on 2026-02-27 (28 Feb is a Saturday).
-    offs = sim._deadline_offsets("preliminary_assessment", date(2025, 12, 19), 1, sim._deadlines.DEFAULT_CONFIG)
-    assert offs[0] == (sim._deadlines.preliminary_assessment_due(date(2025, 12, 19)) - date(2025, 12, 19)).days
-    inv = sim._deadline_offsets("investigation", date(2025, 10, 31), 1, sim._deadlines.DEFAULT_CONFIG)
-    assert inv[0] == (sim._deadlines.investigation_due(date(2025, 10, 31)) - date(2025, 10, 31)).days
-    assert sim._deadline_offsets(None, START, 3, sim._deadlines.DEFAULT_CONFIG).min() > 10**8
+    offs = deadline_offsets("preliminary_assessment", date(2025, 12, 19), 1, deadlines.DEFAULT_CONFIG)
+    assert offs[0] == (deadlines.preliminary_assessment_due(date(2025, 12, 19)) - date(2025, 12, 19)).days
+    inv = deadline_offsets("investigation", date(2025, 10, 31), 1, deadlines.DEFAULT_CONFIG)
+    assert inv[0] == (deadlines.investigation_due(date(2025, 10, 31)) - date(2025, 10, 31)).days
+    assert deadline_offsets(None, START, 3, deadlines.DEFAULT_CONFIG).min() > 10**8
 
 
 def test_progress_is_reported_monthly():
@@ -270,7 +273,7 @@ def test_leavers_positions_get_consultants_after_the_lead_time():
 
 def test_capacity_follows_the_workload_model():
     """Team leads lose supervision hours, trainees count at the trainee rate, consultants at their experience."""
-    wl = sim.WorkloadConfig()
+    wl = WorkloadConfig()
     base = {"name": "Kapacitet", "start_on": START, "reports_per_month": 0.0, "months": 1, "sick_leave_share": 0.0,
             "turnover": sim.TurnoverModel(annual_rate_at_reference=0.0), "open_allocated": {"follow_up": (10,) * 30}}
 

@@ -9,6 +9,15 @@ UNGUARDED = {
     "stabil.web.views.healthz": "public health check; shows no data",
     "stabil.jobs.views.job_status": "shows a job only to the user who started it (404 for anyone else)",
     "stabil.jobs.views.job_download": "serves a job's file only to the user who started it (404 for anyone else)",
+    # Log-in and log-out (issue 15): public by nature, or about the visitor's own account only.
+    "stabil.accounts.signin.StabilLoginView": "the log-in page (Django's LoginView, throttled by axes)",
+    "stabil.accounts.signin.login_code": "the second log-in step; acts only on the session's own pending log-in",
+    "stabil.accounts.signin.login_enrol": "enrolment before a log-in completes; the session's own pending log-in",
+    "stabil.accounts.sso.SsoStartView": "starts a log-in at the municipality's IdP; shows no data",
+    "stabil.accounts.sso.SsoCallbackView": "back from the IdP: logs in only the user the signed ID token names",
+    "stabil.accounts.signin.StabilLogoutView": "logs the visitor out (POST, CSRF-protected)",
+    "stabil.accounts.signin.mfa_manage": "every logged-in user's own second factor; no one else's",
+    "stabil.accounts.signin.mfa_recovery_codes": "every logged-in user's own recovery codes; no one else's",
 }
 
 

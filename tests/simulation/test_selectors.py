@@ -140,3 +140,45 @@ def test_a_scenario_built_from_a_unit_carries_the_municipalitys_deadline_rules(u
     built = selectors.unit_scenario(unit, on, months=6)
     assert isinstance(built, core.Scenario) and built.months == 6
     assert built.deadline_config == DeadlineConfig(**NON_DEFAULT_RULES)
+
+
+@pytest.mark.django_db
+def test_a_scenario_from_a_unit_is_built_in_one_place_whichever_path(unit_data, personas):
+    """Issue 12: `stabil simulate --unit`, and a scenario created on the page and later run, give the same
+    typed core scenario: one assembly (`selectors.build_scenario`) under the municipality's rules."""
+    from stabil.simulation import services
+
+    unit, on = unit_data
+    DeadlineSettings.objects.create(**NON_DEFAULT_RULES)
+    direct = selectors.unit_scenario(unit, on, months=6)
+    stored = services.scenario_create(by=personas.unit_manager, unit=unit, name=unit.name, on=on, months=6)
+    assert selectors.core_scenario(stored) == direct
+    assert direct.deadline_config == DeadlineConfig(**NON_DEFAULT_RULES)
+
+
+@pytest.mark.django_db
+def test_creating_and_running_a_scenario_judge_its_starting_point_alike(personas):
+    """A starting point whose inflow forecast is shorter than the horizon: a run leaves the forecast out (the
+    inflow follows the last year's level), so creating the scenario must not refuse it (it did: creating
+    validated its own copy of the starting point, by other rules than the runs)."""
+    from stabil.simulation import services
+
+    base = {"name": "Enhet", "start_on": "2025-01-01", "months": 12, "reports_per_month": 30.0,
+            "inflow_forecast": [31.0] * 12, "staff": [{"count": 4}]}
+    stored = services.scenario_create(by=personas.unit_manager, unit=personas.org.unit_a, name="Tre år",
+                                      on=date(2025, 1, 15), months=36, base=base)
+    built = selectors.core_scenario(stored)
+    assert built.months == 36 and built.inflow_forecast == () and built.reports_per_month == 30.0
+
+
+@pytest.mark.django_db
+def test_a_bad_starting_point_is_named_in_swedish_and_nothing_is_stored(personas):
+    from stabil.simulation import services
+    from stabil.simulation.models import Scenario
+
+    base = {"name": "Enhet", "start_on": "2025-01-01", "reports_per_month": 30.0, "staff": [{"count": -1}]}
+    with pytest.raises(core.ScenarioError) as err:
+        services.scenario_create(by=personas.unit_manager, unit=personas.org.unit_a, name="Fel", on=date(2025, 1, 15),
+                                 months=12, base=base)
+    assert "staff[0].count: ska ligga i intervallet 0–10000, fick -1" in err.value.errors
+    assert not Scenario.objects.filter(name="Fel").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,11 @@ class PersonFields(forms.Form):
     first_name = forms.CharField(label=_("Förnamn"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Efternamn"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-post"), required=False)
+    # Which identity at the municipality's IdP opens this account (issue 15; accounts/sso.py).
+    sso_subject = forms.CharField(
+        label=_("Id i kommunens inloggning"), max_length=255, required=False,
+        help_text=_("Värdet som kommunens inloggningstjänst skickar för personen (till exempel sub eller "
+                    "anställnings-id). Lämna tomt om personen inte ska logga in med kommunens konto."))
 
 
 class UserCreateForm(PersonFields, UserRightsFields):
@@ -58,8 +64,16 @@ class UserCreateForm(PersonFields, UserRightsFields):
     password2 = forms.CharField(label=_("Upprepa lösenordet"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
-    field_order = ["username", "first_name", "last_name", "email", "role", "units", "team", "is_active",
-                   "password1", "password2"]
+    field_order = ["username", "first_name", "last_name", "email", "sso_subject", "role", "units", "team",
+                   "is_active", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not settings.STABIL_LOCAL_LOGIN:
+            # Nobody logs in with a password: the account gets none (services.user_create).
+            for name in ("password1", "password2"):
+                self.fields[name].required = False
+                self.fields[name].help_text = _("Inloggning med lösenord är avstängd; lämna tomt.")
 
     def clean(self):
         cleaned = super().clean()
@@ -70,10 +84,11 @@ class UserCreateForm(PersonFields, UserRightsFields):
 
 
 class UserEditForm(PersonFields, UserRightsFields):
-    field_order = ["first_name", "last_name", "email", "role", "units", "team", "is_active"]
+    field_order = ["first_name", "last_name", "email", "sso_subject", "role", "units", "team", "is_active"]
 
     def __init__(self, *args, user, own: bool, **kwargs):
         initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email,
+                   "sso_subject": user.sso_subject or "",
                    "role": user.role, "units": list(user.units.all()), "team": user.team,
                    "is_active": user.is_active}
         super().__init__(*args, initial=initial, keep_units=initial["units"], keep_team=user.team, **kwargs)

@@ -24,6 +24,14 @@ class User(AbstractUser):
         "organisation.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="users",
         verbose_name=_("team"),
     )
+    # The value of the claim that identifies this person at the municipality's identity provider
+    # (STABIL_OIDC_USER_CLAIM, e.g. ``sub`` or an employee id); set by the system administrator. A log-in
+    # through the IdP opens the account whose value matches exactly, and no other (stabil.accounts.sso).
+    sso_subject = models.CharField(
+        _("id i kommunens inloggning"), max_length=255, unique=True, null=True, blank=True,
+        help_text=_("Värdet som kommunens inloggningstjänst skickar för personen (till exempel sub eller "
+                    "anställnings-id). Lämna tomt om personen inte ska logga in med kommunens konto."),
+    )
     digest_enabled = models.BooleanField(
         _("daglig sammanställning per e-post"), default=True,
         help_text=_("Skicka varje morgon en sammanställning av frister som närmar sig eller har passerats."),

@@ -44,7 +44,16 @@ class HistoryEntry:
 def _labels() -> dict[str, str]:
     return {"role": _("roll"), "units": _("enheter"), "team": _("team"), "is_active": _("aktivt konto"),
             "first_name": _("förnamn"), "last_name": _("efternamn"), "email": _("e-post"),
-            "username": _("användarnamn"), "password": _("lösenord"), "digest_enabled": _("daglig sammanställning")}
+            "username": _("användarnamn"), "password": _("lösenord"), "digest_enabled": _("daglig sammanställning"),
+            "sso_subject": _("id i kommunens inloggning")}
+
+
+def _sign_in_methods() -> dict[str, str]:
+    # How a log-in was completed (accounts/mfa.log_sign_in).
+    return {"password+totp": _("lösenord och kod från app"),
+            "password+recovery_code": _("lösenord och återställningskod"),
+            "password+totp_enrolment": _("lösenord och ny tvåstegsverifiering"),
+            "oidc": _("kommunens konto")}
 
 
 # Always false (User.save) or set by Django itself: noise in a user's history.
@@ -72,7 +81,8 @@ def user_history(user: User) -> list[HistoryEntry]:
     """
     labels = _labels()
     actions = {LogEntry.Action.CREATE: _("skapad"), LogEntry.Action.UPDATE: _("ändrad"),
-               LogEntry.Action.DELETE: _("borttagen")}
+               LogEntry.Action.DELETE: _("borttagen"), LogEntry.Action.ACCESS: _("inloggad")}
+    methods = _sign_in_methods()
     entries = []
     for entry in LogEntry.objects.get_for_object(user).select_related("actor").order_by("-timestamp", "-pk"):
         changes = []
@@ -88,8 +98,22 @@ def user_history(user: User) -> list[HistoryEntry]:
                 changes.append(f"{label}: {_value(name, change[0])} → {_value(name, change[1])}")
             elif name == "password":
                 changes.append(_("lösenordet byttes"))
+            elif name == "sso_subject" and isinstance(change, list) and len(change) == 2:
+                changes.append(f"{label}: {_value(name, change[0])} → {_value(name, change[1])}")
+            elif name == "sign_in" and isinstance(change, list) and len(change) == 2:
+                changes.append(methods.get(change[1], change[1]))
+            elif name == "mfa":
+                changes.append(_("tvåstegsverifiering aktiverad"))
+            elif name == "mfa_recovery_codes":
+                changes.append(_("nya återställningskoder"))
             else:
                 changes.append(label)
-        entries.append(HistoryEntry(at=entry.timestamp, actor=entry.actor.username if entry.actor else _("kommandorad"),
+        if entry.actor:
+            actor = entry.actor.username
+        elif (entry.additional_data or {}).get("source") == "oidc":
+            actor = _("kommunens inloggning")  # roles or units mapped from the IdP's claims (accounts/sso.py)
+        else:
+            actor = _("kommandorad")
+        entries.append(HistoryEntry(at=entry.timestamp, actor=actor,
                                     action=actions.get(entry.action, ""), changes=changes))
     return entries

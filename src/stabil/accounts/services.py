@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -92,6 +93,21 @@ def _team(team_code, units, *, keep=None):
     return team
 
 
+def _sso_subject(value, *, user: User | None = None) -> str | None:
+    """The claim value that opens this account at a log-in through the IdP (``sso.py``); '' or None is none."""
+    value = (value or "").strip() or None
+    if value is None:
+        return None
+    if len(value) > 255:
+        raise UserInputError(_("id:t i kommunens inloggning får vara högst 255 tecken"))
+    taken = User.objects.filter(sso_subject=value)
+    if user is not None:
+        taken = taken.exclude(pk=user.pk)
+    if taken.exists():
+        raise UserInputError(_("id:t i kommunens inloggning används redan av ett annat konto"))
+    return value
+
+
 def _validated(password: str, user: User) -> None:
     try:
         validate_password(password, user)
@@ -103,8 +119,13 @@ def _validated(password: str, user: User) -> None:
 def user_create(
     *, by, username: str, role: str, password: str, unit_codes: list[str] = (), team_code: str | None = None,
     first_name: str = "", last_name: str = "", email: str = "", is_active: bool = True, validate: bool = True,
+    sso_subject: str | None = None,
 ) -> User:
-    """Create a user with a role, units and team; raise ``UserInputError`` with a Swedish message on bad input."""
+    """Create a user with a role, units and team; raise ``UserInputError`` with a Swedish message on bad input.
+
+    ``sso_subject`` links the account to the person's identity at the municipality's IdP. An empty
+    ``password`` (only when local log-in is off) leaves the account without a usable password.
+    """
     check_capability(by, "accounts.manage")
     if role not in Role.values:
         raise UserInputError(_("okänd roll '%(role)s'; giltiga roller: %(roles)s")
@@ -122,10 +143,13 @@ def user_create(
     units = _units(unit_codes)
     team = _team(team_code, units)
     user = User(username=username, role=role, team=team, first_name=first_name, last_name=last_name, email=email,
-                is_active=is_active)
-    if validate:
-        _validated(password, user)
-    user.set_password(password)
+                is_active=is_active, sso_subject=_sso_subject(sso_subject))
+    if not password and not settings.STABIL_LOCAL_LOGIN:
+        user.set_unusable_password()  # nobody logs in with a password here; the IdP is the way in
+    else:
+        if validate:
+            _validated(password, user)
+        user.set_password(password)
     with changes_by(by):
         user.save()
         user.units.set(units)
@@ -134,7 +158,8 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, by, user: User, role=_UNCHANGED, unit_codes=_UNCHANGED, team_code=_UNCHANGED,
-                is_active=_UNCHANGED, first_name=_UNCHANGED, last_name=_UNCHANGED, email=_UNCHANGED) -> User:
+                is_active=_UNCHANGED, first_name=_UNCHANGED, last_name=_UNCHANGED, email=_UNCHANGED,
+                sso_subject=_UNCHANGED) -> User:
     """Change a user's role, units, team, active flag or name; arguments left out stay as they are.
 
     Raises ``SelfChangeRefused`` when ``by`` changes their own role, units, team or active flag, and
@@ -169,6 +194,8 @@ def user_update(*, by, user: User, role=_UNCHANGED, unit_codes=_UNCHANGED, team_
     for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
         if value is not _UNCHANGED:
             setattr(user, field, value)
+    if sso_subject is not _UNCHANGED:
+        user.sso_subject = _sso_subject(sso_subject, user=user)
     with changes_by(by):
         user.save()
         if changed["units"]:

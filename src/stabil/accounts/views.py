@@ -34,7 +34,7 @@ def user_create(request):
         try:
             user = services.user_create(
                 by=request.user, username=data["username"], password=data["password1"], first_name=data["first_name"],
-                last_name=data["last_name"], email=data["email"], **form.rights())
+                last_name=data["last_name"], email=data["email"], sso_subject=data["sso_subject"], **form.rights())
         except services.UserInputError as exc:
             form.add_error(None, str(exc))
         else:
@@ -52,7 +52,8 @@ def user_edit(request, username: str):
         data = form.cleaned_data
         try:
             services.user_update(by=request.user, user=user, first_name=data["first_name"],
-                                 last_name=data["last_name"], email=data["email"], **form.rights())
+                                 last_name=data["last_name"], email=data["email"], sso_subject=data["sso_subject"],
+                                 **form.rights())
         except services.UserInputError as exc:
             form.add_error(None, str(exc))
         else:

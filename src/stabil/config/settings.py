@@ -21,6 +21,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from stabil.config.sso import authentication_backends, login_settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -125,6 +127,10 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "stabil.organisation",
     "stabil.accounts",
     "stabil.audit",
@@ -203,13 +209,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Log-in: local passwords (switchable off), single sign-on through the municipality's OpenID Connect provider,
+# and a second factor (TOTP) for local accounts; stabil.config.sso reads the environment (docs/configuration.md).
+globals().update(login_settings(os.environ, production=PRODUCTION))
 # Axes first: a locked-out attempt is refused before any password is hashed. The model backend checks at
 # most STABIL_LOGIN_CONCURRENCY passwords at once per process (stabil.accounts.throttle).
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
-    "stabil.accounts.throttle.BoundedModelBackend",
-]
+AUTHENTICATION_BACKENDS = authentication_backends(local=STABIL_LOCAL_LOGIN, sso=STABIL_SSO)  # noqa: F821
+# TOTP codes (django-otp): the issuer shown in the authenticator app; after a wrong code the next try waits
+# 1, 2, 4, 8 ... seconds (per device), recovery codes alike.
+OTP_TOTP_ISSUER = "Stabil"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Django's Argon2, hashed on a low-priority thread so that log-ins never take the CPU from pages
 # (stabil.accounts.passwords); same parameters and stored format as django.contrib.auth's.
@@ -283,7 +293,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # The log-out form may be redirected to the IdP's end-session endpoint (stabil.config.sso).
+        "form-action": [SELF, *STABIL_SSO_FORM_ACTION_ORIGINS],  # noqa: F821
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],

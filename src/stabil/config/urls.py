@@ -10,11 +10,11 @@ There is no Django admin: users and the organisation are managed in Stabil's own
 from importlib import import_module
 from importlib.util import find_spec
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from stabil.accounts import signin, sso
 from stabil.web.forms import LoginForm
 
 AREA_PREFIXES = {
@@ -32,12 +32,20 @@ AREA_PREFIXES = {
 
 urlpatterns = [
     path("", include("stabil.web.urls")),
+    # Log-in: a password (when local log-in is on), then a code for a second factor (stabil.accounts.mfa);
+    # or the municipality's OpenID Connect provider (stabil.accounts.sso). Log-out ends the IdP session too.
     path(
         "logga-in/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        signin.StabilLoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-in/kod/", signin.login_code, name="login_code"),
+    path("logga-in/aktivera/", signin.login_enrol, name="login_enrol"),
+    path("logga-in/kommunen/", login_not_required(sso.SsoStartView.as_view()), name="sso_start"),
+    path("oidc/callback/", login_not_required(sso.SsoCallbackView.as_view()), name="sso_callback"),
+    path("logga-ut/", signin.StabilLogoutView.as_view(), name="logout"),
+    path("konto/tvasteg/", signin.mfa_manage, name="mfa_manage"),
+    path("konto/tvasteg/nya-koder/", signin.mfa_recovery_codes, name="mfa_recovery_codes"),
     path("sprak/", login_not_required(set_language), name="set_language"),
 ]
 

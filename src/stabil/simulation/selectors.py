@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
 
 from django.db.models import QuerySet
@@ -28,7 +29,7 @@ from stabil.workload.selectors import (
     staff_capacities,
 )
 
-from .models import Scenario, SimulationRun
+from .models import Scenario, ScenarioMeasure, SimulationRun
 
 #: Case-flow phases (core.caseflow) mapped to the simulation's phases.
 PHASE_MAP = {
@@ -268,31 +269,45 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
     return data
 
 
+def build_scenario(*, base: Mapping, name: str, months: int, start_on: dt.date,
+                   measures: Sequence[Mapping] = ()) -> core.Scenario:
+    """Return the typed core scenario of a starting point: the one place where a scenario of the database
+    (a unit's starting point, a stored scenario and its measures) is assembled and validated.
+
+    ``base`` is a starting point as :func:`unit_starting_point` reads it and ``Scenario.base`` stores it;
+    the name, horizon and start are the scenario's own and ``measures`` its measures as core dicts. An
+    inflow forecast shorter than the horizon is left out (the inflow then follows the last year's level and
+    growth). Deadlines are judged by the municipality's deadline rules as they are now
+    (``cases`` ``deadline_config``), like the case pages. Raises ``core.ScenarioError`` naming every bad
+    field in Swedish.
+    """
+    data = {key: value for key, value in base.items() if value is not None}
+    data.update(name=name, months=months, start_on=start_on.isoformat(), measures=list(measures))
+    if data.get("inflow_forecast") and len(data["inflow_forecast"]) < months:
+        data.pop("inflow_forecast")
+    return core.scenario_from_dict(data, deadline_config=deadline_config())
+
+
 def unit_scenario(unit, on: dt.date, *, months: int = 36) -> core.Scenario:
-    """Return the core scenario of a unit's starting point on ``on``, under the municipality's deadline rules."""
-    data = unit_starting_point(unit, on, months=months)
-    return replace(core.scenario_from_dict(data), deadline_config=deadline_config())
+    """Return the core scenario of a unit's starting point on ``on`` (``stabil simulate --unit``)."""
+    base = unit_starting_point(unit, on, months=months)
+    return build_scenario(base=base, name=base["name"], months=months,
+                          start_on=dt.date.fromisoformat(base["start_on"]))
+
+
+def measure_data(measure: ScenarioMeasure) -> dict:
+    """Return a stored measure as the core scenario's measure dict."""
+    return {
+        "kind": measure.kind, "start_on": measure.start_on.isoformat(), "count": measure.count,
+        "experienced": measure.experienced, "weeks": measure.weeks, "months": measure.months,
+        "conversion_share": measure.conversion_share, "sek_per_month": float(measure.sek_per_month),
+        "cap": measure.cap, "turnover_factor": measure.turnover_factor, "cost_sek": float(measure.cost_sek),
+        "monthly_cost_sek": float(measure.monthly_cost_sek), "label": measure.label,
+        "action_plan_measure": str(measure.action_plan_measure) if measure.action_plan_measure_id else "",
+    }
 
 
 def core_scenario(scenario: Scenario) -> core.Scenario:
-    """Return the core scenario: the stored starting point plus the scenario's measures, judged by the
-    municipality's deadline rules as they are now (``cases.selectors.deadline_config``), like the case pages."""
-    data = dict(scenario.base)
-    data["name"] = scenario.name
-    data["months"] = scenario.months
-    data["start_on"] = scenario.start_on.isoformat()
-    if data.get("inflow_forecast") and len(data["inflow_forecast"]) < scenario.months:
-        data["inflow_forecast"] = []
-    data["measures"] = [
-        {
-            "kind": m.kind, "start_on": m.start_on.isoformat(), "count": m.count, "experienced": m.experienced,
-            "weeks": m.weeks, "months": m.months, "conversion_share": m.conversion_share,
-            "sek_per_month": float(m.sek_per_month), "cap": m.cap, "turnover_factor": m.turnover_factor,
-            "cost_sek": float(m.cost_sek), "monthly_cost_sek": float(m.monthly_cost_sek),
-            "label": m.label, "action_plan_measure": str(m.action_plan_measure) if m.action_plan_measure_id else "",
-        }
-        for m in scenario.measures.all()
-    ]
-    for key in [k for k, v in data.items() if v is None]:
-        data.pop(key)
-    return replace(core.scenario_from_dict(data), deadline_config=deadline_config())
+    """Return a stored scenario as the core scenario: its starting point and its measures (``build_scenario``)."""
+    return build_scenario(base=scenario.base, name=scenario.name, months=scenario.months,
+                          start_on=scenario.start_on, measures=[measure_data(m) for m in scenario.measures.all()])

@@ -18,10 +18,14 @@ MAX_RUNS = 5000
 @transaction.atomic
 def scenario_create(*, by, unit, name: str, on: dt.date, months: int = 36, description: str = "",
                     base: dict | None = None) -> Scenario:
-    """Create a scenario starting from the unit as it stands on ``on`` (or from a given core dict)."""
+    """Create a scenario starting from the unit as it stands on ``on`` (or from a given core dict).
+
+    The starting point is built into a typed core scenario first (``selectors.build_scenario``, which
+    raises ``core.ScenarioError`` naming each bad field), exactly as every later run builds it.
+    """
     data = base if base is not None else selectors.unit_starting_point(unit, on, months=months)
-    core.scenario_from_dict({**data, "name": name, "months": months})  # validates, raises ScenarioError
     start = dt.date.fromisoformat(data["start_on"]) if isinstance(data.get("start_on"), str) else on
+    selectors.build_scenario(base=data, name=name, months=months, start_on=start)
     return Scenario.objects.create(name=name, description=description or data.get("description", ""), unit=unit,
                                    start_on=start, months=months, base=data, created_by=by)
 
