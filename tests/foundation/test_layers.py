@@ -127,19 +127,44 @@ WRITE_METHODS = {"save", "create", "bulk_create", "bulk_update", "get_or_create"
                  "execute", "executemany", "executescript"}
 
 
+_DICT_MAKERS = {"dict", "defaultdict", "Counter", "OrderedDict"}
+
+
+def _dict_names(tree: ast.AST) -> set[str]:
+    """The names the module binds to a dict (a literal, a comprehension, ``dict(…)`` and the like)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        is_dict = isinstance(value, (ast.Dict, ast.DictComp)) or (
+            isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _DICT_MAKERS)
+        if is_dict:
+            names.update(target.id for target in targets if isinstance(target, ast.Name))
+    return names
+
+
 def selector_writes(path: Path) -> list[tuple[int, str]]:
     """Return (line, what) for every write in a selectors module.
 
     A write: a call of ``WRITE_METHODS`` (raw SQL included: selectors read through the ORM); a queryset's
-    ``update(field=…)`` (keyword arguments only, unlike ``dict.update``/``set.update``) or ``delete()`` (no
-    arguments); an import of a ``services`` module (writes go through services). Caching a computed read
-    (``cache.set``) is not a write of stored data.
+    ``update(field=…)`` (keyword arguments only, unlike ``set.update`` and a positional ``dict.update``; a
+    name the module binds to a dict may be updated so) or ``delete()`` (no arguments); an import of a
+    ``services`` module (writes go through services). Caching a computed read (``cache.set``) is not a write
+    of stored data.
     """
     found = []
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    dicts = _dict_names(tree)
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             name = node.func.attr
-            queryset_write = (name == "update" and node.keywords and not node.args) or (
+            receiver = node.func.value
+            on_a_dict = isinstance(receiver, ast.Name) and receiver.id in dicts
+            queryset_write = (name == "update" and node.keywords and not node.args and not on_a_dict) or (
                 name == "delete" and not node.args)
             if name in WRITE_METHODS or queryset_write:
                 found.append((node.lineno, name))
@@ -175,5 +200,9 @@ def test_the_selector_check_catches_writes(tmp_path):
         "    rows.update({'a': 1})\n"                                   # a dict: allowed
         "    from .services import kpi_snapshots_take\n"                # 10
         "    from stabil.cases import services\n"                       # 11
+        "    data = {key: 1 for key in rows}\n"
+        "    data.update(name='x')\n"                                   # a dict by keywords: allowed
+        "    pending = Deadline.objects.filter(settled='')\n"
+        "    pending.update(settled='met')\n"                           # 15
     )
-    assert [line for line, _what in selector_writes(sample)] == [2, 3, 4, 5, 6, 7, 10, 11]
+    assert [line for line, _what in selector_writes(sample)] == [2, 3, 4, 5, 6, 7, 10, 11, 15]
