@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from stabil.core import kpi as core_kpi
 from stabil.core import statistics, suppression
 from stabil.core.statistics import MonthRange
+from stabil.organisation import selectors as organisation
 
 from . import selectors
 
@@ -336,12 +337,10 @@ def build(*, period: Period, exact: bool, unit_codes: list[str] | None = None, r
           threshold: int = suppression.DEFAULT_THRESHOLD, today: dt.date | None = None,
           progress=None) -> BoardReport:
     """Return the board report for the period (all units, or these units)."""
-    from stabil.organisation.models import Unit
-
     today = today or dt.date.today()
     years = list(range(period.year - STAT_YEARS + 1, period.year + 1))
-    units = list(Unit.objects.all().order_by("code")) if unit_codes is None else list(
-        Unit.objects.filter(code__in=unit_codes).order_by("code"))
+    units = list(organisation.units().order_by("code")) if unit_codes is None else list(
+        organisation.units().filter(code__in=unit_codes).order_by("code"))
     unit_ids = None if unit_codes is None else [u.pk for u in units]
     stats = statistics_view(years=years, months=period.months, unit_ids=unit_ids, exact=exact, threshold=threshold,
                             progress=progress)

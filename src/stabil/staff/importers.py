@@ -34,7 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
-from stabil.organisation.selectors import teams_by_code
+from stabil.organisation import selectors as organisation
+from stabil.organisation.services import unit_get_or_create
 
 from .models import (
     Absence,
@@ -47,6 +48,8 @@ from .models import (
     UnitStaffing,
 )
 from .rules import RowChecker, check_staff_record
+from .selectors import stored_people
+from .services import staff_apply_situation
 
 STAFF_COLUMNS = ("staff_id", "unit", "role", "employment", "fte", "degree", "experience_years", "started_on",
                  "ended_on", "exit_reason", "monthly_cost_sek")
@@ -92,14 +95,8 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
 
     Each row goes through ``rules.check_staff_record``, the rules the HR pages use too.
     """
-    from stabil.organisation.models import Unit
-    from stabil.organisation.services import unit_get_or_create
-
-    from .selectors import stored_people
-    from .services import staff_apply_situation
-
-    units = {unit.code: unit for unit in Unit.objects.all()}
-    teams = teams_by_code()
+    units = organisation.units_by_code()
+    teams = organisation.teams_by_code()
     existing = {member.staff_id: member for member in StaffMember.objects.select_related("unit", "team")}
     scope = ctx.scope
     stored = stored_people([member for member in existing.values() if scope.covers_unit(member.unit_id)])
@@ -279,9 +276,7 @@ def import_overtime(table: Table, ctx: ImportContext) -> ImportResult:
 
 def import_staffing(table: Table, ctx: ImportContext) -> ImportResult:
     """Validate and store units' budgeted positions (FTE) from a date; vacancies = budget - filled."""
-    from stabil.organisation.models import Unit
-
-    units = {unit.code: unit for unit in Unit.objects.all() if ctx.scope.covers_unit(unit.pk)}
+    units = {unit.code: unit for unit in organisation.units() if ctx.scope.covers_unit(unit.pk)}
     missing = (_("enheten '%(unit)s' finns inte") if ctx.scope.everything
                else _("enheten '%(unit)s' ligger utanför dina enheter eller finns inte"))
     seen: dict[tuple, int] = {}

@@ -36,6 +36,7 @@ from .models import (
     StaffChange,
     StaffMember,
     UnitStaffing,
+    person_label,  # noqa: F401  (re-exported: the one display of a person, for other areas)
 )
 from .rules import StoredPerson
 
@@ -453,3 +454,27 @@ def stored_people(members: Iterable[StaffMember]) -> dict[int, StoredPerson]:
 def exit_interview_window_of(member: StaffMember) -> tuple[date, date] | None:
     """Return the first and last day an exit interview of ``member`` may be held (None: no exit registered)."""
     return staffstats.exit_interview_window(member.ended_on) if member.ended_on else None
+
+
+# --- for the other areas (they read staff here, never through ``staff.models``) ---------------------------
+
+
+def staff_members() -> QuerySet:
+    """Every staff member of the register: a queryset for the caller to narrow (and to scope with the access
+    policy's ``scope_staff`` when a user sees it)."""
+    return StaffMember.objects.all()
+
+
+def member_by_staff_id(staff_id: str) -> StaffMember | None:
+    """Return the staff member with this staff id, or None."""
+    return StaffMember.objects.filter(staff_id=staff_id).first() if staff_id else None
+
+
+def absences_overlapping(staff_pks: Iterable[int], first: date, last: date) -> dict[int, list[tuple[date, date, float]]]:
+    """Return, per staff member (pk), their absences overlapping ``first``..``last``: (first day, last day, extent)."""
+    out: dict[int, list[tuple[date, date, float]]] = {}
+    for staff_pk, first_day, last_day, extent in Absence.objects.filter(
+        staff_id__in=list(staff_pks), last_day__gte=first, first_day__lte=last
+    ).values_list("staff_id", "first_day", "last_day", "extent"):
+        out.setdefault(staff_pk, []).append((first_day, last_day, float(extent)))
+    return out

@@ -47,6 +47,14 @@ class StaffInputError(ValueError):
     """Bad input for a staff write; the message is Swedish."""
 
 
+def staff_placeholders_create(*, by, members: list[tuple[str, int, dt.date]]) -> int:
+    """Register staff known only by their id, each in a unit (pk) from a day: what an import of case events
+    names before the staff register does (completed later in the register). Return how many were created."""
+    StaffMember.objects.bulk_create([StaffMember(staff_id=staff_id, unit_id=unit_pk, started_on=started_on)
+                                     for staff_id, unit_pk, started_on in members], batch_size=500)
+    return len(members)
+
+
 def _situation(member: StaffMember) -> dict:
     return {"unit_id": member.unit_id, "team_id": member.team_id, "role": member.role,
             "employment": member.employment, "fte": Decimal(member.fte),

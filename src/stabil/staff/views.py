@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stabil.accounts.policy import has_capability, require_capability, scope_staff, visible_units
+from stabil.accounts.policy import has_capability, require_capability, scope_cases, scope_staff, visible_units
 from stabil.audit.services import record_access
+from stabil.cases import selectors as case_selectors
 from stabil.common.output import write_xlsx
 from stabil.core.staffstats import EXIT_INTERVIEW_WINDOW_DAYS, EXIT_REASON_LABELS_SV, SICK_BANDS
 from stabil.governance.selectors import default_threshold
@@ -370,10 +371,7 @@ def eligibility(request):
     people = {m.staff_id for m, _v in flagged}
     if has_capability(request.user, "cases.view"):
         # The warning the cases area also shows: open cases whose main caseworker is not eligible today.
-        from stabil.accounts.policy import scope_cases
-        from stabil.cases.models import Case
-
-        cases = scope_cases(request.user, Case.objects.filter(unit__in=units))
+        cases = scope_cases(request.user, case_selectors.cases().filter(unit__in=units))
         warned = selectors.cases_with_ineligible_main_handler(cases, today)
         warning_table = PageTable("cases_warning", _("Öppna ärenden där huvudhandläggaren inte uppfyller kraven"), [
             Column(_("Ärende")), Column(_("Enhet")), Column(_("Huvudhandläggare")), Column(_("Varning"))])

@@ -24,9 +24,9 @@ from stabil.accounts.policy import (
     visible_units,
 )
 from stabil.audit.services import record_access
-from stabil.cases.selectors import case_by_id, next_pending_deadlines, unassigned_by_urgency
+from stabil.cases.selectors import case_by_id, deadline_kind_label, next_pending_deadlines, unassigned_by_urgency
 from stabil.core.workload import STATUS_LABELS_SV, WORK_TYPE_LABELS_SV
-from stabil.staff.selectors import names_for
+from stabil.staff.selectors import names_for, staff_members
 
 from . import selectors, services
 from .forms import CalibrationForm, ConfigForm, RiskMeasureForm, UnitSettingsForm
@@ -59,9 +59,7 @@ def _unit(request, code: str | None = None):
 
 
 def _visible_staff_ids(user, unit) -> set[str]:
-    from stabil.staff.models import StaffMember
-
-    return set(scope_staff(user, StaffMember.objects.filter(unit=unit)).values_list("staff_id", flat=True))
+    return set(scope_staff(user, staff_members().filter(unit=unit)).values_list("staff_id", flat=True))
 
 
 @require_capability("workload.view")
@@ -182,6 +180,7 @@ def allocation(request, case_id: str):
     return render(request, "workload/allocation.html", {
         "case": case, "allocation": data, "suggestions": shown["suggestions"], "role": role,
         "names": names_for(people), "next_deadline": following, "on": on, "assigned": assigned,
+        "next_deadline_label": deadline_kind_label(following.kind) if following else "",
         "phase_label": WORK_TYPE_LABELS_SV.get(data.phase, data.phase), "status_labels": STATUS_LABELS_SV,
     })
 

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
-from stabil.staff.models import person_label
+from stabil.staff.selectors import person_label
 
 register = template.Library()
 
