@@ -6,7 +6,8 @@ years), in a fresh database per engine (a child process each), measures:
 - seconds for `stabil report statistics --years Y-3..Y --months 1-12 --format json` (four years);
 - the same with `--public` (suppression on);
 - server time of the scorecard page (a scorecard with every computed KPI): the first request, which
-  computes and stores the KPI values, and the median of five warm requests;
+  computes the KPI values (kept in the process's cache; a page view stores no snapshot), and the median of
+  five warm requests;
 - seconds for `stabil report board --format pdf` (a whole year);
 
 with, as the baseline in the same run, DuckDB counting investigations opened per year and category in

@@ -38,6 +38,26 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached reads (KPI values, decision shares) belong to one test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in English leaves its thread in English."""
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.activate("sv")
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     # Background jobs run inside the test; wrap a request that starts one in
     # django_capture_on_commit_callbacks(execute=True), as jobs are queued when the transaction commits.

@@ -53,7 +53,7 @@ def test_an_exit_interview_recorded_on_the_web_is_logged_as_web(personas):
     member = StaffMember.objects.create(staff_id="P-EX", unit=personas.org.unit_a, started_on=date(2020, 1, 1),
                                         ended_on=date(2024, 6, 30))
     response = client_for(personas.hr).post(f"/personal/medarbetare/{member.staff_id}/", {
-        "form": "exit", "held_on": "2024-06-20", "main_reason": "workload", "would_return": "unknown"},
+        "form": "exit", "held_on": "2024-07-02", "main_reason": "workload", "would_return": "unknown"},
         REMOTE_ADDR=ADDRESS)
     assert response.status_code == 302
     record = AccessRecord.objects.get(action="change", what="Avgångsintervju")

@@ -11,6 +11,11 @@ import random
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
+
+from stabil.accounts.models import User
+from stabil.cases.selectors import unassigned_by_urgency
+from stabil.staff.models import StaffMember
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 PASSWORD = "Demo-stabil-2026"
@@ -21,7 +26,10 @@ PAGES = {
                    "/styrning/", "/personal/", "/simulering/", "/import/"],
     # issue 13: my cases, a search without a hit, the new-report form
     "handlaggare": ["/arenden/mina/", "/arenden/sok/?q=ZZ", "/arenden/ny/"],
-    "hr": ["/personal/sjukfranvaro/", "/personal/omsattning/", "/personal/kompetens/"],
+    "hr": ["/personal/sjukfranvaro/", "/personal/omsattning/", "/personal/kompetens/", "/personal/ny/"],
+    # issue 13: the department head's units side by side; the team lead's unassigned cases by urgency
+    "avdelningschef": ["/arbetsbelastning/enheter/"],
+    "arbetsledare": ["/arbetsbelastning/fordela/"],
     "admin": ["/granskning/", "/arenden/fristregler/"],
     "namnd": ["/styrning/", "/konto/tvasteg/"],  # issue 15: the second-factor page
 }
@@ -74,9 +82,22 @@ def _violations(browser, live_server, username, paths):
     return found
 
 
+def _pages_of_demo_objects() -> dict[str, list[str]]:
+    """Pages whose address names a demo object (issue 13): a person's page with HR's forms (new situation,
+    exit, exit interview) and the suggestions for the team lead's most urgent unassigned case."""
+    person = StaffMember.objects.get(user__username="handlaggare")
+    lead = User.objects.get(username="arbetsledare")
+    queue = unassigned_by_urgency(lead, timezone.localdate())
+    assert queue, "the demo has unassigned cases for the team lead"
+    return {"hr": [f"/personal/medarbetare/{person.staff_id}/"],
+            "arbetsledare": [f"/arbetsbelastning/fordela/{queue[0].case.case_id}/"]}
+
+
 def test_main_pages_have_no_serious_accessibility_problems(small_demo, _playwright_browser, live_server):
     problems = []
     for username, paths in PAGES.items():
+        problems += _violations(_playwright_browser, live_server, username, paths)
+    for username, paths in _pages_of_demo_objects().items():
         problems += _violations(_playwright_browser, live_server, username, paths)
     assert problems == []
 

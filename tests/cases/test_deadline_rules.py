@@ -7,7 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 
 from stabil.cases.models import Deadline, DeadlineSettings
-from stabil.cases.services import deadline_config
+from stabil.cases.selectors import deadline_config
 from stabil.jobs.models import Job
 from tests.conftest import client_for
 

@@ -7,6 +7,7 @@ import pytest
 
 from stabil.core.eligibility import StaffProfile
 from stabil.core.staffstats import (
+    EXIT_INTERVIEW_WINDOW_DAYS,
     AbsenceOccasion,
     Period,
     Position,
@@ -15,6 +16,8 @@ from stabil.core.staffstats import (
     competence_shares,
     compile_exit_reasons,
     consultant_summary,
+    exit_interview_problem,
+    exit_interview_window,
     hours_per_working_day,
     overtime_totals,
     quarter,
@@ -316,3 +319,27 @@ def test_seed_001_table_4_reproduced():
         result = sick_leave(_week_spells(hours), Q1_2015, scheduled=scheduled)
         assert result.hours == pytest.approx(hours), unit
         assert f"{100 * result.share_of_scheduled:.2f}".replace(".", ",") == share_text, unit
+
+
+# Exit interview window (issue 13): accepted on the leaving date up to 90 days after it, never in the future.
+# Leaving date 2025-06-30: the window is 2025-06-30 .. 2025-09-28 (June has 30 days: July 31 + August 31 = 62
+# days to 2025-08-31, plus 28 = 90 days -> 2025-09-28).
+@pytest.mark.parametrize(("held_on", "ended_on", "today", "problem"), [
+    (D(2025, 6, 30), D(2025, 6, 30), D(2025, 12, 1), None),  # the leaving day itself
+    (D(2025, 9, 28), D(2025, 6, 30), D(2025, 12, 1), None),  # the window's last day, 90 days after
+    (D(2025, 9, 29), D(2025, 6, 30), D(2025, 12, 1), "after_window"),  # day 91
+    (D(2025, 6, 29), D(2025, 6, 30), D(2025, 12, 1), "before_exit"),  # the day before leaving
+    (D(2025, 7, 10), D(2025, 6, 30), D(2025, 7, 9), "in_future"),  # inside the window, but not held yet
+    (D(2025, 7, 9), D(2025, 6, 30), D(2025, 7, 9), None),  # held today
+    (D(2025, 7, 9), None, D(2025, 7, 9), "no_exit"),  # no leaving date registered
+    # Across a leap day: 2024-02-01 + 90 days = 2024-05-01 (29 + 31 + 30 = 90 days to May 1).
+    (D(2024, 5, 1), D(2024, 2, 1), D(2025, 1, 1), None),
+    (D(2024, 5, 2), D(2024, 2, 1), D(2025, 1, 1), "after_window"),
+])
+def test_exit_interview_window(held_on, ended_on, today, problem):
+    assert exit_interview_problem(held_on, ended_on, today) == problem
+
+
+def test_exit_interview_window_bounds():
+    assert EXIT_INTERVIEW_WINDOW_DAYS == 90
+    assert exit_interview_window(D(2025, 6, 30)) == (D(2025, 6, 30), D(2025, 9, 28))

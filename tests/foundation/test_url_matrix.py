@@ -303,6 +303,7 @@ QUERIES = {
     # Every case and child id, exact and as prefixes: only the persona's own cases may appear (issue 13).
     "cases:search": [f"?q={i}" for i in [*CASES, *(c[2] for c in CASES.values())]] + ["?q=MXC-", "?q=mxk-", "?q=MX"],
     "workload:allocation_list": ["?enhet={other}"],
+    "workload:overview": ["?datum=2020-01-01"],  # issue 13: the units side by side on another day
     "staff:register": ["?format=xlsx", "?alla=1&format=xlsx", "?enhet={other}"],
     "staff:eligibility": ["?format=xlsx", "?enhet={other}&format=xlsx"],
     "staff:turnover": ["?format=xlsx"],

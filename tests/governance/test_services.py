@@ -79,7 +79,13 @@ def test_scorecard_rows_status_trend_and_snapshots(governance_data, personas, ad
     # 2025-03-03 + 14 days = 2025-03-17 (a Monday): four in time, one late.
     assert prelim.values[2025] == 80.0 and (prelim.numerators[2025], prelim.denominators[2025]) == (4, 5)
     assert prelim.statuses[2025] == "not_met"
-    assert KpiSnapshot.objects.filter(code="preliminary_assessment_within_14_days").count() == 2  # 2025 and 2026
+    # A read stores nothing (issue 12): the snapshots are taken by an explicit service, for 2025 and 2026.
+    assert not KpiSnapshot.objects.exists()
+    taken = services.scorecard_snapshots_take(by=personas.unit_manager, scorecard=governance_data["card"],
+                                              today=dt.date(2026, 3, 31))
+    assert taken == 2 and KpiSnapshot.objects.filter(code="preliminary_assessment_within_14_days").count() == 2
+    stored = KpiSnapshot.objects.get(code="preliminary_assessment_within_14_days", first_day=dt.date(2025, 1, 1))
+    assert (stored.numerator, stored.denominator) == (4, 5)
     public = selectors.scorecard_rows(governance_data["card"], today=dt.date(2026, 3, 31), exact=False)
     prelim_public = next(r for _p, goals in public for _g, rs in goals for r in rs if r.kpi.computed)
     assert prelim_public.hidden[2025] is True  # one late of five: "all but one" is small
@@ -100,16 +106,16 @@ def test_plan_progress_counts_cost_and_overdue(governance_data, personas):
     assert [m.title for m in progress.overdue] == ["Sex socialsekreterare"]
 
 
-def test_snapshots_of_a_running_period_are_recomputed_when_stale(governance_data, add_case, org):
+def test_a_snapshot_of_a_running_period_is_used_for_an_hour(governance_data, add_case, org, personas):
     import time_machine
     from django.utils import timezone
 
-    from stabil.governance import selectors
+    from stabil.governance import selectors, services
+    from stabil.governance.models import KpiSnapshot
 
     first, last = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
     with time_machine.travel(dt.datetime(2026, 3, 31, 10, 0, tzinfo=dt.UTC), tick=False):
-        assert selectors.snapshot_values(first_day=first, last_day=last)[
-            "preliminary_assessment_within_14_days"].denominator == 0
+        services.kpi_snapshots_take(by=personas.unit_manager, first_day=first, last_day=last)
         add_case(org.unit_a, "barn", [("report_received", dt.date(2026, 3, 2)),
                                       ("preliminary_decided", dt.date(2026, 3, 5), "", "no_investigation")])
         # Within the hour: the stored value stands.
@@ -117,8 +123,27 @@ def test_snapshots_of_a_running_period_are_recomputed_when_stale(governance_data
             "preliminary_assessment_within_14_days"].denominator == 0
     with time_machine.travel(dt.datetime(2026, 3, 31, 11, 30, tzinfo=dt.UTC), tick=False):
         assert timezone.localdate() == last
+        # Older than an hour in a running period: computed again, and not stored by the read.
         value = selectors.snapshot_values(first_day=first, last_day=last)["preliminary_assessment_within_14_days"]
         assert (value.numerator, value.denominator) == (1, 1)
+        assert KpiSnapshot.objects.get(code="preliminary_assessment_within_14_days").denominator == 0
+
+
+def test_a_read_of_kpi_values_stores_nothing(governance_data, add_case, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from stabil.governance import selectors
+    from stabil.governance.models import KpiSnapshot
+
+    add_case(org.unit_a, "barn", [("report_received", dt.date(2025, 3, 3))])
+    with CaptureQueriesContext(connection) as queries:
+        values = selectors.snapshot_values(first_day=dt.date(2025, 1, 1), last_day=dt.date(2025, 12, 31))
+    assert values["preliminary_assessment_within_14_days"].denominator == 1
+    assert not KpiSnapshot.objects.exists()
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
 
 
 @pytest.mark.parametrize("model_name", ["Risk", "Measure", "KpiTarget", "KpiEntry", "FollowUp",

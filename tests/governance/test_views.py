@@ -49,6 +49,20 @@ def test_refresh_and_archive_need_edit(governance_data, view_permissions):
                      method="post")
 
 
+def test_viewing_the_scorecard_stores_no_snapshot_and_recounting_stores_them(governance_data, personas, urls):
+    # Issue 12: a page view is a read. The editor's "Räkna om och spara mätetalen" takes the snapshots.
+    from stabil.governance.models import KpiSnapshot
+
+    editor = client_for(personas.unit_manager)
+    assert editor.get(urls["scorecard"]).status_code == 200
+    assert not KpiSnapshot.objects.exists()
+    response = editor.post(reverse("governance:scorecard_refresh", args=[governance_data["card"].pk]))
+    assert response.status_code == 302
+    years = {s.first_day.year for s in KpiSnapshot.objects.filter(code="preliminary_assessment_within_14_days")}
+    assert years and years <= {2025, 2026, 2027}
+    assert editor.get(urls["scorecard"]).status_code == 200
+
+
 def test_caseworker_cannot_edit_the_scorecard(urls, personas, governance_data):
     kpi = governance_data["entered"]
     response = client_for(personas.caseworker).post(urls["kpi_edit"], {"target_2025": "90", "value_2025": "99"})

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from stabil.core.staffstats import exit_interview_problem
 from stabil.demo.generator import DemoContext
 from stabil.staff.models import Absence, ExitInterview, StaffChange, StaffMember
 from stabil.staff.selectors import staff_report
@@ -34,6 +35,10 @@ def test_demo_staff_history_has_the_seeds_shape():
     ended = StaffMember.objects.filter(ended_on__isnull=False).exclude(employment="consultant")
     assert ended.exclude(exit_reason="").count() == ended.count() > 10
     assert ExitInterview.objects.count() > 5
+    # Every demo interview lies inside the window the services enforce (on or after the leaving date, at most
+    # EXIT_INTERVIEW_WINDOW_DAYS after it, not in the future), so the demo can be edited on its own pages.
+    for held_on, ended_on in ExitInterview.objects.values_list("held_on", "staff__ended_on"):
+        assert exit_interview_problem(held_on, ended_on, TODAY) is None, (held_on, ended_on)
     assert Absence.objects.filter(kind="sick").count() > 500
     assert StaffChange.objects.exists()
     # The demo caseworker and team lead are staff members (their cases follow from this).

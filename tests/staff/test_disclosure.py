@@ -25,7 +25,7 @@ def _leaver(staff_id, unit, reason, *, comment=""):
     member = StaffMember.objects.create(staff_id=staff_id, unit=unit, role="caseworker", employment="permanent",
                                         fte=1, degree="socionom", experience_years=3, started_on=dt.date(2020, 1, 1),
                                         ended_on=dt.date(2026, 3, 1), exit_reason=reason, monthly_cost_sek=40000)
-    staff_record_exit_interview(by=None, member=member, held_on=dt.date(2026, 2, 20), main_reason=reason,
+    staff_record_exit_interview(by=None, member=member, held_on=dt.date(2026, 3, 5), main_reason=reason,
                                 other_reasons=["workload"], comment=comment)
     return member
 
@@ -74,7 +74,7 @@ def test_unit_manager_sees_reasons_of_many_leavers_with_small_counts_suppressed(
     # six mentioned workload, five pay, one leadership (suppressed); the interview count is not shown
     assert cells[:3] == ["6", "5", "&lt;5"], cells
     assert "Kommentar 3" in page  # comments of a group above the threshold, without date or reason
-    assert "2026-02-20" not in page[page.index('id="t-exit_comments"'):]
+    assert "2026-03-05" not in page[page.index('id="t-exit_comments"'):]
 
 
 def test_unit_manager_cannot_record_an_exit_interview(personas, org):

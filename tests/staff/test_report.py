@@ -38,7 +38,7 @@ def scenario(org):
     Overtime.objects.create(staff=s1, worked_on=date(2015, 1, 20), kind="overtime", hours=3.5)
     Overtime.objects.create(staff=s2, worked_on=date(2015, 1, 20), kind="overtime", hours=9)  # consultant: apart
     UnitStaffing.objects.create(unit=ua, valid_from=date(2014, 1, 1), budgeted_fte=6)
-    staff_record_exit_interview(by=None, member=s4, held_on=date(2015, 3, 10), main_reason="pay",
+    staff_record_exit_interview(by=None, member=s4, held_on=date(2015, 3, 20), main_reason="pay",
                                 other_reasons=["workload", "leadership"], comment="Lön och tempo")
     return org
 
@@ -121,4 +121,4 @@ def test_exit_interview_compiled(scenario):
     assert ua["main_reasons"]["pay"] == 1
     assert (ua["mentioned"]["pay"], ua["mentioned"]["workload"], ua["mentioned"]["leadership"]) == (1, 1, 1)
     assert ExitInterview.objects.get().other_reasons == ["leadership", "workload"]
-    assert ua["comments"] == [(date(2015, 3, 10), "pay", "Lön och tempo")]
+    assert ua["comments"] == [(date(2015, 3, 20), "pay", "Lön och tempo")]

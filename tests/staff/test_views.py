@@ -117,7 +117,7 @@ def test_exit_interview_and_assessment_forms(staff):
     member.save()
     client = client_for(staff.hr)
     response = client.post("/personal/medarbetare/P-COL/", {
-        "form": "exit", "held_on": "2024-06-20", "main_reason": "workload", "other_reasons": ["pay"],
+        "form": "exit", "held_on": "2024-07-02", "main_reason": "workload", "other_reasons": ["pay"],
         "comment": "För många ärenden", "would_return": "unknown"})
     assert response.status_code == 302
     member.refresh_from_db()

@@ -67,9 +67,10 @@ def test_after_assigning_the_team_lead_still_sees_the_case(unit_data, personas):
     assert response.status_code == 302
     unit_data["C4"].refresh_from_db()
     assert unit_data["C4"].main_handler.staff_id == "S1"
-    # Sent on to the next unassigned case (the list), which answers; and the case itself is still theirs.
-    assert response["Location"] == "/arbetsbelastning/fordela/"
-    assert client.get(response["Location"]).status_code == 200
+    # No other case lacks a handler: sent back to the list, which links the case just assigned; the case is
+    # still theirs (tests/workload/test_allocation_flow.py follows the flow on to the next case).
+    assert response["Location"] == "/arbetsbelastning/fordela/?fordelat=C4"
+    assert 'href="/arenden/arende/C4/"' in client.get(response["Location"]).content.decode()
     assert client.get("/arenden/arende/C4/").status_code == 200
 
 

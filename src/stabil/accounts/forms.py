@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from stabil.organisation.models import Team, Unit
+from stabil.organisation.selectors import teams, units
 
 from .models import Role
 
@@ -17,10 +17,10 @@ class UserRightsFields(forms.Form):
 
     role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
     units = forms.ModelMultipleChoiceField(
-        label=_("Enheter"), required=False, queryset=Unit.objects.none(), to_field_name="code",
+        label=_("Enheter"), required=False, queryset=units().none(), to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Användaren ser ärenden och personal i de här enheterna, enligt sin roll."))
-    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none(), to_field_name="code",
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=teams().none(), to_field_name="code",
                                   empty_label=_("Inget team"), help_text=_("Teamet ska höra till en av enheterna."))
     is_active = forms.BooleanField(label=_("Aktivt konto"), required=False, initial=True,
                                    help_text=_("Ett inaktivt konto kan inte logga in."))
@@ -29,13 +29,13 @@ class UserRightsFields(forms.Form):
         super().__init__(*args, **kwargs)
         # Closed units and teams are offered only to those who already have them.
         keep_unit_ids = [u.pk for u in keep_units]
-        self.fields["units"].queryset = (Unit.objects.filter(active=True) | Unit.objects.filter(pk__in=keep_unit_ids)
+        self.fields["units"].queryset = (units().filter(active=True) | units().filter(pk__in=keep_unit_ids)
                                          ).select_related("department").order_by("code").distinct()
         self.fields["units"].label_from_instance = lambda unit: f"{unit.code} – {unit.name}"
-        teams = Team.objects.filter(active=True)
+        offered = teams().filter(active=True)
         if keep_team is not None:
-            teams = teams | Team.objects.filter(pk=keep_team.pk)
-        self.fields["team"].queryset = teams.select_related("unit").order_by("code").distinct()
+            offered = offered | teams().filter(pk=keep_team.pk)
+        self.fields["team"].queryset = offered.select_related("unit").order_by("code").distinct()
         self.fields["team"].label_from_instance = lambda team: f"{team.code} – {team.name} ({team.unit.code})"
 
     def rights(self) -> dict:

@@ -40,6 +40,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from stabil.organisation import selectors as organisation
+
 from .models import Role
 
 # Capability -> the roles that have it.
@@ -145,19 +147,18 @@ def may_change_for_unit(user, unit) -> bool:
 
 def visible_units(user) -> QuerySet:
     """Return the units whose data ``user`` may see (rows, not only aggregates)."""
-    from stabil.organisation.models import Unit
-
+    units = organisation.units()
     if not (user and user.is_authenticated and user.is_active):
-        return Unit.objects.none()
+        return units.none()
     if user.role == Role.BOARD_MEMBER:
-        return Unit.objects.all()
+        return units.all()
     if user.role == Role.SYSADMIN:
-        return Unit.objects.none()
-    own = Unit.objects.filter(users=user)
+        return units.none()
+    own = units.filter(users=user)
     if user.role == Role.HR and not own.exists():
-        return Unit.objects.all()
+        return units.all()
     if user.role == Role.DEPARTMENT_HEAD:
-        return Unit.objects.filter(department__units__users=user).distinct()
+        return units.filter(department__units__users=user).distinct()
     return own
 
 
@@ -243,6 +244,13 @@ def import_scope(user, capability: str) -> ImportScope:
     return ImportScope(unit_ids=frozenset(visible_units(user).values_list("pk", flat=True)))
 
 
+def staff_write_scope(user) -> ImportScope:
+    """Return the units in which ``user`` may register people and change or end their employment on the
+    HR pages (``staff.edit``: HR and unit managers): the units of ``import_scope`` for ``staff.edit``, so the
+    pages and the staff file have one scope (central HR: the whole municipality; others their units)."""
+    return import_scope(user, "staff.edit")
+
+
 def can_view_case(user, case) -> bool:
     """Return whether ``user`` may open ``case``."""
     return scope_cases(user, type(case).objects.filter(pk=case.pk)).exists()
@@ -266,10 +274,8 @@ def sees_exact_figures_for(user, unit_ids=None) -> bool:
     """
     if not sees_exact_figures(user):
         return False
-    from stabil.organisation.models import Unit
-
     visible = set(visible_units(user).values_list("pk", flat=True))
-    wanted = set(Unit.objects.values_list("pk", flat=True)) if unit_ids is None else set(unit_ids)
+    wanted = set(organisation.units().values_list("pk", flat=True)) if unit_ids is None else set(unit_ids)
     return wanted <= visible
 
 

@@ -8,7 +8,7 @@ from auditlog.models import LogEntry
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from stabil.organisation.models import Team
+from stabil.organisation.selectors import teams
 
 from .models import Role, User
 
@@ -16,6 +16,26 @@ from .models import Role, User
 def users_list() -> QuerySet[User]:
     """Every user, by user name, with units and team ready to show."""
     return User.objects.select_related("team").prefetch_related("units").order_by("username")
+
+
+def active_user(username: str) -> User | None:
+    """Return the active user with this user name, or None (unknown or deactivated)."""
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def digest_subscribers() -> QuerySet[User]:
+    """The active users with an e-mail address who have not switched the daily deadline digest off, by name."""
+    return User.objects.filter(is_active=True, digest_enabled=True).exclude(email="").order_by("username")
+
+
+def is_caseworker(user) -> bool:
+    """Return whether ``user`` is a caseworker (who lands on her own cases)."""
+    return getattr(user, "role", None) == Role.CASEWORKER
+
+
+def is_department_head(user) -> bool:
+    """Return whether ``user`` is a department head (who lands on his units side by side)."""
+    return getattr(user, "role", None) == Role.DEPARTMENT_HEAD
 
 
 @dataclass
@@ -51,7 +71,7 @@ def _value(name: str, value) -> str:
     if name == "role":
         return str(dict(Role.choices).get(value, value))
     if name == "team":
-        team = Team.objects.filter(pk=value).first()  # the change log keeps the team's key
+        team = teams().filter(pk=value).first()  # the change log keeps the team's key
         return team.code if team else str(value)
     if name == "is_active":
         return _("ja") if value in ("True", True) else _("nej")

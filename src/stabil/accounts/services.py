@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from stabil.organisation.models import Team, Unit
+from stabil.organisation import selectors as organisation
 
 from .models import Role, User
 from .policy import check_capability
@@ -67,9 +67,9 @@ def changes_by(by):
             auditlog_value.set(outer)
 
 
-def _units(unit_codes, *, keep=()) -> list[Unit]:
+def _units(unit_codes, *, keep=()) -> list:
     codes = list(dict.fromkeys(c.strip() for c in unit_codes if c and c.strip()))
-    units = list(Unit.objects.filter(code__in=codes))
+    units = list(organisation.units().filter(code__in=codes))
     missing = sorted(set(codes) - {u.code for u in units})
     if missing:
         raise UserInputError(_("okänd enhet: %(codes)s") % {"codes": ", ".join(missing)})
@@ -79,10 +79,10 @@ def _units(unit_codes, *, keep=()) -> list[Unit]:
     return units
 
 
-def _team(team_code, units, *, keep=None) -> Team | None:
+def _team(team_code, units, *, keep=None):
     if not team_code:
         return None
-    team = Team.objects.select_related("unit").filter(code=team_code).first()
+    team = organisation.teams().select_related("unit").filter(code=team_code).first()
     if team is None:
         raise UserInputError(_("okänt team '%(code)s'") % {"code": team_code})
     if not team.active and team != keep:

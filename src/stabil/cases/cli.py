@@ -18,22 +18,18 @@ def _today():
     return timezone.localdate()
 
 
-DEADLINE_REPORT_HEADERS = ("case_id", "deadline", "due_on", "met_on", "status", "source")
-"""The columns of ``stabil report deadlines`` (JSON keys, CSV header, Excel header), in this order."""
-
-
 def _deadlines_configure(parser) -> None:
     parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json", help="utdataformat")
     parser.add_argument("--on", type=parse_date, default=None, help="dag att se fristerna från, ÅÅÅÅ-MM-DD (standard idag)")
 
 
 def _deadlines_run(args) -> int:
+    # Imported when the command runs: Django is set up then, not when the CLI registry is built.
     from stabil.audit.services import record_access
     from stabil.common.output import Sheet, write_csv, write_xlsx_stdout
     from stabil.common.progress import notice
 
-    from .models import Deadline
-    from .selectors import deadlines_as_of, materialised_is_exact
+    from .selectors import DEADLINE_REPORT_HEADERS, deadline_report_rows, materialised_is_exact
 
     by = acting_user(args.by)
     require_capability(by, "cases.view", "fristerna (ärendedata)")
@@ -41,21 +37,8 @@ def _deadlines_run(args) -> int:
     if args.format == "xlsx" and sys.stdout.isatty():
         raise CliError("Excel skrivs som binärdata; styr om utdata till en fil, t.ex. > frister.xlsx")
     on = args.on or _today()
-    if materialised_is_exact(on):
-        # Fast path: the stored deadlines (with their stored citation), only open/overdue depending on the day.
-        def items():
-            stored = Deadline.objects.all() if cases is None else Deadline.objects.filter(case__in=cases)
-            rows = stored.order_by("case__case_id", "pk").values_list(
-                "case__case_id", "kind", "due_on", "met_on", "settled", "source").iterator(chunk_size=20000)
-            for case_id, kind, due, met, settled, source in rows:
-                yield case_id, kind, due, met, settled or ("open" if on <= due else "overdue"), source
-    else:
+    if not materialised_is_exact(on):
         notice(f"Räknar om fristerna från händelserna (händelser efter {on.isoformat()} är inte kända då) …")
-
-        def items():
-            for row in deadlines_as_of(on, cases):
-                d = row.deadline
-                yield row.case_id, d.kind, d.due_on, d.met_on, d.status, d.source
 
     case_ids: list[str] = []
     counted = [0]
@@ -63,7 +46,8 @@ def _deadlines_run(args) -> int:
     def tracked():
         """Yield the rows while noting the cases (for the access log) and the count."""
         last_case = None
-        for item in items():
+        # The cases area's one reader: stored deadlines where exact for the day, the rest replayed from events.
+        for item in deadline_report_rows(on, cases):
             counted[0] += 1
             if item[0] != last_case:
                 case_ids.append(item[0])
@@ -132,7 +116,7 @@ def _egenkontroll_run(args) -> int:
     from stabil.audit.services import record_access
     from stabil.common.output import write_csv, write_json, write_xlsx_stdout
     from stabil.common.progress import notice
-    from stabil.organisation.models import Unit
+    from stabil.organisation.selectors import units
 
     from .selectors import egenkontroll
 
@@ -141,7 +125,7 @@ def _egenkontroll_run(args) -> int:
     if args.due_to < args.due_from:
         raise CliError(f"--to ({args.due_to.isoformat()}) är före --from ({args.due_from.isoformat()})")
     units_in_scope(by, args.unit)  # a named user: --unit among their units, as the page offers them
-    if by is None and args.unit and not Unit.objects.filter(code=args.unit).exists():
+    if by is None and args.unit and not units().filter(code=args.unit).exists():
         raise CliError(f"enheten '{args.unit}' finns inte (--unit)")
     if args.format == "xlsx" and sys.stdout.isatty():
         raise CliError("Excel skrivs som binärdata; styr om utdata till en fil, t.ex. > egenkontroll.xlsx")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from stabil.imports.framework import ImportErrors
+from stabil.staff.selectors import staff_members
 
 from .importers import CaseEventLoader
 from .synthetic import Spec, generate
@@ -22,10 +23,8 @@ UNIT_BY_CATEGORY = {"barn": "BU-UTR", "ungdom": "BU-UNG", "ensamkommande": "BU-E
 
 
 def _staff_by_unit(units: list[str]) -> dict[str, list[str]]:
-    from stabil.staff.models import StaffMember
-
     found: dict[str, list[str]] = {unit: [] for unit in units}
-    for staff_id, unit_code in StaffMember.objects.filter(unit__code__in=units, ended_on__isnull=True).exclude(
+    for staff_id, unit_code in staff_members().filter(unit__code__in=units, ended_on__isnull=True).exclude(
         role__in=["unit_manager", "administrator"]
     ).order_by("staff_id").values_list("staff_id", "unit__code"):
         found[unit_code].append(staff_id)

@@ -15,10 +15,11 @@ from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
 from stabil.accounts.policy import has_capability, scope_cases
+from stabil.accounts.selectors import digest_subscribers
+from stabil.audit.services import record_access
 
 from .models import Case
-from .selectors import ListedDeadline, deadline_list
-from .services import deadline_config
+from .selectors import ListedDeadline, deadline_config, deadline_list
 
 
 def digest_for(user, on: dt.date) -> list[ListedDeadline]:
@@ -53,11 +54,8 @@ def digest_text(user, on: dt.date, rows: list[ListedDeadline], total: int | None
 
 def send_digests(*, on: dt.date, dry_run: bool = False, stream: TextIO | None = None) -> int:
     """Send each opted-in user with case access and an e-mail address their digest; return how many."""
-    from stabil.accounts.models import User
-    from stabil.audit.services import record_access
-
     sent = 0
-    for user in User.objects.filter(is_active=True, digest_enabled=True).exclude(email="").order_by("username"):
+    for user in digest_subscribers():
         if not has_capability(user, "cases.view"):
             continue
         rows = digest_for(user, on)

@@ -26,8 +26,8 @@ from stabil.common.parsing import date_problem, id_problem
 from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.core.caseflow import EVENT_KINDS, INTERVENTION_KINDS, OUTCOMES, PLACEMENT_KINDS, Event
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
-from stabil.organisation.models import Unit
-from stabil.staff.models import StaffMember
+from stabil.organisation.selectors import units
+from stabil.staff.selectors import staff_members
 
 from .models import Case, Child
 
@@ -363,8 +363,8 @@ def check_case_scope(table: Table, ctx: ImportContext) -> None:
         child_units.setdefault(child_id, set()).add(unit_id)
     for (child_id,) in _in_chunks(Child.objects, "child_id", values["child_id"]):
         child_units.setdefault(child_id, set())  # a stored child without cases: in nobody's units
-    unit_pks = dict(_in_chunks(Unit.objects, "code", values["unit"], "pk"))
-    staff_units = dict(_in_chunks(StaffMember.objects, "staff_id", values["staff_id"], "unit_id"))
+    unit_pks = dict(_in_chunks(units(), "code", values["unit"], "pk"))
+    staff_units = dict(_in_chunks(staff_members(), "staff_id", values["staff_id"], "unit_id"))
     for row, record in table.records():
         case_id = record.get("case_id", "")
         if case_id in case_units:

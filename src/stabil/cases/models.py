@@ -150,7 +150,9 @@ class CaseState(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="state", primary_key=True)
     phase = models.CharField(_("fas"), max_length=32, db_index=True)
     reported_on = models.DateField(_("anmäld"), null=True, blank=True)
-    last_event_on = models.DateField(_("senaste händelse"), null=True, blank=True)
+    # Indexed: whether any case has an event after a day decides whether a list must replay any case
+    # (``selectors.materialised_is_exact``).
+    last_event_on = models.DateField(_("senaste händelse"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("ärendestatus")

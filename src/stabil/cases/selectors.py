@@ -1,27 +1,304 @@
-"""Reads about cases and deadlines: deadline lists, case pages, the self-inspection report.
+"""Reads about cases and deadlines: the case timeline, deadline lists, case pages, the self-inspection.
 
-Deadlines are read from the materialised ``Deadline`` table when the day looked at is on or after
-the last stored event (then the table is exact: it was computed with every event known, and only
-open/overdue depends on the day). For an earlier day they are recomputed from the events with
-``stabil.core.caseflow``, so events after that day are not known.
+**Cases owns the case timeline (issue 12).** Every area reads a case as it stood on a day through this
+module: ``case_states`` (phase, handlers, deadlines, open LVU placement: the workload board, allocation,
+the simulation's starting point), ``deadlines_as_of`` (deadline rows: the self-inspection and the
+governance KPIs) and ``deadline_report_rows`` (the rows of ``stabil report deadlines``). They share
+
+* one mapping of stored events to the core's ``Event`` (``events_by_case``);
+* one stored-or-replay choice (``_stored_is_exact`` and its SQL twin ``_replayed``): a case's materialised
+  ``Deadline`` and ``CaseState`` rows were computed with all its events known, so they are exact for any day
+  on or after its last event (only open/overdue depends on the day). A case with an event after the day,
+  or without a stored state, is replayed from the events known on the day with ``core.caseflow.case_state``;
+* one set of rules, the municipality's (``deadline_config``), which the stored rows were computed with too.
+
+``tests/cases/test_equivalence.py``, ``tests/workload/test_equivalence.py`` and
+``tests/simulation/test_equivalence.py`` hold that both ways give the same answer, under the default rules
+and under others. A deadline read here carries no ``why``: the case page (``case_view``) explains each
+deadline live from the events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import json
+import os
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 
-from django.db.models import Max, Q, QuerySet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
+from stabil.accounts.policy import scope_cases
 from stabil.core import calendar, rounding
-from stabil.core.caseflow import Event, case_state
-from stabil.core.deadlines import DEADLINE_KINDS, MISSED, OVERDUE, KindSummary, compliance_summary
+from stabil.core.caseflow import PHASES, Event, case_state
+from stabil.core.caseflow import CaseState as CoreCaseState
+from stabil.core.deadlines import (
+    DEADLINE_KINDS,
+    MISSED,
+    OPEN,
+    OVERDUE,
+    DeadlineConfig,
+    KindSummary,
+    compliance_summary,
+)
 from stabil.core.deadlines import Deadline as CoreDeadline
 
-from .models import Case, CaseEvent, Child, Deadline, DeadlineKind
-from .services import deadline_config
+from .models import Case, CaseEvent, CaseState, Child, Deadline, DeadlineKind, DeadlineSettings
+
+# --- the municipality's deadline rules ----------------------------------------------------------------
+
+
+def deadline_config() -> DeadlineConfig:
+    """Return the municipality's deadline configuration.
+
+    From the settings page (the ``DeadlineSettings`` row) once someone has saved it; before that from
+    ``settings.STABIL_DEADLINES`` (a dict) when set, else the environment variable ``STABIL_DEADLINES``
+    (JSON), else the defaults of ``core.deadlines.DeadlineConfig``. Example:
+    ``STABIL_DEADLINES='{"move_to_working_day": false, "first_contact_working_days": 5}'``.
+    """
+    saved = DeadlineSettings.objects.order_by("pk").first()
+    if saved is not None:
+        return DeadlineConfig(**saved.config_values())
+    values = getattr(settings, "STABIL_DEADLINES", None)
+    if values is None:
+        text = os.environ.get("STABIL_DEADLINES", "").strip()
+        try:
+            values = json.loads(text) if text else {}
+        except json.JSONDecodeError as exc:
+            raise ImproperlyConfigured(f"STABIL_DEADLINES är inte giltig JSON ({exc.msg})") from None
+    try:
+        return DeadlineConfig(**values)
+    except (TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(f"STABIL_DEADLINES är felaktig: {exc}") from None
+
+
+# --- the case timeline: events, the stored-or-replay choice, the state on a day ------------------------
+
+_CHUNK = 900  # below SQLite's bound-parameter limit for IN (...)
+# Above this many cases, one scan of the event table is faster than thousands of parameters.
+_SCAN_FROM = 5000
+_EVENT_COLUMNS = ("case_id", "kind", "on", "staff__staff_id", "outcome", "until", "intervention", "reason")
+
+
+def _chunks(items: Sequence, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def events_by_case(case_pks: Collection[int] | None, on: dt.date | None = None) -> dict[int, list[Event]]:
+    """Return the events of these cases (every case when None) known on ``on`` (all when None), as the core's
+    ``Event``, by case pk: the one mapping of a stored ``CaseEvent`` to ``core.caseflow.Event``.
+
+    Events come in the order they were stored, so that same-day events of one kind keep it (the core sorts
+    by date and kind, stably).
+    """
+    grouped: dict[int, list[Event]] = defaultdict(list)
+    events = CaseEvent.objects.order_by("pk")
+    if on is not None:
+        events = events.filter(on__lte=on)
+    if case_pks is None:
+        rows = events.values_list(*_EVENT_COLUMNS).iterator(chunk_size=20000)
+    elif len(case_pks) > _SCAN_FROM:
+        wanted = case_pks if isinstance(case_pks, (set, frozenset, dict)) else set(case_pks)
+        rows = (r for r in events.values_list(*_EVENT_COLUMNS).iterator(chunk_size=20000) if r[0] in wanted)
+    else:
+        rows = (r for chunk in _chunks(sorted(case_pks))
+                for r in events.filter(case_id__in=chunk).values_list(*_EVENT_COLUMNS))
+    for case_pk, kind, day, staff_id, outcome, until, intervention, reason in rows:
+        grouped[case_pk].append(Event(kind, day, staff_id or "", outcome or "", until, intervention or "",
+                                      reason or ""))
+    return grouped
+
+
+def _stored_is_exact(has_state: bool, last_event_on: dt.date | None, on: dt.date) -> bool:
+    """The stored-or-replay choice for one case: are its stored rows exact as seen on ``on``?"""
+    return has_state and (last_event_on is None or last_event_on <= on)
+
+
+def _replayed(on: dt.date) -> Q:
+    """The same choice as a filter on cases: those that must be replayed from their events on ``on``."""
+    return Q(state__isnull=True) | Q(state__last_event_on__gt=on)
+
+
+def _replay(case_pks: Collection[int], on: dt.date, config: DeadlineConfig) -> Iterator[tuple[int, CoreCaseState]]:
+    """Yield (case pk, core state on ``on``) for these cases, replayed from their events known then."""
+    grouped = events_by_case(case_pks, on)
+    for case_pk in case_pks:
+        yield case_pk, case_state(grouped.get(case_pk, ()), on, config)
+
+
+def _status(settled: str, due_on: dt.date, on: dt.date) -> str:
+    """A stored deadline's status on ``on``: settled for good, else open up to its due date and overdue after."""
+    return settled or (OPEN if on <= due_on else OVERDUE)
+
+
+def _unexplained(deadline: CoreDeadline) -> CoreDeadline:
+    """A replayed deadline as the stored rows have it: without ``why`` (the case page explains it live)."""
+    return deadline._replace(why="") if deadline.why else deadline
+
+
+def materialised_is_exact(on: dt.date) -> bool:
+    """Return True when no case has an event after ``on``: then every stored state shows its case exactly as
+    seen on ``on``, and a list need not look for cases to replay (the usual case: nothing after today).
+
+    One indexed query. Every write of events stores the case's state with them (import, event form, new
+    report, recomputation); a case without one (events written around the services) is replayed only where
+    cases are read one by one (``case_states``) or when some case must be replayed anyway (``_split``).
+    """
+    return not CaseState.objects.filter(last_event_on__gt=on).exists()
+
+
+@dataclass(frozen=True)
+class CaseOnDay:
+    """A case as it stood on a day (``case_states``): its workload phase, handlers (staff ids) and deadlines.
+
+    ``under_lvu``: an intervention under LVU is running (known only when asked for, else False).
+    ``last_event_on``: the date of the case's last event of all, from its stored state (None when it has none).
+    """
+
+    pk: int
+    case_id: str
+    unit_code: str
+    category: str
+    phase: str
+    main_handler: str | None
+    co_handler: str | None
+    deadlines: tuple[CoreDeadline, ...]
+    under_lvu: bool = False
+    last_event_on: dt.date | None = None
+
+
+_OPEN_PHASES = tuple(phase for phase in PHASES if phase != "closed")
+# The stored phases in which a placement may be running: the placement phases, and a new report or an
+# investigation about a placed child (the heavier work gives the phase). Not closed, not outpatient follow-up.
+_PLACEMENT_PHASES = ("preliminary_assessment", "investigation", "placement_followup", "foster_home")
+
+
+def case_states(on: dt.date, *, unit_ids: Sequence[int] | None = None, case_pks: Sequence[int] | None = None,
+                kinds: Collection[str] | None = None, pending_only: bool = False, include_closed: bool = True,
+                lvu: bool = False, progress=None) -> list[CaseOnDay]:
+    """Return the cases (of these units, or these cases; all when neither is given) as they stood on ``on``.
+
+    A case whose stored rows are exact for ``on`` is read from them (its ``CaseState`` and ``Deadline`` rows);
+    the others are replayed from their events (see the module's docstring). ``kinds`` and ``pending_only``
+    (open or overdue) narrow the deadlines returned; ``include_closed=False`` leaves closed cases out.
+    ``lvu=True`` also tells whether an LVU placement is running: the stored state does not keep the open
+    interventions, so a placement case with an LVU start on or before ``on`` is replayed. ``progress`` is
+    advanced once per case. The cases come by case id, however each was read.
+    """
+    cases = Case.objects.all()
+    if unit_ids is not None:
+        cases = cases.filter(unit_id__in=unit_ids)
+    if case_pks is not None:
+        cases = cases.filter(pk__in=case_pks)
+    if not include_closed:
+        # Leave out in SQL the cases stored as closed that stay so on the day (most of a unit's cases).
+        cases = cases.filter(Q(state__isnull=True) | Q(state__phase__in=_OPEN_PHASES) | Q(state__last_event_on__gt=on))
+    heads = list(cases.order_by().values_list(
+        "pk", "case_id", "unit__code", "category", "main_handler__staff_id", "co_handler__staff_id",
+        "state__phase", "state__last_event_on",
+    ))
+    if not heads:
+        return []
+    everything = unit_ids is None and case_pks is None
+    by_unit = unit_ids is not None and case_pks is None
+
+    def related(queryset, phases=None):
+        """Yield querysets of ``queryset`` (rows with a ``case``) for these cases, in these stored phases when
+        given: all at once, by unit (a join the planner handles well) or in chunks of case keys."""
+        if everything:
+            yield queryset if phases is None else queryset.filter(case__state__phase__in=phases)
+        elif by_unit:
+            if phases is not None:
+                queryset = queryset.filter(case__state__phase__in=phases)
+            yield queryset.filter(case__unit_id__in=unit_ids)
+        else:
+            pks = [head[0] for head in heads if phases is None or head[6] in phases]
+            for chunk in _chunks(pks):
+                yield queryset.filter(case_id__in=chunk)
+
+    under_lvu: set[int] = set()
+    if lvu:
+        # Only placements can be under LVU (``_PLACEMENT_PHASES``); a case with an LVU start is replayed and
+        # finds from its own events whether that placement still runs on the day.
+        # Filtered in Python: with `kind` in SQL, SQLite scans the (kind, on) index of every case instead.
+        starts = CaseEvent.objects.filter(on__lte=on).order_by()
+        if everything:  # over all cases the (kind, on) index is the right one
+            starts = starts.filter(kind="intervention_started", reason__iexact="LVU")
+        for queryset in related(starts, _PLACEMENT_PHASES):
+            under_lvu.update(case_pk for case_pk, kind, reason in queryset.values_list("case_id", "kind", "reason")
+                             if kind == "intervention_started" and reason.upper() == "LVU")
+    stored: list[tuple] = []
+    replay: dict[int, tuple] = {}
+    for head in heads:
+        phase, last = head[6], head[7]
+        if _stored_is_exact(phase is not None, last, on) and head[0] not in under_lvu:
+            if phase != "closed" or include_closed:
+                stored.append(head)
+        else:
+            replay[head[0]] = head
+    found: dict[int, list[tuple[int, CoreDeadline]]] = defaultdict(list)  # case pk -> [(Deadline pk, deadline)]
+    if stored:
+        rows = Deadline.objects.order_by()
+        if kinds is not None:
+            rows = rows.filter(kind__in=list(kinds))
+        if pending_only:
+            # Pending = not met (a deadline's status is decided by its own event alone: ``core.caseflow``).
+            rows = rows.filter(met_on__isnull=True)
+        if everything and pending_only:  # over all cases the pending-deadline index is the right one
+            rows = rows.filter(settled="")
+        wanted = {head[0] for head in stored}
+        # Only the stored phases asked for: without closed cases this leaves out most of a unit's deadlines.
+        phases = None if everything or include_closed else tuple(sorted({head[6] for head in stored}))
+        for queryset in related(rows, phases):
+            # `settled` is filtered in Python: on SQLite a filter on it makes the planner scan the
+            # pending-deadline index instead of looking the cases up.
+            for pk, case_pk, kind, started, due, met, settled, source in queryset.values_list(
+                    "pk", "case_id", "kind", "started_on", "due_on", "met_on", "settled", "source"):
+                if case_pk in wanted and not (pending_only and settled):
+                    found[case_pk].append((pk, CoreDeadline(kind, started, due, met, _status(settled, due, on), "",
+                                                            source)))
+    stored.sort(key=itemgetter(1))  # by case id
+    out = [
+        CaseOnDay(pk, case_id, unit, category, phase, main, co,
+                  tuple(d for _pk, d in sorted(found[pk])) if pk in found else (), False, last)
+        for pk, case_id, unit, category, main, co, phase, last in stored
+    ]
+    if progress is not None:
+        progress.advance(len(heads) - len(replay))
+    if replay:
+        for case_pk, state in _replay(sorted(replay), on, deadline_config()):
+            if progress is not None:
+                progress.advance()
+            if state.phase == "closed" and not include_closed:
+                continue
+            # The handlers as they stood on the day (not the case's current ones, assigned perhaps later).
+            _pk, case_id, unit, category, _main, _co, _phase, last = replay[case_pk]
+            deadlines = tuple(_unexplained(d) for d in state.deadlines
+                              if (kinds is None or d.kind in kinds)
+                              and not (pending_only and d.status not in (OPEN, OVERDUE)))
+            out.append(CaseOnDay(
+                case_pk, case_id, unit, category, state.phase, state.main_handler, state.co_handler,
+                deadlines, lvu and any(i.legal_basis.upper() == "LVU" for i in state.open_interventions), last,
+            ))
+        out.sort(key=attrgetter("case_id"))
+    return out
+
+
+def case_pks_changed_after(on: dt.date, *, unit_ids: Sequence[int] | None = None) -> list[int]:
+    """Return the pks of the cases (of these units; all when None) whose last event is after ``on``, or unknown.
+
+    The others stood on ``on`` as they stand now, so a reader that has them for a later day may reuse them.
+    """
+    cases = Case.objects.all() if unit_ids is None else Case.objects.filter(unit_id__in=unit_ids)
+    return list(cases.exclude(state__last_event_on__lte=on).order_by().values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
@@ -39,63 +316,170 @@ class DeadlineRow:
         return str(DeadlineKind(self.deadline.kind).label)
 
 
-def last_event_on() -> dt.date | None:
-    """Return the date of the latest stored event, or None when there are none."""
-    return CaseEvent.objects.aggregate(last=Max("on"))["last"]
-
-
-def materialised_is_exact(on: dt.date) -> bool:
-    """Return True when the Deadline table shows the deadlines exactly as seen on ``on``."""
-    last = last_event_on()
-    return last is None or on >= last
-
-
 _FIELDS = ("case__case_id", "case_id", "case__unit__code", "case__main_handler__staff_id", "kind", "started_on",
            "due_on", "met_on", "settled", "why", "source")
 
 
 def _from_table(queryset: QuerySet, on: dt.date) -> Iterator[DeadlineRow]:
     for case_id, case_pk, unit, handler, kind, started, due, met, settled, why, source in queryset.values_list(*_FIELDS):
-        status = settled or ("open" if on <= due else OVERDUE)
-        yield DeadlineRow(case_id, case_pk, unit, handler, CoreDeadline(kind, started, due, met, status, why, source))
+        yield DeadlineRow(case_id, case_pk, unit, handler,
+                          CoreDeadline(kind, started, due, met, _status(settled, due, on), why, source))
 
 
-def _from_events(cases: QuerySet, on: dt.date) -> Iterator[DeadlineRow]:
-    """Recompute every deadline of ``cases`` as seen on ``on`` from their events."""
-    config = deadline_config()
-    heads = {pk: (case_id, unit) for pk, case_id, unit in cases.values_list("pk", "case_id", "unit__code")}
-    grouped: dict[int, list[Event]] = defaultdict(list)
-    events = CaseEvent.objects.filter(on__lte=on)
-    if len(heads) < 900:
-        events = events.filter(case_id__in=list(heads))
-    for case_pk, kind, day, staff_id, outcome, until, intervention, reason in events.values_list(
-        "case_id", "kind", "on", "staff__staff_id", "outcome", "until", "intervention", "reason"
-    ).iterator(chunk_size=20000):
-        if case_pk in heads:
-            grouped[case_pk].append(Event(kind, day, staff_id or "", outcome, until, intervention, reason))
-    for case_pk in sorted(grouped, key=lambda pk: heads[pk][0]):
-        state = case_state(grouped[case_pk], on, config)
+def _split(cases: QuerySet | None, on: dt.date) -> tuple[list[int], QuerySet]:
+    """The stored-or-replay choice for many cases at once: (pks to replay, the stored deadlines of the rest)."""
+    scope = Case.objects.all() if cases is None else cases
+    replay = [] if materialised_is_exact(on) else list(scope.filter(_replayed(on)).order_by().values_list("pk",
+                                                                                                        flat=True))
+    stored = Deadline.objects.all() if cases is None else Deadline.objects.filter(case__in=cases)
+    if replay:
+        stored = stored.filter(case__state__last_event_on__lte=on)
+    return replay, stored
+
+
+def _replayed_rows(case_pks: list[int], on: dt.date) -> list[DeadlineRow]:
+    """The deadline rows of these cases replayed from their events on ``on``, by case id."""
+    if not case_pks:
+        return []
+    heads = {pk: (case_id, unit) for pk, case_id, unit in
+             (row for chunk in _chunks(case_pks)
+              for row in Case.objects.filter(pk__in=chunk).values_list("pk", "case_id", "unit__code"))}
+    rows = []
+    for case_pk, state in _replay(case_pks, on, deadline_config()):
         case_id, unit = heads[case_pk]
-        for deadline in state.deadlines:
-            yield DeadlineRow(case_id, case_pk, unit, state.main_handler, deadline)
+        rows.extend(DeadlineRow(case_id, case_pk, unit, state.main_handler, _unexplained(d)) for d in state.deadlines)
+    rows.sort(key=lambda row: row.case_id)  # stable: a case's deadlines keep their order
+    return rows
 
 
 def deadlines_as_of(on: dt.date, cases: QuerySet | None = None, *, due_from: dt.date | None = None,
                     due_to: dt.date | None = None) -> Iterator[DeadlineRow]:
     """Yield the deadlines of ``cases`` (default all) as seen on ``on``, by case id, optionally by due date."""
-    cases = cases if cases is not None else Case.objects.all()
-    if materialised_is_exact(on):
-        queryset = Deadline.objects.filter(case__in=cases)
-        if due_from is not None:
-            queryset = queryset.filter(due_on__gte=due_from)
-        if due_to is not None:
-            queryset = queryset.filter(due_on__lte=due_to)
-        yield from _from_table(queryset.order_by("case__case_id", "pk"), on)
+    replay, stored = _split(cases, on)
+    if due_from is not None:
+        stored = stored.filter(due_on__gte=due_from)
+    if due_to is not None:
+        stored = stored.filter(due_on__lte=due_to)
+    replayed = [row for row in _replayed_rows(replay, on)
+                if (due_from is None or row.deadline.due_on >= due_from)
+                and (due_to is None or row.deadline.due_on <= due_to)]
+    table = _from_table(stored.order_by("case__case_id", "pk"), on)
+    yield from heapq.merge(table, replayed, key=lambda row: row.case_id) if replayed else table
+
+
+DEADLINE_REPORT_HEADERS = ("case_id", "deadline", "due_on", "met_on", "status", "source")
+"""The columns of ``stabil report deadlines`` (JSON keys, CSV header, Excel header), in this order."""
+
+
+def deadline_report_rows(on: dt.date, cases: QuerySet | None = None) -> Iterator[tuple]:
+    """Yield the rows of ``stabil report deadlines`` (``DEADLINE_REPORT_HEADERS``) as seen on ``on``, by case id.
+
+    The same reader as ``deadlines_as_of``, with only the report's columns read from the stored table (the
+    report streams hundreds of thousands of rows).
+    """
+    replay, stored = _split(cases, on)
+    table = (
+        (case_id, kind, due, met, _status(settled, due, on), source)
+        for case_id, kind, due, met, settled, source in stored.order_by("case__case_id", "pk").values_list(
+            "case__case_id", "kind", "due_on", "met_on", "settled", "source").iterator(chunk_size=20000)
+    )
+    if not replay:
+        yield from table
         return
-    for row in _from_events(cases, on):
-        due = row.deadline.due_on
-        if (due_from is None or due >= due_from) and (due_to is None or due <= due_to):
-            yield row
+    replayed = [(row.case_id, row.deadline.kind, row.deadline.due_on, row.deadline.met_on, row.deadline.status,
+                 row.deadline.source) for row in _replayed_rows(replay, on)]
+    yield from heapq.merge(table, replayed, key=lambda row: row[0])
+
+
+# --- cases and their events, for the other areas (they read cases here, never through ``cases.models``) ----
+
+
+def cases() -> QuerySet:
+    """Every case: a queryset for the caller to narrow, and to scope with the access policy's ``scope_cases``."""
+    return Case.objects.all()
+
+
+def case_by_id(case_id: str) -> Case | None:
+    """Return the case with this id (its unit and handlers at hand), or None. Not scoped: the caller checks
+    ``accounts.policy.can_view_case``."""
+    return Case.objects.select_related("unit", "main_handler", "co_handler").filter(case_id=case_id).first()
+
+
+def handlers_of_child(child_pk: int, *, except_case_pk: int | None = None) -> set[str]:
+    """Return the staff ids of the main and co-handlers of the child's cases (but one)."""
+    found: set[str] = set()
+    for main, co in Case.objects.filter(child_id=child_pk).exclude(pk=except_case_pk).values_list(
+            "main_handler__staff_id", "co_handler__staff_id"):
+        found.update(staff_id for staff_id in (main, co) if staff_id)
+    return found
+
+
+def newest_event_pk() -> int | None:
+    """Return the key of the newest stored event (changes whenever an event is recorded), or None."""
+    return CaseEvent.objects.aggregate(newest=Max("pk"))["newest"]
+
+
+def decision_counts(unit_ids: Sequence[int], after: dt.date, on: dt.date) -> dict[tuple[int, str, str], int]:
+    """Return {(unit pk, kind, outcome): count} of the preliminary decisions and closed investigations of these
+    units dated after ``after`` up to ``on``."""
+    counts: dict[tuple[int, str, str], int] = defaultdict(int)
+    for unit_id, kind, outcome, n in (
+        CaseEvent.objects.filter(case__unit_id__in=unit_ids, on__gt=after, on__lte=on,
+                                 kind__in=("preliminary_decided", "investigation_closed"))
+        .order_by().values_list("case__unit_id", "kind", "outcome").annotate(n=Count("pk"))
+    ):
+        counts[(unit_id, kind, outcome)] += n
+    return dict(counts)
+
+
+def monthly_event_counts(kind: str, first: dt.date, end: dt.date, *, unit_ids: Iterable[int] | None = None,
+                         category: str | None = None) -> dict[dt.date, int]:
+    """Return {first day of a month: count} of the events of ``kind`` dated from ``first`` to before ``end``, of
+    cases in these units (all when None) and this category (all when None)."""
+    events = CaseEvent.objects.filter(kind=kind, on__gte=first, on__lt=end)
+    if unit_ids is not None:
+        events = events.filter(case__unit_id__in=list(unit_ids))
+    if category:
+        events = events.filter(case__category=category)
+    counts: dict[dt.date, int] = defaultdict(int)
+    for month, n in events.annotate(m=TruncMonth("on")).values_list("m").annotate(n=Count("pk")).values_list("m", "n"):
+        counts[month.date() if isinstance(month, dt.datetime) else month] += n
+    return dict(counts)
+
+
+def investigations_opened(first: dt.date, last: dt.date, *, unit_ids: Iterable[int] | None = None) -> list[tuple[str, dt.date]]:
+    """Return (case category, date) of every investigation opened from ``first`` to ``last``, in these units."""
+    events = CaseEvent.objects.filter(kind="investigation_opened", on__range=(first, last))
+    if unit_ids is not None:
+        events = events.filter(case__unit_id__in=list(unit_ids))
+    return list(events.values_list("case__category", "on").iterator(chunk_size=10000))
+
+
+def intervention_events(last: dt.date, *, unit_ids: Iterable[int] | None = None) -> Iterator[tuple]:
+    """Yield (case pk, category, kind, date, intervention) of every intervention start and end up to ``last``,
+    in these units, by case and date (the order ``core.statistics.intervention_spells`` reads)."""
+    events = CaseEvent.objects.filter(kind__in=("intervention_started", "intervention_ended"), on__lte=last)
+    if unit_ids is not None:
+        events = events.filter(case__unit_id__in=list(unit_ids))
+    return (events.order_by("case_id", "on", "pk")
+            .values_list("case_id", "case__category", "kind", "on", "intervention").iterator(chunk_size=10000))
+
+
+def overdue_counts_by_unit(unit_ids: Collection[int], on: dt.date) -> dict[str, int]:
+    """Return unit code -> the number of deadlines overdue on ``on`` (pending, due before ``on``) of the
+    cases of these units. Aggregates only: the caller decides who may see them."""
+    cases = Case.objects.filter(unit_id__in=list(unit_ids))
+    counts: dict[str, int] = defaultdict(int)
+    if materialised_is_exact(on):
+        # The same rule as _from_table: a pending deadline is overdue from the day after its due date.
+        for code, count in (Deadline.objects.filter(case__in=cases, settled="", due_on__lt=on)
+                            .values_list("case__unit__code").annotate(n=Count("pk")).order_by()):
+            counts[code] = count
+        return dict(counts)
+    for row in deadlines_as_of(on, cases):
+        if row.deadline.status == OVERDUE:
+            counts[row.unit_code] += 1
+    return dict(counts)
 
 
 # --- the deadline list ------------------------------------------------------------------------------
@@ -129,20 +513,31 @@ def deadline_list(cases: QuerySet, on: dt.date, *, kinds: Iterable[str] = (), ho
         cases = cases.filter(main_handler__team__code=team_code)
     if staff_id:
         cases = cases.filter(main_handler__staff_id=staff_id) | cases.filter(co_handler__staff_id=staff_id)
-    queryset = Deadline.objects.filter(case__in=cases, settled="")
+    horizon_end = calendar.add_working_days(on, horizon_working_days) if horizon_working_days is not None else None
+    replay, stored = _split(cases, on)
+    queryset = stored.filter(settled="")
     if kinds:
         queryset = queryset.filter(kind__in=list(kinds))
-    horizon_end = None
-    if horizon_working_days is not None:
-        horizon_end = calendar.add_working_days(on, horizon_working_days)
+    if horizon_end is not None:
         queryset = queryset.filter(due_on__lte=horizon_end)
     total = queryset.count()
+    listed = _from_table(queryset.order_by("due_on", "case__case_id", "pk")[:limit], on)
+    if replay:
+        # Cases with events after ``on`` (or never computed): their pending deadlines as they stood on ``on``.
+        replayed = sorted((row for row in _replayed_rows(replay, on)
+                           if row.deadline.status in (OPEN, OVERDUE) and (not kinds or row.deadline.kind in kinds)
+                           and (horizon_end is None or row.deadline.due_on <= horizon_end)),
+                          key=lambda row: (row.deadline.due_on, row.case_id))
+        total += len(replayed)
+        listed = heapq.merge(listed, replayed, key=lambda row: (row.deadline.due_on, row.case_id))
+    soon_end = calendar.add_working_days(on, config.warning_working_days)
     rows = []
-    for row in _from_table(queryset.order_by("due_on", "case__case_id", "pk")[:limit], on):
+    for row in listed:
+        if len(rows) == limit:
+            break
         due = row.deadline.due_on
-        soon_end = calendar.add_working_days(on, config.warning_working_days)
         rows.append(ListedDeadline(row, (due - on).days, calendar.working_days_between(on, due),
-                                   row.deadline.status == "open" and due <= soon_end))
+                                   row.deadline.status == OPEN and due <= soon_end))
     return rows, total
 
 
@@ -154,11 +549,13 @@ def case_events(case: Case) -> list[CaseEvent]:
     return list(case.events.select_related("staff", "recorded_by").order_by("on", "pk"))
 
 
-def case_view(case: Case, on: dt.date):
-    """Return the case state (``core.caseflow.CaseState``) as seen on ``on``, computed from its events."""
-    events = [Event(e.kind, e.on, e.staff.staff_id if e.staff else "", e.outcome, e.until, e.intervention, e.reason)
-              for e in case.events.select_related("staff")]
-    return case_state(events, on, deadline_config())
+def case_view(case: Case, on: dt.date) -> CoreCaseState:
+    """Return the case state (``core.caseflow.CaseState``) as seen on ``on``, replayed from its events.
+
+    Always replayed, also when the stored rows are exact: the page explains each deadline (``why``), which
+    is not stored.
+    """
+    return case_state(events_by_case([case.pk], on).get(case.pk, ()), on, deadline_config())
 
 
 # --- finding a case, and one's own cases --------------------------------------------------------------------
@@ -182,6 +579,21 @@ def search_cases(cases: QuerySet, term: str, *, limit: int = 50) -> list[Case]:
     found = list(cases.filter(wanted).select_related("child", "unit").order_by("case_id")[:limit])
     lowered = term.lower()
     return sorted(found, key=lambda c: (lowered not in (c.case_id.lower(), c.child.child_id.lower()), c.case_id))
+
+
+def deadline_kind_label(kind: str) -> str:
+    """Return the Swedish (translated) name of a deadline kind, as the lists show it."""
+    return str(DeadlineKind(kind).label)
+
+
+def next_pending_deadlines(case_pks: Collection[int], on: dt.date) -> dict[int, CoreDeadline]:
+    """Return, per case, its next pending (open or overdue) deadline as seen on ``on``: the earliest due (the first
+    of equals in stored order), read through ``case_states``."""
+    nearest: dict[int, CoreDeadline] = {}
+    for state in case_states(on, case_pks=list(case_pks), pending_only=True):
+        if state.deadlines:
+            nearest[state.pk] = min(state.deadlines, key=lambda d: d.due_on)
+    return nearest
 
 
 @dataclass(frozen=True)
@@ -208,15 +620,11 @@ def my_cases(cases: QuerySet, staff_member, on: dt.date) -> list[MyCase]:
     pending deadline as seen on ``on``: overdue first (longest overdue first), then by due date, then the
     cases with nothing pending (closed ones among them) by case id."""
     mine = list(cases.filter(Q(main_handler=staff_member) | Q(co_handler=staff_member)).select_related("unit"))
-    nearest: dict[int, DeadlineRow] = {}
-    pending = Deadline.objects.filter(case__in=[c.pk for c in mine], settled="").order_by("due_on", "pk")
-    for row in _from_table(pending, on):
-        nearest.setdefault(row.case_pk, row)
+    nearest = next_pending_deadlines([c.pk for c in mine], on)
     soon_end = calendar.add_working_days(on, deadline_config().warning_working_days)
     result = []
     for case in mine:
-        row = nearest.get(case.pk)
-        deadline = row.deadline if row else None
+        deadline = nearest.get(case.pk)
         result.append(MyCase(
             case=case, role="main" if case.main_handler_id == staff_member.pk else "co", next_deadline=deadline,
             days_left=(deadline.due_on - on).days if deadline else None,
@@ -224,6 +632,48 @@ def my_cases(cases: QuerySet, staff_member, on: dt.date) -> list[MyCase]:
         ))
     return sorted(result, key=lambda m: (m.next_deadline is None,
                                          m.next_deadline.due_on if m.next_deadline else dt.date.min, m.case.case_id))
+
+
+@dataclass(frozen=True)
+class QueuedCase:
+    """An open case without a main caseworker, with its next pending deadline (None: nothing pending)."""
+
+    case: Case
+    next_deadline: CoreDeadline | None
+    days_left: int | None
+    due_soon: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.next_deadline is not None and self.next_deadline.status == OVERDUE
+
+    @property
+    def kind_label(self) -> str:
+        return str(DeadlineKind(self.next_deadline.kind).label) if self.next_deadline else ""
+
+
+def unassigned_by_urgency(user, on: dt.date, *, units=None, limit: int | None = None) -> list[QueuedCase]:
+    """Return the open cases without a main caseworker that ``user`` may see (``policy.scope_cases``; only
+    in ``units`` when given), most urgent first.
+
+    Urgency is the due date of the case's next pending deadline (``next_pending_deadlines``): the earliest
+    first, so overdue cases lead; cases with nothing pending follow by case id. ``due_soon`` uses the
+    municipality's warning horizon, as the deadline list does.
+    """
+    cases = Case.objects.all() if units is None else Case.objects.filter(unit__in=units)
+    queue = list(scope_cases(user, cases).filter(main_handler__isnull=True).exclude(state__phase="closed")
+                 .select_related("unit", "state"))
+    nearest = next_pending_deadlines([c.pk for c in queue], on)
+    soon_end = calendar.add_working_days(on, deadline_config().warning_working_days)
+    result = []
+    for case in queue:
+        deadline = nearest.get(case.pk)
+        result.append(QueuedCase(
+            case=case, next_deadline=deadline, days_left=(deadline.due_on - on).days if deadline else None,
+            due_soon=bool(deadline and deadline.status == "open" and deadline.due_on <= soon_end)))
+    result.sort(key=lambda q: (q.next_deadline is None, q.next_deadline.due_on if q.next_deadline else dt.date.min,
+                               q.case.case_id))
+    return result[:limit] if limit is not None else result
 
 
 # --- self-inspection (egenkontroll) -----------------------------------------------------------------
@@ -298,8 +748,6 @@ def egenkontroll(due_from: dt.date, due_to: dt.date, *, cases: QuerySet | None =
     definition that the deadline KPIs (scorecard, board paper) read through this function too.
     ``unit_ids`` limits the cases to those units. Breaches are the missed and overdue deadlines, by due date.
     """
-    from django.utils import timezone
-
     on = on or timezone.localdate()
     cases = cases if cases is not None else Case.objects.all()
     if unit_code:

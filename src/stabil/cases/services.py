@@ -12,54 +12,31 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from stabil.accounts.policy import check_capability, import_scope
+from stabil.audit.services import record_access
 from stabil.common.progress import Progress, notice
 from stabil.core.caseflow import Event, case_state
 from stabil.core.deadlines import MET, MISSED, DeadlineConfig
-from stabil.imports.framework import ImportResult
+from stabil.imports.framework import ImportErrors, ImportResult
+from stabil.organisation.selectors import unit_pks_by_code, units
+from stabil.organisation.services import unit_get_or_create
+from stabil.staff.selectors import member_by_staff_id
+from stabil.staff.services import staff_placeholders_create
 
 from .models import Case, CaseEvent, CaseState, Child, Deadline, ReporterKind
+
+# The municipality's rules are a read (issue 12); ``services.deadline_config`` keeps working for callers.
+from .selectors import deadline_config, events_by_case
 
 # All events known: deadlines are materialised as seen after the last event.
 _ALL_KNOWN = dt.date.max
 _CHUNK = 900  # below SQLite's bound-parameter limit for IN (...)
-
-
-def deadline_config() -> DeadlineConfig:
-    """Return the municipality's deadline configuration.
-
-    From the settings page (the ``DeadlineSettings`` row) once someone has saved it; before that from
-    ``settings.STABIL_DEADLINES`` (a dict) when set, else the environment variable ``STABIL_DEADLINES``
-    (JSON), else the defaults of ``core.deadlines.DeadlineConfig``. Example:
-    ``STABIL_DEADLINES='{"move_to_working_day": false, "first_contact_working_days": 5}'``.
-    """
-    import json
-    import os
-
-    from django.core.exceptions import ImproperlyConfigured
-
-    from .models import DeadlineSettings
-
-    saved = DeadlineSettings.objects.order_by("pk").first()
-    if saved is not None:
-        return DeadlineConfig(**saved.config_values())
-    values = getattr(settings, "STABIL_DEADLINES", None)
-    if values is None:
-        text = os.environ.get("STABIL_DEADLINES", "").strip()
-        try:
-            values = json.loads(text) if text else {}
-        except json.JSONDecodeError as exc:
-            raise ImproperlyConfigured(f"STABIL_DEADLINES är inte giltig JSON ({exc.msg})") from None
-    try:
-        return DeadlineConfig(**values)
-    except (TypeError, ValueError) as exc:
-        raise ImproperlyConfigured(f"STABIL_DEADLINES är felaktig: {exc}") from None
 
 
 def _chunks(items: Sequence, size: int = _CHUNK):
@@ -209,26 +186,10 @@ def _store_derived(derived: dict[int, tuple], *, update_handlers: Iterable[int] 
             )
 
 
-def _events_from_db(case_pks: Sequence[int]) -> dict[int, list[Event]]:
-    grouped: dict[int, list[Event]] = defaultdict(list)
-    if not case_pks:
-        return grouped
-    columns = ("case_id", "kind", "on", "staff__staff_id", "outcome", "until", "intervention", "reason")
-    if len(case_pks) > 5000:
-        wanted = set(case_pks)
-        rows = (r for r in CaseEvent.objects.values_list(*columns).iterator(chunk_size=20000) if r[0] in wanted)
-    else:
-        rows = (r for chunk in _chunks(list(case_pks))
-                for r in CaseEvent.objects.filter(case_id__in=chunk).values_list(*columns))
-    for case_pk, kind, on, staff_id, outcome, until, intervention, reason in rows:
-        grouped[case_pk].append(Event(kind, on, staff_id or "", outcome, until, intervention, reason))
-    return grouped
-
-
 def recompute_cases(case_pks: Iterable[int]) -> None:
     """Recompute the deadlines, state and handlers of the given cases from their stored events."""
     pks = list(case_pks)
-    grouped = _events_from_db(pks)
+    grouped = events_by_case(pks)
     staff_pks = _lookup("staff.StaffMember", "staff_id", {e.staff_id for pk in pks for e in grouped.get(pk, ())
                                                           if e.staff_id})
     config = deadline_config()
@@ -336,10 +297,6 @@ def case_events_store(loader) -> ImportResult:
     Writes nothing and returns an empty result when a conflict is found (listed in
     ``loader.errors``). Must run inside a transaction (the import framework's).
     """
-    from stabil.organisation.models import Unit
-    from stabil.organisation.services import unit_get_or_create
-    from stabil.staff.models import StaffMember
-
     errors = loader.errors
     heads = loader.case_heads
     stream = getattr(loader.progress, "stream", None)
@@ -364,7 +321,7 @@ def case_events_store(loader) -> ImportResult:
     timer.mark("checks against stored cases")
     counts: dict[str, int] = {}
     # 2. Units named by new cases that do not exist yet are created.
-    unit_pks = dict(Unit.objects.values_list("code", "pk"))
+    unit_pks = unit_pks_by_code()
     new_units = 0
     for head in heads.values():
         if "unit" in head and head["unit"][0] not in unit_pks:
@@ -382,8 +339,8 @@ def case_events_store(loader) -> ImportResult:
         for staff_id, (_row, case_id, first_on) in missing_staff:
             head = heads.get(case_id, {})
             unit_code = head["unit"][0] if "unit" in head else existing[case_id][1]["unit"]
-            members.append(StaffMember(staff_id=staff_id, unit_id=unit_pks[unit_code], started_on=first_on))
-        StaffMember.objects.bulk_create(members, batch_size=500)
+            members.append((staff_id, unit_pks[unit_code], first_on))
+        staff_placeholders_create(by=loader.by, members=members)
         staff_pks = _lookup("staff.StaffMember", "staff_id", loader.staff_first)
         loader.notices.append(f"{len(missing_staff)} nya medarbetare skapades (bara personal-id; komplettera i "
                               f"personalregistret)")
@@ -392,7 +349,7 @@ def case_events_store(loader) -> ImportResult:
     touched_existing = {stored[0]: case_id for case_id, stored in existing.items()}
     grouped: dict[str, list[Event]] = defaultdict(list)
     seen: set[tuple] = set()
-    for case_pk, events in _events_from_db(list(touched_existing)).items():
+    for case_pk, events in events_by_case(list(touched_existing)).items():
         case_id = touched_existing[case_pk]
         grouped[case_id] = events
         seen.update((case_id, e) for e in events)
@@ -486,6 +443,23 @@ def case_events_store(loader) -> ImportResult:
     return ImportResult(counts=counts)
 
 
+def case_events_load(*, by, rows: Iterable[Sequence[str]]) -> ImportResult:
+    """Store rows of the case-events file (its columns in order: case_id, child_id, birth_date, category, unit,
+    event, date, staff_id, outcome, until, intervention, reason) through the import's own loader: the same
+    checks, the same store and recomputation. For other areas' demo steps. Raise ValueError with the first
+    problems when a row is wrong (nothing is stored then)."""
+    from .importers import CaseEventLoader  # importers imports this module
+
+    errors = ImportErrors()
+    loader = CaseEventLoader(errors, by=by)
+    for number, row in enumerate(rows, start=2):
+        loader.add(number, list(row))
+    result = ImportResult() if errors else loader.store()
+    if errors:
+        raise ValueError("; ".join(error.format("rader") for error in list(errors)[:5]))
+    return result
+
+
 # --- single events from the web form ----------------------------------------------------------------
 
 
@@ -497,9 +471,7 @@ def case_record_event(*, by, case: Case, kind: str, on: dt.date, staff_id: str =
     The same field rules as the import apply (``importers.check_event_fields``). A staff id that
     does not exist yet is refused here (the web form picks from existing staff).
     """
-    from stabil.staff.models import StaffMember
-
-    from .importers import check_event_fields
+    from .importers import check_event_fields  # importers imports this module
 
     _parsed, problems = check_event_fields(
         kind, on.isoformat() if on else "", staff_id.strip(), outcome, until.isoformat() if until else "",
@@ -509,7 +481,7 @@ def case_record_event(*, by, case: Case, kind: str, on: dt.date, staff_id: str =
         raise ValidationError({column: message for column, message in problems})
     staff = None
     if staff_id:
-        staff = StaffMember.objects.filter(staff_id=staff_id.strip()).first()
+        staff = member_by_staff_id(staff_id.strip())
         if staff is None:
             raise ValidationError({"staff_id": f"det finns ingen medarbetare med personal-id {staff_id}"})
     with transaction.atomic():
@@ -609,23 +581,18 @@ def case_register_report(*, by, child_id: str, birth_date: dt.date, category: st
     ``handler_staff_id`` (a staff member of the user's units, e.g. the registering caseworker herself) a
     ``handler_assigned`` event on the same day makes them the case's handler.
     """
-    # Local like the other services of this module: other apps' modules, kept out of this module's load.
-    from stabil.accounts.policy import check_capability, import_scope
-    from stabil.organisation.models import Unit
-    from stabil.staff.models import StaffMember
-
     check_capability(by, "cases.record")
     scope = import_scope(by, "cases.record")
     child_id = (child_id or "").strip()
     case_id = (case_id or "").strip()
-    unit = Unit.objects.filter(code=unit_code).first()
+    unit = units().filter(code=unit_code).first()
     if unit is None or not scope.covers_unit(unit.pk):
         raise ValidationError({"unit": _("enheten %(unit)s ligger utanför dina enheter") % {"unit": unit_code}})
     if reporter_kind not in ReporterKind.values:
         raise ValidationError({"reporter_kind": _("okänd anmälare '%(kind)s'") % {"kind": reporter_kind}})
     if handler_staff_id:
         # Only an existing staff member of the user's units (the loader would create an unknown id).
-        handler = StaffMember.objects.filter(staff_id=handler_staff_id).first()
+        handler = member_by_staff_id(handler_staff_id)
         if handler is None or not scope.covers_unit(handler.unit_id):
             raise ValidationError({"__all__": _("handläggaren %(staff)s finns inte i dina enheter") % {
                 "staff": handler_staff_id}})
@@ -641,8 +608,6 @@ def case_register_report(*, by, child_id: str, birth_date: dt.date, category: st
 def _register(by, scope, case_id, child_id, birth_date, category, unit, received_on, reporter_kind,
               feedback_requested, handler_staff_id, request) -> Case:
     """The writing part of ``case_register_report`` (one transaction)."""
-    from stabil.audit.services import record_access  # local like the other services of this module
-
     from .importers import CaseEventLoader  # importers imports this module
 
     with transaction.atomic():

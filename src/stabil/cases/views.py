@@ -27,16 +27,17 @@ from stabil.accounts.policy import (
 )
 from stabil.audit.services import record_access
 from stabil.common.output import csv_safe
+from stabil.organisation import selectors as organisation
 from stabil.staff.selectors import names_for, staff_member_of_user
 
 from . import selectors, services
 from .forms import (
     EVENT_LABELS,
     INTERVENTION_LABELS,
-    CaseSearchForm,
     OUTCOME_LABELS,
     PHASE_LABELS,
     STATUS_LABELS,
+    CaseSearchForm,
     DeadlineFilterForm,
     EventForm,
     PeriodForm,
@@ -63,9 +64,7 @@ def deadline_list(request):
     today = timezone.localdate()
     cases = scope_cases(request.user, Case.objects.all())
     units = visible_units(request.user).order_by("code")
-    from stabil.organisation.models import Team
-
-    teams = Team.objects.filter(unit__in=units).order_by("code")
+    teams = organisation.teams().filter(unit__in=units).order_by("code")
     form = DeadlineFilterForm(request.GET or None, units=units, teams=teams)
     filters = form.cleaned_data if form.is_valid() else {}
     rows, total = selectors.deadline_list(
@@ -330,7 +329,7 @@ def deadline_rules(request):
     from .forms import DeadlineSettingsForm
     from .models import DEADLINE_SETTING_FIELDS, DeadlineSettings
 
-    current = services.deadline_config()
+    current = selectors.deadline_config()
     instance = DeadlineSettings.objects.order_by("pk").first() or DeadlineSettings(
         **{name: getattr(current, name) for name in DEADLINE_SETTING_FIELDS})
     form = DeadlineSettingsForm(request.POST or None, instance=instance)

@@ -76,11 +76,11 @@ def acting_user(username: str | None):
     An unknown or deactivated user is refused with a Swedish message (exit 2).
     """
     # Imported here: Django is set up only when a command runs, not when the CLI registry is built.
-    from stabil.accounts.models import User
+    from stabil.accounts.selectors import active_user
 
     if username is None:
         return None
-    user = User.objects.filter(username=username, is_active=True).first()
+    user = active_user(username)
     if user is None:
         raise CliError(f"användaren '{username}' finns inte eller är inaktiverad (--by)")
     return user

@@ -51,7 +51,7 @@ from typing import NamedTuple
 
 from stabil.core import calendar
 from stabil.core import deadlines as rules
-from stabil.core.deadlines import DEFAULT_CONFIG, MISSED, Deadline, DeadlineConfig, status_of
+from stabil.core.deadlines import DEFAULT_CONFIG, Deadline, DeadlineConfig, status_of
 
 __all__ = [
     "EVENT_KINDS",

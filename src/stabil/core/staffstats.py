@@ -417,6 +417,44 @@ def consultant_summary(positions: Iterable[Position], period: Period, *,
     return result
 
 
+#: How long after the leaving date an exit interview may be held (and recorded): 90 days, about one quarter.
+#: Seed 001 (Västerås, 4.2.3): exit interviews are held "i samband med att personal slutar" (in connection
+#: with leaving), and turnover is followed up per quarter (table 1). An interview within a quarter of the
+#: last day is still about that exit and lands in the next quarterly follow-up at the latest; a later date is
+#: far more likely a typing error (a wrong month or year) than an interview, and would be compiled with the
+#: wrong period. The one home of the window: the staff services apply it to every path (web, import).
+EXIT_INTERVIEW_WINDOW_DAYS = 90
+#: Why an exit interview's date is refused (the staff app words each in Swedish).
+INTERVIEW_NO_EXIT = "no_exit"
+INTERVIEW_BEFORE_EXIT = "before_exit"
+INTERVIEW_AFTER_WINDOW = "after_window"
+INTERVIEW_IN_FUTURE = "in_future"
+
+
+def exit_interview_window(ended_on: date, window_days: int = EXIT_INTERVIEW_WINDOW_DAYS) -> tuple[date, date]:
+    """Return the first and last day (inclusive) on which an exit interview for this leaving date may be held."""
+    return ended_on, ended_on + timedelta(days=window_days)
+
+
+def exit_interview_problem(held_on: date, ended_on: date | None, today: date,
+                           window_days: int = EXIT_INTERVIEW_WINDOW_DAYS) -> str | None:
+    """Return why an exit interview held on ``held_on`` is refused, or None when it is accepted.
+
+    Accepted only for a registered exit (``ended_on``), on or after the leaving date, at most ``window_days``
+    after it, and not after ``today`` (an interview is recorded once it has been held).
+    """
+    if ended_on is None:
+        return INTERVIEW_NO_EXIT
+    first, last = exit_interview_window(ended_on, window_days)
+    if held_on < first:
+        return INTERVIEW_BEFORE_EXIT
+    if held_on > last:
+        return INTERVIEW_AFTER_WINDOW
+    if held_on > today:
+        return INTERVIEW_IN_FUTURE
+    return None
+
+
 def quarter(year: int, number: int) -> Period:
     """Return calendar quarter 1-4 of a year as a Period (seed 001 reports per quarter)."""
     if number not in (1, 2, 3, 4):
@@ -427,6 +465,7 @@ def quarter(year: int, number: int) -> Period:
 
 
 __all__ = [
+    "EXIT_INTERVIEW_WINDOW_DAYS",
     "EXIT_REASONS",
     "EXIT_REASON_LABELS_SV",
     "OVERTIME_KINDS",
@@ -444,6 +483,8 @@ __all__ = [
     "competence_shares",
     "compile_exit_reasons",
     "consultant_summary",
+    "exit_interview_problem",
+    "exit_interview_window",
     "hours_per_working_day",
     "overtime_totals",
     "quarter",

@@ -18,6 +18,8 @@ from typing import Any, TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from stabil.organisation.selectors import demo_is_built
+
 STEPS = [
     "stabil.organisation.demo",
     "stabil.accounts.demo",
@@ -60,9 +62,7 @@ class DemoContext:
 
 
 def is_built() -> bool:
-    from stabil.organisation.models import Municipality
-
-    return Municipality.objects.filter(demo_built_at__isnull=False).exists()
+    return demo_is_built()
 
 
 def build(*, seed: int = 2026, today: date | None = None, stream: TextIO | None = None) -> bool:

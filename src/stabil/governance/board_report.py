@@ -31,7 +31,7 @@ from stabil.common.periods import months_label, period_label
 from stabil.core import kpi as core_kpi
 from stabil.core import rounding, statistics, suppression
 from stabil.core.statistics import MonthRange
-from stabil.organisation import selectors as organisation_selectors
+from stabil.organisation import selectors as organisation
 from stabil.staff.selectors import staff_report
 
 from . import selectors
@@ -386,7 +386,7 @@ def hide_scorecard_staff_totals(scorecards: list[tuple], *, through: dt.date, th
     paper's scorecard section apply it alike, so a public figure is shown on both or on neither (a board
     paper of the same months publishes the unit figures it would give back by difference).
     """
-    units = organisation_selectors.units()
+    units = list(organisation.units().order_by("code"))
     years = sorted({year for card, _sections in scorecards for year in card.years})
     for year in years:
         bounds = selectors.year_period(year, through)
@@ -403,7 +403,8 @@ def build(*, period: Period, exact: bool, unit_codes: list[str] | None = None, r
     """Return the board report for the period (all units, or these units)."""
     today = today or dt.date.today()
     years = list(range(period.year - STAT_YEARS + 1, period.year + 1))
-    units = organisation_selectors.units(unit_codes)
+    units = list(organisation.units().order_by("code")) if unit_codes is None else list(
+        organisation.units().filter(code__in=unit_codes).order_by("code"))
     unit_ids = None if unit_codes is None else [u.pk for u in units]
     stats = statistics_view(years=years, months=period.months, unit_ids=unit_ids, exact=exact, threshold=threshold,
                             progress=progress)

@@ -52,14 +52,15 @@ def _months(value: str):
 
 def _units(codes: list[str]) -> tuple[list[int] | None, list[str] | None]:
     """Return (unit ids, codes) for the given codes, or (None, None) for all units."""
-    from stabil.organisation.models import Unit
+    # Imported when the command runs: Django is set up then, not when the CLI registry is built.
+    from stabil.organisation.selectors import units
 
     if not codes:
         return None, None
-    found = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
+    found = dict(units().filter(code__in=codes).values_list("code", "pk"))
     missing = [code for code in codes if code not in found]
     if missing:
-        known = ", ".join(Unit.objects.order_by("code").values_list("code", flat=True)) or "inga"
+        known = ", ".join(units().order_by("code").values_list("code", flat=True)) or "inga"
         raise CliError(f"okänd enhet {', '.join(repr(c) for c in missing)} (--unit). Enheter som finns: {known}")
     return [found[code] for code in codes], list(codes)
 

@@ -205,13 +205,8 @@ def build(ctx) -> None:
                 services.check_result_record(
                     by=by, check=check, performed_on=performed_on, passed=deviations == 0, deviations=deviations,
                     summary="Inga avvikelser." if deviations == 0 else f"{deviations} avvikelser; åtgärder planerade.")
-    # Compute the scorecard's KPI values now, so the first view of the scorecard is quick.
-    from .selectors import scorecard_through, snapshot_values, year_period
-
-    for plan_year in (first_year, first_year + 1):
-        bounds = year_period(plan_year, scorecard_through(ctx.today))
-        if bounds is not None:
-            snapshot_values(first_day=bounds[0], last_day=bounds[1])
+    # Take the scorecard's KPI snapshots now, as an editor would, so the first view of the scorecard is quick.
+    services.scorecard_snapshots_take(by=by, scorecard=card, today=ctx.today)
     ctx.progress("styrkort, handlingsplan (9 åtgärder, 5 mnkr), riskregister och egenkontroller klara")
 
 

@@ -204,8 +204,8 @@ class KpiEntry(models.Model):
 class KpiSnapshot(models.Model):
     """A computed KPI value for a period and scope, kept so pages need not recompute.
 
-    ``unit_code`` is "" for the whole organisation. Refreshed by ``stabil governance
-    refresh-kpis`` or the scorecard page's refresh button; ``computed_at`` says how fresh it is.
+    ``unit_code`` is "" for the whole organisation. Taken only by ``services.kpi_snapshots_take`` (the
+    scorecard's "Räkna om" button, the demo build), never by a page view; ``computed_at`` says how fresh it is.
     """
 
     code = models.CharField(max_length=64)

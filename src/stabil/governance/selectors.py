@@ -3,8 +3,8 @@
 Counting and KPI rules live in ``stabil.core.statistics`` and ``stabil.core.kpi``; this module
 only fetches rows and hands them over. Staff KPIs come from the staff area's report
 (``stabil.staff.selectors.staff_report``), loads from the workload area
-(``stabil.workload.selectors.workload_on``), deadlines from the case flow
-(``cases.Deadline``, materialised by the cases area from ``stabil.core.caseflow``).
+(``stabil.workload.selectors.workload_on``), deadlines and case events from the cases area's reader
+(``stabil.cases.selectors``: ``egenkontroll``, ``investigations_opened``, ``intervention_events``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Q
+from django.core.cache import cache
 from django.utils import timezone
 
 from stabil.cases import selectors as case_selectors
@@ -22,6 +22,9 @@ from stabil.common.periods import period_label, reporting_period
 from stabil.core import calendar, statistics, suppression
 from stabil.core import kpi as core_kpi
 from stabil.core.statistics import MonthRange, YearOverYearTable
+from stabil.organisation import selectors as organisation
+from stabil.staff.selectors import staff_report
+from stabil.workload import selectors as workload_selectors
 
 from .models import (
     FREQUENCY_MONTHS,
@@ -83,28 +86,16 @@ def default_threshold() -> int:
 
 def statistics_table(*, years: Sequence[int], months: MonthRange, unit_ids: Sequence[int] | None = None,
                      progress=None) -> YearOverYearTable:
-    """Return the Värmdö table from case events (counting rules in ``stabil.core.statistics``)."""
-    from stabil.cases.models import CaseEvent
-
+    """Return the Värmdö table from case events (counting rules in ``stabil.core.statistics``), read through
+    ``cases.selectors``."""
     years = sorted(years)
     first_day = months.first_day(years[0])
     last_day = months.last_day(years[-1])
-    scope = Q() if unit_ids is None else Q(case__unit_id__in=list(unit_ids))
-    opened = (
-        CaseEvent.objects.filter(scope, kind="investigation_opened", on__range=(first_day, last_day))
-        .values_list("case__category", "on")
-        .iterator(chunk_size=10000)
-    )
-    opened = list(opened)
+    opened = case_selectors.investigations_opened(first_day, last_day, unit_ids=unit_ids)
     if progress is not None:
         progress.advance(1, "utredningar hämtade")
     # Interventions: every start/end event up to the last day, of cases with a start by then.
-    rows = (
-        CaseEvent.objects.filter(scope, kind__in=("intervention_started", "intervention_ended"), on__lte=last_day)
-        .order_by("case_id", "on", "pk")
-        .values_list("case_id", "case__category", "kind", "on", "intervention")
-        .iterator(chunk_size=10000)
-    )
+    rows = case_selectors.intervention_events(last_day, unit_ids=unit_ids)
     spells: list[tuple[str, dt.date, dt.date | None]] = []
     for _case_pk, case_rows in groupby(rows, key=lambda r: r[0]):
         case_rows = list(case_rows)
@@ -143,8 +134,6 @@ def deadline_values(first_day: dt.date, last_day: dt.date, unit_ids: Sequence[in
 
 
 def _staff_values(first_day: dt.date, last_day: dt.date, units) -> dict[str, core_kpi.KpiValue]:
-    from stabil.staff.selectors import staff_report
-
     report = staff_report(first_day, last_day, units)
     ended = sum(row["turnover"]["ended"] for row in report)
     headcount = sum(row["turnover"]["average_headcount"] for row in report)
@@ -167,10 +156,8 @@ def _staff_values(first_day: dt.date, last_day: dt.date, units) -> dict[str, cor
 
 
 def _load_values(last_day: dt.date, units) -> dict[str, core_kpi.KpiValue]:
-    from stabil.workload.selectors import workload_on
-
     unit_ids = [unit.pk for unit in units]
-    view = workload_on(on=last_day, unit_ids=unit_ids) if unit_ids else None
+    view = workload_selectors.workload_on(on=last_day, unit_ids=unit_ids) if unit_ids else None
     loads = [p.load for p in view.result.people] if view else []
     return {"caseworkers_above_full_load": core_kpi.caseworkers_above_full_load(loads)}
 
@@ -178,9 +165,7 @@ def _load_values(last_day: dt.date, units) -> dict[str, core_kpi.KpiValue]:
 def computed_kpis(*, first_day: dt.date, last_day: dt.date, unit_codes: Sequence[str] | None = None,
                   progress=None) -> list[core_kpi.KpiValue]:
     """Return every registered KPI computed for the period and units (all units when None)."""
-    from stabil.organisation.models import Unit
-
-    units = Unit.objects.all() if unit_codes is None else Unit.objects.filter(code__in=list(unit_codes))
+    units = organisation.units() if unit_codes is None else organisation.units().filter(code__in=list(unit_codes))
     units = list(units.order_by("code"))
     unit_ids = None if unit_codes is None else [unit.pk for unit in units]
     values: dict[str, core_kpi.KpiValue] = {}
@@ -191,25 +176,27 @@ def computed_kpis(*, first_day: dt.date, last_day: dt.date, unit_codes: Sequence
 
 
 def snapshot_values(*, first_day: dt.date, last_day: dt.date, unit_code: str = "",
-                    refresh: bool = False, progress=None) -> dict[str, core_kpi.KpiValue]:
-    """Return stored KPI values for the period and scope; compute and store them when missing or stale.
+                    progress=None) -> dict[str, core_kpi.KpiValue]:
+    """Return the KPI values for the period and scope: the stored snapshot when there is a usable one, else
+    computed now. A read: snapshots are taken only by ``services.kpi_snapshots_take`` (docs/governance.md).
 
-    Values of a period that has not ended are recomputed when older than ``SNAPSHOT_MAX_AGE``.
+    A snapshot of a past period is used as it is; one of a period still running only while younger than
+    ``SNAPSHOT_MAX_AGE`` (events arrive). Values computed here are kept in the process's cache for as long,
+    so that the scorecard page is not recomputed on every view; they are not stored.
     """
     rows = list(KpiSnapshot.objects.filter(unit_code=unit_code, first_day=first_day, last_day=last_day))
     stored = {s.code: core_kpi.KpiValue(s.code, s.value, s.numerator, s.denominator) for s in rows}
-    # A period still running goes stale as events arrive: recompute its values after a while.
-    # Past periods stay until someone asks for a recount (the scorecard's "Räkna om").
     stale = bool(rows) and last_day >= timezone.localdate() - dt.timedelta(days=1) and (
         min(s.computed_at for s in rows) < timezone.now() - SNAPSHOT_MAX_AGE)
-    if refresh or stale or set(stored) != set(core_kpi.REGISTRY):
-        from .services import kpi_snapshots_store
-
-        values = computed_kpis(first_day=first_day, last_day=last_day,
-                               unit_codes=[unit_code] if unit_code else None, progress=progress)
-        kpi_snapshots_store(values=values, unit_code=unit_code, first_day=first_day, last_day=last_day)
-        stored = {v.kpi: v for v in values}
-    return stored
+    if not stale and set(stored) == set(core_kpi.REGISTRY):
+        return stored
+    key = f"governance:kpis:{unit_code}:{first_day.isoformat()}:{last_day.isoformat()}"
+    values = cache.get(key)
+    if values is None:
+        values = {v.kpi: v for v in computed_kpis(first_day=first_day, last_day=last_day,
+                                                  unit_codes=[unit_code] if unit_code else None, progress=progress)}
+        cache.set(key, values, SNAPSHOT_MAX_AGE.total_seconds())
+    return values
 
 
 # --- scorecards -------------------------------------------------------------------------------
@@ -268,8 +255,9 @@ def scorecard_rows(scorecard: Scorecard, *, today: dt.date | None = None, throug
 
     Each plan year is counted over ``year_period(year, through)``; ``through`` defaults to the end of the
     reporting period on ``today`` (``scorecard_through``), the board paper passes its period's last day.
-    Computed KPIs come from stored snapshots per plan year (computed when missing); years after
-    ``through`` have no value. Without exact figures, a KPI that would give a small count is hidden
+    Computed KPIs come from stored snapshots per plan year (computed when missing, not stored: see
+    ``snapshot_values``); years after ``through`` have no value. Without exact figures, a KPI that would
+    give a small count is hidden
     (``kpi_hidden_in_public``).
     """
     if through is None:
@@ -362,6 +350,12 @@ def plan_progress(plan: ActionPlan, today: dt.date) -> PlanProgress:
     )
 
 
+def plan_measures_by_number(registration_suffix: str) -> dict[int, Measure]:
+    """Return {number: measure} of the action plans whose registration number ends with ``registration_suffix``
+    (for the simulation's scenarios of a plan's measures)."""
+    return {m.number: m for m in Measure.objects.filter(plan__registration_number__endswith=registration_suffix)}
+
+
 def active_plans() -> list[ActionPlan]:
     return list(ActionPlan.objects.filter(archived_at__isnull=True).select_related("board"))
 
@@ -383,9 +377,7 @@ def risk_matrix(risks: Iterable[Risk]) -> list[tuple[int, list[list[Risk]]]]:
 
 def workload_risk_measures() -> list:
     """Return the workload risk assessment's measures (the workload area), for the risk register."""
-    from stabil.workload.models import RiskMeasure
-
-    return list(RiskMeasure.objects.select_related("unit").order_by("status", "due_on", "pk"))
+    return workload_selectors.risk_measures()
 
 
 def next_due_on(check: SelfInspectionCheck, last_performed_on: dt.date | None) -> dt.date:

@@ -8,7 +8,6 @@ Nothing is deleted: ``archive`` sets ``archived_at``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import Decimal
 
 from auditlog.context import set_actor
@@ -35,6 +34,7 @@ from .models import (
     SelfInspectionCheck,
     SelfInspectionResult,
 )
+from .selectors import computed_kpis, scorecard_through, year_period
 
 
 def _user(by):
@@ -143,21 +143,44 @@ def kpi_entry_set(*, by, kpi: Kpi, year: int, value: float | Decimal, note: str 
         return row
 
 
-def kpi_snapshots_store(*, values: Iterable[core_kpi.KpiValue], unit_code: str, first_day: dt.date,
-                        last_day: dt.date) -> None:
-    """Store computed KPI values (derived data: replaced, not audited)."""
+def kpi_snapshots_take(*, by, first_day: dt.date, last_day: dt.date, unit_code: str = "",
+                       progress=None) -> dict[str, core_kpi.KpiValue]:
+    """Compute every registered KPI for the period and scope now and store it as its snapshot (replacing the
+    one before); return the values. Derived data: replaced, not audited.
+
+    The only writer of ``KpiSnapshot``: called by the scorecard's "Räkna om och spara mätetalen" (editors)
+    and by the demo build, never by a page view (docs/governance.md, "Computed values").
+    """
+    values = computed_kpis(first_day=first_day, last_day=last_day, unit_codes=[unit_code] if unit_code else None,
+                           progress=progress)
     with transaction.atomic():
         for value in values:
             KpiSnapshot.objects.update_or_create(
                 code=value.kpi, unit_code=unit_code, first_day=first_day, last_day=last_day,
                 defaults={"value": value.value, "numerator": value.numerator, "denominator": value.denominator},
             )
+    return {value.kpi: value for value in values}
 
 
-def kpi_snapshots_clear() -> int:
-    """Forget stored KPI values (derived data) so the next page view recomputes them."""
-    deleted, _ = KpiSnapshot.objects.all().delete()
-    return deleted
+def scorecard_snapshots_take(*, by, scorecard: Scorecard, today: dt.date) -> int:
+    """Take the snapshots of every period and scope a scorecard's computed KPIs show: each plan year that has
+    begun (the running year up to the end of the reporting period on ``today``, the scorecard's one period
+    rule: ``selectors.scorecard_through``), for the whole organisation and each unit a KPI names.
+    Return how many periods and scopes were taken."""
+    units = {kpi.org_unit.code if kpi.org_unit_id else "" for kpi in
+             Kpi.objects.filter(goal__perspective__scorecard=scorecard, archived_at__isnull=True)
+             .exclude(computed="").select_related("org_unit")}
+    taken = 0
+    through = scorecard_through(today)
+    for year in scorecard.years:
+        bounds = year_period(year, through)
+        if bounds is None:
+            continue
+        first_day, last_day = bounds
+        for unit_code in sorted(units):
+            kpi_snapshots_take(by=by, first_day=first_day, last_day=last_day, unit_code=unit_code)
+            taken += 1
+    return taken
 
 
 def plan_create(*, by, board: Board, title: str, registration_number: str = "", decided_on: dt.date | None = None,

@@ -23,8 +23,10 @@ from stabil.accounts.policy import (
     may_change_for_unit,
     require_capability,
     sees_exact_figures_for,
+    visible_units,
 )
 from stabil.common.periods import period_label, reporting_period
+from stabil.organisation import selectors as organisation
 
 from . import board_report, selectors, services
 from .forms import (
@@ -129,9 +131,9 @@ def scorecard_detail(request, pk: int):
 @require_POST
 @require_capability("governance.edit")
 def scorecard_refresh(request, pk: int):
-    card = get_object_or_404(Scorecard, pk=pk)
-    services.kpi_snapshots_clear()
-    messages.success(request, _("De beräknade mätetalen räknas om när sidan visas."))
+    card = get_object_or_404(Scorecard, pk=pk, archived_at__isnull=True)
+    services.scorecard_snapshots_take(by=request.user, scorecard=card, today=_today())
+    messages.success(request, _("De beräknade mätetalen är omräknade och sparade."))
     return redirect("governance:scorecard", pk=card.pk)
 
 
@@ -278,11 +280,8 @@ def check_result_add(request, pk: int):
 
 
 def _units_for(user):
-    from stabil.accounts.policy import visible_units
-    from stabil.organisation.models import Unit
-
     units = visible_units(user)
-    return list((units if units.exists() else Unit.objects.all()).order_by("code"))
+    return list((units if units.exists() else organisation.units()).order_by("code"))
 
 
 @require_capability("governance.view")

@@ -35,13 +35,14 @@ def _positive(low: int, high: int, what: str):
 
 
 def _unit(code: str | None):
-    from stabil.organisation.models import Unit
+    # Imported when the command runs: Django is set up then, not when the CLI registry is built.
+    from stabil.organisation.selectors import units
 
     if code is None:
         return None
-    unit = Unit.objects.filter(code=code).first()
+    unit = units().filter(code=code).first()
     if unit is None:
-        known = ", ".join(Unit.objects.order_by("code").values_list("code", flat=True)[:30])
+        known = ", ".join(units().order_by("code").values_list("code", flat=True)[:30])
         raise CliError(f"okänd enhet '{code}' (finns: {known})")
     return unit
 

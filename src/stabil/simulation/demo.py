@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from stabil.core.calendar import month_start
+from stabil.governance.selectors import plan_measures_by_number
 
 from . import services
 from .models import ScenarioMeasure
@@ -41,12 +42,10 @@ def _start(scenario_start: dt.date, offset: int | None) -> dt.date:
 
 
 def build(ctx) -> None:
-    from stabil.governance.models import Measure as PlanMeasure
-
     unit = ctx.units.get(UNIT)
     if unit is None:
         return
-    plan_measures = {m.number: m for m in PlanMeasure.objects.filter(plan__registration_number__endswith="-0081")}
+    plan_measures = plan_measures_by_number("-0081")
     baseline = services.scenario_create(by=None, unit=unit, name="Uppsala: utan åtgärder", on=ctx.today,
                                         description="Utgångsläget utan åtgärder, att jämföra med.")
     base = baseline.base

@@ -8,17 +8,26 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import QuerySet
 
 from stabil.accounts.policy import visible_units
-from stabil.cases.services import deadline_config
+from stabil.cases import selectors as case_selectors
+from stabil.cases.selectors import deadline_config
 from stabil.core import forecast as core_forecast
 from stabil.core import simulation as core
 from stabil.core import suppression
+from stabil.core import workload as core_workload
 from stabil.core.calendar import month_start
 from stabil.core.eligibility import CASELOAD_ROLES
 from stabil.governance.selectors import default_threshold
+from stabil.staff.selectors import budgeted_fte_on, staff_members
+from stabil.workload.selectors import (
+    case_snapshots,
+    current_config,
+    decision_shares,
+    risk_history,
+    staff_capacities,
+)
 
 from .models import Scenario, ScenarioMeasure, SimulationRun
 
@@ -55,19 +64,9 @@ def inflow_history(*, series: str = "reports", unit_ids=None, category: str | No
     The history starts at the first month with an event (at most ``months`` back) and ends with the last
     complete month; months without events count zero.
     """
-    from stabil.cases.models import CaseEvent
-
     end = dt.date(on.year, on.month, 1)
     start = month_start(end, -months)
-    qs = CaseEvent.objects.filter(kind=SERIES[series], on__gte=start, on__lt=end)
-    if unit_ids is not None:
-        qs = qs.filter(case__unit_id__in=list(unit_ids))
-    if category:
-        qs = qs.filter(case__category=category)
-    counts: dict[dt.date, int] = {}
-    for month, n in qs.annotate(m=TruncMonth("on")).values_list("m").annotate(n=Count("pk")).values_list("m", "n"):
-        month = month.date() if isinstance(month, dt.datetime) else month
-        counts[month] = counts.get(month, 0) + n
+    counts = case_selectors.monthly_event_counts(SERIES[series], start, end, unit_ids=unit_ids, category=category)
     if not counts:
         return start, []
     first = min(counts)
@@ -108,14 +107,11 @@ def forecast_disclosure(doc: dict, *, exact: bool, threshold: int) -> dict:
 def turnover_observations(units, on: dt.date, *, months: int = 24) -> list[tuple[float, float, int]]:
     """Return (load at a month's start, staff then, permanent caseworkers who left during the month) per unit
     and month over the last ``months`` months: the data ``core.simulation.calibrate_turnover`` fits."""
-    from stabil.staff.models import StaffMember
-    from stabil.workload.selectors import risk_history
-
     observations = []
     for unit in units:
         points = risk_history(unit_id=unit.pk, on=on, months=months + 1)
         ends = [p["on"] for p in points]
-        exits = list(StaffMember.objects.filter(
+        exits = list(staff_members().filter(
             unit=unit, role__in=CASELOAD_ROLES, ended_on__gt=ends[0], ended_on__lte=ends[-1],
         ).exclude(employment__in=("consultant", "summer_temp")).values_list("ended_on", flat=True))
         for before, after in zip(points, points[1:]):
@@ -167,10 +163,6 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
     * Inflow: the forecast median of reports when there are at least 12 months of history, else the
       last year's mean with its growth on the year before.
     """
-    from stabil.core import workload as core_workload
-    from stabil.staff.selectors import budgeted_fte_on
-    from stabil.workload.selectors import case_snapshots, current_config, decision_shares, staff_capacities
-
     _version, config = current_config()
     people, info = staff_capacities(on=on, unit_ids=[unit.pk])
     groups: Counter = Counter()
@@ -206,15 +198,6 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
     budget = budgeted_fte_on(on, [unit.pk]).get(unit.pk)
     vacancies = max(0, round(budget - perm_fte - consultants)) if budget else 0
 
-    from stabil.cases.models import Deadline
-
-    # Age of an open case in its phase: days since its pending legal deadline started (the report for a
-    # preliminary assessment, the opening for an investigation); follow-up has no deadline (age 0).
-    started: dict[tuple[int, str], dt.date] = {}
-    for case_pk, kind, started_on in Deadline.objects.filter(
-        case__unit=unit, kind__in=("preliminary_assessment", "investigation"), met_on__isnull=True, settled="",
-    ).values_list("case_id", "kind", "started_on"):
-        started[(case_pk, kind)] = started_on
     allocated: dict[str, list[int]] = {}
     unallocated: dict[str, list[int]] = {}
     hours: Counter = Counter()  # the board's demand of the allocated open cases, per simulated phase
@@ -222,7 +205,9 @@ def unit_starting_point(unit, on: dt.date, *, months: int = 36, use_forecast: bo
         phase = PHASE_MAP.get(snap.phase)
         if phase is None:
             continue
-        since = started.get((snap.pk, phase))
+        # Age in the phase: days since its pending legal deadline's period began (the report for a preliminary
+        # assessment, the opening for an investigation), as the case stood on ``on``; follow-up has none (0).
+        since = snap.started_on.get(phase)
         age = max(0, min(core.PRE_PERIOD_DAYS - 1, (on - since).days)) if since else 0
         (allocated if snap.main else unallocated).setdefault(phase, []).append(age)
         if snap.main:

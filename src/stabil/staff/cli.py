@@ -49,7 +49,7 @@ def _run(args) -> int:
     from stabil.audit.services import record_access
     from stabil.common.output import Sheet, write_csv, write_json, write_xlsx_stdout
     from stabil.common.progress import notice
-    from stabil.organisation.models import Unit
+    from stabil.organisation.selectors import units as all_units
 
     from .selectors import staff_report
 
@@ -57,7 +57,7 @@ def _run(args) -> int:
     require_capability(by, "staff.view", "personalrapporten")
     if args.last_day < args.first_day:
         raise CliError(f"--to {args.last_day} ligger före --from {args.first_day}")
-    units = Unit.objects.all()
+    units = all_units()
     scoped = units_in_scope(by, args.unit)  # a named user: their units, as the staff pages offer them
     if scoped is not None:
         units = scoped

@@ -334,10 +334,15 @@ def build(ctx) -> None:
     for person in people:
         if person.exit_reason and rng.random() < 0.75:
             others = rng.sample([r for r in EXIT_WEIGHTS if r != person.exit_reason], rng.randint(0, 2))
-            interviews.append(ExitInterview(
-                staff=by_id[person.staff_id], held_on=max(person.started_on, person.ended_on - dt.timedelta(days=7)),
-                main_reason=person.exit_reason, other_reasons=sorted(others), comment=rng.choice(COMMENTS),
-                would_return=rng.choice([True, False, None])))
+            comment, would_return = rng.choice(COMMENTS), rng.choice([True, False, None])
+            # Held in the first two weeks after the last day, inside the window the staff services enforce
+            # (core.staffstats.EXIT_INTERVIEW_WINDOW_DAYS); the day is derived from the date, not drawn, so the
+            # rest of the demo stays the same. Not yet held for someone who left in the last few days.
+            held_on = person.ended_on + dt.timedelta(days=person.ended_on.toordinal() % 15)
+            if held_on <= today:
+                interviews.append(ExitInterview(
+                    staff=by_id[person.staff_id], held_on=held_on, main_reason=person.exit_reason,
+                    other_reasons=sorted(others), comment=comment, would_return=would_return))
     ExitInterview.objects.bulk_create(interviews)
 
     for unit, (positions, leads, _rate, _share) in UNITS.items():

@@ -3,13 +3,14 @@
 Contracts (docs/cli-staff.md):
 
 - staff: ``staff_id,unit,role,employment,fte,degree,experience_years,started_on,ended_on,exit_reason,monthly_cost_sek``
+  (optional ``name``, ``team``); each row is checked by ``rules.check_staff_record``, as the HR pages are
 - absence: ``staff_id,kind,first_day,last_day,extent`` (extent empty = 1)
 - overtime: ``staff_id,worked_on,kind,hours`` (kind ``fill_in`` or ``overtime``)
 - staffing budget: ``unit,valid_from,budgeted_fte``; knowledge areas: ``area_code,area_name,target_level``
 
 Every row is validated first and every problem collected (row as a spreadsheet shows it, column,
 Swedish message); the framework rolls the whole file back on any error. Idempotent: a staff row
-updates the person with that ``staff_id`` (a change of unit, role, employment, FTE or cost is dated,
+updates the person with that ``staff_id`` (a change of unit, team, role, employment, FTE or cost is dated,
 see ``services.staff_apply_situation``); an absence row with the same person, kind and first day
 replaces the stored one; an overtime row with the same person, day and kind replaces its hours.
 
@@ -24,7 +25,6 @@ read go to the access log (``ctx.accessed``).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from decimal import Decimal
 from itertools import pairwise
@@ -33,121 +33,31 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stabil.common.parsing import control_character, date_problem, id_problem, parse_decimal
-from stabil.common.parsing import parse_iso_date as parse_date
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
+from stabil.organisation import selectors as organisation
+from stabil.organisation.services import unit_get_or_create
 
 from .models import (
     Absence,
     AbsenceKind,
     CompetenceLevel,
-    Degree,
-    Employment,
-    ExitReason,
     KnowledgeArea,
     Overtime,
     OvertimeKind,
     StaffMember,
-    StaffRole,
     UnitStaffing,
 )
+from .rules import RowChecker, check_staff_record
+from .selectors import stored_people
+from .services import staff_apply_situation
 
 STAFF_COLUMNS = ("staff_id", "unit", "role", "employment", "fte", "degree", "experience_years", "started_on",
                  "ended_on", "exit_reason", "monthly_cost_sek")
+STAFF_OPTIONAL = ("name", "team")
 ABSENCE_COLUMNS = ("staff_id", "kind", "first_day", "last_day", "extent")
 OVERTIME_COLUMNS = ("staff_id", "worked_on", "kind", "hours")
 STAFFING_COLUMNS = ("unit", "valid_from", "budgeted_fte")
 AREA_COLUMNS = ("area_code", "area_name", "target_level")
-MIN_DATE = dt.date(1950, 1, 1)
-MAX_DATE = dt.date(2100, 12, 31)
-MAX_ID = 64
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
-
-
-class RowChecker:
-    """Parse one row's fields, collecting Swedish (column, message) problems."""
-
-    def __init__(self, values: dict[str, str]):
-        self.values = values
-        self.problems: list[tuple[str, str]] = []
-
-    def text(self, column: str, *, required: bool = True, max_length: int = MAX_ID) -> str:
-        value = self.values.get(column, "").strip()
-        if required and not value:
-            self.problems.append((column, _("värde saknas")))
-        elif len(value) > max_length:
-            self.problems.append((column, _("längre än %(count)d tecken") % {"count": max_length}))
-        return value
-
-    def ident(self, column: str, *, max_length: int = MAX_ID) -> str:
-        """A required id (staff id, unit or area code): the one id rule of ``common.parsing.id_problem``."""
-        value = self.text(column, max_length=max_length)
-        problem = id_problem(value, max_length=max_length) if value and len(value) <= max_length else None
-        if problem:
-            self.problems.append((column, problem))
-        return value
-
-    def name(self, column: str, *, max_length: int) -> str:
-        """An optional person's name: plain text, no control characters, at most ``max_length`` characters."""
-        value = self.text(column, required=False, max_length=max_length)
-        bad = control_character(value)
-        if bad:
-            self.problems.append((column, _("otillåtet styrtecken %(char)s i namnet") % {"char": bad}))
-        return value
-
-    def choice(self, column: str, allowed: list[str], *, required: bool = True, default: str = "") -> str:
-        value = self.values.get(column, "").strip()
-        if not value:
-            if required and not default:
-                self.problems.append((column, _("värde saknas; tillåtna: %(allowed)s") % {"allowed": ", ".join(allowed)}))
-            return default
-        if value not in allowed:
-            self.problems.append((column, _("okänt värde '%(value)s'; tillåtna: %(allowed)s") % {
-                "value": value, "allowed": ", ".join(allowed)}))
-        return value
-
-    def date(self, column: str, *, required: bool = True) -> dt.date | None:
-        value = self.values.get(column, "").strip()
-        if not value:
-            if required:
-                self.problems.append((column, "datum saknas"))
-            return None
-        day = parse_date(value)
-        if day is None:
-            self.problems.append((column, date_problem(value)))
-        elif not MIN_DATE <= day <= MAX_DATE:
-            self.problems.append((column, _("datumet %(date)s är orimligt") % {"date": value}))
-            day = None
-        return day
-
-    def number(self, column: str, *, low: Decimal, high: Decimal | None, low_inclusive: bool = True,
-               default: Decimal | None = None) -> Decimal | None:
-        value = _SPACES.sub("", self.values.get(column, ""))
-        if not value:
-            if default is None:
-                self.problems.append((column, _("värde saknas")))
-            return default
-        number = parse_decimal(value)
-        if number is None:
-            self.problems.append((column, _("'%(value)s' är inte ett tal (siffrorna 0-9, högst 18 siffror, "
-                                            "decimalkomma eller -punkt, ingen exponent)") % {"value": value}))
-            return None
-        too_low = number < low if low_inclusive else number <= low
-        if too_low or (high is not None and number > high):
-            parts = {"number": _sv(number), "low": _sv(low), "high": _sv(high) if high is not None else ""}
-            if high is None:
-                message = (_("%(number)s ska vara minst %(low)s") if low_inclusive
-                           else _("%(number)s ska vara större än %(low)s"))
-            else:
-                message = (_("%(number)s ska vara minst %(low)s och högst %(high)s") if low_inclusive
-                           else _("%(number)s ska vara större än %(low)s och högst %(high)s"))
-            self.problems.append((column, message % parts))
-            return None
-        return number
-
-
-def _sv(number: Decimal) -> str:
-    return format(number.normalize(), "f").replace(".", ",")
 
 
 def _refresh_statistics(*tables: str) -> None:
@@ -181,15 +91,16 @@ def _unknown_person(ctx: ImportContext, staff_id: str) -> str:
 
 
 def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
-    """Validate and store a staff file (all rows, or nothing when any row is wrong)."""
-    from stabil.organisation.models import Unit
-    from stabil.organisation.services import unit_get_or_create
+    """Validate and store a staff file (all rows, or nothing when any row is wrong).
 
-    from .services import staff_apply_situation
-
-    units = {unit.code: unit for unit in Unit.objects.all()}
-    existing = {member.staff_id: member for member in StaffMember.objects.select_related("unit")}
+    Each row goes through ``rules.check_staff_record``, the rules the HR pages use too.
+    """
+    units = organisation.units_by_code()
+    teams = organisation.teams_by_code()
+    existing = {member.staff_id: member for member in StaffMember.objects.select_related("unit", "team")}
     scope = ctx.scope
+    stored = stored_people([member for member in existing.values() if scope.covers_unit(member.unit_id)])
+    today = timezone.localdate()
     seen: dict[str, int] = {}
     parsed: list[dict] = []
     for row, values in table.records():
@@ -208,34 +119,9 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
                 ctx.progress.advance()
                 continue
             ctx.accessed.add(staff_id)
-        unit_code = check.ident("unit", max_length=32)
-        if unit_code and not scope.covers_unit(units[unit_code].pk if unit_code in units else None):
-            check.problems.append(("unit", _("enheten '%(unit)s' ligger utanför dina enheter") % {"unit": unit_code}))
-        record = {
-            "staff_id": staff_id,
-            "unit": unit_code,
-            "role": check.choice("role", StaffRole.values),
-            "employment": check.choice("employment", Employment.values),
-            "fte": check.number("fte", low=Decimal(0), high=Decimal(1), low_inclusive=False),
-            "degree": check.choice("degree", Degree.values),
-            "experience_years": check.number("experience_years", low=Decimal(0), high=Decimal(60)),
-            "started_on": check.date("started_on"),
-            "ended_on": check.date("ended_on", required=False),
-            "exit_reason": check.choice("exit_reason", ExitReason.values, required=False),
-            "monthly_cost_sek": check.number("monthly_cost_sek", low=Decimal(0), high=Decimal(10_000_000)),
-        }
-        # The optional name: an empty cell (or no column) keeps a stored name.
-        name = check.name("name", max_length=StaffMember._meta.get_field("name").max_length)
-        if name:
-            record["name"] = name
-        if record["started_on"] and record["ended_on"] and record["ended_on"] < record["started_on"]:
-            check.problems.append(("ended_on", _("slutdatum %(end)s ligger före startdatum %(start)s") % {
-                "end": record["ended_on"], "start": record["started_on"]}))
-        if record["exit_reason"] and not values.get("ended_on", "").strip():
-            check.problems.append(("exit_reason", _("avgångsorsak utan slutdatum")))
-        for field in ("fte", "experience_years", "monthly_cost_sek"):
-            if record[field] is not None and record[field].as_tuple().exponent < -2:
-                check.problems.append((field, _("högst två decimaler")))
+        member = existing.get(staff_id)
+        record = check_staff_record(check, staff_id=staff_id, scope=scope, units=units, teams=teams,
+                                    stored=stored.get(member.pk) if member else None, today=today)
         _report(ctx, row, check.problems)
         if not check.problems:
             parsed.append(record)
@@ -251,13 +137,12 @@ def import_staff(table: Table, ctx: ImportContext) -> ImportResult:
             ctx.notices.append(f"{table.filename}: enheten {record['unit']} fanns inte och har skapats "
                                "under Oplacerade enheter")
         record["unit"] = units[record["unit"]]
-    today = timezone.localdate()
     created = updated = changed = 0
     new_members = []
     for record in parsed:
         member = existing.get(record["staff_id"])
         if member is None:
-            new_members.append(StaffMember(**record))
+            new_members.append(StaffMember(**{key: value for key, value in record.items() if key != "team_given"}))
             continue
         outcome = staff_apply_situation(by=ctx.by, member=member, record=record, today=today)
         updated += outcome != "unchanged"
@@ -391,9 +276,7 @@ def import_overtime(table: Table, ctx: ImportContext) -> ImportResult:
 
 def import_staffing(table: Table, ctx: ImportContext) -> ImportResult:
     """Validate and store units' budgeted positions (FTE) from a date; vacancies = budget - filled."""
-    from stabil.organisation.models import Unit
-
-    units = {unit.code: unit for unit in Unit.objects.all() if ctx.scope.covers_unit(unit.pk)}
+    units = {unit.code: unit for unit in organisation.units() if ctx.scope.covers_unit(unit.pk)}
     missing = (_("enheten '%(unit)s' finns inte") if ctx.scope.everything
                else _("enheten '%(unit)s' ligger utanför dina enheter eller finns inte"))
     seen: dict[tuple, int] = {}
@@ -459,7 +342,7 @@ def import_knowledge_areas(table: Table, ctx: ImportContext) -> ImportResult:
     return ImportResult(counts={"nya kunskapsområden": created, "uppdaterade eller oförändrade": len(parsed) - created})
 
 
-register(FileKind(name="staff", label="personal", required=STAFF_COLUMNS, optional=("name",),
+register(FileKind(name="staff", label="personal", required=STAFF_COLUMNS, optional=STAFF_OPTIONAL,
                   handler=import_staff, capability="staff.import"))
 register(FileKind(name="absence", label="frånvaro", required=ABSENCE_COLUMNS[:4], optional=("extent",),
                   handler=import_absences, capability="staff.import"))

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from stabil.core import staffstats, suppression
 from stabil.core.calendar import is_working_day
@@ -36,7 +36,9 @@ from .models import (
     StaffChange,
     StaffMember,
     UnitStaffing,
+    person_label,  # noqa: F401  (re-exported: the one display of a person, for other areas)
 )
+from .rules import StoredPerson
 
 ONE_DAY = timedelta(days=1)
 
@@ -431,3 +433,48 @@ def names_for(staff_ids: Iterable[str]) -> dict[str, str]:
 def stored_ids_among(values: Collection[str]) -> list[str]:
     """Which of ``values`` are stored staff ids (for logging what a text names)."""
     return list(StaffMember.objects.filter(staff_id__in=values).values_list("staff_id", flat=True))
+
+
+def stored_people(members: Iterable[StaffMember]) -> dict[int, StoredPerson]:
+    """Return, per stored person (by pk), what ``rules`` checks a change against: employment dates, the
+    latest dated change and the exit interview's date (two queries; chunked for SQLite's parameter limit)."""
+    members = list(members)
+    pks = [member.pk for member in members]
+    latest: dict[int, date] = {}
+    interviews: dict[int, date] = {}
+    for start in range(0, len(pks), 900):
+        chunk = pks[start:start + 900]
+        latest.update(StaffChange.objects.filter(staff_id__in=chunk).values("staff_id").order_by()
+                      .annotate(last=Max("valid_from")).values_list("staff_id", "last"))
+        interviews.update(ExitInterview.objects.filter(staff_id__in=chunk).values_list("staff_id", "held_on"))
+    return {member.pk: StoredPerson(member.started_on, member.ended_on, latest.get(member.pk),
+                                    interviews.get(member.pk)) for member in members}
+
+
+def exit_interview_window_of(member: StaffMember) -> tuple[date, date] | None:
+    """Return the first and last day an exit interview of ``member`` may be held (None: no exit registered)."""
+    return staffstats.exit_interview_window(member.ended_on) if member.ended_on else None
+
+
+# --- for the other areas (they read staff here, never through ``staff.models``) ---------------------------
+
+
+def staff_members() -> QuerySet:
+    """Every staff member of the register: a queryset for the caller to narrow (and to scope with the access
+    policy's ``scope_staff`` when a user sees it)."""
+    return StaffMember.objects.all()
+
+
+def member_by_staff_id(staff_id: str) -> StaffMember | None:
+    """Return the staff member with this staff id, or None."""
+    return StaffMember.objects.filter(staff_id=staff_id).first() if staff_id else None
+
+
+def absences_overlapping(staff_pks: Iterable[int], first: date, last: date) -> dict[int, list[tuple[date, date, float]]]:
+    """Return, per staff member (pk), their absences overlapping ``first``..``last``: (first day, last day, extent)."""
+    out: dict[int, list[tuple[date, date, float]]] = {}
+    for staff_pk, first_day, last_day, extent in Absence.objects.filter(
+        staff_id__in=list(staff_pks), last_day__gte=first, first_day__lte=last
+    ).values_list("staff_id", "first_day", "last_day", "extent"):
+        out.setdefault(staff_pk, []).append((first_day, last_day, float(extent)))
+    return out

@@ -5,21 +5,32 @@ export its tables to Excel (``?format=xlsx``); every page writes an access recor
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stabil.accounts.policy import has_capability, require_capability, scope_staff, visible_units
+from stabil.accounts.policy import has_capability, require_capability, scope_cases, scope_staff, visible_units
 from stabil.audit.services import record_access
+from stabil.cases import selectors as case_selectors
 from stabil.common.output import write_xlsx
 from stabil.common.periods import period_label
-from stabil.core.staffstats import EXIT_REASON_LABELS_SV, SICK_BANDS
+from stabil.core.staffstats import EXIT_INTERVIEW_WINDOW_DAYS, EXIT_REASON_LABELS_SV, SICK_BANDS
 from stabil.governance.selectors import default_threshold
+from stabil.organisation.selectors import teams_of_units
 
 from . import selectors, services
-from .forms import AssessmentForm, DevelopmentPlanForm, ExitInterviewForm, PeriodForm, SituationChangeForm
+from .forms import (
+    AssessmentForm,
+    DevelopmentPlanForm,
+    ExitForm,
+    ExitInterviewForm,
+    PeriodForm,
+    SituationChangeForm,
+    StaffForm,
+)
 from .models import Absence, StaffMember
 from .tables import DATE, DEC, INT, PCT, Column, Link, PageTable, bar_chart
 
@@ -86,13 +97,47 @@ def register(request):
             str(_("Ja") if verdict.may_take_decisions else _("Nej")),
         ])
     return _respond(request, "staff/register.html", title=_("Personalregister"), tables=[table],
-                    what="Personalregister", objects=[m.staff_id for m in people], form=form)
+                    what="Personalregister", objects=[m.staff_id for m in people], form=form,
+                    may_register=has_capability(request.user, "staff.edit"))
+
+
+def _writable_units(user):
+    """The open units in which ``user`` registers and moves people (for ``staff.edit``, ``visible_units`` is
+    ``policy.staff_write_scope``: a unit manager's units, HR's units or, for central HR, every unit)."""
+    return visible_units(user).filter(active=True).order_by("code")
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (what the form has no field for on the form)."""
+    form.is_valid()  # add_error needs cleaned_data
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_capability("staff.edit")
+def create(request):
+    """Register a new staff member (HR; a unit manager in their units), with the staff file's own rules."""
+    units = list(_writable_units(request.user))
+    form = StaffForm(request.POST or None, units=units, teams=teams_of_units(units))
+    if request.method == "POST":
+        try:
+            member = services.staff_register(by=request.user, values=request.POST, request=request)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("%(person)s är registrerad.") % {"person": member.display})
+            return redirect("staff:detail", staff_id=member.staff_id)
+    return render(request, "staff/create.html", {"form": form, "title": _("Ny medarbetare")})
 
 
 @require_capability("staff.view")
 def detail(request, staff_id: str):
     """One person: situation history, eligibility with reasons, competence, exit interview (and absence
-    for the roles that may see it)."""
+    for the roles that may see it). HR and unit managers (``staff.edit``) record a dated change, an exit,
+    an assessment and a development plan here; HR also the exit interview."""
     member = scope_staff(request.user, StaffMember.objects.select_related("unit", "team", "mentor")).filter(
         staff_id=staff_id).first()
     if member is None:
@@ -105,13 +150,18 @@ def detail(request, staff_id: str):
     def bound(name):
         return request.POST if posted == name else None
 
+    units = list(_writable_units(request.user)) if may_edit else []
+    may_see_interview = has_capability(request.user, "staff.exit_reasons")
+    leave_initial = {"ended_on": member.ended_on.isoformat() if member.ended_on else ""}
+    if may_see_interview:
+        leave_initial["exit_reason"] = member.exit_reason
     forms = {
         "exit": ExitInterviewForm(bound("exit")),
         "assessment": AssessmentForm(bound("assessment")),
-        "change": SituationChangeForm(bound("change"), units=visible_units(request.user).order_by("code")),
+        "change": SituationChangeForm(bound("change"), units=units, teams=teams_of_units(units)),
+        "leave": ExitForm(bound("leave"), initial=leave_initial, with_reason=may_see_interview),
         "plan": DevelopmentPlanForm(bound("plan")),
     }
-    may_see_interview = has_capability(request.user, "staff.exit_reasons")
     if request.method == "POST":
         if not may_edit or (posted == "exit" and not may_see_interview):
             return HttpResponse(status=403)
@@ -121,9 +171,14 @@ def detail(request, staff_id: str):
                 _save(request, member, posted, form)
             except services.StaffInputError as exc:
                 messages.error(request, str(exc))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except PermissionDenied:
+                return HttpResponse(status=403)
             else:
                 messages.success(request, _("Sparat."))
                 return redirect("staff:detail", staff_id=member.staff_id)
+        member.refresh_from_db()
     absences = (Absence.objects.filter(staff=member).order_by("-first_day")[:50]
                 if has_capability(request.user, "staff.view_absence") else None)
     levels = selectors.latest_levels([member], today)
@@ -137,7 +192,9 @@ def detail(request, staff_id: str):
         "interview": getattr(member, "exit_interview", None) if may_see_interview else None, "may_edit": may_edit,
         "may_record_interview": may_edit and may_see_interview,
         "interview_form": forms["exit"], "assessment_form": forms["assessment"], "change_form": forms["change"],
-        "plan_form": forms["plan"],
+        "leave_form": forms["leave"], "plan_form": forms["plan"],
+        "interview_window": selectors.exit_interview_window_of(member),
+        "interview_window_days": EXIT_INTERVIEW_WINDOW_DAYS,
     })
 
 
@@ -151,10 +208,9 @@ def _save(request, member: StaffMember, name: str, form) -> None:
         services.staff_assess_competence(by=by, member=member, assessed_on=data["assessed_on"], levels=form.levels(),
                                          request=request)
     elif name == "change":
-        services.staff_change_situation(by=by, member=member, valid_from=data["valid_from"], unit=data["unit"],
-                                        role=data["role"] or None, employment=data["employment"] or None,
-                                        fte=data["fte"], monthly_cost_sek=data["monthly_cost_sek"],
-                                        request=request)
+        services.staff_change(by=by, member=member, values=request.POST, request=request)
+    elif name == "leave":
+        services.staff_register_exit(by=by, member=member, values=request.POST, request=request)
     else:
         services.staff_plan_development(by=by, member=member, request=request, **data)
 
@@ -319,10 +375,7 @@ def eligibility(request):
     people = {m.staff_id for m, _v in flagged}
     if has_capability(request.user, "cases.view"):
         # The warning the cases area also shows: open cases whose main caseworker is not eligible today.
-        from stabil.accounts.policy import scope_cases
-        from stabil.cases.models import Case
-
-        cases = scope_cases(request.user, Case.objects.filter(unit__in=units))
+        cases = scope_cases(request.user, case_selectors.cases().filter(unit__in=units))
         warned = selectors.cases_with_ineligible_main_handler(cases, today)
         warning_table = PageTable("cases_warning", _("Öppna ärenden där huvudhandläggaren inte uppfyller kraven"), [
             Column(_("Ärende")), Column(_("Enhet")), Column(_("Huvudhandläggare")), Column(_("Varning"))])

@@ -3,13 +3,16 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
-from stabil.accounts.models import Role
+from stabil.accounts.selectors import is_caseworker, is_department_head
 
 
 def start(request):
-    """The start page: what this user can reach, by area. A caseworker lands on her own cases."""
-    if getattr(request.user, "role", None) == Role.CASEWORKER:
+    """The start page: what this user can reach, by area. A caseworker lands on her own cases, a department
+    head on his units side by side."""
+    if is_caseworker(request.user):
         return redirect("cases:mine")
+    if is_department_head(request.user):
+        return redirect("workload:overview")
     return render(request, "web/start.html")
 
 

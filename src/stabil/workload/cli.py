@@ -27,11 +27,12 @@ def _report_configure(parser) -> None:
 
 
 def _units(codes: list[str]):
-    from stabil.organisation.models import Unit
+    # Imported when the command runs: Django is set up then, not when the CLI registry is built.
+    from stabil.organisation.selectors import units as all_units
 
     if not codes:
-        return list(Unit.objects.order_by("code"))
-    units = list(Unit.objects.filter(code__in=codes).order_by("code"))
+        return list(all_units().order_by("code"))
+    units = list(all_units().filter(code__in=codes).order_by("code"))
     unknown = sorted(set(codes) - {u.code for u in units})
     if unknown:
         raise CliError(f"okänd enhet: {', '.join(unknown)}")
@@ -79,10 +80,11 @@ def _report_run(args) -> int:
 
 
 def _visible_staff_ids(user, units) -> set[str]:
+    # Imported when the command runs, as above.
     from stabil.accounts.policy import scope_staff
-    from stabil.staff.models import StaffMember
+    from stabil.staff.selectors import staff_members
 
-    return set(scope_staff(user, StaffMember.objects.filter(unit__in=units)).values_list("staff_id", flat=True))
+    return set(scope_staff(user, staff_members().filter(unit__in=units)).values_list("staff_id", flat=True))
 
 
 def _allocate_configure(parser) -> None:
@@ -99,7 +101,7 @@ def _allocate_run(args) -> int:
 
     from stabil.accounts.policy import can_view_case
     from stabil.audit.services import record_access
-    from stabil.cases.models import Case
+    from stabil.cases.selectors import case_by_id
     from stabil.common.output import write_csv, write_json
 
     from .selectors import allocation_for_case, allocation_for_user
@@ -108,7 +110,7 @@ def _allocate_run(args) -> int:
     require_capability(by, "workload.allocate", "fördelning av ärenden")
     if args.limit < 1:
         raise CliError("--limit måste vara minst 1")
-    case = Case.objects.select_related("unit", "main_handler").filter(case_id=args.case_id).first()
+    case = case_by_id(args.case_id)
     if case is None or (by is not None and not can_view_case(by, case)):
         # The same message either way: a named user does not learn whether a case outside their scope exists.
         raise CliError(f"ärendet {args.case_id} finns inte" + ("" if by is None else " eller är inte ditt"))

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from stabil.cases.selectors import cases
+from stabil.cases.services import case_events_load
 from stabil.core.workload import WorkloadConfig as ModelConfig
+from stabil.organisation.selectors import teams
 
 from . import services
 from .models import CaseComplexity, RiskMeasure
@@ -32,8 +35,6 @@ SEVERAL_CHILDREN_SHARE = {"barn": 0.2, "ungdom": 0.05, "ensamkommande": 0.02}
 
 
 def build(ctx) -> None:
-    from stabil.cases.models import Case
-
     services.config_save(by=None, data=ModelConfig().to_dict(), source="demo",
                          note="Standardvärden (antaganden, se docs/workload.md)")
     for code in ADMIN_SUPPORT_UNITS:
@@ -42,13 +43,11 @@ def build(ctx) -> None:
     for code, work_types in TEAM_WORK_TYPES.items():
         team = ctx.teams.get(code)
         if team is None:
-            from stabil.organisation.models import Team
-
-            team = Team.objects.filter(code=code).first()
+            team = teams().filter(code=code).first()
         if team is not None:
             services.team_work_types_set(by=None, team=team, work_types=work_types)
     rows = []
-    for pk, category in Case.objects.order_by("pk").values_list("pk", "category"):
+    for pk, category in cases().order_by("pk").values_list("pk", "category"):
         interpreter = ctx.rng.random() < INTERPRETER_SHARE.get(category, 0.0)
         several = ctx.rng.random() < SEVERAL_CHILDREN_SHARE.get(category, 0.0)
         if interpreter or several:
@@ -75,28 +74,26 @@ def build(ctx) -> None:
 
 
 def _new_reports(ctx) -> None:
-    """Add reports received in the last days that no one has been assigned yet."""
-    import datetime as dt
-
-    from stabil.cases.models import Case, CaseEvent, Child
-    from stabil.cases.services import recompute_cases
-
-    created = []
+    """Add reports received in the last days that no one has been assigned yet (through the cases area's
+    service), half of them needing an interpreter."""
+    rows = []
+    interpreter = []
     number = 0
     for code, count in NEW_REPORTS.items():
-        unit = ctx.units.get(code)
-        if unit is None:
+        if ctx.units.get(code) is None:
             continue
         for _ in range(count):
             number += 1
             reported = ctx.today - dt.timedelta(days=ctx.rng.randint(0, 3))
-            child = Child.objects.create(child_id=f"P-NY-{number:03d}",
-                                         birth_date=reported - dt.timedelta(days=ctx.rng.randint(365, 17 * 365)))
+            birth = reported - dt.timedelta(days=ctx.rng.randint(365, 17 * 365))
             category = "ungdom" if code == "BU-UNG" else "barn"
-            case = Case.objects.create(case_id=f"BU-NY-{number:03d}", child=child, category=category, unit=unit)
-            CaseEvent.objects.create(case=case, kind="report_received", on=reported)
-            CaseEvent.objects.create(case=case, kind="protection_assessed", on=reported)
+            head = [f"BU-NY-{number:03d}", f"P-NY-{number:03d}", birth.isoformat(), category, code]
+            for kind in ("report_received", "protection_assessed"):
+                rows.append([*head, kind, reported.isoformat(), "", "", "", "", ""])
             if ctx.rng.random() < 0.5:
-                CaseComplexity.objects.create(case=case, interpreter_needed=True)
-            created.append(case.pk)
-    recompute_cases(created)
+                interpreter.append(head[0])
+    if rows:
+        case_events_load(by=None, rows=rows)
+    pks = dict(cases().filter(case_id__in=interpreter).values_list("case_id", "pk"))
+    CaseComplexity.objects.bulk_create([CaseComplexity(case_id=pks[case_id], interpreter_needed=True)
+                                        for case_id in interpreter])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from stabil.cases.models import Case
+from stabil.cases import selectors as case_selectors
 from stabil.common.parsing import id_problem
 from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
 
@@ -31,7 +31,7 @@ def _flag(value: str) -> bool | None:
 
 def import_case_complexity(table: Table, ctx: ImportContext) -> ImportResult:
     ids = {v.strip() for v in table.column("case_id") if v.strip()}
-    stored = Case.objects.filter(case_id__in=ids) if len(ids) < 30000 else Case.objects.all()
+    stored = case_selectors.cases().filter(case_id__in=ids) if len(ids) < 30000 else case_selectors.cases()
     cases = {case_id: pk for case_id, pk, unit_id in stored.values_list("case_id", "pk", "unit_id")
              if ctx.scope.covers_unit(unit_id)}
     missing = (_("ärendet %(case)s finns inte") if ctx.scope.everything

@@ -6,21 +6,23 @@ The arithmetic is ``stabil.core.workload``; a case's phase on a day comes from
 ``stabil.accounts.policy``.
 
 Used by other areas (keep stable): ``current_config``, ``case_snapshots``, ``decision_shares``,
-``workload_on``, ``risk_history`` (points oldest first), ``allocation_for_case``, ``allocation_for_user``.
+``workload_on``, ``risk_history`` (points oldest first), ``allocation_for_case``, ``allocation_for_user``,
+``units_overview``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
-from itertools import groupby
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from stabil.accounts.policy import scope_assignable_staff
-from stabil.cases.services import deadline_config
-from stabil.core import calendar, caseflow
+from stabil.cases import selectors as case_selectors
+from stabil.cases.selectors import case_pks_changed_after, case_states, overdue_counts_by_unit
+from stabil.core import calendar
 from stabil.core import eligibility as elig
 from stabil.core.workload import (
     CO,
@@ -38,12 +40,14 @@ from stabil.core.workload import (
     capacity_hours,
     compute_loads,
     expected_case_hours,
+    group_load,
     load_ratio,
     projected_phases,
 )
 from stabil.core.workload import WorkloadConfig as ModelConfig
+from stabil.staff.selectors import absences_overlapping, staff_members
 
-from .models import CaseComplexity, ConfigVersion, TeamSettings, UnitSettings
+from .models import CaseComplexity, ConfigVersion, RiskMeasure, TeamSettings, UnitSettings
 
 #: How far ahead the board looks for overload ("in four weeks").
 HORIZON_DAYS = 28
@@ -92,136 +96,59 @@ class CaseSnapshot:
     complexity: tuple[str, ...]
     due_on: dict[str, dt.date] = field(default_factory=dict)
     last_event_on: dt.date | None = None  # the case's last event of all (stored state); None when unknown
+    started_on: dict[str, dt.date] = field(default_factory=dict)  # when each pending deadline's period began
 
     def assignment(self, role: str, phase: str | None = None) -> CaseAssignment:
         return CaseAssignment(self.case_id, phase or self.phase, role, self.category, self.complexity)
-
-
-def _chunks(items: list, size: int = 900):
-    """Yield slices of ``items`` small enough for SQLite's limit on query parameters."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _event_rows(case_filter: Q, on: dt.date):
-    from stabil.cases.models import CaseEvent
-
-    return (
-        CaseEvent.objects.filter(case_filter, on__lte=on)
-        .order_by("case_id", "on", "pk")
-        .values_list("case_id", "kind", "on", "staff__staff_id", "outcome", "until", "intervention", "reason")
-        .iterator(chunk_size=5000)
-    )
 
 
 def case_snapshots(*, on: dt.date, unit_ids: Sequence[int] | None = None, case_pks: Sequence[int] | None = None,
                    include_closed: bool = False, progress=None) -> list[CaseSnapshot]:
     """Return the cases open on ``on`` (in these units, or these cases) with their phase on that day.
 
-    Fast path: the cases app stores each case's state as of all its events (``CaseState``) and its
-    pending deadlines, so a case whose last event is on or before ``on`` is in that stored phase
-    with its current handlers. Cases with later events (looking back in time), without a stored
-    state, or with an LVU intervention (the complexity factor needs the open interventions) are
-    replayed from their events with ``core.caseflow.case_state`` as of ``on``.
+    The case timeline is the cases area's (``cases.selectors.case_states``: the stored state where it is
+    exact for the day, else a replay of the events under the municipality's deadline rules); this adds the
+    workload's own complexity markers, and "lvu" for a running placement under LVU. ``due_on`` and
+    ``started_on`` hold each pending preliminary assessment's and investigation's due and start dates (the
+    case's latest of a kind, when it has several).
     """
-    from stabil.cases.models import Case, CaseEvent, Deadline
-
-    cases = Case.objects.all()
-    if unit_ids is not None:
-        cases = cases.filter(unit_id__in=unit_ids)
-    if case_pks is not None:
-        cases = cases.filter(pk__in=case_pks)
-    rows = list(cases.order_by().values_list(
-        "pk", "case_id", "unit__code", "category", "main_handler__staff_id", "co_handler__staff_id",
-        "state__phase", "state__last_event_on",
-    ))
-    if not rows:
-        return []
-    # Related rows are fetched by unit (a join the planner handles well) or, for given cases, by key.
-    by_unit = unit_ids is not None and case_pks is None
-    everything = unit_ids is None and case_pks is None
-
-    def related(queryset, phases=None):
-        """Yield querysets of ``queryset`` for these cases (in these stored phases, when given)."""
-        if everything:
-            yield queryset if phases is None else queryset.filter(case__state__phase__in=phases)
-        elif by_unit:
-            if phases is not None:
-                queryset = queryset.filter(case__state__phase__in=phases)
-            yield queryset.filter(case__unit_id__in=unit_ids)
-        else:
-            pks = [r[0] for r in rows if phases is None or r[6] in phases]
-            for chunk in _chunks(pks):
-                yield queryset.filter(case_id__in=chunk)
-
-    # Only placements can be under LVU; cases replayed below find their LVU from the events themselves.
-    # Filtered in Python: with `kind` in SQL, SQLite scans the (kind, on) index of every case instead.
-    lvu: set[int] = set()
-    placement_events = CaseEvent.objects.filter(on__lte=on).order_by()
-    if everything:  # over all cases the (kind, on) index is the right one
-        placement_events = placement_events.filter(kind="intervention_started", reason__iexact="LVU")
-    for qs in related(placement_events, ("placement_followup", "foster_home")):
-        lvu.update(case_pk for case_pk, kind, reason in qs.values_list("case_id", "kind", "reason")
-                   if kind == "intervention_started" and reason.upper() == "LVU")
-    markers: dict[int, tuple[str, ...]] = {}
-    for qs in related(CaseComplexity.objects.order_by()):
-        for case_pk, several, interpreter in qs.values_list("case_id", "several_children", "interpreter_needed"):
-            markers[case_pk] = tuple(m for m, flag in (("several_children", several), ("interpreter", interpreter))
-                                     if flag)
-    fast: list[tuple] = []
-    replay: dict[int, tuple] = {}
-    for row in rows:
-        phase, last = row[6], row[7]
-        if phase is not None and (last is None or last <= on) and row[0] not in lvu:
-            if phase != "closed" or include_closed:
-                fast.append(row)
-        else:
-            replay[row[0]] = row
-    due: dict[int, dict[str, dt.date]] = {}
-    if fast:
-        # Filtered in Python: on SQLite a filter on `settled` makes the planner scan the pending-deadline
-        # index instead of looking the cases up.
-        pending = Deadline.objects.filter(kind__in=(PRELIMINARY_ASSESSMENT, INVESTIGATION)).order_by()
-        if everything:  # over all cases the pending-deadline index is the right one, and no join is needed
-            pending = pending.filter(settled="", met_on__isnull=True)
-        for qs in related(pending, None if everything else (PRELIMINARY_ASSESSMENT, INVESTIGATION)):
-            for case_pk, kind, due_on, met_on, settled in qs.values_list("case_id", "kind", "due_on", "met_on",
-                                                                         "settled"):
-                if met_on is None and not settled:
-                    due.setdefault(case_pk, {})[kind] = due_on
-    out = [
-        CaseSnapshot(pk, case_id, unit, category, phase, main, co, markers.get(pk, ()), due.get(pk, {}), last)
-        for pk, case_id, unit, category, main, co, phase, last in fast
-    ]
-    if progress is not None:
-        progress.advance(len(rows) - len(replay))
-    if replay:
-        # The municipality's deadline rules, as the stored path (computed by the cases app) used them.
-        rules = deadline_config()
-        replay_rows = (row for chunk in _chunks(sorted(replay)) for row in _event_rows(Q(case_id__in=chunk), on))
-        for case_pk, events_rows in groupby(replay_rows, key=lambda r: r[0]):
-            if case_pk not in replay:
-                continue
-            events = [
-                caseflow.Event(kind, day, staff or "", outcome or "", until, intervention or "", reason or "")
-                for _pk, kind, day, staff, outcome, until, intervention, reason in events_rows
-            ]
-            state = caseflow.case_state(events, on, rules)
-            if progress is not None:
-                progress.advance()
-            if state.phase == "closed" and not include_closed:
-                continue
-            _pk, case_id, unit, category, main, co, _phase, last = replay[case_pk]
-            complexity = markers.get(case_pk, ())
-            if any(i.legal_basis.upper() == "LVU" for i in state.open_interventions):
-                complexity = complexity + ("lvu",)
-            pending = {
-                d.kind: d.due_on for d in state.deadlines
-                if d.kind in (PRELIMINARY_ASSESSMENT, INVESTIGATION) and d.met_on is None and d.status != "missed"
-            }
-            out.append(CaseSnapshot(case_pk, case_id, unit, category, state.phase,
-                                    state.main_handler or main, state.co_handler or co, complexity, pending, last))
+    states = case_states(on, unit_ids=unit_ids, case_pks=case_pks, kinds=(PRELIMINARY_ASSESSMENT, INVESTIGATION),
+                         pending_only=True, include_closed=include_closed, lvu=True, progress=progress)
+    markers = complexity_markers([state.pk for state in states], unit_ids=None if case_pks is not None else unit_ids)
+    out = []
+    for state in states:
+        complexity = markers.get(state.pk, ())
+        if state.under_lvu:
+            complexity = complexity + ("lvu",)
+        out.append(CaseSnapshot(
+            state.pk, state.case_id, state.unit_code, state.category, state.phase, state.main_handler,
+            state.co_handler, complexity, {d.kind: d.due_on for d in state.deadlines}, state.last_event_on,
+            {d.kind: d.started_on for d in state.deadlines},
+        ))
     return out
+
+
+def complexity_markers(case_pks: Sequence[int], *, unit_ids: Sequence[int] | None = None) -> dict[int, tuple[str, ...]]:
+    """Return the complexity markers ("several_children", "interpreter") of these cases that have any.
+
+    With ``unit_ids`` the markers are read by unit (a join the planner handles well) and kept for these cases.
+    """
+    wanted = set(case_pks)
+    if unit_ids is not None:
+        querysets = [CaseComplexity.objects.filter(case__unit_id__in=unit_ids)]
+    elif len(wanted) > 5000:
+        querysets = [CaseComplexity.objects.all()]
+    else:
+        ordered = sorted(wanted)
+        querysets = [CaseComplexity.objects.filter(case_id__in=ordered[i:i + 900]) for i in range(0, len(ordered), 900)]
+    markers: dict[int, tuple[str, ...]] = {}
+    for queryset in querysets:
+        for case_pk, several, interpreter in queryset.order_by().values_list("case_id", "several_children",
+                                                                             "interpreter_needed"):
+            if case_pk in wanted:
+                markers[case_pk] = tuple(m for m, flag in (("several_children", several), ("interpreter", interpreter))
+                                         if flag)
+    return markers
 
 
 def decision_shares(unit_ids: Sequence[int], on: dt.date) -> dict[int, tuple[float, float]]:
@@ -231,12 +158,7 @@ def decision_shares(unit_ids: Sequence[int], on: dt.date) -> dict[int, tuple[flo
     The shares are cached for an hour per unit and day, and recomputed as soon as any event is recorded
     (the newest event's key is part of the cache key).
     """
-    from django.core.cache import cache
-    from django.db.models import Max
-
-    from stabil.cases.models import CaseEvent
-
-    newest = CaseEvent.objects.aggregate(newest=Max("pk"))["newest"]
+    newest = case_selectors.newest_event_pk()
     key = f"workload:shares:{on.isoformat()}:{newest}:{','.join(map(str, sorted(unit_ids)))}"
     cached = cache.get(key)
     if cached is None:
@@ -246,21 +168,7 @@ def decision_shares(unit_ids: Sequence[int], on: dt.date) -> dict[int, tuple[flo
 
 
 def _decision_shares(unit_ids: Sequence[int], on: dt.date) -> dict[int, tuple[float, float]]:
-    from django.db.models import Count
-
-    from stabil.cases.models import CaseEvent
-
-    since = on - dt.timedelta(days=HISTORY_DAYS)
-    rows = (
-        CaseEvent.objects.filter(case__unit_id__in=unit_ids, on__gt=since, on__lte=on,
-                                 kind__in=("preliminary_decided", "investigation_closed"))
-        .order_by()
-        .values_list("case__unit_id", "kind", "outcome")
-        .annotate(n=Count("pk"))
-    )
-    counts: dict[tuple[int, str, str], int] = {}
-    for unit_id, kind, outcome, n in rows:
-        counts[(unit_id, kind, outcome)] = counts.get((unit_id, kind, outcome), 0) + n
+    counts = case_selectors.decision_counts(unit_ids, on - dt.timedelta(days=HISTORY_DAYS), on)
     out = {}
     for unit_id in unit_ids:
         opened = counts.get((unit_id, "preliminary_decided", "investigation"), 0)
@@ -291,26 +199,13 @@ class StaffInfo:
     eligibility: elig.Eligibility
 
 
-def _absences(staff_pks: Iterable[int], first: dt.date, last: dt.date) -> dict[int, list[tuple[dt.date, dt.date, float]]]:
-    from stabil.staff.models import Absence
-
-    out: dict[int, list[tuple[dt.date, dt.date, float]]] = {}
-    for staff_pk, a, b, extent in Absence.objects.filter(
-        staff_id__in=list(staff_pks), last_day__gte=first, first_day__lte=last
-    ).values_list("staff_id", "first_day", "last_day", "extent"):
-        out.setdefault(staff_pk, []).append((a, b, float(extent)))
-    return out
-
-
 def staff_capacities(*, on: dt.date, unit_ids: Sequence[int] | None = None, staff_pks: Sequence[int] | None = None,
                      absence_on: dt.date | None = None) -> tuple[list[StaffCapacity], dict[str, StaffInfo]]:
     """Return the caseworkers employed on ``on`` (these units or people) as model inputs, and their info.
 
     Absence is counted over the calendar month containing ``absence_on`` (default ``on``).
     """
-    from stabil.staff.models import StaffMember
-
-    qs = StaffMember.objects.filter(role__in=elig.CASELOAD_ROLES, started_on__lte=on).filter(
+    qs = staff_members().filter(role__in=elig.CASELOAD_ROLES, started_on__lte=on).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=on)
     )
     if unit_ids is not None:
@@ -327,7 +222,7 @@ def staff_capacities(*, on: dt.date, unit_ids: Sequence[int] | None = None, staf
         if row[7] == "caseworker" and row[5] is not None:
             supervisees[row[5]] = supervisees.get(row[5], 0) + 1
     first, last = month_bounds(absence_on or on)
-    absences = _absences([r[0] for r in rows], first, last)
+    absences = absences_overlapping([r[0] for r in rows], first, last)
     people: list[StaffCapacity] = []
     info: dict[str, StaffInfo] = {}
     for (pk, staff_id, name, unit_id, unit, team_id, team, role, employment, fte, degree, experience, started_on,
@@ -375,12 +270,8 @@ def workload_on(*, on: dt.date, unit_ids: Sequence[int] | None, config: ModelCon
         version, config = current_config()
     people, info = staff_capacities(on=on, unit_ids=unit_ids)
     if later is not None and later.on >= on:
-        from stabil.cases.models import Case
-
         reused = [s for s in later.snapshots if s.last_event_on is not None and s.last_event_on <= on]
-        scope = Case.objects.all() if unit_ids is None else Case.objects.filter(unit_id__in=unit_ids)
-        changed = list(scope.exclude(state__last_event_on__lte=on)
-                       .order_by().values_list("pk", flat=True))
+        changed = case_pks_changed_after(on, unit_ids=unit_ids)
         snapshots = reused + (case_snapshots(on=on, case_pks=changed, progress=progress) if changed else [])
     else:
         snapshots = case_snapshots(on=on, unit_ids=unit_ids, progress=progress)
@@ -472,6 +363,67 @@ def board_for_unit(*, unit_id: int, on: dt.date) -> Board:
     )
 
 
+@dataclass(frozen=True)
+class UnitOverview:
+    """One unit on a day, in the figures of its board: load (None: no caseworkers that day), consultants
+    among its caseworkers, open cases, investigations, open cases without a main caseworker, overdue deadlines."""
+
+    code: str
+    name: str
+    load: GroupLoad | None
+    consultants: int
+    open_cases: int
+    investigations: int
+    unassigned: int
+    overdue_deadlines: int
+
+
+@dataclass
+class Overview:
+    """Several units side by side on ``on`` (capacity counts the absence of the month ``month_first`` to
+    ``month_last``), and all of them together (``total``: the load of all their caseworkers; ``fte_needed``
+    the sum of the units' needs, as each unit reaches the target on its own)."""
+
+    on: dt.date
+    month_first: dt.date
+    month_last: dt.date
+    config_version: int | None
+    config: ModelConfig
+    units: list[UnitOverview]
+    total: UnitOverview
+
+
+def units_overview(*, units: Sequence, on: dt.date) -> Overview:
+    """Return ``units`` (organisation units, in the order given) side by side on ``on``, each with the
+    figures its board shows (``board_for_unit``'s loads come from the same ``workload_on``), for a
+    department head comparing his units. Aggregates only; the caller scopes ``units``."""
+    version, config = current_config()
+    view = workload_on(on=on, unit_ids=[u.pk for u in units], config=config, version=version)
+    loads = {group.code: group for group in view.result.units}
+    consultants: dict[str, int] = {}
+    for info in view.info.values():
+        if info.employment == "consultant":
+            consultants[info.unit] = consultants.get(info.unit, 0) + 1
+    open_cases: dict[str, int] = {}
+    investigations: dict[str, int] = {}
+    unassigned: dict[str, int] = {}
+    for snap in view.snapshots:
+        open_cases[snap.unit] = open_cases.get(snap.unit, 0) + 1
+        investigations[snap.unit] = investigations.get(snap.unit, 0) + (snap.phase == INVESTIGATION)
+        unassigned[snap.unit] = unassigned.get(snap.unit, 0) + (snap.main is None)
+    overdue = overdue_counts_by_unit([u.pk for u in units], on)
+    rows = [UnitOverview(u.code, u.name, loads.get(u.code), consultants.get(u.code, 0), open_cases.get(u.code, 0),
+                         investigations.get(u.code, 0), unassigned.get(u.code, 0), overdue.get(u.code, 0))
+            for u in units]
+    everyone = group_load(config, "", view.result.people) if view.result.people else None
+    if everyone is not None:
+        everyone = replace(everyone, fte_needed=sum(r.load.fte_needed for r in rows if r.load))
+    total = UnitOverview("", "", everyone, *(sum(getattr(r, name) for r in rows) for name in (
+        "consultants", "open_cases", "investigations", "unassigned", "overdue_deadlines")))
+    first, last = month_bounds(on)
+    return Overview(on, first, last, version, config, rows, total)
+
+
 def risk_history(*, unit_id: int, on: dt.date, months: int = 12) -> list[dict]:
     """Return, for the last ``months`` month-ends up to ``on`` (and ``on`` itself), the unit's load
     and the share of staff above the amber and red thresholds."""
@@ -508,14 +460,7 @@ def team_work_types() -> dict[str, frozenset[str]]:
 
 def previous_handlers_of_child(child_id: int, exclude_case_pk: int) -> set[str]:
     """Return the staff ids who handled the child's other cases."""
-    from stabil.cases.models import Case
-
-    out: set[str] = set()
-    for main, co in Case.objects.filter(child_id=child_id).exclude(pk=exclude_case_pk).values_list(
-        "main_handler__staff_id", "co_handler__staff_id"
-    ):
-        out.update(x for x in (main, co) if x)
-    return out
+    return case_selectors.handlers_of_child(child_id, except_case_pk=exclude_case_pk)
 
 
 @dataclass
@@ -575,7 +520,7 @@ def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | Non
     from stabil.core.workload import case_hours
 
     ahead_end = on + dt.timedelta(days=HORIZON_DAYS)
-    absences = _absences([i.pk for i in view.info.values()], on, ahead_end)
+    absences = absences_overlapping([i.pk for i in view.info.values()], on, ahead_end)
     candidates = []
     for person in view.result.people:
         info = view.info[person.staff_id]
@@ -603,10 +548,7 @@ def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | Non
 def allocation_for_user(*, user, case, on: dt.date, role: str = MAIN, limit: int | None = 10) -> Allocation:
     """Return ``allocation_for_case`` limited to the people ``user`` may allocate to (the access policy's
     ``scope_assignable_staff``: the same people as the user's workload board)."""
-    # Imported here like the other areas' models in this module: the areas' selectors import each other.
-    from stabil.staff.models import StaffMember
-
-    allowed = set(scope_assignable_staff(user, StaffMember.objects.filter(unit_id=case.unit_id))
+    allowed = set(scope_assignable_staff(user, staff_members().filter(unit_id=case.unit_id))
                   .values_list("staff_id", flat=True))
     return allocation_for_case(case=case, on=on, role=role, limit=limit, staff_ids=allowed)
 
@@ -633,3 +575,8 @@ def register_observations(recorded, *, on: dt.date, months: float = 1.0):
             counts[key] = counts.get(key, 0.0) + 1.0
         observations.append(Observation(row.person, row.hours / months, counts))
     return observations, errors
+
+
+def risk_measures() -> list[RiskMeasure]:
+    """Return the workload risk assessment's measures, by status and due date (for the governance risk register)."""
+    return list(RiskMeasure.objects.select_related("unit").order_by("status", "due_on", "pk"))

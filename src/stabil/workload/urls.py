@@ -6,6 +6,7 @@ app_name = "workload"
 
 urlpatterns = [
     path("", views.board, name="board"),
+    path("enheter/", views.overview, name="overview"),
     path("fordela/", views.allocation_list, name="allocation_list"),
     path("fordela/<str:case_id>/", views.allocation, name="allocation"),
     path("risk/<str:unit_code>/", views.risk, name="risk"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,13 +20,13 @@ from stabil.accounts.policy import (
     can_view_case,
     has_capability,
     require_capability,
-    scope_cases,
     scope_staff,
     visible_units,
 )
 from stabil.audit.services import record_access
+from stabil.cases.selectors import case_by_id, deadline_kind_label, next_pending_deadlines, unassigned_by_urgency
 from stabil.core.workload import STATUS_LABELS_SV, WORK_TYPE_LABELS_SV
-from stabil.staff.selectors import names_for
+from stabil.staff.selectors import names_for, staff_members
 
 from . import selectors, services
 from .forms import CalibrationForm, ConfigForm, RiskMeasureForm, UnitSettingsForm
@@ -58,9 +59,7 @@ def _unit(request, code: str | None = None):
 
 
 def _visible_staff_ids(user, unit) -> set[str]:
-    from stabil.staff.models import StaffMember
-
-    return set(scope_staff(user, StaffMember.objects.filter(unit=unit)).values_list("staff_id", flat=True))
+    return set(scope_staff(user, staff_members().filter(unit=unit)).values_list("staff_id", flat=True))
 
 
 @require_capability("workload.view")
@@ -74,25 +73,80 @@ def board(request):
     record_access(by=request.user, action="view", what=f"Arbetsbelastningstavla, enhet {unit.code}",
                   objects=[r.info.staff_id for r in rows], object_type="staff.staffmember", request=request)
     return render(request, "workload/board.html", {
-        "unit": unit, "units": units, "on": on, "board": data, "rows": rows,
+        "unit": unit, "units": units, "on": on, "board": data, "rows": rows, "several_units": len(units) > 1,
         "hidden_count": len(data.rows) - len(rows), "status_labels": STATUS_LABELS_SV,
         "can_allocate": has_capability(request.user, "workload.allocate"),
         "can_configure": has_capability(request.user, "workload.configure"),
     })
 
 
+#: How many unassigned cases the allocation list shows (the most urgent ones).
+ALLOCATION_LIST_LIMIT = 200
+
+
+@require_capability("workload.view")
+def overview(request):
+    """The user's units side by side on a day (a department head's landing page): each unit's load,
+    capacity, demand, staff and consultants, open cases, investigations, cases without a handler and
+    overdue deadlines, as each unit's board computes them; every unit links to its board."""
+    units = list(visible_units(request.user).order_by("code"))
+    if not units:
+        raise PermissionDenied
+    on = _day(request)
+    data = selectors.units_overview(units=units, on=on)
+    record_access(by=request.user, action="view", what=f"Enheternas belastning {on}",
+                  objects=[unit.code for unit in units], object_type="organisation.unit", request=request)
+    return render(request, "workload/overview.html", {
+        "overview": data, "on": on, "status_labels": STATUS_LABELS_SV,
+        "can_allocate": has_capability(request.user, "workload.allocate"), **_overview_bars(data),
+    })
+
+
+#: The colours of the overview's bars (the badges' text colours: green, amber, red).
+_BAR_FILL = {"green": "#1e6b3a", "amber": "#8a6d00", "red": "#9b1c1c"}
+
+
+def _overview_bars(data) -> dict:
+    """Bar geometry for the overview's SVG chart of load per unit (the same numbers are in its table)."""
+    left, width, step = 160, 400, 26
+    loads = [row.load.load for row in data.units if row.load and row.load.load is not None]
+    scale = max([1.5, data.config.red_above * 1.2, *loads])  # the load at the right edge
+
+    def x(load: float) -> float:
+        return round(left + load / scale * width, 1)
+
+    bars = []
+    for index, row in enumerate(data.units):
+        load = row.load.load if row.load else None
+        status = row.load.status if row.load else "green"
+        end = x(load or 0.0)
+        bars.append({"y": 4 + index * step, "label": row.code, "value": load, "status": status,
+                     "fill": _BAR_FILL.get(status, _BAR_FILL["green"]), "width": round(end - left, 1),
+                     "text_x": round(end + 6, 1)})
+    return {"bars": bars, "chart_height": 8 + len(bars) * step, "amber_x": x(data.config.amber_from),
+            "red_x": x(data.config.red_above)}
+
+
 @require_capability("workload.allocate")
 def allocation_list(request):
-    """Open cases without a main caseworker in the user's units, each with a link to suggestions."""
-    from stabil.cases.models import Case
+    """Open cases without a main caseworker in the user's units, the most urgent first (the earliest due
+    deadline), each with its next deadline and a link to suggestions."""
+    on = timezone.localdate()
+    queue = unassigned_by_urgency(request.user, on, units=visible_units(request.user))
+    shown = queue[:ALLOCATION_LIST_LIMIT]
+    assigned = _assigned_case(request)
+    record_access(by=request.user, action="view", what="Ärenden utan handläggare",
+                  objects=[q.case for q in shown] + ([assigned] if assigned else []), request=request)
+    return render(request, "workload/allocation_list.html", {
+        "queue": shown, "total": len(queue), "on": on, "phase_labels": WORK_TYPE_LABELS_SV,
+        "assigned": assigned})
 
-    units = visible_units(request.user)
-    cases = (scope_cases(request.user, Case.objects.filter(unit__in=units, main_handler__isnull=True))
-             .exclude(state__phase="closed").select_related("unit", "state").order_by("case_id")[:200])
-    cases = list(cases)
-    record_access(by=request.user, action="view", what="Ärenden utan handläggare", objects=cases,
-                  request=request)
-    return render(request, "workload/allocation_list.html", {"cases": cases, "phase_labels": WORK_TYPE_LABELS_SV})
+
+def _assigned_case(request):
+    """The case just assigned (``?fordelat=ID``), when the user may still see it: linked from the next page."""
+    case_id = request.GET.get("fordelat", "")
+    case = case_by_id(case_id) if case_id else None
+    return case if case is not None and can_view_case(request.user, case) else None
 
 
 @require_capability("workload.allocate")
@@ -102,9 +156,7 @@ def allocation(request, case_id: str):
     Only the people of the user's own workload board are considered (a team lead's team, a unit
     manager's units: ``policy.scope_assignable_staff``); the page logs the case and every person it shows.
     """
-    from stabil.cases.models import Case
-
-    case = Case.objects.select_related("unit", "main_handler").filter(case_id=case_id).first()
+    case = case_by_id(case_id)
     if case is None or not can_view_case(request.user, case):
         raise Http404(_("Ärendet finns inte eller är inte ditt."))
     role = "co" if request.GET.get("roll") == "co" or request.POST.get("role") == "co" else "main"
@@ -117,14 +169,18 @@ def allocation(request, case_id: str):
         messages.error(request, str(exc))
         return redirect("workload:allocation_list")
     what = f"Fördelningsförslag för ärende {case.case_id}"
-    record_access(by=request.user, action="view", what=what, objects=[case], request=request)
+    assigned = _assigned_case(request)  # the case assigned just before, linked from this page
+    record_access(by=request.user, action="view", what=what, objects=[case] + ([assigned] if assigned else []),
+                  request=request)
     shown = data.to_dict()
     people = [s["staff_id"] for s in shown["suggestions"]] + [e["staff_id"] for e in shown["excluded"]]
     record_access(by=request.user, action="view", what=what, object_type="staff.staffmember",
                   objects=people, request=request)
+    following = next_pending_deadlines([case.pk], on).get(case.pk)
     return render(request, "workload/allocation.html", {
         "case": case, "allocation": data, "suggestions": shown["suggestions"], "role": role,
-        "names": names_for(people),
+        "names": names_for(people), "next_deadline": following, "on": on, "assigned": assigned,
+        "next_deadline_label": deadline_kind_label(following.kind) if following else "",
         "phase_label": WORK_TYPE_LABELS_SV.get(data.phase, data.phase), "status_labels": STATUS_LABELS_SV,
     })
 
@@ -138,8 +194,14 @@ def _assign(request, case, role: str, on: dt.date):
         return redirect(reverse("workload:allocation", args=[case.case_id]) + ("?roll=co" if role == "co" else ""))
     messages.success(request, _("%(id)s är nu %(roll)s i ärende %(case)s.") % {
         "id": staff_id, "roll": _("handläggare") if role == "main" else _("medhandläggare"), "case": case.case_id})
-    # On to the next case without a handler (the assignee is within the user's scope, so the case stays theirs).
-    return redirect("workload:allocation_list")
+    # On to the most urgent case still without a handler; the case just assigned stays the user's (the
+    # assignee is within their scope) and is linked from there.
+    after = f"?fordelat={quote(case.case_id)}"
+    following = [q for q in unassigned_by_urgency(request.user, on, units=visible_units(request.user))
+                 if q.case.pk != case.pk]
+    if following:
+        return redirect(reverse("workload:allocation", args=[following[0].case.case_id]) + after)
+    return redirect(reverse("workload:allocation_list") + after)
 
 
 @require_capability("workload.view")

@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 
 from stabil.common.periods import period_label
 from stabil.core.rounding import half_up
-from stabil.staff.models import person_label
+from stabil.staff.selectors import person_label
 
 register = template.Library()
 
