@@ -159,10 +159,11 @@ def _sheets(report):
     data = report.as_json()
     unit = report.unit_code or "alla enheter"
     title = f"Egenkontroll frister {report.due_from.isoformat()}–{report.due_to.isoformat()}, {unit}"
+    # The figures as the page shows them (share in per cent, days with one decimal: Egenkontroll.shown).
     summary = Sheet("Sammanställning", ["Frist", "Föll ut", "Uppfyllda", "Missade", "Försenade (pågår)", "Ej förfallna",
-                                        "Andel uppfyllda", "Median dagar", "90:e percentil dagar"],
-                    [[d["label"], d["due"], d["met"], d["missed"], d["overdue"], d["open"], d["share_met"],
-                      d["median_days"], d["p90_days"]] for d in data["deadlines"]], title=title)
+                                        "Andel uppfyllda (%)", "Median dagar", "90:e percentil dagar"],
+                    [[s.label, s.due, s.met, s.missed, s.overdue, s.open, s.share_percent, s.median_days, s.p90_days]
+                     for s in report.shown()], title=title)
     breaches = Sheet("Överträdelser", ["Ärende", "Enhet", "Frist", "Förfallodag", "Utförd", "Status", "Dagar sent"],
                      [[b["case_id"], b["unit"], b["deadline"], b["due_on"], b["met_on"], b["status"], b["days_late"]]
                       for b in data["breaches"]], title=title)

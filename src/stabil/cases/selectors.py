@@ -36,7 +36,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from stabil.accounts.policy import scope_cases
-from stabil.core import calendar
+from stabil.core import calendar, rounding
 from stabil.core.caseflow import PHASES, Event, case_state
 from stabil.core.caseflow import CaseState as CoreCaseState
 from stabil.core.deadlines import (
@@ -679,6 +679,27 @@ def unassigned_by_urgency(user, on: dt.date, *, units=None, limit: int | None = 
 # --- self-inspection (egenkontroll) -----------------------------------------------------------------
 
 
+#: Decimals of the self-inspection's figures as shown: the share in per cent and the days, on the page
+#: and in every download (CSV and Excel, web and command line), rounded by ``core.rounding``.
+SHOWN_DECIMALS = 1
+
+
+@dataclass(frozen=True)
+class ShownSummary:
+    """A deadline kind's self-inspection figures as the page, the CSV and the Excel file show them."""
+
+    kind: str
+    label: str
+    due: int
+    met: int
+    missed: int
+    overdue: int
+    open: int
+    share_percent: float | None
+    median_days: float | None
+    p90_days: float | None
+
+
 @dataclass(frozen=True)
 class Egenkontroll:
     """The self-inspection figures of a period: a summary per deadline kind and the breaches."""
@@ -690,14 +711,24 @@ class Egenkontroll:
     summaries: list[KindSummary]
     breaches: list[DeadlineRow]
 
+    def shown(self) -> list[ShownSummary]:
+        """Return the summaries as shown: share in per cent and days with ``SHOWN_DECIMALS``."""
+        return [
+            ShownSummary(s.kind, str(DeadlineKind(s.kind).label), s.due, s.met, s.missed, s.overdue, s.open,
+                         rounding.shown_percent(s.share_met, SHOWN_DECIMALS),
+                         rounding.shown(s.median_days, SHOWN_DECIMALS), rounding.shown(s.p90_days, SHOWN_DECIMALS))
+            for s in self.summaries
+        ]
+
     def as_json(self) -> dict:
         return {
             "from": self.due_from, "to": self.due_to, "on": self.on, "unit": self.unit_code,
             "deadlines": [
                 {"deadline": s.kind, "label": str(DeadlineKind(s.kind).label), "due": s.due, "met": s.met,
                  "missed": s.missed, "overdue": s.overdue, "open": s.open,
-                 "share_met": None if s.share_met is None else round(s.share_met, 4),
-                 "median_days": s.median_days, "p90_days": s.p90_days}
+                 "share_met": rounding.shown(s.share_met, 4),
+                 "median_days": rounding.shown(s.median_days, SHOWN_DECIMALS),
+                 "p90_days": rounding.shown(s.p90_days, SHOWN_DECIMALS)}
                 for s in self.summaries
             ],
             "breaches": [

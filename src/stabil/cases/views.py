@@ -7,6 +7,7 @@ page or export showing cases writes an access record.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -252,28 +253,37 @@ def digest_settings(request):
 
 @require_capability("cases.egenkontroll")
 def egenkontroll(request):
-    """The self-inspection page for a period and unit, with CSV and Excel downloads."""
+    """The self-inspection page for a period and unit, with CSV and Excel downloads.
+
+    Without a chosen period (a first visit, or a link with only ``format``) the page and its downloads
+    use the default period: this year up to today. The download links carry the period and unit shown.
+    """
     today = timezone.localdate()
     units = visible_units(request.user).order_by("code")
-    initial = {"due_from": dt.date(today.year, 1, 1), "due_to": today}
-    form = PeriodForm(request.GET or None, units=units, initial=initial)
+    initial = {"due_from": dt.date(today.year, 1, 1), "due_to": today, "unit": ""}
+    chosen = request.GET.copy()
+    export = chosen.pop("format", [None])[-1]
+    form = PeriodForm(chosen or None, units=units, initial=initial)
     report = None
-    if form.is_valid() or not request.GET:
-        data = form.cleaned_data if request.GET else initial
+    download_query = ""
+    if not chosen or form.is_valid():
+        data = form.cleaned_data if chosen else initial
         cases = scope_cases(request.user, Case.objects.all())
         report = selectors.egenkontroll(data["due_from"], data["due_to"], cases=cases,
                                         unit_code=data.get("unit") or None, on=today)
         what = f"Egenkontroll {data['due_from']}–{data['due_to']} {data.get('unit') or 'alla'}"
-        export = request.GET.get("format")
         if export in ("csv", "xlsx"):
             record_access(by=request.user, action="export", what=what, object_type="cases.case",
                           objects=[b.case_id for b in report.breaches], request=request)
             return _egenkontroll_download(report, export)
         record_access(by=request.user, action="view", what=what, object_type="cases.case",
                       objects=[b.case_id for b in report.breaches], request=request)
+        download_query = urlencode({"due_from": data["due_from"].isoformat(), "due_to": data["due_to"].isoformat(),
+                                    "unit": data.get("unit") or ""})
     return render(request, "cases/egenkontroll.html", {
-        "form": form, "report": report, "kind_labels": dict(DeadlineKind.choices), "status_labels": STATUS_LABELS,
-        "query": request.GET.urlencode(),
+        "form": form, "report": report, "shown": report.shown() if report else [],
+        "kind_labels": dict(DeadlineKind.choices), "status_labels": STATUS_LABELS,
+        "download_query": download_query,
     })
 
 
@@ -296,10 +306,10 @@ def _egenkontroll_download(report, export: str) -> HttpResponse:
     data = report.as_json()
     writer.writerow(["Frist", "Föll ut", "Uppfyllda", "Missade", "Försenade", "Ej förfallna", "Andel uppfyllda (%)",
                      "Median dagar", "90:e percentil dagar"])
-    for d in data["deadlines"]:
-        share = "" if d["share_met"] is None else f"{d['share_met'] * 100:.1f}".replace(".", ",")
-        writer.writerow([csv_safe(d["label"]), d["due"], d["met"], d["missed"], d["overdue"], d["open"], share,
-                         _num(d["median_days"]), _num(d["p90_days"])])
+    # The figures as the page shows them (Egenkontroll.shown), with a decimal comma for Swedish Excel.
+    for s in report.shown():
+        writer.writerow([csv_safe(s.label), s.due, s.met, s.missed, s.overdue, s.open, _num(s.share_percent),
+                         _num(s.median_days), _num(s.p90_days)])
     writer.writerow([])
     writer.writerow(["Ärende", "Enhet", "Frist", "Förfallodag", "Utförd", "Status", "Dagar sent"])
     for b in data["breaches"]:
@@ -309,7 +319,8 @@ def _egenkontroll_download(report, export: str) -> HttpResponse:
 
 
 def _num(value) -> str:
-    return "" if value is None else f"{value:.1f}".replace(".", ",")
+    """A shown figure (already rounded) with a decimal comma; empty for none."""
+    return "" if value is None else str(value).replace(".", ",")
 
 
 @require_capability("cases.configure")

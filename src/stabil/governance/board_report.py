@@ -27,15 +27,19 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from stabil.common.periods import months_label, period_label
 from stabil.core import kpi as core_kpi
-from stabil.core import statistics, suppression
+from stabil.core import rounding, statistics, suppression
 from stabil.core.statistics import MonthRange
 from stabil.organisation import selectors as organisation
+from stabil.staff.selectors import staff_report
 
 from . import selectors
 
 PERIOD_RE = re.compile(r"^\s*(\d{4})-(\d{2})\s*\.\.\s*(\d{4})-(\d{2})\s*$")
 STAT_YEARS = 4
+#: Years per statistics table in a PDF: four years and three changes fit an upright A4 page.
+PDF_YEARS_PER_TABLE = 4
 
 GROUP_LABELS = {"barn": "Barngruppen", "ungdom": "Ungdomsgruppen", "ensamkommande": "Ensamkommande flyktingbarn",
                 "total": "Totalt"}
@@ -80,7 +84,23 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period as typed (--period, file names): "2026-01..2026-11"."""
         return f"{self.first_day:%Y-%m}..{self.last_day:%Y-%m}"
+
+    @property
+    def name(self) -> str:
+        """The period as shown beside its figures: "2026, januari–november" (``common.periods``)."""
+        return period_label(self.first_day, self.last_day)
+
+    @property
+    def scorecard_name(self) -> str:
+        """The months the scorecard section counts for the period's year: 1 January to the period's end."""
+        return period_label(*selectors.year_period(self.year, self.last_day))
+
+    @property
+    def months_name(self) -> str:
+        """The period's months without a year ("januari–november"): the statistics compare them year by year."""
+        return months_label(self.first_day.month, self.last_day.month)
 
 
 def parse_period(text: str) -> Period:
@@ -121,6 +141,11 @@ class StatisticsView:
     def exact(self) -> bool:
         return self.public is None
 
+    @property
+    def months_name(self) -> str:
+        """The months counted each year ("januari–november")."""
+        return months_label(self.table.months.first, self.table.months.last)
+
     def stat_rows(self, measure: str) -> list[StatRow]:
         rows = []
         for row in statistics.ROWS:
@@ -139,12 +164,31 @@ class StatisticsView:
         return rows
 
     @property
-    def stat_tables(self) -> list[tuple[str, list[StatRow]]]:
-        return [(MEASURE_LABELS[m], self.stat_rows(m)) for m in statistics.MEASURES]
+    def stat_tables(self) -> list[tuple[str, list[tuple[int, bool]], list[StatRow]]]:
+        """Return (caption, [(year, with change)], rows) per measure, every year in one table (the page)."""
+        return self.year_blocks(len(self.years))
 
     @property
-    def header_years(self) -> list[tuple[int, bool]]:
-        return [(year, index > 0) for index, year in enumerate(self.years)]
+    def pdf_tables(self) -> list[tuple[str, list[tuple[int, bool]], list[StatRow]]]:
+        """As ``stat_tables``, split into tables of at most ``PDF_YEARS_PER_TABLE`` years (fits A4 upright)."""
+        return self.year_blocks(PDF_YEARS_PER_TABLE)
+
+    def year_blocks(self, size: int) -> list[tuple[str, list[tuple[int, bool]], list[StatRow]]]:
+        """Return the tables with at most ``size`` years each; a year after the first keeps its change."""
+        tables = []
+        for measure in statistics.MEASURES:
+            rows = self.stat_rows(measure)
+            for start in range(0, len(self.years), size):
+                indexes = range(start, min(start + size, len(self.years)))
+                # A row's cells: the first year's count, then count and change for each later year.
+                cells = [[0] if i == 0 else [2 * i - 1, 2 * i] for i in indexes]
+                columns = [c for pair in cells for c in pair]
+                caption = MEASURE_LABELS[measure]
+                if size < len(self.years):
+                    caption = f"{caption}, {self.years[indexes[0]]}–{self.years[indexes[-1]]}"
+                tables.append((caption, [(self.years[i], i > 0) for i in indexes],
+                               [StatRow(row.label, [row.cells[c] for c in columns]) for row in rows]))
+        return tables
 
     def stat_values(self, measure: str, row: str, year: int) -> int | str:
         """Return a cell for the workbook: a number, or the suppression label."""
@@ -317,10 +361,12 @@ def public_staff_row(row: dict, threshold: int) -> dict:
     }
 
 
-def hide_staff_totals(scorecards: list[tuple], staff: list[dict], year: int) -> None:
-    """Hide the scorecard's staff KPIs for the year when a unit figure they add up is hidden (rule 2)."""
-    codes = {code for figure, code in STAFF_TOTAL_KPIS.items()
-             if any(figure in row["public"]["hidden"] for row in staff)}
+def hide_staff_totals(scorecards: list[tuple], hidden: set[str], year: int) -> None:
+    """Hide the scorecard's staff KPIs for the year when a unit figure they add up is hidden (rule 2).
+
+    ``hidden`` names the staff figures hidden for some unit (``public_staff_row``'s ``hidden``).
+    """
+    codes = {code for figure, code in STAFF_TOTAL_KPIS.items() if figure in hidden}
     if not codes:
         return
     for _card, perspectives in scorecards:
@@ -331,6 +377,24 @@ def hide_staff_totals(scorecards: list[tuple], staff: list[dict], year: int) -> 
                         row.hidden[year] = True
                         row.statuses[year] = core_kpi.UNKNOWN  # the status bounds the hidden value
                         row.trend = None
+
+
+def hide_scorecard_staff_totals(scorecards: list[tuple], *, through: dt.date, threshold: int) -> None:
+    """Hide the public scorecard's staff totals of each plan year whose units' figures are hidden (rule 2).
+
+    Each year over its own period (``selectors.year_period``), every unit: the scorecard page and the board
+    paper's scorecard section apply it alike, so a public figure is shown on both or on neither (a board
+    paper of the same months publishes the unit figures it would give back by difference).
+    """
+    units = list(organisation.units().order_by("code"))
+    years = sorted({year for card, _sections in scorecards for year in card.years})
+    for year in years:
+        bounds = selectors.year_period(year, through)
+        if bounds is None:
+            continue
+        hidden = {figure for row in staff_report(bounds[0], bounds[1], units)
+                  for figure in public_staff_row(row, threshold)["hidden"]}
+        hide_staff_totals(scorecards, hidden, year)
 
 
 def build(*, period: Period, exact: bool, unit_codes: list[str] | None = None, registration_number: str = "",
@@ -345,18 +409,20 @@ def build(*, period: Period, exact: bool, unit_codes: list[str] | None = None, r
     stats = statistics_view(years=years, months=period.months, unit_ids=unit_ids, exact=exact, threshold=threshold,
                             progress=progress)
     deadlines = selectors.deadline_values(period.first_day, period.last_day, unit_ids, progress)
-    from stabil.staff.selectors import staff_report
-
     staff = staff_report(period.first_day, period.last_day, units)
     for row in staff:
         row["public"] = None if exact else public_staff_row(row, threshold)
     if progress is not None:
         progress.advance(1, "personalläget räknat")
-    scorecards = [(card, selectors.scorecard_rows(card, today=min(today, period.last_day), exact=exact,
+    # The scorecard's one period rule: each plan year counted up to the period's last day
+    # (selectors.year_period), as the scorecard page counts it up to the end of the same month.
+    scorecards = [(card, selectors.scorecard_rows(card, through=period.last_day, exact=exact,
                                                   threshold=threshold))
                   for card in selectors.current_scorecards() if period.year in card.years]
     if not exact:
-        hide_staff_totals(scorecards, staff, period.year)
+        # Hidden where the paper's own staff table hides a unit figure, and where the scorecard page hides it.
+        hide_staff_totals(scorecards, {figure for row in staff for figure in row["public"]["hidden"]}, period.year)
+        hide_scorecard_staff_totals(scorecards, through=period.last_day, threshold=threshold)
     plans = [selectors.plan_progress(plan, today) for plan in selectors.active_plans()]
     report = BoardReport(
         period=period, exact=exact, threshold=threshold, generated_on=today,
@@ -435,7 +501,7 @@ def charts(report: BoardReport) -> dict[str, str]:
 
 def render_html(report: BoardReport, *, for_pdf: bool) -> str:
     template = "governance/board_report_pdf.html" if for_pdf else "governance/_board_report_body.html"
-    return render_to_string(template, {"report": report, "labels": label_context()})
+    return render_to_string(template, {"report": report, "labels": label_context(), "for_pdf": for_pdf})
 
 
 def label_context() -> dict:
@@ -462,19 +528,20 @@ def workbook_sheets(report: BoardReport):
     """Return the workbook's sheets: one per table, real numbers."""
     from stabil.common.output import Sheet
 
-    sheets = report.stats.sheets(f", {report.period.label}")
+    period = report.period
+    sheets = report.stats.sheets(f", {period.months_name} {report.years[0]}–{report.years[-1]}")
     sheets.append(Sheet(
         "Frister", ["Frist", "Andel i tid (%)", "I tid", "Förföll"],
-        [[r["label"], None if r["value"] is None else round(r["value"], 1), r["met"], r["fell_due"]]
+        [[r["label"], None if r["value"] is None else rounding.shown(r["value"], 1), r["met"], r["fell_due"]]
          for r in report.deadlines],
-        title=f"Frister som förföll {report.period.label}",
+        title=f"Frister som förföll {period.name} (utfall {report.generated_on.isoformat()})",
     ))
     sheets.append(Sheet(
         "Personal",
         ["Enhet", "Genomsnittligt antal anställda", "Slutat", "Personalomsättning (%)", "Sjukfrånvaro (%)",
          "Konsulter (årsarbetare)", "Konsultandel (%)", "Konsultkostnad (kr)", "Socionom ≥ 3 år (%)"],
         [_staff_sheet_row(row) for row in report.staff],
-        title=f"Personalläget {report.period.label}",
+        title=f"Personalläget {period.name}",
     ))
     kpi_rows = []
     for card, perspectives in report.scorecards:
@@ -486,9 +553,9 @@ def workbook_sheets(report: BoardReport):
                                      None if row.hidden.get(year) else _round(row.values.get(year)),
                                      row.targets.get(year), STATUS_LABELS[row.statuses[year]],
                                      TREND_LABELS[row.trend]])
-    sheets.append(Sheet("Styrkort", ["Styrkort", "Perspektiv", "Mål", "Mätetal", f"Utfall {report.period.year}",
-                                     f"Målvärde {report.period.year}", "Status", "Trend"], kpi_rows,
-                        title="Styrkortets status"))
+    sheets.append(Sheet("Styrkort", ["Styrkort", "Perspektiv", "Mål", "Mätetal", f"Utfall {period.scorecard_name}",
+                                     f"Målvärde {period.year}", "Status", "Trend"], kpi_rows,
+                        title=f"Styrkortets status, {period.scorecard_name}"))
     measure_rows = []
     for progress in report.plans:
         for m in progress.measures:
@@ -496,7 +563,7 @@ def workbook_sheets(report: BoardReport):
                                  float(m.cost_sek), m.responsible, m.get_status_display()])
     sheets.append(Sheet("Handlingsplan", ["Handlingsplan", "Nr", "Åtgärd", "Hur", "Förväntat resultat", "När",
                                           "Kostnad (kr)", "Ansvarig", "Status"], measure_rows,
-                        title="Handlingsplanernas åtgärder"))
+                        title=f"Handlingsplanernas åtgärder, läge {report.generated_on.isoformat()}"))
     return sheets
 
 
@@ -515,11 +582,11 @@ def _staff_sheet_row(row: dict) -> list:
 def _pct(share: float | str | None) -> float | str | None:
     if isinstance(share, str):
         return share  # a suppression label
-    return None if share is None else round(share * 100, 1)
+    return rounding.shown_percent(share, 1)
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+    return rounding.shown(value, 1)
 
 
 def to_xlsx(report: BoardReport) -> bytes:

@@ -184,7 +184,8 @@ def _statistics_run(args) -> int:
         else:
             write_csv(headers, view.csv_rows())
     elif args.format == "xlsx":
-        _write_binary(write_xlsx(view.sheets(f", månad {args.months.first}-{args.months.last}")), args.output)
+        years = f"{view.years[0]}–{view.years[-1]}"
+        _write_binary(write_xlsx(view.sheets(f", {view.months_name} {years}")), args.output)
     else:
         from .board_report import html_to_pdf
 

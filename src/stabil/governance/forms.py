@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stabil.common.periods import month_end, period_label
 from stabil.core import suppression
 
 from .models import FollowUp, Measure, Risk, SelfInspectionResult, Status
@@ -200,6 +203,23 @@ class CheckForm(forms.ModelForm):
         model = SelfInspectionCheck
         fields = ["board", "name", "method", "kind", "frequency", "responsible", "first_due_on"]
         widgets = {"first_due_on": DateInput(), "method": forms.Textarea(attrs={"rows": 3})}
+
+
+class ScorecardThroughForm(forms.Form):
+    """The month up to which the scorecard counts the running year (default: the last whole month)."""
+
+    till = forms.ChoiceField(label=_("Till och med månad"), required=False)
+
+    def __init__(self, *args, months=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["till"].choices = [(f"{m:%Y-%m}", period_label(m, month_end(m))) for m in months]
+
+    def clean_till(self) -> dt.date | None:
+        text = self.cleaned_data["till"]
+        if not text:
+            return None
+        year, month = (int(part) for part in text.split("-"))
+        return month_end(dt.date(year, month, 1))
 
 
 class KpiPeriodForm(forms.Form):

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from stabil.cases import selectors as case_selectors
+from stabil.common.periods import period_label, reporting_period
 from stabil.core import calendar, statistics, suppression
 from stabil.core import kpi as core_kpi
 from stabil.core.statistics import MonthRange, YearOverYearTable
@@ -221,20 +222,46 @@ class KpiRow:
         return known[-1] if known else self.years[0]
 
 
-def year_bounds(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
-    """Return the year's first day and its last day, or today for the running year."""
-    last = dt.date(year, 12, 31)
-    return dt.date(year, 1, 1), min(last, today)
+def scorecard_through(today: dt.date) -> dt.date:
+    """Return the last day the scorecard counts on ``today``: the end of the reporting period.
+
+    The one period rule of the scorecard and the board paper (``common.periods.reporting_period``): the
+    running year counts whole months up to the last that has ended (January while January runs), so the
+    scorecard page and the board paper for the same months show the same figures. (Counting the running
+    year up to today, as the page once did, while the board paper counted whole months, gave one KPI two
+    figures: 2026-01-01–2026-12-06 on the page, 2026, januari–november in the paper.)
+    """
+    return reporting_period(today)[1]
 
 
-def scorecard_rows(scorecard: Scorecard, *, today: dt.date, exact: bool,
-                   threshold: int = suppression.DEFAULT_THRESHOLD) -> list[tuple]:
+def year_period(year: int, through: dt.date) -> tuple[dt.date, dt.date] | None:
+    """Return a scorecard year's period counted up to ``through``, or None for a year after it.
+
+    A year that ended by ``through`` counts whole; the year of ``through`` from 1 January to ``through``.
+    """
+    if year > through.year:
+        return None
+    return dt.date(year, 1, 1), min(dt.date(year, 12, 31), through)
+
+
+def year_period_labels(years, through: dt.date) -> dict[int, str]:
+    """Return each year's period as shown beside its figures ("2025", "2026, januari–november")."""
+    return {year: period_label(*bounds) for year in years if (bounds := year_period(year, through))}
+
+
+def scorecard_rows(scorecard: Scorecard, *, today: dt.date | None = None, through: dt.date | None = None,
+                   exact: bool, threshold: int = suppression.DEFAULT_THRESHOLD) -> list[tuple]:
     """Return [(perspective, [(goal, [KpiRow...])...])...] for the scorecard page and report.
 
+    Each plan year is counted over ``year_period(year, through)``; ``through`` defaults to the end of the
+    reporting period on ``today`` (``scorecard_through``), the board paper passes its period's last day.
     Computed KPIs come from stored snapshots per plan year (computed when missing, not stored: see
-    ``snapshot_values``); years after today have no value. Without exact figures, a KPI that would give a small count is hidden
+    ``snapshot_values``); years after ``through`` have no value. Without exact figures, a KPI that would
+    give a small count is hidden
     (``kpi_hidden_in_public``).
     """
+    if through is None:
+        through = scorecard_through(today or timezone.localdate())
     years = scorecard.years
     kpis = list(
         Kpi.objects.filter(goal__perspective__scorecard=scorecard, archived_at__isnull=True)
@@ -252,10 +279,11 @@ def scorecard_rows(scorecard: Scorecard, *, today: dt.date, exact: bool,
         hidden: dict[int, bool] = {}
         for year in years:
             if kpi.computed:
-                if dt.date(year, 1, 1) > today:
+                bounds = year_period(year, through)
+                if bounds is None:
                     values[year] = None
                     continue
-                first_day, last_day = year_bounds(year, today)
+                first_day, last_day = bounds
                 unit_code = kpi.org_unit.code if kpi.org_unit else ""
                 key = (unit_code, year)
                 if key not in snapshots:

@@ -34,7 +34,7 @@ from .models import (
     SelfInspectionCheck,
     SelfInspectionResult,
 )
-from .selectors import computed_kpis, year_bounds
+from .selectors import computed_kpis, scorecard_through, year_period
 
 
 def _user(by):
@@ -164,16 +164,19 @@ def kpi_snapshots_take(*, by, first_day: dt.date, last_day: dt.date, unit_code: 
 
 def scorecard_snapshots_take(*, by, scorecard: Scorecard, today: dt.date) -> int:
     """Take the snapshots of every period and scope a scorecard's computed KPIs show: each plan year that has
-    begun (up to ``today`` for the running year), for the whole organisation and each unit a KPI names.
+    begun (the running year up to the end of the reporting period on ``today``, the scorecard's one period
+    rule: ``selectors.scorecard_through``), for the whole organisation and each unit a KPI names.
     Return how many periods and scopes were taken."""
     units = {kpi.org_unit.code if kpi.org_unit_id else "" for kpi in
              Kpi.objects.filter(goal__perspective__scorecard=scorecard, archived_at__isnull=True)
              .exclude(computed="").select_related("org_unit")}
     taken = 0
+    through = scorecard_through(today)
     for year in scorecard.years:
-        if dt.date(year, 1, 1) > today:
+        bounds = year_period(year, through)
+        if bounds is None:
             continue
-        first_day, last_day = year_bounds(year, today)
+        first_day, last_day = bounds
         for unit_code in sorted(units):
             kpi_snapshots_take(by=by, first_day=first_day, last_day=last_day, unit_code=unit_code)
             taken += 1

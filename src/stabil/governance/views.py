@@ -25,6 +25,7 @@ from stabil.accounts.policy import (
     sees_exact_figures_for,
     visible_units,
 )
+from stabil.common.periods import period_label, reporting_period
 from stabil.organisation import selectors as organisation
 
 from . import board_report, selectors, services
@@ -41,6 +42,7 @@ from .forms import (
     PlanForm,
     RiskForm,
     ScorecardForm,
+    ScorecardThroughForm,
     StatisticsForm,
 )
 from .models import RISK_LEVEL_LABELS, ActionPlan, Board, Kpi, Measure, Risk, Scorecard, SelfInspectionCheck
@@ -87,17 +89,41 @@ def _chart_bars(sections, year: int) -> list[dict]:
     return bars
 
 
+def _scorecard_months(card: Scorecard, latest: dt.date) -> list[dt.date]:
+    """Return the months the scorecard can be counted up to: from its first January to ``latest``'s month."""
+    months = []
+    month = dt.date(card.years[0], 1, 1)
+    while month <= latest:
+        months.append(month)
+        month = (month + dt.timedelta(days=31)).replace(day=1)
+    return months
+
+
 @require_capability("governance.view")
 def scorecard_detail(request, pk: int):
     card = get_object_or_404(Scorecard.objects.select_related("board"), pk=pk, archived_at__isnull=True)
     today = _today()
     exact = sees_exact_figures_for(request.user, None)
-    sections = selectors.scorecard_rows(card, today=today, exact=exact, threshold=selectors.default_threshold())
-    year = today.year if today.year in card.years else card.years[0]
+    # The one period rule (selectors.scorecard_through): the running year up to the last whole month, or up
+    # to a month chosen on the page, the same months as a board paper for that period.
+    default_through = selectors.scorecard_through(today)
+    months = _scorecard_months(card, default_through)
+    form = ScorecardThroughForm(request.GET or None, months=reversed(months),
+                                initial={"till": f"{default_through:%Y-%m}"})
+    through = (form.cleaned_data["till"] if form.is_bound and form.is_valid() else None) or default_through
+    threshold = selectors.default_threshold()
+    sections = selectors.scorecard_rows(card, through=through, exact=exact, threshold=threshold)
+    if not exact:
+        board_report.hide_scorecard_staff_totals([(card, sections)], through=through, threshold=threshold)
+    year = through.year if through.year in card.years else card.years[0]
     bars = _chart_bars(sections, year)
+    year_labels = selectors.year_period_labels(card.years, through)
+    # Which months each year's computed figures cover, said beside the table ("2026, januari–november").
+    periods = [(y, label, label == str(y)) for y, label in year_labels.items()]
     return render(request, "governance/scorecard.html", {
         "card": card, "sections": sections, "years": card.years, "year": year, "exact": exact,
-        "bars": bars, "chart_height": 16 + 26 * len(bars),
+        "bars": bars, "chart_height": 16 + 26 * len(bars), "form": form, "through": through,
+        "periods": periods, "year_label": year_labels.get(year, str(year)),
         "labels": board_report.label_context(), "can_edit": has_capability(request.user, "governance.edit"),
     })
 
@@ -231,7 +257,7 @@ def self_inspection(request):
         first_day = last_day.replace(day=1)
         exact = sees_exact_figures_for(request.user, None)
         values = selectors.deadline_values(first_day, last_day, None)
-        deadline_figures = {"first_day": first_day, "last_day": last_day,
+        deadline_figures = {"first_day": first_day, "last_day": last_day, "period": period_label(first_day, last_day),
                             "rows": board_report.deadline_rows(values, exact, selectors.default_threshold())}
     return render(request, "governance/self_inspection.html", {
         "rows": rows, "deadline_figures": deadline_figures,
@@ -284,7 +310,8 @@ def statistics(request):
 @require_capability("governance.view")
 def board_report_page(request):
     today = _today()
-    default_period = f"{today.year}-01..{today.year}-{max(1, today.month - 1):02d}"
+    first_day, last_day = reporting_period(today)  # the scorecard's period rule: the year in whole months
+    default_period = f"{first_day:%Y-%m}..{last_day:%Y-%m}"
     form = BoardReportForm(request.GET or None, initial={"period": default_period})
     report = None
     if form.is_bound and form.is_valid():
@@ -410,9 +437,10 @@ def kpi_period(request):
 
     today = _today()
     units = [u for u in _units_for(request.user) if sees_exact_figures_for(request.user, [u.pk])]
-    form = KpiPeriodForm(request.GET or None, units=units,
-                         initial={"first_day": today.replace(month=1, day=1), "last_day": today})
+    first_day, last_day = reporting_period(today)  # the scorecard's period by default
+    form = KpiPeriodForm(request.GET or None, units=units, initial={"first_day": first_day, "last_day": last_day})
     rows = None
+    period = None
     if form.is_bound and form.is_valid():
         unit_codes = [form.cleaned_data["unit"]] if form.cleaned_data["unit"] else None
         unit_ids = [u.pk for u in units if unit_codes and u.code in unit_codes] or None
@@ -420,6 +448,7 @@ def kpi_period(request):
         threshold = selectors.default_threshold()
         values = selectors.computed_kpis(first_day=form.cleaned_data["first_day"],
                                          last_day=form.cleaned_data["last_day"], unit_codes=unit_codes)
+        period = period_label(form.cleaned_data["first_day"], form.cleaned_data["last_day"])
         rows = []
         for value in values:
             definition = core_kpi.definition(value.kpi)
@@ -429,4 +458,5 @@ def kpi_period(request):
                          "value": None if hidden else value.value, "hidden": hidden,
                          "numerator": None if hidden else value.numerator,
                          "denominator": None if hidden else value.denominator})
-    return render(request, "governance/kpis.html", {"form": form, "rows": rows})
+    return render(request, "governance/kpis.html", {"form": form, "rows": rows, "period": period,
+                                                    "unit": form.cleaned_data.get("unit") if rows else ""})

@@ -7,10 +7,14 @@ are rows (they can be added and removed on the page and linked to an action-plan
 No child or person is stored here: only counts, ages of open cases in days and experience groups.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stabil.common.periods import period_label
+from stabil.core.calendar import add_months
 from stabil.core.simulation import MEASURE_KINDS, MEASURE_LABELS_SV
 
 MEASURE_CHOICES = [(k, MEASURE_LABELS_SV[k]) for k in MEASURE_KINDS]
@@ -37,6 +41,16 @@ class Scenario(models.Model):
 
     def latest_run(self):
         return self.runs.filter(finished_at__isnull=False).order_by("-finished_at", "-pk").first()
+
+    @property
+    def end_on(self) -> dt.date:
+        """The last day the scenario simulates: ``months`` months from its start."""
+        return add_months(self.start_on, self.months) - dt.timedelta(days=1)
+
+    @property
+    def period_name(self) -> str:
+        """The simulated period as shown beside its figures: "december 2026–november 2029"."""
+        return period_label(self.start_on, self.end_on)
 
 
 class ScenarioMeasure(models.Model):

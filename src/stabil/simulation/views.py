@@ -7,13 +7,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from stabil.accounts.policy import has_capability, require_capability, sees_exact_figures_for, visible_units
 from stabil.common.output import Sheet, write_xlsx
+from stabil.common.periods import month_keys_label
 from stabil.core import simulation as core
 from stabil.core import suppression
 from stabil.governance.selectors import default_threshold
+from stabil.web.templatetags import stabil as formats
 
 from . import charts, selectors, services
 from .forms import ForecastForm, MeasureForm, RunForm, ScenarioCreateForm
@@ -26,6 +29,11 @@ CHARTS = [
     ("leavers", False), ("cost_sek", False),
 ]
 BAND_KEYS = ("median", "lo80", "hi80", "lo95", "hi95")
+#: The usual targets' outputs as the board paper names them ("Mål: andelen utredningar i tid minst 90 %").
+TARGET_LABELS = {
+    "investigation_met_share": gettext_lazy("andelen utredningar i tid"),
+    "preliminary_assessment_met_share": gettext_lazy("andelen förhandsbedömningar i tid"),
+}
 
 
 def _scenario(request, pk: int) -> Scenario:
@@ -109,22 +117,30 @@ def _open_counts(cases: dict, exact: bool) -> dict:
     return {k: suppression.suppress_count(int(v), threshold).to_public() for k, v in counts.items()}
 
 
-def _scenario_context(sc, run, pending, can_run, measure_form, run_form, *, user) -> dict:
+def _starting_point(sc) -> dict:
+    """The scenario's starting point as the scenario page and the board paper state it."""
     base = sc.base
     staff = base.get("staff", [])
-    exact = sees_exact_figures_for(user, [sc.unit_id])
-    context = {
-        "scenario": sc, "run": run, "pending": pending, "can_run": can_run, "measure_form": measure_form,
-        "run_form": run_form, "measures": list(sc.measures.select_related("action_plan_measure")),
+    return {
         "staff_permanent": sum(g.get("count", 0) for g in staff if not g.get("consultant")),
         "staff_first_year": sum(g.get("count", 0) for g in staff
                                 if not g.get("consultant") and g.get("experience_years", 5) < 1),
         "staff_consultants": sum(g.get("count", 0) for g in staff if g.get("consultant")),
         "vacancies": base.get("vacancies", 0),
-        "open_allocated": _open_counts(base.get("open_allocated", {}), exact),
-        "open_unallocated": _open_counts(base.get("open_unallocated", {}), exact),
         "reports_per_month": base.get("reports_per_month"), "annual_growth": base.get("annual_growth"),
         "uses_forecast": bool(base.get("inflow_forecast")),
+    }
+
+
+def _scenario_context(sc, run, pending, can_run, measure_form, run_form, *, user) -> dict:
+    base = sc.base
+    exact = sees_exact_figures_for(user, [sc.unit_id])
+    context = {
+        "scenario": sc, "run": run, "pending": pending, "can_run": can_run, "measure_form": measure_form,
+        "run_form": run_form, "measures": list(sc.measures.select_related("action_plan_measure")),
+        **_starting_point(sc),
+        "open_allocated": _open_counts(base.get("open_allocated", {}), exact),
+        "open_unallocated": _open_counts(base.get("open_unallocated", {}), exact),
         "phase_labels": {"preliminary_assessment": _("Förhandsbedömning"), "investigation": _("Utredning"),
                          "follow_up": _("Uppföljning")},
     }
@@ -287,6 +303,8 @@ def forecast(request):
         "history_rows": shown["history"][-36:], "unit": unit, "forecast_shown": shown["forecast_shown"],
         "threshold_label": default_threshold() + 1,
         "model_label": result.to_dict()["model_label"], "query": request.GET.urlencode(),
+        "history_period": month_keys_label(hist_months[0], hist_months[-1]) if hist_months else "",
+        "forecast_period": month_keys_label(fmonths[0], fmonths[-1]) if fmonths else "",
     })
 
 
@@ -315,7 +333,15 @@ def board_paper(request):
             label = core.OUTPUT_LABELS_SV[key]
             figures.append({"label": label, "svg": charts.fan_chart(
                 months, _series(result, key), label=f"{row['scenario'].name}: {label}", percent=percent)})
-        sections.append({"row": row, "measures": list(row["scenario"].measures.all()), "figures": figures})
+        target = result["summary"].get("target")
+        if target:
+            label = TARGET_LABELS.get(target["output"]) or core.OUTPUT_LABELS_SV.get(target["output"],
+                                                                               target["output"])
+            shown = (formats.percent(target["value"]) if target["output"].endswith("_share")
+                     else formats.number(target["value"], 1))
+            target = {**target, "label": label, "value_text": shown}
+        sections.append({"row": row, "measures": list(row["scenario"].measures.all()), "figures": figures,
+                         "start": _starting_point(row["scenario"]), "target": target})
     fmt = request.GET.get("format", "html")
     if fmt == "xlsx":
         headers = ["scenario", "enhet", "åtgärder", "körningar", "total kostnad (median, kr)",

@@ -44,9 +44,11 @@ class PageTable:
         return [[{"value": value, "kind": column.kind} for value, column in zip(row, self.columns)]
                 for row in self.rows]
 
-    def as_sheet(self) -> Sheet:
+    def as_sheet(self, period: str = "") -> Sheet:
+        """Return the table as a workbook sheet; its title names the period when given."""
         rows = [[str(value) if isinstance(value, Link) else value for value in row] for row in self.rows]
-        return Sheet(self.key, [str(column.label) for column in self.columns], rows, title=str(self.title))
+        title = f"{self.title}, {period}" if period else str(self.title)
+        return Sheet(self.key, [str(column.label) for column in self.columns], rows, title=title)
 
 
 @dataclass

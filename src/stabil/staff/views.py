@@ -16,6 +16,7 @@ from stabil.accounts.policy import has_capability, require_capability, scope_cas
 from stabil.audit.services import record_access
 from stabil.cases import selectors as case_selectors
 from stabil.common.output import write_xlsx
+from stabil.common.periods import period_label
 from stabil.core.staffstats import EXIT_INTERVIEW_WINDOW_DAYS, EXIT_REASON_LABELS_SV, SICK_BANDS
 from stabil.governance.selectors import default_threshold
 from stabil.organisation.selectors import teams_of_units
@@ -46,14 +47,17 @@ def _respond(request, template: str, *, title: str, tables: list[PageTable], wha
     exporting = request.GET.get("format") == "xlsx"
     record_access(by=request.user, action="export" if exporting else "view", what=what, objects=objects,
                   object_type=object_type, request=request)
+    # Every figure names its period: on the page and in each sheet's title ("2026-01-01–2026-12-06").
+    period = period_label(context["first"], context["last"]) if context.get("first") else ""
     if exporting:
-        data = write_xlsx([table.as_sheet() for table in tables])
+        data = write_xlsx([table.as_sheet(period) for table in tables])
         response = HttpResponse(data, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{template.split("/")[-1][:-5]}.xlsx"'
         return response
     query = request.GET.copy()
     query["format"] = "xlsx"
     return render(request, template, {"title": title, "tables": tables, "export_query": query.urlencode(),
+                                      "period": period,
                                       "may_see_absence": has_capability(request.user, "staff.view_absence"),
                                       **context})
 

@@ -5,19 +5,22 @@ through these filters, which group thousands with a no-break space and use the a
 separator (comma in Swedish).
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
 
+from stabil.common.periods import period_label
+from stabil.core.rounding import half_up
 from stabil.staff.selectors import person_label
 
 register = template.Library()
 
 
 def _round(value: Decimal, decimals: int) -> Decimal:
-    # number_format truncates; figures shown to people are rounded half up, as in the seeds' tables.
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # number_format truncates; figures shown to people are rounded by the one rule (core.rounding),
+    # which the downloads of a page's figures (CSV, Excel) use too.
+    return half_up(value, decimals)
 
 
 @register.filter
@@ -57,3 +60,14 @@ def person(value, names=None):
     if hasattr(value, "staff_id"):
         return person_label(value.staff_id, getattr(value, "name", ""))
     return person_label(str(value), (names or {}).get(str(value), ""))
+
+
+@register.simple_tag
+def period(first, last=None):
+    """Name a period where its figures are shown: ``{% period first last %}`` -> "2026, januari–november".
+
+    One day, a whole year, whole months, an ISO week or a span of dates (``common.periods.period_label``).
+    """
+    if not first:
+        return ""
+    return period_label(first, last)
