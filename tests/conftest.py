@@ -5,7 +5,8 @@ Personas (healthchecks' owner / member / outsider, extended to Stabil's roles):
 - unit A (code ``UA``, teams ``TA1`` and ``TA2``) is the home unit; unit B (``UB``, team ``TB1``) is elsewhere.
 - ``caseworker`` and ``colleague`` are in team TA1, ``other_team_caseworker`` in TA2, ``team_lead`` leads
   TA1, ``unit_manager`` manages UA, ``department_head`` heads the department of UA and UB, ``hr`` is
-  central HR, ``board`` a board member, ``sysadmin`` the system administrator, and ``outsider`` and
+  central HR, ``board`` a board member, ``sysadmin`` the system administrator, ``dpo`` the data-protection
+  officer and ``archivist`` the archive responsible (issue 15; no unit), and ``outsider`` and
   ``outsider_manager`` belong to unit B in another department.
 """
 
@@ -105,6 +106,8 @@ PERSONA_SPECS = {
     "hr": ("hr", [], None),
     "board": ("board_member", [], None),
     "sysadmin": ("sysadmin", [], None),
+    "dpo": ("dpo", [], None),
+    "archivist": ("archivist", [], None),
     "outsider": ("caseworker", ["unit_b"], "team_b1"),
     "outsider_manager": ("unit_manager", ["unit_b"], None),
 }

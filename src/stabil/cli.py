@@ -25,6 +25,7 @@ AREA_CLI_MODULES = [
     "stabil.workload.cli",
     "stabil.governance.cli",
     "stabil.simulation.cli",
+    "stabil.records.cli",
 ]
 
 DEFAULT_PORT = 8000

@@ -185,6 +185,7 @@ def test_the_code_step_without_a_password_step_sends_back_to_log_in(enrolled):
 @pytest.mark.parametrize(("role", "required"), [
     ("caseworker", True), ("team_lead", True), ("unit_manager", True), ("department_head", True),
     ("hr", True), ("sysadmin", True),  # the sysadmin sees the user register and the access log
+    ("dpo", True), ("archivist", True),  # log extracts and destruction lists name children and people
     ("board_member", False),           # suppressed aggregates only
 ])
 def test_required_mode_covers_every_role_that_sees_personal_data(settings, org, role, required):

@@ -46,6 +46,8 @@ EXPECTED_CASES = {
     "hr": set(),
     "board": set(),
     "sysadmin": set(),
+    "dpo": set(),  # the access log is its remit, not the cases themselves
+    "archivist": set(),
     "outsider": {"unit_b"},
     "outsider_manager": {"unit_b"},
 }
@@ -66,6 +68,8 @@ EXPECTED_STAFF = {
     "hr": {"S-ME", "S-MATE", "S-OTHER", "S-FAR"},
     "board": set(),
     "sysadmin": set(),
+    "dpo": set(),
+    "archivist": set(),
     "outsider_manager": {"S-FAR"},
 }
 
@@ -138,3 +142,47 @@ def test_import_scope_role_by_role(personas):
     assert import_scope(None, "cases.import") == ImportScope(everything=True)  # the operator, no --by
     assert not ImportScope().covers_unit(None) and not ImportScope(unit_ids=frozenset({a})).covers_unit(b)
     assert ImportScope(everything=True).covers_unit(None)  # only the whole municipality may create units
+
+
+# Record-keeping (issue 15): who makes log extracts, runs the log follow-up and handles destruction lists.
+RECORDS = {
+    # persona: (log extract, whole access log, log follow-up, see lists, propose, approve, run)
+    "dpo": (True, True, True, False, False, False, False),
+    "unit_manager": (True, False, False, True, False, True, False),
+    "outsider_manager": (True, False, False, True, False, True, False),
+    "department_head": (False, False, False, True, False, True, False),
+    "archivist": (False, False, False, True, True, True, True),
+    "caseworker": (False,) * 7,
+    "team_lead": (False,) * 7,
+    "hr": (False,) * 7,
+    "board": (False,) * 7,
+    "sysadmin": (False,) * 7,  # the audit page is its own; it neither extracts nor deletes
+}
+
+
+@pytest.mark.parametrize("persona", sorted(RECORDS))
+def test_record_keeping_capabilities_per_role(personas, persona):
+    from stabil.accounts.policy import reads_whole_access_log
+
+    user = personas[persona]
+    got = (has_capability(user, "records.log_extract"), reads_whole_access_log(user),
+           has_capability(user, "records.log_review"), has_capability(user, "records.retention_view"),
+           has_capability(user, "records.retention_propose"), has_capability(user, "records.retention_approve"),
+           has_capability(user, "records.retention_run"))
+    assert got == RECORDS[persona]
+
+
+def test_destruction_lists_are_approved_by_the_archivist_and_a_manager_who_sees_the_unit(personas):
+    from stabil.accounts.policy import may_approve_retention, retention_units
+
+    org = personas.org
+    a, b = org.unit_a, org.unit_b
+    assert may_approve_retention(personas.archivist, a) and may_approve_retention(personas.archivist, b)
+    assert may_approve_retention(personas.unit_manager, a) and not may_approve_retention(personas.unit_manager, b)
+    assert may_approve_retention(personas.outsider_manager, b) and not may_approve_retention(personas.outsider_manager, a)
+    assert may_approve_retention(personas.department_head, a) and not may_approve_retention(personas.department_head, b)
+    for name in ("dpo", "caseworker", "hr", "sysadmin", "board"):
+        assert not may_approve_retention(personas[name], a), name
+    assert retention_units(personas.archivist) is None and retention_units(None) is None  # every unit
+    assert set(retention_units(personas.unit_manager)) == {a}
+    assert not retention_units(personas.dpo).exists()

@@ -89,7 +89,10 @@ def _sqlite_setup(tmp_path):
     outside = sqlite3.connect(path)
     try:
         for statement in ("DELETE FROM audit_accessrecord", "UPDATE audit_accessrecord SET what = 'x'",
-                          "DELETE FROM audit_chainhead"):
+                          "DELETE FROM audit_chainhead",
+                          # Retention's cuts (issue 15): nobody but Stabil's retention path writes one.
+                          "INSERT INTO audit_chaincut (at, first_removed, last_removed, removed_count, anchor_hash, "
+                          "reason, by_name) VALUES ('2026-01-01', 1, 1, 1, 'x', 'x', 'x')"):
             with pytest.raises(sqlite3.OperationalError, match="stabil_audit_unlocked"):
                 outside.execute(statement)
     finally:

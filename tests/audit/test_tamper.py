@@ -48,6 +48,11 @@ SQLITE_TAMPERING = {
     "writable schema": "PRAGMA writable_schema = ON",
     "delete chain head": "DELETE FROM audit_chainhead",
     "drop chain head": "DROP TABLE audit_chainhead",
+    # Retention's record of removed ranges (issue 15): a forged cut could hide removed old records.
+    "forge a retention cut": ("INSERT INTO audit_chaincut (at, first_removed, last_removed, removed_count, "
+                              "anchor_hash, reason, by_name) VALUES ('2026-01-01', 1, 1, 1, 'x', 'x', 'x')"),
+    "drop retention cuts": "DROP TABLE audit_chaincut",
+    "drop cut trigger": "DROP TRIGGER audit_chaincut_no_insert",
 }
 
 POSTGRESQL_TAMPERING = {
@@ -66,6 +71,14 @@ POSTGRESQL_TAMPERING = {
     "delete chain head": "DELETE FROM audit_chainhead",
     "truncate chain head": "TRUNCATE audit_chainhead",
     "replication role": "SET session_replication_role = replica",
+    # Retention (issue 15): the app role may neither forge a cut nor use retention's switch to delete.
+    "forge a retention cut": ("INSERT INTO audit_chaincut (at, first_removed, last_removed, removed_count, "
+                              "anchor_hash, reason, by_name) VALUES (now(), 1, 1, 1, 'x', 'x', 'x')"),
+    "delete with the retention switch": (
+        "WITH switch AS (SELECT set_config('stabil.audit_retention', 'on', true)) "
+        "DELETE FROM audit_accessrecord WHERE EXISTS (SELECT 1 FROM switch)"),
+    "truncate retention cuts": "TRUNCATE audit_chaincut",
+    "drop cut trigger": "DROP TRIGGER audit_chaincut_append_only ON audit_chaincut",
 }
 
 

@@ -32,6 +32,9 @@ PAGES = {
     "arbetsledare": ["/arbetsbelastning/fordela/"],
     "admin": ["/granskning/", "/arenden/fristregler/"],
     "namnd": ["/styrning/", "/konto/tvasteg/"],  # issue 15: the second-factor page
+    # issue 15: record-keeping
+    "dataskydd": ["/registervard/loggutdrag/", "/registervard/logguppfoljning/", "/registervard/logguppfoljning/skyddade/"],
+    "arkiv": ["/registervard/gallring/", "/registervard/gallring/foresla/"],
 }
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -211,7 +211,11 @@ def test_allocate_by_user(data, capsysbinary):
     code, out, err = run(capsysbinary, "allocate", "KA2", "--on", "2025-11-24", "--by", "unit_manager")
     assert code == 0, err
     assert {s["staff_id"] for s in json.loads(out)["suggestions"]} <= {"SA1", "SA2"}
-    assert "KA2" in _latest_named("unit_manager").object_ids
+    # One record per object type (issue 15: a log extract finds the case and each person by type).
+    people = _latest_named("unit_manager")
+    assert people.object_type == "staff.staffmember" and set(people.object_ids) <= {"SA1", "SA2"}
+    case = AccessRecord.objects.filter(pk__lt=people.pk).latest("pk")
+    assert (case.username, case.object_type, case.object_ids) == ("unit_manager", "cases.case", ["KA2"])
     code, out, err_a = run(capsysbinary, "allocate", "KA2", "--by", "outsider_manager")
     assert code == 2 and out == ""
     code, out, err_none = run(capsysbinary, "allocate", "NOPE", "--by", "outsider_manager")

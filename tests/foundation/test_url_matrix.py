@@ -27,6 +27,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from stabil.accounts.policy import has_capability
 from tests.conftest import PERSONA_SPECS, client_for
@@ -88,6 +89,7 @@ class World:
     scenario_measures: dict = field(default_factory=dict)
     jobs: dict = field(default_factory=dict)  # persona (or JOB_OF_ANOTHER) -> Job
     governance: dict = field(default_factory=dict)
+    records: dict = field(default_factory=dict)  # issue 15: follow-ups, their entries, destruction lists
 
     def seen_by(self, persona: str) -> set[str]:
         """Every world id ``persona`` may see."""
@@ -195,6 +197,29 @@ def world(personas, tmp_path, settings, django_capture_on_commit_callbacks) -> W
         "check": gov.check_create(by=by, board=board, name="Kontroll", frequency="monthly",
                                   responsible="Enhetschef", first_due_on=today),
     }
+    # Accesses for the log extracts (issue 15) to list: one naming every case, one whose text names another
+    # unit's case while it concerns a person of unit A.
+    from stabil.audit.services import record_access
+
+    record_access(by=personas.department_head, action="view", what="Fristlista", objects=sorted(CASES),
+                  object_type="cases.case")
+    listed = record_access(by=personas.outsider_manager, action="view", what="Ärendesida MXC-B1-14: handläggare",
+                           objects=sorted(STAFF), object_type="staff.staffmember")
+    # Two monthly log follow-ups, a protected child, and a destruction list for each unit (issue 15).
+    from stabil.records.models import DestructionItem, DestructionList, LogReview, ProtectedChild, ReviewEntry
+
+    for month in (dt.date(2026, 4, 1), dt.date(2026, 5, 1)):
+        review = LogReview.objects.create(month=month, seed=1, created_by=personas.dpo)
+        entry = ReviewEntry.objects.create(review=review, record_seq=listed.seq, username="outsider_manager",
+                                           reasons=["random"])
+        w.records[f"review-{month.month}"], w.records[f"entry-{month.month}"] = review, entry
+    ProtectedChild.objects.create(child_id="MXK-A1-31", marked_by=personas.dpo)
+    for unit, child, person in (("unit_a", "MXK-A1-31", "MXS-A1-21"), ("unit_b", "MXK-B1-34", "MXS-B1-25")):
+        dlist = DestructionList.objects.create(month=today.replace(day=1), unit=getattr(org, unit),
+                                               counts={"child": 1, "staff": 1}, proposed_by_name="archivist")
+        DestructionItem.objects.create(destruction_list=dlist, kind="child", object_id=child, obligation=today)
+        DestructionItem.objects.create(destruction_list=dlist, kind="staff", object_id=person, obligation=today)
+        w.records[unit] = dlist
     return w
 
 
@@ -205,7 +230,8 @@ def _other_unit(persona: str) -> str:
 
 
 def _own_unit(persona: str) -> str | None:
-    return {"outsider": "UB", "outsider_manager": "UB", "hr": None, "board": None, "sysadmin": None}.get(persona, "UA")
+    return {"outsider": "UB", "outsider_manager": "UB", "hr": None, "board": None, "sysadmin": None, "dpo": None,
+            "archivist": None}.get(persona, "UA")
 
 
 def _cases(w: World, persona: str):
@@ -218,6 +244,41 @@ def _staff(w: World, persona: str):
     inside = sorted(s for s, who in STAFF_SEEN_BY.items() if persona in who)
     outside = sorted(s for s, who in STAFF_SEEN_BY.items() if persona not in who)
     return ([{"staff_id": inside[0]}] if inside else []), [{"staff_id": s} for s in outside]
+
+
+def _children(w: World, persona: str):
+    # The data-protection officer makes log extracts for every child (issue 15): nothing is outside its scope.
+    children = sorted(c[2] for c in CASES.values())
+    if persona == "dpo":
+        return [{"child_id": children[0]}], []
+    inside = sorted(CASES[c][2] for c, who in CASE_SEEN_BY.items() if persona in who)
+    return ([{"child_id": inside[0]}] if inside else []), [{"child_id": c} for c in children if c not in inside]
+
+
+def _extract_staff(w: World, persona: str):
+    if persona == "dpo":
+        return [{"staff_id": sorted(STAFF)[0]}], []
+    return _staff(w, persona)
+
+
+def _review(w: World, persona: str):
+    # The data-protection officer's follow-ups are the whole municipality's: nothing is outside that scope.
+    return [{"pk": w.records["review-4"].pk}], []
+
+
+def _review_entry(w: World, persona: str):
+    # An entry of one month named under the other is not found.
+    review, other = w.records["review-4"], w.records["review-5"]
+    return ([{"pk": review.pk, "entry_pk": w.records["entry-4"].pk}],
+            [{"pk": review.pk, "entry_pk": w.records["entry-5"].pk}, {"pk": other.pk, "entry_pk": w.records["entry-4"].pk}])
+
+
+def _destruction_list(w: World, persona: str):
+    # The archivist sees every unit's list; a manager those of the units they see (accounts.policy.retention_units).
+    seen = {"archivist": ["unit_a", "unit_b"], "unit_manager": ["unit_a"], "department_head": ["unit_a"],
+            "outsider_manager": ["unit_b"]}.get(persona, [])
+    inside = [{"pk": w.records[u].pk} for u in seen][:1]
+    return inside, [{"pk": w.records[u].pk} for u in ("unit_a", "unit_b") if u not in seen]
 
 
 def _units(w: World, persona: str):
@@ -271,6 +332,15 @@ KWARGS = {
     "cases:event_form_fields": _cases,
     "workload:allocation": _cases,
     "staff:detail": _staff,
+    "records:child_extract": _children,
+    "records:staff_extract": _extract_staff,
+    "records:review": _review,
+    "records:review_sign": _review,
+    "records:review_mark": _review_entry,
+    "records:protected_remove": _administered({"child_id": "MXK-A1-31"}),
+    "records:retention_list": _destruction_list,
+    "records:retention_approve": _destruction_list,
+    "records:retention_run": _destruction_list,
     "workload:risk": _units,
     "workload:unit_settings": _units,
     "jobs:status": _jobs,
@@ -311,6 +381,8 @@ QUERIES = {
     "staff:consultants": ["?format=xlsx"],
     "staff:competence": ["?format=xlsx"],
     "simulation:board_paper": ["?format=xlsx"],
+    "records:child_extract": ["?format=csv", "?format=pdf"],
+    "records:staff_extract": ["?format=csv", "?format=pdf"],
 }
 
 # Pages whose very purpose is to list ids to someone who is not in their scope (neither the body check nor
@@ -318,6 +390,19 @@ QUERIES = {
 ID_LISTS_BY_DESIGN = {
     # The access log shows which ids were read, to the system administrator who reviews it.
     "audit:search": {"sysadmin"},
+    # A log extract shows the data-protection officer every access to a child or person, whoever made it.
+    "records:child_extract": {"dpo"},
+    "records:staff_extract": {"dpo"},
+    # The follow-up shows the data-protection officer the access records it selected, ids and all; the
+    # protected children are that officer's own list; the archivist sees every unit's destruction list.
+    "records:review": {"dpo"},
+    "records:review_mark": {"dpo"},
+    "records:review_sign": {"dpo"},
+    "records:protected": {"dpo"},
+    "records:retention_list": {"archivist"},
+    "records:retention_approve": {"archivist"},
+    "records:retention_run": {"archivist"},
+    "records:retention_propose": {"archivist"},
 }
 
 
@@ -357,6 +442,8 @@ def _body(response) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
                            if n.endswith(".xml"))
+    if data[:5] == b"%PDF-":  # a PDF (log extracts): its text
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     return data.decode("utf-8", "replace")
 
 
@@ -431,7 +518,7 @@ def test_every_pattern_with_kwargs_has_a_fixture():
 def test_the_walk_sees_every_area():
     areas = {name.split(":")[0] for name in PATTERNS}
     assert {"cases", "staff", "workload", "governance", "simulation", "jobs", "imports", "audit", "web", "accounts",
-            "organisation"} <= areas
+            "organisation", "records"} <= areas
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))

@@ -15,6 +15,8 @@ USERS = [
     ("namnd", Role.BOARD_MEMBER, [], None, "Per", "Nämndsson"),
     ("admin", Role.SYSADMIN, [], None, "Eva", "Admin"),
     ("enhetschef.vux", Role.UNIT_MANAGER, ["VUX-MB"], None, "Karin", "Vik"),
+    ("dataskydd", Role.DPO, [], None, "Omid", "Dataskydd"),
+    ("arkiv", Role.ARCHIVIST, [], None, "Tove", "Arkiv"),
 ]
 
 

@@ -46,8 +46,10 @@ PENDING_SECONDS = 300
 # How many recovery codes a user gets at a time.
 RECOVERY_CODES = 10
 # The roles that see personal data are those with any of these capabilities (accounts.policy): cases, staff,
-# the access log and the user register. The board sees suppressed aggregates only.
-PERSONAL_DATA_CAPABILITIES = ("cases.view", "staff.view", "audit.view", "accounts.manage")
+# the access log and the user register; log extracts and destruction lists (issue 15, the data-protection
+# officer, the archivist). The board sees suppressed aggregates only.
+PERSONAL_DATA_CAPABILITIES = ("cases.view", "staff.view", "audit.view", "accounts.manage", "records.log_extract",
+                              "records.retention_view")
 TOTP_NAME = "Stabil"
 TOTP_DIGITS = 6  # django-otp's default for a TOTP device
 RECOVERY_NAME = "Återställningskoder"

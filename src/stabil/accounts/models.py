@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     HR = "hr", _("HR")
     BOARD_MEMBER = "board_member", _("Nämndledamot")
     SYSADMIN = "sysadmin", _("Systemadministratör")
+    # Record-keeping (issue 15): they read the access log and the destruction lists, no case or staff page.
+    DPO = "dpo", _("Dataskyddsombud")
+    ARCHIVIST = "archivist", _("Arkivansvarig")
 
 
 class User(AbstractUser):

@@ -18,6 +18,17 @@ The principle is least privilege on sensitive data about children (domain.md, "P
 | HR | none | their units (all units when HR has no unit: central HR) | staff aggregates |
 | board member | none | none | everything, suppressed (public figures) |
 | system administrator | none | none | none; users, organisation, audit log |
+| data-protection officer | none | none | none; log extracts of any child or person, the monthly log follow-up |
+| archivist | none | none | none; destruction lists (ids of what is due), approving and running them |
+
+Record-keeping (issue 15, ``stabil.records``). The **data-protection officer** (dataskyddsombud, role
+``dpo``) makes log extracts (loggutdrag) for any child or staff member, removed ones included, and runs the
+monthly log follow-up (logguppföljning): the whole access log is that role's remit, no case or staff page
+is. A **unit manager** makes log extracts too, for the children with a case in their units and the people
+of their units (``scope_cases``/``scope_staff``), and sees only the accesses to those cases and people,
+with other ids masked. The **archivist** (arkivansvarig, role ``archivist``) proposes the monthly
+destruction list (gallring), sees its ids, approves and runs it; a list needs a second approval by a unit
+manager or department head who sees the list's unit (``may_approve_retention``): two people, two roles.
 
 Imports (web upload, and ``stabil import --by USER``) write only inside the uploader's units: unit managers
 and department heads import case events and case complexity for the cases of their units (as they see
@@ -79,6 +90,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Forecasts and scenarios.
     "simulation.view": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.BOARD_MEMBER, Role.HR}),
     "simulation.run": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
+    # Record-keeping (issue 15): log extracts, the monthly log follow-up, destruction lists.
+    "records.log_extract": frozenset({Role.DPO, Role.UNIT_MANAGER}),
+    "records.log_review": frozenset({Role.DPO}),
+    "records.retention_view": frozenset({Role.ARCHIVIST, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
+    "records.retention_propose": frozenset({Role.ARCHIVIST}),
+    "records.retention_approve": frozenset({Role.ARCHIVIST, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
+    "records.retention_run": frozenset({Role.ARCHIVIST}),
     # Administration.
     "audit.view": frozenset({Role.SYSADMIN}),
     "accounts.manage": frozenset({Role.SYSADMIN}),
@@ -249,6 +267,44 @@ def staff_write_scope(user) -> ImportScope:
     HR pages (``staff.edit``: HR and unit managers): the units of ``import_scope`` for ``staff.edit``, so the
     pages and the staff file have one scope (central HR: the whole municipality; others their units)."""
     return import_scope(user, "staff.edit")
+
+
+def reads_whole_access_log(user) -> bool:
+    """Whether ``user`` makes log extracts over the whole municipality (the data-protection officer).
+
+    Everyone else with ``records.log_extract`` (unit managers) extracts only for the children and people
+    in their scope, and sees only the accesses to those cases and people.
+    """
+    return has_capability(user, "records.log_extract") and user.role == Role.DPO
+
+
+def retention_units(user) -> QuerySet | None:
+    """The units whose destruction lists ``user`` may see; None for every unit (the archivist).
+
+    ``user`` None is the command line's operator: every unit.
+    """
+    if user is None:
+        return None
+    if not has_capability(user, "records.retention_view"):
+        return organisation.units().none()
+    if user.role == Role.ARCHIVIST:
+        return None
+    return visible_units(user)
+
+
+def may_approve_retention(user, unit) -> bool:
+    """Whether ``user`` may approve a destruction list of ``unit`` (None: the list of unit-less items).
+
+    The archivist approves every list; a unit manager or department head the lists of the units they see.
+    The access log's list (no unit) needs the archivist and a department head.
+    """
+    if not has_capability(user, "records.retention_approve"):
+        return False
+    if user.role == Role.ARCHIVIST:
+        return True
+    if unit is None:
+        return user.role == Role.DEPARTMENT_HEAD
+    return visible_units(user).filter(pk=getattr(unit, "pk", unit)).exists()
 
 
 def can_view_case(user, case) -> bool:

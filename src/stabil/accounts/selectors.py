@@ -28,6 +28,15 @@ def digest_subscribers() -> QuerySet[User]:
     return User.objects.filter(is_active=True, digest_enabled=True).exclude(email="").order_by("username")
 
 
+def role_label(role: str) -> str:
+    """The role's name, or the stored value for a role that no longer exists (or none: the command line)."""
+    return str(Role(role).label) if role in Role.values else role
+
+
+def is_archivist(role: str) -> bool:
+    return role == Role.ARCHIVIST
+
+
 def is_caseworker(user) -> bool:
     """Return whether ``user`` is a caseworker (who lands on her own cases)."""
     return getattr(user, "role", None) == Role.CASEWORKER
@@ -122,3 +131,12 @@ def user_history(user: User) -> list[HistoryEntry]:
         entries.append(HistoryEntry(at=entry.timestamp, actor=actor,
                                     action=actions.get(entry.action, ""), changes=changes))
     return entries
+
+
+def homes_of(usernames) -> dict[str, tuple[int | None, frozenset[int]]]:
+    """User name -> (team id, ids of the user's own units), for the log follow-up (issue 15)."""
+    homes: dict[str, tuple[int | None, frozenset[int]]] = {}
+    users = User.objects.filter(username__in=list(set(usernames))).prefetch_related("units")
+    for user in users:
+        homes[user.username] = (user.team_id, frozenset(unit.pk for unit in user.units.all()))
+    return homes

@@ -7,7 +7,9 @@ Every record has a sequence number ``seq`` (1, 2, 3, … without gaps), the prev
 
 where ``canonical_content`` is the JSON list (ASCII, no spaces) of the record's time in UTC with
 microseconds, user id, user name, role, channel, action, what, object type, object ids, object count,
-path and IP address. This formula is a contract: stored hashes depend on it, so it never changes.
+path and IP address, followed by the list of child ids when the record has any (issue 15; records without
+child ids, all those written before, hash exactly as before). This formula is a contract: stored hashes
+depend on it, so it never changes.
 
 A removed record leaves a gap in ``seq``; an altered one no longer matches its hash; an altered one whose
 hash was recomputed no longer matches the next record's ``prev_hash``; removed newest records no longer
@@ -34,18 +36,27 @@ from datetime import UTC
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
-from .models import AccessRecord, ChainHead
+from .models import AccessRecord, ChainCut, ChainHead
 
 GENESIS = "0" * 64
 # The record's content, in hash order (``user_id`` is the user's primary key, or None).
 CONTENT_FIELDS = ("at", "user_id", "username", "role", "channel", "action", "what", "object_type", "object_ids",
                   "object_count", "path", "ip_address")
+# Hashed after them only when non-empty, so that records without it keep the original formula.
+SUBJECT_FIELD = "child_ids"
+STORED_FIELDS = (*CONTENT_FIELDS, SUBJECT_FIELD)
 _RECORD_TABLE = AccessRecord._meta.db_table
 _HEAD_TABLE = ChainHead._meta.db_table
 
 
 def _value(record, name: str):
     return record[name] if isinstance(record, dict) else getattr(record, name)
+
+
+def _subjects(record) -> list[str]:
+    """The record's child ids (a dict of the content fields written before issue 15 has none)."""
+    value = record.get(SUBJECT_FIELD) if isinstance(record, dict) else getattr(record, SUBJECT_FIELD, None)
+    return list(value or [])
 
 
 def normalise_ip(value: str | None) -> str | None:
@@ -64,6 +75,9 @@ def canonical_content(record) -> str:
     values = [at] + [_value(record, name) for name in CONTENT_FIELDS[1:]]
     values[CONTENT_FIELDS.index("object_ids")] = list(values[CONTENT_FIELDS.index("object_ids")] or [])
     values[-1] = normalise_ip(values[-1])
+    subjects = _subjects(record)
+    if subjects:
+        values.append(subjects)
     return json.dumps(values, ensure_ascii=True, separators=(",", ":"))
 
 
@@ -93,7 +107,7 @@ _ADVANCE_HEAD_POSTGRESQL = (
 def _columns(conn, values: dict) -> tuple[list[str], list[str], list]:
     """Quoted column names, SQL placeholders and database values of the record's content."""
     names, placeholders, params = [], [], []
-    for name in CONTENT_FIELDS:
+    for name in STORED_FIELDS:
         model_field = AccessRecord._meta.get_field("user" if name == "user_id" else name)
         names.append(conn.ops.quote_name(model_field.column))
         params.append(model_field.get_db_prep_save(values[name], connection=conn))
@@ -102,8 +116,10 @@ def _columns(conn, values: dict) -> tuple[list[str], list[str], list]:
 
 
 def append(conn, values: dict) -> AccessRecord:
-    """Append a record with ``values`` (``CONTENT_FIELDS``; ``at`` defaults to now) on connection ``conn``."""
+    """Append a record with ``values`` (``CONTENT_FIELDS`` and optionally ``child_ids``; ``at`` defaults to now)
+    on connection ``conn``."""
     values = {**values, "ip_address": normalise_ip(values.get("ip_address"))}
+    values[SUBJECT_FIELD] = list(values.get(SUBJECT_FIELD) or []) or None
     values.setdefault("at", timezone.now())
     content = canonical_content(values)
     names, placeholders, params = _columns(conn, values)
@@ -149,6 +165,7 @@ class ChainReport:
     last_seq: int = 0
     last_hash: str = GENESIS
     problems: list[str] = field(default_factory=list)
+    cuts: list = field(default_factory=list)  # retention's removals of the oldest records (ChainCut), oldest first
 
 
 def _missing(first: int, last: int) -> str:
@@ -167,8 +184,16 @@ def verify_chain(*, using: str | object = DEFAULT_DB_ALIAS, on_progress: Callabl
     report = ChainReport()
     records = AccessRecord.objects.using(alias)
     total = records.count()
-    rows = records.order_by("seq").values_list("id", "seq", "prev_hash", "row_hash", *CONTENT_FIELDS)
-    expected = 1
+    rows = records.order_by("seq").values_list("id", "seq", "prev_hash", "row_hash", *STORED_FIELDS)
+    # Retention may have removed the oldest records (retention.py): the chain then starts after the last cut,
+    # from the hash of the last record it removed. The cuts must follow each other from the first record.
+    report.cuts = list(ChainCut.objects.using(alias).order_by("last_removed"))
+    expected, start_hash = 1, GENESIS
+    for cut in report.cuts:
+        if cut.first_removed != expected:
+            report.problems.append(f"gallringen av löpnummer {cut.first_removed}–{cut.last_removed} börjar inte där "
+                                   f"den förra slutade (löpnummer {expected})")
+        expected, start_hash = cut.last_removed + 1, cut.anchor_hash
     previous = None  # (id, seq, row_hash) of the record before
     for index, (pk, seq, prev_hash, row_hash, *content) in enumerate(rows.iterator(chunk_size=chunk_size), 1):
         if seq > expected:
@@ -177,9 +202,9 @@ def verify_chain(*, using: str | object = DEFAULT_DB_ALIAS, on_progress: Callabl
             report.problems.append(
                 f"löpnummer {previous[1]} (id {previous[0]}) har ändrats eller bytts ut: nästa post "
                 f"(löpnummer {seq}) bygger på ett annat kontrollvärde")
-        elif previous is None and prev_hash != GENESIS:
+        elif previous is None and prev_hash != start_hash:
             report.problems.append(f"löpnummer {seq} (id {pk}) har ändrats: kedjan börjar inte från början")
-        if chain_hash(prev_hash, seq, canonical_content(dict(zip(CONTENT_FIELDS, content)))) != row_hash:
+        if chain_hash(prev_hash, seq, canonical_content(dict(zip(STORED_FIELDS, content)))) != row_hash:
             report.problems.append(f"löpnummer {seq} (id {pk}) har ändrats: innehållet stämmer inte med kontrollsumman")
         expected = seq + 1
         previous = (pk, seq, row_hash)
@@ -188,6 +213,8 @@ def verify_chain(*, using: str | object = DEFAULT_DB_ALIAS, on_progress: Callabl
             on_progress(index, total)
     if previous is not None:
         report.last_seq, report.last_hash = previous[1], previous[2]
+    elif report.cuts:
+        report.last_seq, report.last_hash = report.cuts[-1].last_removed, report.cuts[-1].anchor_hash
     head = ChainHead.objects.using(alias).filter(id=1).first()
     if head is None:
         if report.count:
@@ -208,6 +235,12 @@ def verify_chain(*, using: str | object = DEFAULT_DB_ALIAS, on_progress: Callabl
 def anchor_problem(seq: int, row_hash: str, *, using: str = DEFAULT_DB_ALIAS) -> str | None:
     """Compare a sequence number and hash noted earlier (outside Stabil) with the log; a message, or None."""
     stored = AccessRecord.objects.using(using).filter(seq=seq).values_list("id", "row_hash").first()
+    cut = ChainCut.objects.using(using).filter(first_removed__lte=seq, last_removed__gte=seq).first()
+    if stored is None and cut is not None:
+        if seq == cut.last_removed and cut.anchor_hash != row_hash.strip().lower():
+            return (f"löpnummer {seq} gallrades {cut.at:%Y-%m-%d} med en annan kontrollsumma än vid den tidigare "
+                    "kontrollen: kedjan före den har byggts om")
+        return None  # removed by retention, as recorded (``stabil audit verify`` lists the cuts)
     if stored is None:
         return (f"löpnummer {seq} saknas, fast det fanns vid en tidigare kontroll: de senaste posterna har "
                 "tagits bort och kedjans huvud byggts om")

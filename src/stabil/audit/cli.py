@@ -49,6 +49,9 @@ def _verify(args) -> int:
         problem = anchor_problem(*args.expect)
         if problem:
             report.problems.append(problem)
+    for cut in report.cuts:
+        print(f"Gallrat {cut.at:%Y-%m-%d}: löpnummer {cut.first_removed}–{cut.last_removed} ({cut.removed_count} "
+              f"poster, {cut.reason}, av {cut.by_name}).")
     if not report.problems:
         print(f"Åtkomstloggen är hel: {report.count} poster, senaste löpnummer {report.last_seq}.")
         print(f"Kontrollpunkt: {report.last_seq}:{report.last_hash}")

@@ -10,6 +10,9 @@ On each new SQLite connection (Django's ``connection_created`` signal) Stabil in
   shell) cannot update or delete either: the trigger fails;
 - the SQL function ``stabil_chain_hash(prev_hash, seq, content)`` used when appending (``chain.py``).
 
+The record of retention's removals (``audit_chaincut``, issue 15) is refused INSERT, UPDATE and DELETE alike:
+only ``retention.remove_through``, in maintenance, writes it.
+
 ``INSERT OR REPLACE`` (and ``REPLACE INTO``) deletes a conflicting row without a DELETE for the
 authorizer and without firing DELETE triggers (recursive_triggers is off); a BEFORE INSERT trigger refuses
 any insert whose id or sequence number already exists, which is exactly the rows REPLACE would delete.
@@ -26,8 +29,10 @@ from contextlib import contextmanager
 
 from .chain import chain_hash
 
-PROTECTED = frozenset({"audit_accessrecord", "audit_chainhead"})
+PROTECTED = frozenset({"audit_accessrecord", "audit_chainhead", "audit_chaincut"})
 _LOG = "audit_accessrecord"
+# Retention's record of removed ranges (issue 15): written only in maintenance, by ``retention.py``.
+_CUTS = "audit_chaincut"
 _maintenance = 0
 
 _DENY_ON_ARG1 = frozenset({sqlite3.SQLITE_DELETE, sqlite3.SQLITE_DROP_TABLE, sqlite3.SQLITE_DROP_TEMP_TABLE})
@@ -59,7 +64,9 @@ def authorize(action: int, arg1, arg2, db_name, source) -> int:
     if action == sqlite3.SQLITE_READ or action == sqlite3.SQLITE_SELECT or _maintenance:
         return _OK
     if action == sqlite3.SQLITE_UPDATE:
-        return _DENY if arg1 and arg1.lower() == _LOG else _OK
+        return _DENY if arg1 and arg1.lower() in (_LOG, _CUTS) else _OK
+    if action == sqlite3.SQLITE_INSERT:
+        return _DENY if arg1 and arg1.lower() == _CUTS else _OK
     if action in _DENY_ON_ARG1:
         return _DENY if arg1 and arg1.lower() in PROTECTED else _OK
     if action in _DENY_ON_ARG2:

@@ -59,6 +59,10 @@ class AccessRecord(models.Model):
     object_type = models.CharField(_("objekttyp"), max_length=64, blank=True, db_index=True)
     object_ids = models.JSONField(_("objekt"), default=list, blank=True)
     object_count = models.PositiveIntegerField(_("antal objekt"), default=0)
+    # The pseudonymous ids of the children whose data the record covers (issue 15: a log extract finds every
+    # access to a child exactly, also after the child's cases were removed). Filled by ``record_access``
+    # through ``subjects.py`` for records of cases and children; None on older records and on others.
+    child_ids = models.JSONField(_("barn"), null=True, blank=True)
     path = models.CharField(_("adress"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
     # The hash chain (chain.py): position, the previous record's hash and this record's hash.
@@ -104,3 +108,28 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.row_hash}"
+
+
+class ChainCut(models.Model):
+    """A removal of the log's oldest records by retention (issue 15): the range removed and the hash the
+    chain now starts from, so that ``stabil audit verify`` still checks every record that is left.
+
+    Written only by ``retention.remove_through`` (the owner's path); append-only like the log itself.
+    """
+
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
+    first_removed = models.BigIntegerField(_("första borttagna löpnummer"))
+    last_removed = models.BigIntegerField(_("sista borttagna löpnummer"), unique=True)
+    removed_count = models.PositiveIntegerField(_("antal borttagna poster"))
+    anchor_hash = models.CharField(_("kontrollsumma som kedjan fortsätter från"), max_length=64)
+    reason = models.CharField(_("skäl"), max_length=200)
+    by_name = models.CharField(_("av"), max_length=150)
+
+    class Meta:
+        verbose_name = _("gallring av åtkomstloggen")
+        verbose_name_plural = _("gallringar av åtkomstloggen")
+        ordering = ["last_removed"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.first_removed}–{self.last_removed}"

@@ -22,6 +22,8 @@ PROTECTED = {
     # table: the app role's privileges
     "audit_accessrecord": "SELECT, INSERT",
     "audit_chainhead": "SELECT, INSERT, UPDATE",
+    # Retention's removals of old records (issue 15): written by the owner only.
+    "audit_chaincut": "SELECT",
     "django_migrations": "SELECT",
 }
 

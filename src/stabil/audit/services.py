@@ -10,8 +10,10 @@ from stabil.web.client_ip import client_ip
 
 from .chain import append
 from .models import AccessRecord
+from .subjects import children_of
 
-# The ids of at most this many objects are kept per record; the count is always exact.
+# A record lists at most this many ids; more are written as further records ("del 2 av 3"), so that no id
+# goes unlisted (a log extract must find every access).
 MAX_IDS_PER_RECORD = 2000
 
 
@@ -27,15 +29,27 @@ def record_access(*, by, action: str, what: str, objects: Iterable = (), object_
     The channel is the web when a ``request`` is given, else the command line; code that runs for a web
     user without the request (a background job, a service) passes ``channel="web"`` with the client's
     ``ip_address`` and the ``path`` instead (``web_origin`` builds them from a request).
+
+    Records of object types registered in ``subjects.py`` (cases, children, case files) also store the ids
+    of the children they cover. More than ``MAX_IDS_PER_RECORD`` ids are written as several records, each
+    with its share of the ids and ``(del N av M)`` after ``what``; the last one is returned.
     """
     ids: list[str] = []
-    listed = 0
     for obj in objects:
-        listed += 1
-        if len(ids) < MAX_IDS_PER_RECORD:
-            ids.append(str(getattr(obj, "public_id", None) or getattr(obj, "pk", obj)))
+        ids.append(str(getattr(obj, "public_id", None) or getattr(obj, "pk", obj)))
         if not object_type and hasattr(obj, "_meta"):
             object_type = obj._meta.label_lower
+    parts = [ids[start:start + MAX_IDS_PER_RECORD] for start in range(0, len(ids), MAX_IDS_PER_RECORD)] or [[]]
+    record = None
+    for number, part in enumerate(parts, 1):
+        label = what if len(parts) == 1 else f"{what[:180]} (del {number} av {len(parts)})"
+        record = _append(by=by, action=action, what=label, ids=part, object_type=object_type, request=request,
+                         count=len(part) if count is None else count, channel=channel, ip_address=ip_address,
+                         path=path)
+    return record
+
+
+def _append(*, by, action, what, ids, object_type, request, count, channel, ip_address, path) -> AccessRecord:
     user = by if (by is not None and getattr(by, "is_authenticated", False)) else None
     ip = ip_address
     path = path[:500]
@@ -55,9 +69,10 @@ def record_access(*, by, action: str, what: str, objects: Iterable = (), object_
         what=what[:200],
         object_type=object_type[:64],
         object_ids=ids,
-        object_count=listed if count is None else count,
+        object_count=count,
         path=path,
         ip_address=ip,
+        child_ids=children_of(object_type, ids),
     ))
 
 

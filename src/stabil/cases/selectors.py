@@ -27,6 +27,7 @@ import os
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from operator import attrgetter, itemgetter
 
 from django.conf import settings
@@ -37,7 +38,7 @@ from django.utils import timezone
 
 from stabil.accounts.policy import scope_cases
 from stabil.core import calendar, rounding
-from stabil.core.caseflow import PHASES, Event, case_state
+from stabil.core.caseflow import PHASES, PLACEMENT_KINDS, Event, case_state
 from stabil.core.caseflow import CaseState as CoreCaseState
 from stabil.core.deadlines import (
     DEADLINE_KINDS,
@@ -49,6 +50,7 @@ from stabil.core.deadlines import (
     compliance_summary,
 )
 from stabil.core.deadlines import Deadline as CoreDeadline
+from stabil.core.statistics import intervention_spells
 
 from .models import Case, CaseEvent, CaseState, Child, Deadline, DeadlineKind, DeadlineSettings
 
@@ -772,3 +774,105 @@ def stored_ids_among(values: Collection[str]) -> dict[str, list[str]]:
         "cases.case": list(Case.objects.filter(case_id__in=values).values_list("case_id", flat=True)),
         "cases.child": list(Child.objects.filter(child_id__in=values).values_list("child_id", flat=True)),
     }
+
+
+# --- record-keeping (issue 15): whose data, which cases ------------------------------------------------------
+
+
+def children_of_cases(case_ids: Collection[str]) -> list[str]:
+    """The child ids of the stored cases among ``case_ids`` (for the access log's ``child_ids``)."""
+    found: set[str] = set()
+    ids = sorted(set(case_ids))
+    for start in range(0, len(ids), 900):  # SQLite's limit on query parameters
+        found.update(Case.objects.filter(case_id__in=ids[start:start + 900])
+                     .values_list("child__child_id", flat=True))
+    return sorted(found)
+
+
+def cases_with_ids(case_ids: Collection[str]) -> QuerySet:
+    """The stored cases with these ids (a queryset, for ``accounts.policy.scope_cases``)."""
+    return Case.objects.filter(case_id__in=list(set(case_ids)))
+
+
+def cases_of_children(child_ids: Collection[str]) -> QuerySet:
+    """The stored cases of these children (a queryset, for ``accounts.policy.scope_cases``)."""
+    return Case.objects.filter(child__child_id__in=list(set(child_ids)))
+
+
+def case_homes(case_ids: Collection[str]) -> dict[str, tuple[int, frozenset[int], frozenset[str]]]:
+    """Case id -> (unit id, team ids of its handlers, staff ids of its handlers) for the stored cases among
+    ``case_ids`` (the log follow-up's "outside the reader's team or unit", issue 15)."""
+    homes: dict[str, tuple[int, frozenset[int], frozenset[str]]] = {}
+    ids = sorted(set(case_ids))
+    fields = ("case_id", "unit_id", "main_handler__team_id", "main_handler__staff_id", "co_handler__team_id",
+              "co_handler__staff_id")
+    for start in range(0, len(ids), 900):  # SQLite's limit on query parameters
+        for case_id, unit, main_team, main, co_team, co in Case.objects.filter(
+                case_id__in=ids[start:start + 900]).values_list(*fields):
+            homes[case_id] = (unit, frozenset(t for t in (main_team, co_team) if t is not None),
+                              frozenset(s for s in (main, co) if s))
+    return homes
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    """What retention needs of a child (``core.retention.child_verdict``): no case data beyond it."""
+
+    child_id: str
+    birth_date: dt.date | None
+    last_entry: dt.date | None  # the latest event of any of the child's cases (the personal file's last entry)
+    placed: bool  # a placement in a foster home, an HVB or another private home was recorded
+    unit_id: int | None  # the unit of the case with the latest event (whose destruction list it goes on)
+    cases: int
+
+
+PLACEMENT_EVENTS = ("foster_home_approved", "placement_reviewed")
+
+
+def children_retention_facts() -> list[ChildFacts]:
+    """Every stored child with its last entry, placement and unit (retention, issue 15)."""
+    latest: dict[str, tuple] = {}
+    counts: dict[str, int] = defaultdict(int)
+    births: dict[str, dt.date | None] = {}
+    rows = Case.objects.annotate(last=Max("events__on")).values_list(
+        "child__child_id", "child__birth_date", "unit_id", "last", "case_id")
+    for child_id, birth, unit_id, last, case_id in rows.iterator(chunk_size=5000):
+        births[child_id] = birth
+        counts[child_id] += 1
+        key = (last or dt.date.min, case_id)
+        if child_id not in latest or key > latest[child_id][0]:
+            latest[child_id] = (key, unit_id, last)
+    placed = set(CaseEvent.objects.filter(
+        Q(kind="intervention_started", intervention__in=sorted(PLACEMENT_KINDS)) | Q(kind__in=PLACEMENT_EVENTS)
+    ).values_list("case__child__child_id", flat=True).distinct())
+    return [ChildFacts(child_id, births[child_id], latest[child_id][2], child_id in placed, latest[child_id][1],
+                       counts[child_id]) for child_id in sorted(latest)]
+
+
+def statistics_of_children(child_ids: Collection[str]) -> tuple[list[tuple], list[tuple]]:
+    """What the statistics table counts of these children's cases, without the children (kept when their data
+    are removed, so that earlier years' figures stay as they were; issue 15).
+
+    Returns (openings, spells): openings as (unit id, category, year, month, count) of investigations opened;
+    spells as (unit id, category, first day of the start month, last day of the end month or None) of their
+    interventions (``core.statistics.intervention_spells``). Month precision is exact for the table, whose
+    periods are whole months.
+    """
+    ids = sorted(set(child_ids))
+    openings: dict[tuple, int] = defaultdict(int)
+    spells: list[tuple] = []
+    for start in range(0, len(ids), 900):  # SQLite's limit on query parameters
+        events = CaseEvent.objects.filter(case__child__child_id__in=ids[start:start + 900])
+        for unit, category, on in events.filter(kind="investigation_opened").values_list(
+                "case__unit_id", "case__category", "on"):
+            openings[(unit, category, on.year, on.month)] += 1
+        rows = (events.filter(kind__in=("intervention_started", "intervention_ended"))
+                .order_by("case_id", "on", "pk")
+                .values_list("case_id", "case__unit_id", "case__category", "kind", "on", "intervention"))
+        for _case, case_rows in groupby(rows, key=lambda r: r[0]):
+            case_rows = list(case_rows)
+            unit, category = case_rows[0][1], case_rows[0][2]
+            for started, ended in intervention_spells((k, on, i or "") for _, _, _, k, on, i in case_rows):
+                end = None if ended is None else calendar.month_start(ended, 1) - dt.timedelta(days=1)
+                spells.append((unit, category, calendar.month_start(started), end))
+    return ([(*key, count) for key, count in sorted(openings.items())], sorted(spells, key=str))

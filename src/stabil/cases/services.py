@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from stabil.accounts.policy import check_capability, import_scope
+from stabil.audit.changelog import delete_without_history
 from stabil.audit.services import record_access
 from stabil.common.progress import Progress, notice
 from stabil.core.caseflow import Event, case_state
@@ -647,3 +648,27 @@ def _register(by, scope, case_id, child_id, birth_date, category, unit, received
         record_access(by=by, action="import", what=f"Ny anmälan registrerad, ärende {case.case_id}", objects=[case],
                       request=request)
     return case
+
+
+# --- retention (issue 15) ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def children_remove(*, by, child_ids: Sequence[str]) -> dict[str, int]:
+    """Remove these children with all their cases, events, deadlines and states (retention, gallring).
+
+    Only for an approved destruction list (``stabil.records.services.retention_run`` checks the list and that
+    each child is still due). No change-log entry keeps anything of them (``audit.changelog``). Returns the
+    number of children, cases and events removed.
+    """
+    check_capability(by, "records.retention_run")
+    ids = sorted(set(child_ids))
+    removed = {"children": 0, "cases": 0, "events": 0}
+    for start in range(0, len(ids), 900):  # SQLite's limit on query parameters
+        chunk = ids[start:start + 900]
+        removed["events"] += CaseEvent.objects.filter(case__child__child_id__in=chunk).count()
+        per_model = delete_without_history(Case.objects.filter(child__child_id__in=chunk))
+        removed["cases"] += per_model.get(Case._meta.label, 0)
+        removed["children"] += delete_without_history(Child.objects.filter(child_id__in=chunk)).get(
+            Child._meta.label, 0)
+    return removed

@@ -22,6 +22,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from stabil.config.sso import authentication_backends, login_settings
+from stabil.core import logreview as _logreview
+from stabil.core import retention as _retention
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -141,6 +143,7 @@ INSTALLED_APPS = [
     "stabil.workload",
     "stabil.governance",
     "stabil.simulation",
+    "stabil.records",
 ]
 
 MIDDLEWARE = [
@@ -372,3 +375,25 @@ LOGGING = {
 
 # Municipality-wide defaults; the organisation's Municipality record may override them.
 STABIL_SUPPRESSION_THRESHOLD = env_int("STABIL_SUPPRESSION_THRESHOLD", 4)
+
+# Record-keeping (issue 15; docs/records.md). The monthly log follow-up: working hours (Europe/Stockholm),
+# the number of accesses in a month above which a user is selected, and the size of the random sample.
+try:
+    STABIL_LOG_REVIEW_HOURS = _logreview.parse_hours(env_str("STABIL_LOG_REVIEW_HOURS", "07:00-18:00"))
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"STABIL_LOG_REVIEW_HOURS: {_exc}") from _exc
+STABIL_LOG_REVIEW_MANY = env_int("STABIL_LOG_REVIEW_MANY", _logreview.DEFAULT_MANY_READS)
+STABIL_LOG_REVIEW_SAMPLE = env_int("STABIL_LOG_REVIEW_SAMPLE", _logreview.DEFAULT_SAMPLE_SIZE)
+# Retention (gallring): how long each kind of data is kept, and what is never removed (core/retention.py,
+# where the defaults and their sources are).
+try:
+    STABIL_RETENTION_RULES = _retention.rules_from({
+        "child_years": env_int("STABIL_RETENTION_CHILD_YEARS", _retention.DEFAULT_CHILD_YEARS),
+        "keep_placements": env_bool("STABIL_RETENTION_KEEP_PLACEMENTS", True),
+        "research_days": env_str("STABIL_RETENTION_RESEARCH_DAYS", ""),
+        "staff_years": env_int("STABIL_RETENTION_STAFF_YEARS", _retention.DEFAULT_STAFF_YEARS),
+        "exit_comment_years": env_int("STABIL_RETENTION_EXIT_COMMENT_YEARS", _retention.DEFAULT_EXIT_COMMENT_YEARS),
+        "access_log_years": env_int("STABIL_RETENTION_ACCESS_LOG_YEARS", _retention.DEFAULT_ACCESS_LOG_YEARS),
+    })
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"STABIL_RETENTION_*: {_exc}") from _exc

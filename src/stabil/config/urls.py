@@ -28,6 +28,7 @@ AREA_PREFIXES = {
     "organisation": "organisation/",
     "imports": "import/",
     "jobs": "jobb/",
+    "records": "registervard/",
 }
 
 urlpatterns = [

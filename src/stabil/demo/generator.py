@@ -42,6 +42,8 @@ DEMO_USERS = [
     ("namnd", "Nämndledamot", "sammanställningar, skyddade små tal"),
     ("admin", "Systemadministratör", "användare, organisation, granskningslogg"),
     ("enhetschef.vux", "Enhetschef", "Missbruk vuxna (VUX-MB): ser inga barnärenden"),
+    ("dataskydd", "Dataskyddsombud", "loggutdrag och logguppföljning, hela kommunen"),
+    ("arkiv", "Arkivansvarig", "gallringslistor: föreslå, godkänna, genomföra"),
 ]
 
 

@@ -23,6 +23,7 @@ from stabil.core import calendar, statistics, suppression
 from stabil.core import kpi as core_kpi
 from stabil.core.statistics import MonthRange, YearOverYearTable
 from stabil.organisation import selectors as organisation
+from stabil.records import selectors as records_selectors
 from stabil.staff.selectors import staff_report
 from stabil.workload import selectors as workload_selectors
 
@@ -103,6 +104,10 @@ def statistics_table(*, years: Sequence[int], months: MonthRange, unit_ids: Sequ
         for started_on, ended_on in statistics.intervention_spells((k, on, i or "") for _, _, k, on, i in case_rows):
             if ended_on is None or ended_on >= first_day:
                 spells.append((category, started_on, ended_on))
+    # Children whose data were removed (retention, issue 15) still count: their figures were kept at removal.
+    removed_opened, removed_spells = records_selectors.removed_statistics(first_day, last_day, unit_ids)
+    opened += removed_opened
+    spells += [spell for spell in removed_spells if spell[2] is None or spell[2] >= first_day]
     if progress is not None:
         progress.advance(1, "insatser hämtade")
     table = statistics.year_over_year(investigations_opened=opened, interventions=spells, years=years,

@@ -37,6 +37,10 @@ from stabil.core.staffstats import (
 
 from .models import Degree, Employment, ExitReason, StaffRole
 
+#: Retention (issue 15): a pseudonymised person gets a staff id of this prefix and twelve random hexadecimal
+#: digits (``services.staff_pseudonymise``); no key links it back to the person.
+PSEUDONYM_PREFIX = "gallrad-"
+
 MIN_DATE = dt.date(1950, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
 MAX_ID = 64

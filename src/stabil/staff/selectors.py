@@ -38,7 +38,7 @@ from .models import (
     UnitStaffing,
     person_label,  # noqa: F401  (re-exported: the one display of a person, for other areas)
 )
-from .rules import StoredPerson
+from .rules import PSEUDONYM_PREFIX, StoredPerson
 
 ONE_DAY = timedelta(days=1)
 
@@ -478,3 +478,27 @@ def absences_overlapping(staff_pks: Iterable[int], first: date, last: date) -> d
     ).values_list("staff_id", "first_day", "last_day", "extent"):
         out.setdefault(staff_pk, []).append((first_day, last_day, float(extent)))
     return out
+
+
+# --- record-keeping (issue 15) ---------------------------------------------------------------------------------
+
+
+def members_with_ids(staff_ids: Collection[str]) -> QuerySet:
+    """The stored staff members with these ids (a queryset, for ``accounts.policy.scope_staff``)."""
+    return StaffMember.objects.filter(staff_id__in=list(set(staff_ids)))
+
+
+def staff_ids_of_users(usernames: Collection[str]) -> dict[str, str]:
+    """User name -> the staff id linked to that account (``StaffMember.user``), for those that have one."""
+    return dict(StaffMember.objects.filter(user__username__in=list(set(usernames)))
+                .values_list("user__username", "staff_id"))
+
+
+def retention_facts() -> tuple[list[tuple[str, int, date]], list[tuple[str, int, date]]]:
+    """(people who have left: staff id, unit id, last day; exit interviews with a comment: staff id, unit id,
+    date held), for retention (issue 15). People already pseudonymised are left out."""
+    left = list(StaffMember.objects.filter(ended_on__isnull=False).exclude(staff_id__startswith=PSEUDONYM_PREFIX)
+                .order_by("staff_id").values_list("staff_id", "unit_id", "ended_on"))
+    comments = list(ExitInterview.objects.exclude(comment="").order_by("staff__staff_id")
+                    .values_list("staff__staff_id", "staff__unit_id", "held_on"))
+    return left, comments

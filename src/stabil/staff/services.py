@@ -14,6 +14,8 @@ and nothing is stored.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stabil.accounts.policy import check_capability, has_capability, staff_write_scope
+from stabil.audit.changelog import delete_without_history, forget_history, update_without_history
 from stabil.audit.services import record_access
 from stabil.organisation.selectors import teams_by_code, units_by_code
 
@@ -34,7 +37,14 @@ from .models import (
     StaffChange,
     StaffMember,
 )
-from .rules import RowChecker, check_exit, check_situation_change, check_staff_record, interview_problem
+from .rules import (
+    PSEUDONYM_PREFIX,
+    RowChecker,
+    check_exit,
+    check_situation_change,
+    check_staff_record,
+    interview_problem,
+)
 from .selectors import stored_people
 
 #: The fields whose change is dated (kept as history) rather than overwritten.
@@ -296,3 +306,53 @@ def staff_plan_development(*, by, member: StaffMember, area: KnowledgeArea, plan
     record_access(by=by, action="change", what="Utvecklingsplan", objects=[member.staff_id],
                   object_type="staff.staffmember", request=request)
     return plan
+
+
+# --- retention (issue 15) ---------------------------------------------------------------------------------------
+
+
+
+def is_pseudonymised(staff_id: str) -> bool:
+    return staff_id.startswith(PSEUDONYM_PREFIX)
+
+
+@transaction.atomic
+def staff_pseudonymise(*, by, staff_ids: Sequence[str]) -> int:
+    """Irreversibly pseudonymise these people (retention): a random staff id, no name, no account link, no
+    mentor; their competence assessments and development plans removed; the exit interview's comment removed
+    (its coded reasons stay). Dated history, absence and overtime stay with the pseudonym, so the units'
+    figures for earlier periods do not change. No change-log entry keeps the old values (``audit.changelog``).
+
+    Only for an approved destruction list (``stabil.records``). Returns the number of people pseudonymised.
+    """
+    check_capability(by, "records.retention_run")
+    members = list(StaffMember.objects.filter(staff_id__in=sorted(set(staff_ids))))
+    related = [*StaffChange.objects.filter(staff__in=members), *ExitInterview.objects.filter(staff__in=members)]
+    delete_without_history(CompetenceAssessment.objects.filter(staff__in=members))
+    delete_without_history(DevelopmentPlan.objects.filter(staff__in=members))
+    interviews = list(ExitInterview.objects.filter(staff__in=members).exclude(comment=""))
+    for interview in interviews:
+        interview.comment = ""
+    update_without_history(interviews)
+    for member in members:
+        member.staff_id = PSEUDONYM_PREFIX + secrets.token_hex(6)
+        member.name = ""
+        member.user = None
+        member.mentor = None
+    # Others' mentor links to these people point at the pseudonyms now; their history named the old ids.
+    mentees = list(StaffMember.objects.filter(mentor__in=members))
+    forget_history(mentees)
+    update_without_history(members, related)
+    return len(members)
+
+
+@transaction.atomic
+def exit_comments_remove(*, by, staff_ids: Sequence[str]) -> int:
+    """Remove the free-text comment of these people's exit interviews (retention); the coded reasons stay.
+    Returns the number of comments removed."""
+    check_capability(by, "records.retention_run")
+    interviews = list(ExitInterview.objects.filter(staff__staff_id__in=sorted(set(staff_ids))).exclude(comment=""))
+    for interview in interviews:
+        interview.comment = ""
+    update_without_history(interviews)
+    return len(interviews)

@@ -185,7 +185,8 @@ def detail(request, staff_id: str):
     from .models import KnowledgeArea
 
     competence = [(area, levels.get((member.pk, area.pk))) for area in KnowledgeArea.objects.all()]
-    record_access(by=request.user, action="view", what="Medarbetare", objects=[member.staff_id], request=request)
+    record_access(by=request.user, action="view", what="Medarbetare", objects=[member.staff_id],
+                  object_type="staff.staffmember", request=request)
     return render(request, "staff/detail.html", {
         "member": member, "verdict": verdict, "changes": member.changes.select_related("unit", "team"),
         "absences": absences, "competence": competence, "plans": member.development_plans.select_related("area"),

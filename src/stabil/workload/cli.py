@@ -123,9 +123,11 @@ def _allocate_run(args) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     data = allocation.to_dict()
-    record_access(by=by, action="export", what=f"Fördelningsförslag för ärende {case.case_id}",
-                  objects=[case.case_id] + [s["staff_id"] for s in data["suggestions"]]
-                  + [e["staff_id"] for e in data["excluded"]])
+    # Two records, one per object type, so that a log extract finds the case and each person (issue 15).
+    what = f"Fördelningsförslag för ärende {case.case_id}"
+    record_access(by=by, action="export", what=what, objects=[case.case_id], object_type="cases.case")
+    record_access(by=by, action="export", what=what, object_type="staff.staffmember",
+                  objects=[s["staff_id"] for s in data["suggestions"]] + [e["staff_id"] for e in data["excluded"]])
     if args.format == "json":
         write_json(data)
     else:
