@@ -24,6 +24,7 @@ from stabil.cases import selectors as cases_selectors
 from stabil.cases import services as cases_services
 from stabil.common.parsing import id_problem
 from stabil.core import retention
+from stabil.jobs.selectors import personal_ids_named
 from stabil.staff import services as staff_services
 
 from . import selectors
@@ -45,6 +46,20 @@ class RecordsError(Exception):
 
 def _name(by) -> str:
     return by.get_username() if by is not None else "(kommandorad)"
+
+
+def log_shown(*, by, action: str, what: str, texts, declared: dict[str, list[str]], origin: dict | None = None) -> None:
+    """One access record per object type for every case, child or staff id a page or command shows.
+
+    ``declared`` are the ids it lists as such; ``texts`` its free text (records' "what"), whose ids are looked
+    up so that none goes unlogged. ``origin`` is ``audit.services.web_origin`` of a page; None: the command line.
+    """
+    found = personal_ids_named(texts)
+    for object_type, ids in declared.items():
+        found[object_type] = sorted(set(found.get(object_type, [])) | set(ids))
+    for object_type, ids in sorted(found.items()):
+        if ids:
+            record_access(by=by, action=action, what=what, object_type=object_type, objects=ids, **(origin or {}))
 
 
 # --- the monthly log follow-up -----------------------------------------------------------------------------
