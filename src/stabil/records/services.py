@@ -65,11 +65,12 @@ def log_shown(*, by, action: str, what: str, texts, declared: dict[str, list[str
 # --- the monthly log follow-up -----------------------------------------------------------------------------
 
 
-def review_start(*, by, month: date, today: date | None = None) -> LogReview:
+def review_start(*, by, month: date, today: date | None = None, seed: int | None = None) -> LogReview:
     """Start the follow-up of ``month`` (a month that has ended): select and store its entries.
 
-    The random sample's seed is drawn here and stored, with the settings, so the selection can be made again
-    (``core.logreview``). One follow-up per month.
+    The random sample's seed is drawn here (``seed`` only for the demo, which is the same for the same demo
+    seed) and stored, with the settings, so the selection can be made again (``core.logreview``). One
+    follow-up per month.
     """
     check_capability(by, "records.log_review")
     today = today or timezone.localdate()
@@ -79,7 +80,7 @@ def review_start(*, by, month: date, today: date | None = None) -> LogReview:
     if LogReview.objects.filter(month=month).exists():
         raise RecordsError(f"Uppföljningen av {month:%Y-%m} är redan påbörjad.")
     review_settings = selectors.review_settings()
-    seed = secrets.randbits(62)
+    seed = secrets.randbits(62) if seed is None else seed
     selection = selectors.review_selection(month, seed=seed, review=review_settings)
     readers = selectors.readers_of(selection.entries)
     with transaction.atomic(), changes_by(by):
