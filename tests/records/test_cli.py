@@ -94,6 +94,11 @@ def test_extract_permissions_on_the_command_line(world, capsys):
     assert code == 2 and "finns inte" in err
     code, _, err = _run(capsys, "records", "extract", "--child", "x y", "--by", "dpo")
     assert code == 2 and "--child" in err
+    # The server operator (no --by): the whole log, as the data-protection officer, logged as the command line.
+    code, out, _ = _run(capsys, "records", "extract", "--child", "BX-1")
+    assert code == 0 and json.loads(out)["whole_log"] and {"CA-1", "CB-1"} <= {
+        i for row in json.loads(out)["rows"] for i in row["objects"]}
+    assert AccessRecord.objects.filter(username="(kommandorad)", what="Loggutdrag BX-1").exists()
 
 
 def test_the_staff_extract_and_csv_and_pdf(world, capsys, tmp_path):
