@@ -28,6 +28,8 @@ STEPS = [
     "stabil.workload.demo",
     "stabil.governance.demo",
     "stabil.simulation.demo",
+    "stabil.audit.demo",
+    "stabil.records.demo",
 ]
 
 DEMO_PASSWORD = "Demo-stabil-2026"

@@ -148,12 +148,13 @@ def child_extract(*, by, child_id: str) -> LogExtract | None:
 
     The data-protection officer gets every access to the child, removed cases included (``child_ids`` of
     the records, and the child's current case ids for records written before issue 15). A unit manager
-    gets the accesses to the child's cases in their units, and only if there is one.
+    gets the accesses to the child's cases in their units, and only if there is one. ``by`` None is the
+    command line's operator: the whole log, as the data-protection officer.
     """
     if not valid_subject_id(child_id):
         return None
     cases = cases_selectors.cases_of_children([child_id])
-    if reads_whole_access_log(by):
+    if by is None or reads_whole_access_log(by):
         case_ids = set(cases.values_list("case_id", flat=True))
         records = audit_selectors.records_about_child(child_id, case_ids=case_ids, case_types=CASE_TYPES)
 
@@ -177,10 +178,11 @@ def staff_extract(*, by, staff_id: str) -> LogExtract | None:
 
     The data-protection officer may ask for anyone, people no longer stored included; a unit manager for
     the people of their units (``scope_staff``), with other units' ids in the records' texts masked.
+    ``by`` None is the command line's operator: the whole log, as the data-protection officer.
     """
     if not valid_subject_id(staff_id):
         return None
-    whole = reads_whole_access_log(by)
+    whole = by is None or reads_whole_access_log(by)
     if not whole and not scope_staff(by, staff_selectors.members_with_ids([staff_id])).exists():
         return None
     records = audit_selectors.records_naming([staff_id], object_types=STAFF_TYPES)
@@ -190,6 +192,13 @@ def staff_extract(*, by, staff_id: str) -> LogExtract | None:
 
 
 EXTRACT_HEADERS = ("seq", "time", "user", "role", "channel", "ip_address", "action", "what", "objects")
+
+
+def extract_declared(extract: LogExtract) -> dict[str, list[str]]:
+    """The ids an extract lists as such, by object type, for its own access record (``services.log_shown``)."""
+    declared = {"cases.case": list(extract.case_ids)}
+    declared["cases.child" if extract.kind == "child" else "staff.staffmember"] = [extract.subject_id]
+    return declared
 
 
 def extract_table(extract: LogExtract) -> list[list]:

@@ -24,6 +24,7 @@ from stabil.cases import selectors as cases_selectors
 from stabil.cases import services as cases_services
 from stabil.common.parsing import id_problem
 from stabil.core import retention
+from stabil.jobs.selectors import personal_ids_named
 from stabil.staff import services as staff_services
 
 from . import selectors
@@ -47,14 +48,29 @@ def _name(by) -> str:
     return by.get_username() if by is not None else "(kommandorad)"
 
 
+def log_shown(*, by, action: str, what: str, texts, declared: dict[str, list[str]], origin: dict | None = None) -> None:
+    """One access record per object type for every case, child or staff id a page or command shows.
+
+    ``declared`` are the ids it lists as such; ``texts`` its free text (records' "what"), whose ids are looked
+    up so that none goes unlogged. ``origin`` is ``audit.services.web_origin`` of a page; None: the command line.
+    """
+    found = personal_ids_named(texts)
+    for object_type, ids in declared.items():
+        found[object_type] = sorted(set(found.get(object_type, [])) | set(ids))
+    for object_type, ids in sorted(found.items()):
+        if ids:
+            record_access(by=by, action=action, what=what, object_type=object_type, objects=ids, **(origin or {}))
+
+
 # --- the monthly log follow-up -----------------------------------------------------------------------------
 
 
-def review_start(*, by, month: date, today: date | None = None) -> LogReview:
+def review_start(*, by, month: date, today: date | None = None, seed: int | None = None) -> LogReview:
     """Start the follow-up of ``month`` (a month that has ended): select and store its entries.
 
-    The random sample's seed is drawn here and stored, with the settings, so the selection can be made again
-    (``core.logreview``). One follow-up per month.
+    The random sample's seed is drawn here (``seed`` only for the demo, which is the same for the same demo
+    seed) and stored, with the settings, so the selection can be made again (``core.logreview``). One
+    follow-up per month.
     """
     check_capability(by, "records.log_review")
     today = today or timezone.localdate()
@@ -64,7 +80,7 @@ def review_start(*, by, month: date, today: date | None = None) -> LogReview:
     if LogReview.objects.filter(month=month).exists():
         raise RecordsError(f"Uppföljningen av {month:%Y-%m} är redan påbörjad.")
     review_settings = selectors.review_settings()
-    seed = secrets.randbits(62)
+    seed = secrets.randbits(62) if seed is None else seed
     selection = selectors.review_selection(month, seed=seed, review=review_settings)
     readers = selectors.readers_of(selection.entries)
     with transaction.atomic(), changes_by(by):

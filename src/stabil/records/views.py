@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stabil.accounts.policy import has_capability, may_approve_retention, require_capability
-from stabil.audit.services import record_access, web_origin
+from stabil.audit.services import web_origin
 from stabil.common.output import csv_safe
 from stabil.core import calendar, retention
-from stabil.jobs.selectors import personal_ids_named
 from stabil.jobs.services import job_start
 
 from . import selectors, services
@@ -34,18 +33,9 @@ KIND_URLS = {"barn": "records:child_extract", "personal": "records:staff_extract
 
 
 def _log_shown(request, *, action: str, what: str, texts, declared: dict[str, list[str]]) -> None:
-    """One access record per object type for every case, child or staff id a page shows.
-
-    ``declared`` are the ids the page lists as such; ``texts`` its free text (records' "what"), whose ids are
-    looked up so that none goes unlogged.
-    """
-    found = personal_ids_named(texts)
-    for object_type, ids in declared.items():
-        found[object_type] = sorted(set(found.get(object_type, [])) | set(ids))
-    for object_type, ids in sorted(found.items()):
-        if ids:
-            record_access(by=request.user, action=action, what=what, object_type=object_type, objects=ids,
-                          request=request)
+    """One access record per object type for every case, child or staff id a page shows (``services.log_shown``)."""
+    services.log_shown(by=request.user, action=action, what=what, texts=texts, declared=declared,
+                       origin=web_origin(request))
 
 
 # --- log extracts ---------------------------------------------------------------------------------------------
@@ -66,15 +56,12 @@ def _extract_response(request, extract, kind_label: str):
     subject = extract.subject_id
     # The access log's texts are Swedish whatever the reader's language (as every record_access "what").
     what = {"csv": "Loggutdrag (CSV)", "pdf": "Loggutdrag (PDF)"}.get(fmt, "Loggutdrag")
-    declared = {"cases.case": list(extract.case_ids)}
-    if extract.kind == "child":
-        declared["cases.child"] = [subject]
-    else:
-        declared["staff.staffmember"] = [subject]
+    declared = selectors.extract_declared(extract)
     # Making the extract is itself logged, with every id it shows (the subject, the cases, the ids in texts).
     _log_shown(request, action="export" if fmt in ("csv", "pdf") else "view", what=f"{what} {subject}",
                texts=[row.what for row in extract.rows], declared=declared)
-    context = {"extract": extract, "kind_label": kind_label, "exists": selectors.subject_exists(extract.kind, subject)}
+    context = {"extract": extract, "kind_label": kind_label, "exists": selectors.subject_exists(extract.kind, subject),
+               "made_by": request.user.get_username()}
     name = f"loggutdrag_{extract.kind}_{subject}_{extract.made_at:%Y%m%d}"
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
