@@ -77,36 +77,55 @@ def _serve_configure(parser) -> None:
     parser.add_argument("--no-worker", action="store_true", help="starta inte bakgrundsarbetaren för långa jobb")
 
 
-def _start_daily_digest() -> None:
-    """Send the deadline digest (`stabil digest`) every working day at STABIL_DIGEST_TIME, Stockholm time.
+def _start_daily(name: str, env: str, default: str, command: list[str], day_rule, notice: str) -> None:
+    """Run ``stabil <command>`` on the days ``day_rule`` accepts at the Stockholm time set in ``env``.
 
-    Runs as a thread of the serving process, so a municipality gets its digests without setting up cron;
-    STABIL_DIGEST_TIME=off switches it off (e.g. where cron runs `stabil digest` instead).
+    Runs as a thread of the serving process, so a municipality gets its digests and monthly destruction
+    lists without setting up cron; ``env=off`` switches it off (e.g. where cron runs the command instead).
     """
-    import datetime as dt
+    import datetime as dt  # lazy: only the serving process schedules (keeps `stabil --help` fast)
     import subprocess
     import threading
     import time
 
-    from stabil.core.calendar import is_working_day, next_daily_run
+    from stabil.core.calendar import next_daily_run
 
-    setting = os.environ.get("STABIL_DIGEST_TIME", "07:00").strip().lower()
+    setting = os.environ.get(env, default).strip().lower()
     if setting in {"off", "av", "nej", "no", ""}:
         return
     try:
         at = dt.time.fromisoformat(setting)
     except ValueError:
-        raise CliError(f"STABIL_DIGEST_TIME '{setting}' är inte en tid (TT:MM) eller 'off'") from None
+        raise CliError(f"{env} '{setting}' är inte en tid (TT:MM) eller 'off'") from None
 
     def loop() -> None:
         while True:
             due = next_daily_run(dt.datetime.now(dt.timezone.utc), at)
             time.sleep(max(1.0, (due - dt.datetime.now(dt.timezone.utc)).total_seconds()))
-            if is_working_day(due.date()):
-                subprocess.run([sys.executable, "-m", "stabil.cli", "digest"], check=False)
+            if day_rule(due.date()):
+                subprocess.run([sys.executable, "-m", "stabil.cli", *command], check=False)
 
-    threading.Thread(target=loop, name="stabil-daily-digest", daemon=True).start()
-    sys.stderr.write(f"Daglig fristsammanställning skickas arbetsdagar kl. {at:%H:%M}.\n")
+    threading.Thread(target=loop, name=name, daemon=True).start()
+    sys.stderr.write(notice.format(at=at) + "\n")
+
+
+def _start_daily_digest() -> None:
+    """Send the deadline digest (`stabil digest`) every working day at STABIL_DIGEST_TIME, Stockholm time."""
+    from stabil.core.calendar import is_working_day  # lazy: see _start_daily
+
+    _start_daily("stabil-daily-digest", "STABIL_DIGEST_TIME", "07:00", ["digest"], is_working_day,
+                 "Daglig fristsammanställning skickas arbetsdagar kl. {at:%H:%M}.")
+
+
+def _start_monthly_retention_proposal() -> None:
+    """Propose the month's destruction lists (`stabil retention propose`, as the operator) on the month's first
+    working day at STABIL_RETENTION_PROPOSE_TIME, Stockholm time (issue 15: "each month a list is proposed").
+    Nothing is removed: each list waits for two approvals and a run (docs/records.md)."""
+    from stabil.core.retention import is_proposal_day  # lazy: see _start_daily
+
+    _start_daily("stabil-monthly-retention", "STABIL_RETENTION_PROPOSE_TIME", "06:00",
+                 ["retention", "propose"], is_proposal_day,
+                 "Månadens gallringslistor föreslås första arbetsdagen i månaden kl. {at:%H:%M}.")
 
 
 def _serve(host: str, port: int, workers: int, with_worker: bool) -> int:
@@ -132,6 +151,7 @@ def _serve(host: str, port: int, workers: int, with_worker: bool) -> int:
             return application
 
     _start_daily_digest()
+    _start_monthly_retention_proposal()
     worker = None
     if with_worker:
         worker = subprocess.Popen([sys.executable, "-m", "stabil.cli", "worker"], env=os.environ.copy())

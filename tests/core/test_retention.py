@@ -15,6 +15,7 @@ from stabil.core.retention import (
     child_verdict,
     completion_deadline,
     exit_comment_verdict,
+    is_proposal_day,
     obligation_date,
     rules_from,
     staff_verdict,
@@ -86,3 +87,21 @@ def test_rules_from_settings():
     for bad in ({"child_years": 0}, {"staff_years": 101}, {"research_days": "5,32"}, {"research_days": "femte"}):
         with pytest.raises(ValueError):
             rules_from(bad)
+
+
+# The month's first working day (lag 1930:173 days off and Swedish holidays excluded, core.calendar).
+PROPOSAL_DAYS = [
+    (date(2026, 12, 1), True, "a Tuesday, no holiday"),
+    (date(2026, 12, 2), False, "the second working day"),
+    (date(2026, 1, 1), False, "nyårsdagen"),
+    (date(2026, 1, 2), True, "Friday 2 January, the first working day of 2026"),
+    (date(2026, 11, 2), True, "1 November 2026 is a Sunday: Monday the 2nd"),
+    (date(2026, 8, 3), True, "1-2 August 2026 a weekend: Monday the 3rd"),
+    (date(2026, 8, 1), False, "a Saturday"),
+    (date(2027, 5, 3), True, "1 May 2027 (första maj) is a Saturday: Monday the 3rd"),
+]
+
+
+@pytest.mark.parametrize(("day", "expected", "why"), PROPOSAL_DAYS, ids=[str(d) for d, _, _ in PROPOSAL_DAYS])
+def test_is_proposal_day(day, expected, why):
+    assert is_proposal_day(day) is expected, why

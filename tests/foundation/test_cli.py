@@ -83,3 +83,22 @@ def test_daily_digest_schedule_setting(monkeypatch):
     monkeypatch.setenv("STABIL_DIGEST_TIME", "half past six")
     with pytest.raises(CliError, match="inte en tid"):
         _start_daily_digest()
+
+
+def test_monthly_retention_proposal_schedule_setting(monkeypatch):
+    import threading
+
+    from stabil.cli import _start_monthly_retention_proposal
+    from stabil.common.cli import CliError
+
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self.name))
+    monkeypatch.setenv("STABIL_RETENTION_PROPOSE_TIME", "off")
+    _start_monthly_retention_proposal()
+    assert started == []
+    monkeypatch.delenv("STABIL_RETENTION_PROPOSE_TIME")
+    _start_monthly_retention_proposal()
+    assert started == ["stabil-monthly-retention"]
+    monkeypatch.setenv("STABIL_RETENTION_PROPOSE_TIME", "sex")
+    with pytest.raises(CliError, match="STABIL_RETENTION_PROPOSE_TIME 'sex' är inte en tid"):
+        _start_monthly_retention_proposal()

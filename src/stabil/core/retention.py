@@ -49,7 +49,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from .calendar import add_months
+from .calendar import add_months, is_working_day
 
 CHILD = "child"
 STAFF = "staff"
@@ -172,3 +172,13 @@ def exit_comment_verdict(*, held_on: date, on: date, rules: RetentionRules) -> V
 def access_log_cutoff(on: date, rules: RetentionRules) -> date:
     """Access records written before this day (Europe/Stockholm) are due for removal on ``on``."""
     return add_months(on, -12 * rules.access_log_years)
+
+
+def is_proposal_day(day: date) -> bool:
+    """Whether ``day`` is the month's first working day, when ``stabil serve`` proposes the month's
+    destruction lists on its own (``STABIL_RETENTION_PROPOSE_TIME``; docs/records.md). A proposal decides
+    nothing: two people still approve each list before anything is removed."""
+    first = day.replace(day=1)
+    while not is_working_day(first):
+        first = first.replace(day=first.day + 1)
+    return day == first
