@@ -97,6 +97,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "records.retention_propose": frozenset({Role.ARCHIVIST}),
     "records.retention_approve": frozenset({Role.ARCHIVIST, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
     "records.retention_run": frozenset({Role.ARCHIVIST}),
+    # The nightly feeds' runs (issue 14, ``stabil.feeds``): their results and errors name case and staff ids,
+    # so those who import see them, for the units they see (``sees_feed``).
+    "feeds.view": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
     # Administration.
     "audit.view": frozenset({Role.SYSADMIN}),
     "accounts.manage": frozenset({Role.SYSADMIN}),
@@ -260,6 +263,30 @@ def import_scope(user, capability: str) -> ImportScope:
     if user.role == Role.HR and not user.units.exists():
         return ImportScope(everything=True)
     return ImportScope(unit_ids=frozenset(visible_units(user).values_list("pk", flat=True)))
+
+
+def feed_scope(unit_ids) -> ImportScope:
+    """Return what a file of a nightly feed may name (issue 14, ``stabil.feeds``).
+
+    A feed runs without a person, as the server operator; a source configured with a unit (its column map's
+    ``[source] unit``) writes only that unit's cases and people, a source without one the whole municipality.
+    """
+    unit_ids = frozenset(unit_ids or ())
+    return ImportScope(unit_ids=unit_ids) if unit_ids else ImportScope(everything=True)
+
+
+def sees_feed(user, unit_ids) -> bool:
+    """Return whether ``user`` may see a feed run of a source with these units (empty: the whole municipality).
+
+    Its result and errors name the source's cases and people: ``feeds.view`` and every unit of the source
+    among ``visible_units``; a source of the whole municipality only for those who see every unit.
+    """
+    if not has_capability(user, "feeds.view"):
+        return False
+    visible = set(visible_units(user).values_list("pk", flat=True))
+    if unit_ids:
+        return set(unit_ids) <= visible
+    return visible >= set(organisation.units().values_list("pk", flat=True))
 
 
 def staff_write_scope(user) -> ImportScope:
