@@ -4,6 +4,7 @@ Each test writes real files into a temporary drop folder (``STABIL_IMPORT_DIR``)
 the jobs run at once (the immediate backend), and one test runs them with the real database worker.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -228,3 +229,26 @@ def test_ids_a_run_shows_are_access_logged(personas, drop, django_capture_on_com
     client_for(personas.unit_manager).get("/floden/")
     record = AccessRecord.objects.filter(username="unit_manager", what="Nattliga flöden").get()
     assert "FD-1" in record.object_ids
+
+
+def test_the_command_runs_the_feeds_now_for_cron(personas, drop, capsys):
+    from stabil.cli import main
+
+    (drop / "natt.csv").write_text(GOOD, encoding="utf-8")
+    (drop / "fel.csv").write_text(BAD, encoding="utf-8")
+    assert main(["feeds", "run", "--now"]) == 1  # one file refused
+    out, err = capsys.readouterr()
+    lines = sorted((json.loads(line) for line in out.splitlines()), key=lambda line: line["file"])
+    assert [(line["file"], line["status"], line["source"]) for line in lines] == [
+        ("fel.csv", "failed", "treserva"), ("natt.csv", "done", "treserva")]
+    assert "2 filer togs, 1 avvisades" in err
+    assert main(["feeds", "run", "--now"]) == 0  # nothing waiting
+    assert main(["feeds", "run", "--settle", "-1"]) == 2
+
+
+def test_the_command_says_when_the_drop_folder_is_not_set(personas, settings, capsys):
+    from stabil.cli import main
+
+    settings.STABIL_IMPORT_DIR = ""
+    assert main(["feeds", "run"]) == 2
+    assert "STABIL_IMPORT_DIR är inte satt" in capsys.readouterr().err
