@@ -83,7 +83,7 @@ def test_an_export_is_imported_through_its_column_map_and_moved_to_done(personas
 def test_a_bad_file_is_moved_aside_with_a_report_naming_row_and_column_and_the_contact_is_mailed(
         personas, drop, django_capture_on_commit_callbacks):
     (drop / "natt.csv").write_text(BAD, encoding="utf-8")
-    jobs, _run_ = _run(django_capture_on_commit_callbacks)
+    jobs, _ = _run(django_capture_on_commit_callbacks)
     assert jobs[0].status == "failed" and "ingenting sparades" in jobs[0].error
     assert not Case.objects.filter(case_id="FD-2").exists()
     failed = sorted((drop / "failed").iterdir())
@@ -106,14 +106,14 @@ def test_without_a_contact_the_units_managers_are_mailed(personas, drop, django_
 def test_a_source_with_a_unit_writes_only_that_units_cases(personas, drop, django_capture_on_commit_callbacks):
     (drop / "natt.csv").write_text(HEADER + "FD-3;FK-3;2015-03-01;barn;UB;Aktualisering;2026-01-05;;;;;\n",
                                    encoding="utf-8")
-    jobs, _run_ = _run(django_capture_on_commit_callbacks)
+    jobs, _ = _run(django_capture_on_commit_callbacks)
     assert jobs[0].status == "failed" and not Case.objects.filter(case_id="FD-3").exists()
 
 
 def test_the_drop_folder_itself_uses_stabils_own_columns(personas, drop, django_capture_on_commit_callbacks):
     header = "case_id,child_id,birth_date,category,unit,event,date,staff_id,outcome,until,intervention,reason\n"
     (drop.parent / "natt.csv").write_text(header + "FD-4,FK-4,2015-03-01,barn,UB,report_received,2026-01-05,,,,,\n")
-    jobs, _run_ = _run(django_capture_on_commit_callbacks)
+    jobs, _ = _run(django_capture_on_commit_callbacks)
     assert [j.status for j in jobs] == ["done"] and Case.objects.filter(case_id="FD-4", unit__code="UB").exists()
     assert list((drop.parent / "done").iterdir())
 
@@ -130,7 +130,7 @@ def test_hostile_input_gets_a_swedish_error_and_is_put_aside(personas, drop, mak
     if not (drop / "natt.csv").exists() and "columns" in message:
         (drop / "natt.csv").write_text(GOOD, encoding="utf-8")
     make(drop)
-    jobs, _run_ = _run(django_capture_on_commit_callbacks)
+    jobs, _ = _run(django_capture_on_commit_callbacks)
     assert len(jobs) == 1 and jobs[0].status == "failed", [j.error for j in jobs]
     assert message in jobs[0].error and "oväntat" not in jobs[0].error
     assert not Case.objects.exists()
@@ -141,7 +141,7 @@ def test_hostile_input_gets_a_swedish_error_and_is_put_aside(personas, drop, mak
 def test_a_file_above_the_size_limit_is_refused(personas, drop, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr("stabil.imports.framework.MAX_FILE_BYTES", 100)
     (drop / "natt.csv").write_text(GOOD, encoding="utf-8")
-    jobs, _run_ = _run(django_capture_on_commit_callbacks)
+    jobs, _ = _run(django_capture_on_commit_callbacks)
     assert jobs[0].status == "failed" and "natt.csv" in jobs[0].error and "MB" in jobs[0].error
 
 
@@ -160,7 +160,7 @@ def test_files_being_written_hidden_files_and_linked_folders_are_left_alone(pers
     (elsewhere / "x.csv").write_text(GOOD)
     os.utime(elsewhere / "x.csv", (1_600_000_000, 1_600_000_000))
     (drop.parent / "linked").symlink_to(elsewhere)
-    jobs, _run_ = _run(django_capture_on_commit_callbacks)
+    jobs, _ = _run(django_capture_on_commit_callbacks)
     assert [j.params["name"] for j in jobs] == ["gammal.csv"]
     assert {p.name for p in drop.iterdir()} >= {"ny.csv", ".dold.csv", "halv.csv.part"}
     assert (elsewhere / "x.csv").exists()

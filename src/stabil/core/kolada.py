@@ -135,8 +135,8 @@ def parse_kpi_map(text: str) -> dict[str, str]:
             continue
         code, sep, kolada_id = (s.strip() for s in part.partition("="))
         if not sep or not code or not KPI_ID.match(kolada_id):
-            raise KoladaError([f"STABIL_KOLADA_KPIS: '{part}' ska skrivas STABIL-KOD=KOLADA-ID, som "
-                               "investigation_within_4_months=N00000"])
+            raise KoladaError([(f"STABIL_KOLADA_KPIS: '{part}' ska skrivas STABIL-KOD=KOLADA-ID, som "
+                                "investigation_within_4_months=N00000")])
         mapping[code] = kolada_id
     return mapping
 

@@ -18,7 +18,13 @@ import json
 import sys
 from pathlib import Path
 
-from stabil.common.cli import CliError, SwedishArgumentParser, acting_user, add_by_argument, require_capability
+from stabil.common.cli import (
+    CliError,
+    SwedishArgumentParser,
+    acting_user,
+    add_by_argument,
+    require_capability,
+)
 
 
 def _years(text: str) -> list[int]:

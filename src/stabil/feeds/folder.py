@@ -99,7 +99,7 @@ def waiting_files(source: Source, *, settle_seconds: int, now: float | None = No
 
 
 def _stamp() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _subfolder(source: Source, name: str) -> Path:

@@ -106,7 +106,7 @@ def import_feed_file(*, job, progress, source: str, path: str, name: str, unit_i
             lines = error_lines(outcome, cmap)
     except (_Refused, ColumnMapError, ImportFileError) as exc:
         lines = [str(exc)]
-    except Exception as exc:  # noqa: BLE001  never a crash: the file is put aside and the contact told
+    except Exception as exc:
         logger.exception("feed %s: %s failed", source_label, name)
         lines = [f"{name}: ett oväntat fel inträffade ({exc.__class__.__name__}). Inget har sparats till hälften."]
     if not lines and outcome is not None:
@@ -117,7 +117,7 @@ def import_feed_file(*, job, progress, source: str, path: str, name: str, unit_i
     errors = len(outcome.errors) if outcome is not None and outcome.errors else len(lines)
     try:
         _notify(list(cmap.contacts) or unit_manager_emails(unit_ids or []), source_label, name, errors, where)
-    except Exception:  # noqa: BLE001  a mail server that is down must not hide the import's own result
+    except Exception:
         logger.exception("feed %s: the failure notice for %s was not sent", source_label, name)
     shown = lines[:MAX_LINES_SHOWN]
     more = [f"… och {len(lines) - MAX_LINES_SHOWN} fel till."] if len(lines) > MAX_LINES_SHOWN else []

@@ -126,8 +126,8 @@ def kolada_fetch(*, by, kpis: list[str], municipalities: list[str], years: list[
     """Fetch from Kolada's API and store (``kolada_import``), following ``next_url``; only when
     ``STABIL_KOLADA_FETCH`` is on. Raises ``KoladaError`` with a Swedish message otherwise or on failure."""
     if not settings.STABIL_KOLADA_FETCH:
-        raise core_kolada.KoladaError(["hämtning från Kolada är avstängd (STABIL_KOLADA_FETCH); importera en "
-                                       "sparad fil i stället"])
+        raise core_kolada.KoladaError([("hämtning från Kolada är avstängd (STABIL_KOLADA_FETCH); importera en "
+                                        "sparad fil i stället")])
     url: str | None = kolada_fetch_url(kpis, municipalities, years)
     values: list = []
     pages = 0
@@ -135,7 +135,7 @@ def kolada_fetch(*, by, kpis: list[str], municipalities: list[str], years: list[
         if not url.startswith(settings.STABIL_KOLADA_URL.rstrip("/") + "/"):
             raise core_kolada.KoladaError([f"Kolada hänvisade till en annan adress ({url[:80]}); avbrutet"])
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310  the configured https URL
+            with urllib.request.urlopen(url, timeout=timeout) as response:
                 data = response.read(core_kolada.MAX_RESPONSE_BYTES + 1)
         except OSError as exc:
             raise core_kolada.KoladaError([f"Kolada kunde inte nås ({exc.__class__.__name__})"]) from None
