@@ -35,6 +35,9 @@ and department heads import case events and case complexity for the cases of the
 them above), HR staff files for the people and units of theirs (central HR: the whole municipality). The
 system administrator imports nothing, since every import file is about cases or people. An unnamed
 command-line run is the server operator, who has the database anyway: its scope is the whole municipality.
+The nightly feeds (issue 14, ``stabil.feeds``) run without a person, as the operator, each source folder
+limited to the unit its column map names (``feed_scope``); their runs are shown to unit managers and
+department heads who see every unit of the source (``sees_feed``).
 
 A view uses ``require_capability`` and then a scope function on its queryset; a test in
 ``tests/accounts/test_policy.py`` walks the table above.
@@ -97,9 +100,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "records.retention_propose": frozenset({Role.ARCHIVIST}),
     "records.retention_approve": frozenset({Role.ARCHIVIST, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
     "records.retention_run": frozenset({Role.ARCHIVIST}),
-    # The nightly feeds' runs (issue 14, ``stabil.feeds``): their results and errors name case and staff ids,
-    # so those who import see them, for the units they see (``sees_feed``).
-    "feeds.view": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD, Role.HR}),
+    # The nightly feeds' runs (issue 14, ``stabil.feeds``): their results and errors may name case and staff
+    # ids of the source's units, so those who see both in their units see them (``sees_feed``); not HR, who
+    # sees no case.
+    "feeds.view": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
     # Administration.
     "audit.view": frozenset({Role.SYSADMIN}),
     "accounts.manage": frozenset({Role.SYSADMIN}),

@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from stabil.config.sso import authentication_backends, login_settings
+from stabil.core import kolada as _kolada
 from stabil.core import logreview as _logreview
 from stabil.core import retention as _retention
 
@@ -368,6 +369,13 @@ STABIL_KOLADA_KPIS = env_str("STABIL_KOLADA_KPIS")
 STABIL_KOLADA_COMPARE = env_str("STABIL_KOLADA_COMPARE")
 STABIL_KOLADA_FETCH = env_bool("STABIL_KOLADA_FETCH", False)
 STABIL_KOLADA_URL = env_str("STABIL_KOLADA_URL", "https://api.kolada.se/v3")
+try:
+    _kolada.parse_kpi_map(STABIL_KOLADA_KPIS)
+    _kolada.parse_municipalities(f"{STABIL_KOLADA_MUNICIPALITY},{STABIL_KOLADA_COMPARE}")
+except _kolada.KoladaError as _exc:
+    raise ImproperlyConfigured(f"STABIL_KOLADA_*: {_exc}") from _exc
+if not STABIL_KOLADA_URL.startswith("https://") and not STABIL_KOLADA_URL.startswith("http://127.0.0.1"):
+    raise ImproperlyConfigured("STABIL_KOLADA_URL must be an https:// address")
 
 EMAIL_BACKEND = env_str("STABIL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("STABIL_EMAIL_HOST", "localhost")

@@ -14,6 +14,7 @@ from stabil.accounts.selectors import unit_manager_emails
 from stabil.core.columnmap import ColumnMap, ColumnMapError
 from stabil.imports.framework import ImportFileError, ImportOutcome, Table, run_import
 from stabil.jobs.services import JobError
+from stabil.organisation import selectors as organisation
 
 from . import folder
 from .services import load_column_map
@@ -67,6 +68,11 @@ def error_lines(outcome: ImportOutcome, cmap: ColumnMap) -> list[str]:
     return lines
 
 
+def report_text(source_label: str, name: str, lines: list[str]) -> str:
+    """The error report written beside a refused file (``<file>.fel.txt``)."""
+    return _report(source_label, name, lines)
+
+
 def _report(source_label: str, name: str, lines: list[str]) -> str:
     head = [f"Stabil: filen {name} från flödet {source_label} importerades inte.",
             "Ingenting ur filen sparades. Rätta felen nedan i exporten (eller i kolumnkartan columns.toml) och",
@@ -100,6 +106,8 @@ def import_feed_file(*, job, progress, source: str, path: str, name: str, unit_i
         if not claimed.is_file():
             raise _Refused(f"{name}: är ingen vanlig fil och kan inte importeras")
         cmap = load_column_map(source_path)
+        if cmap.unit and cmap.unit not in organisation.unit_pks_by_code():
+            raise _Refused(f"{source_label}/columns.toml: [source] unit '{cmap.unit}' är ingen enhet i Stabil")
         outcome = run_import(claimed, by=None, quiet=True, on_progress=progress, transform=mapped_table(cmap),
                              scope=feed_scope(unit_ids), origin={"channel": "cli", "path": f"flöde {source_label}/{name}"})
         if outcome.errors:

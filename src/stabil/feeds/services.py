@@ -21,6 +21,7 @@ from stabil.accounts.policy import check_capability
 from stabil.core import kolada as core_kolada
 from stabil.core.columnmap import ColumnMap, ColumnMapError, parse
 from stabil.imports.framework import kinds
+from stabil.jobs import selectors as job_selectors
 from stabil.jobs.services import job_start
 from stabil.organisation import selectors as organisation
 
@@ -50,6 +51,28 @@ def load_column_map(source_path: Path) -> ColumnMap:
     return parse(data, name=label, known_columns=known_columns())
 
 
+def _put_aside_abandoned(run: "FeedRun") -> None:
+    """Put aside the files of finished feed jobs that are still in ``processing/``: a job whose process died
+    (out of memory, a signal) is marked failed by the worker but could not move its file. Its error becomes
+    the report; the file goes to ``failed/``."""
+    # Imported here: the runner module imports this one (load_column_map).
+    from .jobs import report_text
+
+    for job in job_selectors.jobs_of_kind(FEED_JOB_KIND, 500):
+        path = Path((job.params or {}).get("path") or "")
+        if job.status != job.Status.FAILED or not path.name or not (path.exists() or path.is_symlink()):
+            continue
+        if path.parent.parent.name != "processing":
+            continue
+        name = (job.params or {}).get("name") or path.name
+        try:
+            folder.put_aside(folder.source_of(path), path, "failed",
+                             report_text((job.params or {}).get("source") or "huvudmappen", name,
+                                         [job.error]))
+        except OSError as exc:
+            run.problems.append(f"{name}: filen kunde inte flyttas från processing/ ({exc.strerror or exc})")
+
+
 @dataclass
 class FeedRun:
     """What one pass over the drop folder did: the jobs started and the sources it could not read."""
@@ -62,8 +85,9 @@ def feeds_run(*, settle_seconds: int | None = None) -> FeedRun:
     """Claim every waiting file of the drop folder and start a job for it; raise ``folder.FeedFolderError``
     when ``STABIL_IMPORT_DIR`` is unset or missing. Runs as the operator: no person, no capability."""
     root = folder.drop_folder()
-    settle = settings.STABIL_IMPORT_SETTLE_SECONDS if settle_seconds is None else settle_seconds
     run = FeedRun()
+    _put_aside_abandoned(run)
+    settle = settings.STABIL_IMPORT_SETTLE_SECONDS if settle_seconds is None else settle_seconds
     unit_pks = organisation.unit_pks_by_code()
     for source in folder.sources(root):
         try:
