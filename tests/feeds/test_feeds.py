@@ -280,3 +280,13 @@ def test_a_map_naming_a_unit_that_does_not_exist_is_refused(personas, drop, djan
     (drop / "natt.csv").write_text(GOOD, encoding="utf-8")
     jobs, _ = _run(django_capture_on_commit_callbacks)
     assert jobs[0].status == "failed" and "[source] unit 'NOPE' är ingen enhet i Stabil" in jobs[0].error
+
+
+def test_a_name_in_another_encoding_or_with_control_characters_is_taken_and_shown_safely(
+        personas, drop, django_capture_on_commit_callbacks):
+    raw = os.fsdecode(b"natt\xe5\n.csv")  # Latin-1 'å' and a newline: not UTF-8, not printable
+    (drop / raw).write_text(GOOD, encoding="utf-8")
+    jobs, _ = _run(django_capture_on_commit_callbacks)
+    assert [j.status for j in jobs] == ["done"] and jobs[0].params["name"] == "natt\ufffd .csv"
+    assert [p.name.endswith(".csv") for p in (drop / "done").iterdir()] == [True]
+    assert "\n" not in next((drop / "done").iterdir()).name

@@ -81,6 +81,13 @@ def safe_name(name: str) -> str:
     return cleaned
 
 
+def display_name(name: str) -> str:
+    """Return a file name as text that can be shown and stored: bytes that are not UTF-8 (a name from another
+    system's encoding) become U+FFFD, control characters a space."""
+    text = os.fsencode(name).decode("utf-8", errors="replace")
+    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text)
+
+
 def waiting_files(source: Source, *, settle_seconds: int, now: float | None = None) -> list[str]:
     """Return the names of the files in ``source`` ready to be taken (see the module's doc), sorted."""
     now = time.time() if now is None else now
@@ -117,7 +124,7 @@ def claim(source: Source, name: str) -> Path | None:
     """
     claim_folder = _subfolder(source, "processing") / f"{_stamp()}-{uuid.uuid4().hex[:8]}"
     claim_folder.mkdir(mode=0o750)
-    target = claim_folder / safe_name(name)
+    target = claim_folder / safe_name(display_name(name))
     try:
         os.rename(source.path / name, target)
     except FileNotFoundError:

@@ -108,14 +108,15 @@ def feeds_run(*, settle_seconds: int | None = None) -> FeedRun:
             try:
                 claimed = folder.claim(source, name)
             except (OSError, folder.FeedFolderError) as exc:
-                run.problems.append(f"{source.label}/{name}: filen kunde inte tas ({getattr(exc, 'strerror', None) or exc})")
+                run.problems.append(f"{source.label}/{folder.display_name(name)}: filen kunde inte tas ({getattr(exc, 'strerror', None) or exc})")
                 continue
             if claimed is None:
                 continue
+            shown = folder.display_name(name)
             with transaction.atomic():
-                job = job_start(by=None, kind=FEED_JOB_KIND, label=f"Flöde {source.label}: {name}"[:200],
+                job = job_start(by=None, kind=FEED_JOB_KIND, label=f"Flöde {source.label}: {shown}"[:200],
                                 runner="stabil.feeds.jobs.import_feed_file",
-                                params={"source": source.name, "path": str(claimed), "name": name,
+                                params={"source": source.name, "path": str(claimed), "name": shown,
                                         "unit_ids": unit_ids, "unit": unit})
             run.jobs.append(job)
     return run
