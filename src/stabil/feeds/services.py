@@ -51,7 +51,7 @@ def load_column_map(source_path: Path) -> ColumnMap:
     return parse(data, name=label, known_columns=known_columns())
 
 
-def _put_aside_abandoned(run: "FeedRun") -> None:
+def _put_aside_abandoned(run: FeedRun) -> None:
     """Put aside the files of finished feed jobs that are still in ``processing/``: a job whose process died
     (out of memory, a signal) is marked failed by the worker but could not move its file. Its error becomes
     the report; the file goes to ``failed/``."""
