@@ -26,6 +26,7 @@ AREA_CLI_MODULES = [
     "stabil.governance.cli",
     "stabil.simulation.cli",
     "stabil.records.cli",
+    "stabil.feeds.cli",
 ]
 
 DEFAULT_PORT = 8000
@@ -128,6 +129,41 @@ def _start_monthly_retention_proposal() -> None:
                  "Månadens gallringslistor föreslås första arbetsdagen i månaden kl. {at:%H:%M}.")
 
 
+def _start_feeds_schedule() -> None:
+    """Run the nightly feeds (`stabil feeds run`) every day at STABIL_IMPORT_TIME, Stockholm time (issue 14).
+
+    Only when STABIL_IMPORT_DIR is set; the files become jobs that the worker beside the server imports.
+    STABIL_IMPORT_TIME=off leaves it to cron or a systemd timer (docs/feeds.md). Several times may be given,
+    comma-separated ("02:00,14:00").
+    """
+    import datetime as dt
+    import subprocess
+    import threading
+    import time
+
+    from stabil.core.calendar import next_daily_run
+
+    if not os.environ.get("STABIL_IMPORT_DIR", "").strip():
+        return
+    setting = os.environ.get("STABIL_IMPORT_TIME", "02:00").strip().lower()
+    if setting in {"off", "av", "nej", "no", ""}:
+        return
+    try:
+        times = [dt.time.fromisoformat(part.strip()) for part in setting.split(",") if part.strip()]
+    except ValueError:
+        raise CliError(f"STABIL_IMPORT_TIME '{setting}' är inte tider (TT:MM, kommaseparerade) eller 'off'") from None
+
+    def loop() -> None:
+        while True:
+            now = dt.datetime.now(dt.timezone.utc)
+            due = min(next_daily_run(now, at) for at in times)
+            time.sleep(max(1.0, (due - dt.datetime.now(dt.timezone.utc)).total_seconds()))
+            subprocess.run([sys.executable, "-m", "stabil.cli", "feeds", "run"], check=False)
+
+    threading.Thread(target=loop, name="stabil-feeds", daemon=True).start()
+    sys.stderr.write(f"Importmappen läses dagligen kl. {', '.join(f'{t:%H:%M}' for t in times)}.\n")
+
+
 def _serve(host: str, port: int, workers: int, with_worker: bool) -> int:
     """Serve the app with gunicorn (production-grade WSGI server) and a task worker beside it."""
     import subprocess
@@ -152,6 +188,7 @@ def _serve(host: str, port: int, workers: int, with_worker: bool) -> int:
 
     _start_daily_digest()
     _start_monthly_retention_proposal()
+    _start_feeds_schedule()
     worker = None
     if with_worker:
         worker = subprocess.Popen([sys.executable, "-m", "stabil.cli", "worker"], env=os.environ.copy())

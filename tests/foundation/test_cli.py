@@ -102,3 +102,26 @@ def test_monthly_retention_proposal_schedule_setting(monkeypatch):
     monkeypatch.setenv("STABIL_RETENTION_PROPOSE_TIME", "sex")
     with pytest.raises(CliError, match="STABIL_RETENTION_PROPOSE_TIME 'sex' är inte en tid"):
         _start_monthly_retention_proposal()
+
+
+def test_feeds_schedule_setting(monkeypatch):
+    """`stabil serve` reads the drop folder daily (issue 14): only with STABIL_IMPORT_DIR, not when off."""
+    import threading
+
+    from stabil.cli import _start_feeds_schedule
+    from stabil.common.cli import CliError
+
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self.name))
+    monkeypatch.delenv("STABIL_IMPORT_DIR", raising=False)
+    _start_feeds_schedule()
+    monkeypatch.setenv("STABIL_IMPORT_DIR", "/srv/stabil/in")
+    monkeypatch.setenv("STABIL_IMPORT_TIME", "off")
+    _start_feeds_schedule()
+    assert started == []
+    monkeypatch.setenv("STABIL_IMPORT_TIME", "02:00,14:30")
+    _start_feeds_schedule()
+    assert started == ["stabil-feeds"]
+    monkeypatch.setenv("STABIL_IMPORT_TIME", "25:00")
+    with pytest.raises(CliError, match="STABIL_IMPORT_TIME"):
+        _start_feeds_schedule()

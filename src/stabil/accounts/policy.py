@@ -35,6 +35,9 @@ and department heads import case events and case complexity for the cases of the
 them above), HR staff files for the people and units of theirs (central HR: the whole municipality). The
 system administrator imports nothing, since every import file is about cases or people. An unnamed
 command-line run is the server operator, who has the database anyway: its scope is the whole municipality.
+The nightly feeds (issue 14, ``stabil.feeds``) run without a person, as the operator, each source folder
+limited to the unit its column map names (``feed_scope``); their runs are shown to unit managers and
+department heads who see every unit of the source (``sees_feed``).
 
 A view uses ``require_capability`` and then a scope function on its queryset; a test in
 ``tests/accounts/test_policy.py`` walks the table above.
@@ -97,6 +100,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "records.retention_propose": frozenset({Role.ARCHIVIST}),
     "records.retention_approve": frozenset({Role.ARCHIVIST, Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
     "records.retention_run": frozenset({Role.ARCHIVIST}),
+    # The nightly feeds' runs (issue 14, ``stabil.feeds``): their results and errors may name case and staff
+    # ids of the source's units, so those who see both in their units see them (``sees_feed``); not HR, who
+    # sees no case.
+    "feeds.view": frozenset({Role.UNIT_MANAGER, Role.DEPARTMENT_HEAD}),
     # Administration.
     "audit.view": frozenset({Role.SYSADMIN}),
     "accounts.manage": frozenset({Role.SYSADMIN}),
@@ -260,6 +267,30 @@ def import_scope(user, capability: str) -> ImportScope:
     if user.role == Role.HR and not user.units.exists():
         return ImportScope(everything=True)
     return ImportScope(unit_ids=frozenset(visible_units(user).values_list("pk", flat=True)))
+
+
+def feed_scope(unit_ids) -> ImportScope:
+    """Return what a file of a nightly feed may name (issue 14, ``stabil.feeds``).
+
+    A feed runs without a person, as the server operator; a source configured with a unit (its column map's
+    ``[source] unit``) writes only that unit's cases and people, a source without one the whole municipality.
+    """
+    unit_ids = frozenset(unit_ids or ())
+    return ImportScope(unit_ids=unit_ids) if unit_ids else ImportScope(everything=True)
+
+
+def sees_feed(user, unit_ids) -> bool:
+    """Return whether ``user`` may see a feed run of a source with these units (empty: the whole municipality).
+
+    Its result and errors name the source's cases and people: ``feeds.view`` and every unit of the source
+    among ``visible_units``; a source of the whole municipality only for those who see every unit.
+    """
+    if not has_capability(user, "feeds.view"):
+        return False
+    visible = set(visible_units(user).values_list("pk", flat=True))
+    if unit_ids:
+        return set(unit_ids) <= visible
+    return visible >= set(organisation.units().values_list("pk", flat=True))
 
 
 def staff_write_scope(user) -> ImportScope:

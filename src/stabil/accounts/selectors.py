@@ -28,6 +28,13 @@ def digest_subscribers() -> QuerySet[User]:
     return User.objects.filter(is_active=True, digest_enabled=True).exclude(email="").order_by("username")
 
 
+def unit_manager_emails(unit_ids) -> list[str]:
+    """The e-mail addresses of the active unit managers of these units (a feed's contact, issue 14), sorted."""
+    found = (User.objects.filter(is_active=True, role=Role.UNIT_MANAGER, units__pk__in=list(unit_ids))
+             .exclude(email="").values_list("email", flat=True).distinct())
+    return sorted(set(found))
+
+
 def role_label(role: str) -> str:
     """The role's name, or the stored value for a role that no longer exists (or none: the command line)."""
     return str(Role(role).label) if role in Role.values else role

@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from stabil.config.sso import authentication_backends, login_settings
+from stabil.core import kolada as _kolada
 from stabil.core import logreview as _logreview
 from stabil.core import retention as _retention
 
@@ -144,6 +145,7 @@ INSTALLED_APPS = [
     "stabil.governance",
     "stabil.simulation",
     "stabil.records",
+    "stabil.feeds",
 ]
 
 MIDDLEWARE = [
@@ -353,6 +355,27 @@ STABIL_JOB_ISOLATION = env_str("STABIL_JOB_ISOLATION", "auto")
 if STABIL_JOB_ISOLATION not in {"auto", "process", "off"}:
     raise ImproperlyConfigured(f"STABIL_JOB_ISOLATION must be auto, process or off, not {STABIL_JOB_ISOLATION!r}")
 STABIL_JOB_MEMORY_MB = env_int("STABIL_JOB_MEMORY_MB", 8192)
+
+# Nightly feeds (issue 14, docs/feeds.md): the drop folder whose files `stabil feeds run` imports, how long a
+# file must have lain unchanged before it is taken (seconds), and when `stabil serve` runs the feeds itself.
+STABIL_IMPORT_DIR = env_str("STABIL_IMPORT_DIR")
+STABIL_IMPORT_SETTLE_SECONDS = env_int("STABIL_IMPORT_SETTLE_SECONDS", 60)
+if STABIL_IMPORT_SETTLE_SECONDS < 0:
+    raise ImproperlyConfigured("STABIL_IMPORT_SETTLE_SECONDS must be 0 or more")
+# Kolada (docs/feeds.md): the municipality's code, the Kolada KPI id of each Stabil KPI ("stabil_code=N12345,
+# ..."), the municipalities compared with, and whether `stabil kolada fetch` may use the network at all.
+STABIL_KOLADA_MUNICIPALITY = env_str("STABIL_KOLADA_MUNICIPALITY")
+STABIL_KOLADA_KPIS = env_str("STABIL_KOLADA_KPIS")
+STABIL_KOLADA_COMPARE = env_str("STABIL_KOLADA_COMPARE")
+STABIL_KOLADA_FETCH = env_bool("STABIL_KOLADA_FETCH", False)
+STABIL_KOLADA_URL = env_str("STABIL_KOLADA_URL", "https://api.kolada.se/v3")
+try:
+    _kolada.parse_kpi_map(STABIL_KOLADA_KPIS)
+    _kolada.parse_municipalities(f"{STABIL_KOLADA_MUNICIPALITY},{STABIL_KOLADA_COMPARE}")
+except _kolada.KoladaError as _exc:
+    raise ImproperlyConfigured(f"STABIL_KOLADA_*: {_exc}") from _exc
+if not STABIL_KOLADA_URL.startswith("https://") and not STABIL_KOLADA_URL.startswith("http://127.0.0.1"):
+    raise ImproperlyConfigured("STABIL_KOLADA_URL must be an https:// address")
 
 EMAIL_BACKEND = env_str("STABIL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("STABIL_EMAIL_HOST", "localhost")

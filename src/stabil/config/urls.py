@@ -29,6 +29,7 @@ AREA_PREFIXES = {
     "imports": "import/",
     "jobs": "jobb/",
     "records": "registervard/",
+    "feeds": "floden/",
 }
 
 urlpatterns = [

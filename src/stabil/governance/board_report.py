@@ -297,6 +297,7 @@ class BoardReport:
     scorecards: list[tuple]
     plans: list[selectors.PlanProgress]
     charts: dict[str, str] = field(default_factory=dict)
+    kolada: selectors.KoladaComparison | None = None  # the municipality beside others, "Källa: Kolada"
 
     @property
     def years(self) -> list[int]:
@@ -429,7 +430,7 @@ def build(*, period: Period, exact: bool, unit_codes: list[str] | None = None, r
         registration_number=registration_number,
         unit_label=", ".join(u.code for u in units) if unit_codes is not None else _("Hela verksamheten"),
         stats=stats, deadlines=deadline_rows(deadlines, exact, threshold),
-        staff=staff, scorecards=scorecards, plans=plans,
+        staff=staff, scorecards=scorecards, plans=plans, kolada=selectors.kolada_comparison(period.year),
     )
     report.charts = charts(report)
     if progress is not None:

@@ -14,12 +14,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from stabil.cases import selectors as case_selectors
+from stabil.feeds import selectors as feeds_selectors
 from stabil.common.periods import period_label, reporting_period
 from stabil.core import calendar, statistics, suppression
+from stabil.core import kolada as core_kolada
 from stabil.core import kpi as core_kpi
 from stabil.core.statistics import MonthRange, YearOverYearTable
 from stabil.organisation import selectors as organisation
@@ -202,6 +205,36 @@ def snapshot_values(*, first_day: dt.date, last_day: dt.date, unit_code: str = "
                                                   unit_codes=[unit_code] if unit_code else None, progress=progress)}
         cache.set(key, values, SNAPSHOT_MAX_AGE.total_seconds())
     return values
+
+
+# --- Kolada comparison (issue 14) --------------------------------------------------------------
+
+
+@dataclass
+class KoladaComparison:
+    """The municipality beside the chosen others, one row per KPI with a Kolada id ("Källa: Kolada")."""
+
+    year: int
+    own: str
+    municipalities: list[str]  # the own first, then the others of STABIL_KOLADA_COMPARE
+    rows: list[tuple[str, str, list[float | None]]]  # (Stabil's KPI code, Kolada id, a value per municipality)
+    source: str = core_kolada.SOURCE_LABEL
+
+
+def kolada_comparison(year: int) -> KoladaComparison | None:
+    """Return the stored Kolada values of ``year`` for the scorecard and the board paper, or None when no
+    KPI has a Kolada id (``STABIL_KOLADA_KPIS``) or nothing is stored for that year."""
+    mapping = core_kolada.parse_kpi_map(settings.STABIL_KOLADA_KPIS)
+    own = settings.STABIL_KOLADA_MUNICIPALITY
+    municipalities = core_kolada.parse_municipalities(",".join([own, settings.STABIL_KOLADA_COMPARE]))
+    if not mapping or not municipalities:
+        return None
+    values = feeds_selectors.kolada_values(kpis=list(mapping.values()), municipalities=municipalities, year=year)
+    if not values:
+        return None
+    rows = [(code, kolada_id, [values.get((kolada_id, m)) for m in municipalities])
+            for code, kolada_id in mapping.items()]
+    return KoladaComparison(year=year, own=own, municipalities=municipalities, rows=rows)
 
 
 # --- scorecards -------------------------------------------------------------------------------

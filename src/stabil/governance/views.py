@@ -125,6 +125,7 @@ def scorecard_detail(request, pk: int):
         "bars": bars, "chart_height": 16 + 26 * len(bars), "form": form, "through": through,
         "periods": periods, "year_label": year_labels.get(year, str(year)),
         "labels": board_report.label_context(), "can_edit": has_capability(request.user, "governance.edit"),
+        "kolada": selectors.kolada_comparison(year),
     })
 
 

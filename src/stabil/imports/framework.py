@@ -701,12 +701,17 @@ class ImportOutcome:
 def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet: bool = False,
                on_progress: Callable[[float, str], None] | None = None, dry_run: bool = False,
                check_kind: Callable[[FileKind], None] | None = None,
-               origin: dict | None = None) -> ImportOutcome:
+               origin: dict | None = None, transform: Callable[[Table], Table] | None = None,
+               scope: ImportScope | None = None) -> ImportOutcome:
     """Read, recognise, validate and store one file, all or nothing.
 
     ``check_kind`` is called with the recognised kind before anything is validated or stored; it raises
     to refuse the file (the web upload checks that the user may import that kind). ``origin`` holds the
     keywords ``channel``, ``ip_address`` and ``path`` for the access log when a web user started the import.
+    ``transform`` rewrites the table read from the file before its kind is recognised (the nightly feeds'
+    column map, ``stabil.feeds``); it raises ``ImportFileError`` to refuse the file. ``scope`` replaces the
+    scope of ``by`` (the nightly feeds run as the operator, limited to their source's unit:
+    ``accounts.policy.feed_scope``).
 
     Raises ``ImportFileError`` when the file cannot be read or recognised. Otherwise returns the outcome;
     when ``outcome.errors`` is non-empty nothing was stored.
@@ -714,6 +719,8 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
     notices: list[str] = []
     stream = stream if stream is not None else sys.stderr
     table, problems = read_table(path, notices)
+    if transform is not None:
+        table = transform(table)
     kind = detect_kind(table)
     if check_kind is not None:
         check_kind(kind)
@@ -731,7 +738,7 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
         errors.add(problem.row, problem.column, problem.message)
     progress = Progress(len(table.rows), f"Import {kind.label}", stream=stream, quiet=quiet, on_update=on_progress)
     ctx = ImportContext(by=by, errors=errors, notices=notices, progress=progress,
-                        scope=import_scope(by, kind.capability))
+                        scope=import_scope(by, kind.capability) if scope is None else scope)
     result: ImportResult | None = None
 
     def log(what: str) -> None:

@@ -14,6 +14,12 @@ def job_for_user(user, job_id: int) -> Job:
     return get_object_or_404(Job, pk=job_id, created_by=user)
 
 
+def jobs_of_kind(kind: str, limit: int = 200) -> list[Job]:
+    """Return the latest jobs of one kind, newest first (the nightly feeds' page, issue 14: no person started
+    them, so the page that shows them applies its own policy to each)."""
+    return list(Job.objects.filter(kind=kind).order_by("-created_at", "-pk")[:limit])
+
+
 def job_texts(job: Job) -> list[str]:
     """Return every text the job's page shows: label, progress message, error, result summary and lines."""
     result = job.result or {}
