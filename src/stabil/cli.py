@@ -26,6 +26,7 @@ AREA_CLI_MODULES = [
     "stabil.governance.cli",
     "stabil.simulation.cli",
     "stabil.records.cli",
+    "stabil.api.cli",
 ]
 
 DEFAULT_PORT = 8000

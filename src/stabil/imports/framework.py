@@ -712,13 +712,49 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
     when ``outcome.errors`` is non-empty nothing was stored.
     """
     notices: list[str] = []
-    stream = stream if stream is not None else sys.stderr
     table, problems = read_table(path, notices)
     kind = detect_kind(table)
     if check_kind is not None:
         check_kind(kind)
     if by is not None and not has_capability(by, kind.capability):
         raise ImportFileError(f"{table.filename}: din roll får inte importera {kind.label}")
+    return _run_table(table, kind, problems, notices, by=by, scope=import_scope(by, kind.capability),
+                      stream=stream, quiet=quiet, on_progress=on_progress, dry_run=dry_run, origin=origin)
+
+
+def run_records(kind_name: str, records: list[dict[str, str]], *, by, scope: ImportScope, label: str,
+                origin: dict | None = None, first_number: int = 0) -> ImportOutcome:
+    """Validate and store a batch of records (dicts of the kind's columns, string values) as one file.
+
+    The REST API's batches (issue 14) come here: the same handler, the same checks, the same all-or-nothing
+    transaction, scope and access record as a file of the kind, with ``scope`` given by the caller (an
+    integration client's units, ``accounts.policy.client_import_scope``). The "row" of each error is the
+    record's index in the batch (``first_number`` for the first), so a message names the item and its field.
+    ``label`` names the batch in the access log and in the messages, as a file name does.
+    """
+    kind = _KINDS[kind_name]
+    headers = [*kind.required, *kind.optional]
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    problems: list[RowError] = []
+    for number, record in enumerate(records, start=first_number):
+        values = [record.get(column, "") or "" for column in headers]
+        cell_problems = _cell_problems(number, headers, values)
+        if cell_problems:
+            problems.extend(cell_problems)
+            continue
+        rows.append([value.strip() for value in values])
+        numbers.append(number)
+    table = Table(filename=label, headers=headers, rows=rows, row_numbers=numbers)
+    return _run_table(table, kind, problems, [], by=by, scope=scope, stream=None, quiet=True, on_progress=None,
+                      dry_run=False, origin=origin)
+
+
+def _run_table(table: Table, kind: FileKind, problems: list[RowError], notices: list[str], *, by,
+               scope: ImportScope, stream: TextIO | None, quiet: bool,
+               on_progress: Callable[[float, str], None] | None, dry_run: bool, origin: dict | None) -> ImportOutcome:
+    """Run ``kind``'s handler on ``table`` in one transaction, all or nothing, and write the access record."""
+    stream = stream if stream is not None else sys.stderr
     known = set(kind.required) | set(kind.optional)
     extra = [h for h in table.headers if h and h not in known]
     if extra:
@@ -730,8 +766,7 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
     for problem in problems:
         errors.add(problem.row, problem.column, problem.message)
     progress = Progress(len(table.rows), f"Import {kind.label}", stream=stream, quiet=quiet, on_update=on_progress)
-    ctx = ImportContext(by=by, errors=errors, notices=notices, progress=progress,
-                        scope=import_scope(by, kind.capability))
+    ctx = ImportContext(by=by, errors=errors, notices=notices, progress=progress, scope=scope)
     result: ImportResult | None = None
 
     def log(what: str) -> None:

@@ -1,0 +1,319 @@
+"""The REST API, version 1, under ``/api/v1/`` (issue 14; the contract in docs/api.md).
+
+django-ninja builds the operations and the OpenAPI 3.1 document (``/api/v1/openapi.json``) from the pydantic
+schemas below; the Swedish documentation page (``/api/v1/dokumentation/``, ``views.api_docs``) is rendered
+from that document. Every operation:
+
+- authenticates a registered integration client by its bearer token (``auth.ClientToken``; no cookie or
+  session opens the API) and counts its calls (``auth.ClientRateThrottle``);
+- checks the client's scope and units through ``accounts.policy`` (``client_has_scope``,
+  ``client_import_scope``, ``client_scope_cases``): a missing scope is 403 before anything is read;
+- reads and writes through the areas' selectors and services, the pages' own (no second copy of a rule);
+- writes an access record (channel ``api``) with the client and the ids read or written.
+
+Every error has the shape ``Problem``: a Swedish ``detail`` and, for a batch or bad parameters, ``errors``
+with the item index (``item``, null for a parameter), the ``field`` and a Swedish ``message``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Header, NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from pydantic import ConfigDict
+
+from stabil.accounts.policy import client_has_scope, client_scope_cases
+from stabil.audit.services import record_access
+from stabil.cases import selectors as cases
+from stabil.core.deadlines import DEADLINE_KINDS, MET, MISSED, OPEN, OVERDUE
+from stabil.web.client_ip import client_ip
+
+from .auth import ClientRateThrottle, ClientToken
+from .services import BatchReplay, batch_submit, idempotency_key_problem
+
+MAX_BATCH = 50_000  # items per batch; a request body is at most 2.5 MB anyway (DATA_UPLOAD_MAX_MEMORY_SIZE)
+MAX_PAGE = 1000
+STATUSES = (OPEN, OVERDUE, MET, MISSED)
+
+api = NinjaAPI(
+    title="Stabil API",
+    version="1",
+    description=(
+        "Stabils REST-API för kommunens system: ärendehändelser in (samma regler som importfilen), frister "
+        "och egenkontroll ut. Varje anrop kräver en klientnyckel (Authorization: Bearer …) som "
+        "systemadministratören skapar; nyckeln har behörigheter och enheter. Se docs/api.md."
+    ),
+    urls_namespace="api-v1",
+    docs_url=None,  # the Swedish page in views.api_docs is the documentation
+    openapi_url="/openapi.json",
+    auth=[ClientToken()],
+    throttle=[ClientRateThrottle()],
+)
+
+
+# --- the error shape and its handlers ---------------------------------------------------------------------------
+
+
+class ProblemItem(Schema):
+    item: int | None = Field(None, description="Postens index i batchen (0 = första), null för en parameter")
+    field: str = Field(..., description="Fältet eller parametern")
+    message: str = Field(..., description="Vad som är fel, på svenska")
+
+
+class Problem(Schema):
+    detail: str = Field(..., description="Vad som gick fel, på svenska")
+    errors: list[ProblemItem] = Field(default_factory=list)
+
+
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 422: Problem, 429: Problem}
+
+
+def _problem(request, status: int, detail: str, errors: list | None = None, headers: dict | None = None):
+    response = api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+_TYPE_MESSAGES = {
+    "missing": "värde saknas",
+    "string_type": "ska vara en textsträng",
+    "int_type": "ska vara ett heltal",
+    "int_parsing": "ska vara ett heltal",
+    "list_type": "ska vara en lista",
+    "model_type": "ska vara ett objekt",
+    "dict_type": "ska vara ett objekt",
+    "extra_forbidden": "okänt fält",
+    "too_short": "för få poster",
+    "too_long": "för många poster eller för lång text",
+    "json_invalid": "ogiltig JSON",
+    "date_from_datetime_parsing": "ska vara ett datum ÅÅÅÅ-MM-DD",
+    "date_parsing": "ska vara ett datum ÅÅÅÅ-MM-DD",
+    "date_type": "ska vara ett datum ÅÅÅÅ-MM-DD",
+    "literal_error": "otillåtet värde",
+    "enum": "otillåtet värde",
+    "greater_than_equal": "för litet värde",
+    "less_than_equal": "för stort värde",
+    "string_too_long": "för lång text",
+}
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    errors = []
+    for error in exc.errors:
+        loc = [part for part in error.get("loc", ()) if part not in ("body", "payload", "query", "header")]
+        item = next((part for part in loc if isinstance(part, int)), None)
+        names = [str(part) for part in loc if not isinstance(part, int)]
+        field = names[-1] if names else ""
+        if field in ("events",) and item is None:
+            field = "events"
+        message = _TYPE_MESSAGES.get(error.get("type", ""), "ogiltigt värde")
+        errors.append({"item": item, "field": field, "message": message})
+    return _problem(request, 422, _("Begäran är ogiltig: %(count)d fel.") % {"count": len(errors)}, errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _problem(request, 401, _("Nyckel saknas, är okänd, återkallad eller har gått ut."),
+                    headers={"WWW-Authenticate": "Bearer"})
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc: Throttled):
+    wait = int(exc.wait or 1)
+    return _problem(request, 429, _("För många anrop; försök igen om %(seconds)d sekunder.") % {"seconds": wait},
+                    headers={"Retry-After": str(wait)})
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _problem(request, exc.status_code, str(exc.message))
+
+
+def _require(request, scope: str) -> None:
+    """403 unless the calling client holds ``scope`` (accounts.policy); says nothing about any data."""
+    if not client_has_scope(request.auth, scope):
+        raise HttpError(403, _("Klienten saknar behörigheten %(scope)s.") % {"scope": scope})
+
+
+def _origin(request) -> dict:
+    return {"channel": "api", "ip_address": client_ip(request),
+            "path": request.get_full_path()[:500]}
+
+
+# --- writes: case events -----------------------------------------------------------------------------------------
+
+
+class CaseEventItem(Schema):
+    """One case event: the columns of the case-events file (docs/cli-cases.md), as strings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: str = Field("", description="Ärende-id")
+    child_id: str = Field("", description="Pseudonymt barn-id (aldrig personnummer); krävs för ett nytt ärende")
+    birth_date: str = Field("", description="Barnets födelsedatum ÅÅÅÅ-MM-DD")
+    category: str = Field("", description="barn, ungdom eller ensamkommande; krävs för ett nytt ärende")
+    unit: str = Field("", description="Enhetskod; krävs för ett nytt ärende")
+    event: str = Field("", description="Händelse, t.ex. report_received, investigation_opened")
+    date: str = Field("", description="Händelsens datum ÅÅÅÅ-MM-DD")
+    staff_id: str = Field("", description="Personal-id (för tilldelning)")
+    outcome: str = Field("", description="Utfall (preliminary_decided, investigation_closed)")
+    until: str = Field("", description="Nytt slutdatum (investigation_extended)")
+    intervention: str = Field("", description="Insats (intervention_started m.fl.)")
+    reason: str = Field("", description="Särskilt skäl (investigation_extended)")
+
+
+class CaseEventBatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    events: list[CaseEventItem] = Field(..., min_length=1, max_length=MAX_BATCH)
+
+
+class BatchStored(Schema):
+    stored: bool
+    items: int = Field(..., description="Antal poster i batchen")
+    counts: dict[str, int] = Field(..., description="Vad som sparades, som i importens sammanfattning")
+    notices: list[str] = Field(default_factory=list)
+    replayed: bool = Field(False, description="Sant när svaret är det sparade svaret på samma Idempotency-Key")
+
+
+@api.post(
+    "/case-events/",
+    response={200: BatchStored, 409: Problem, **ERRORS},
+    summary="Skicka ärendehändelser",
+    description=(
+        "En batch ärendehändelser med samma regler som importfilen för ärendehändelser: allt eller inget, "
+        "varje fel med postens index (item), fältet och ett svenskt meddelande, varje post kontrolleras mot "
+        "klientens enheter, fristerna räknas om. Med huvudet Idempotency-Key sparas en batch som skickas igen "
+        "bara en gång: svaret är det första svaret med replayed=true. Behörighet: case-events:write."
+    ),
+    operation_id="case_events_create",
+    tags=["skriva"],
+)
+def case_events_create(request, payload: CaseEventBatch,
+                       idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200,
+                                                     description="Valfri nyckel (1–100 tecken a–z, 0–9, . _ : -): "
+                                                                 "en batch med samma nyckel sparas bara en gång")):
+    _require(request, "case-events:write")
+    key = idempotency_key.strip()
+    if key and (problem := idempotency_key_problem(key)):
+        return Status(400, {"detail": problem, "errors": [{"item": None, "field": "Idempotency-Key", "message": problem}]})
+    records = [item.model_dump() for item in payload.events]
+    try:
+        status, answer = batch_submit(client=request.auth, scope="case-events:write", kind="case_events",
+                                      records=records, body_sha256=hashlib.sha256(request.body).hexdigest(),
+                                      idempotency_key=key, endpoint="case-events", origin=_origin(request))
+    except BatchReplay as replay:
+        status, answer = replay.status, replay.response
+    return Status(status, answer)
+
+
+# --- reads: deadlines -------------------------------------------------------------------------------------------
+
+
+class DeadlineOut(Schema):
+    case_id: str
+    unit: str
+    handler: str | None = Field(None, description="Huvudhandläggarens personal-id")
+    kind: str = Field(..., description="Fristens slag")
+    started_on: dt.date
+    due_on: dt.date
+    met_on: dt.date | None
+    status: str = Field(..., description="open, overdue, met eller missed (sett i dag)")
+    source: str = Field(..., description="Lagrummet fristen bygger på")
+
+
+class DeadlinePage(Schema):
+    items: list[DeadlineOut]
+    next_cursor: str | None = Field(None, description="Ge som cursor för nästa sida; null på sista sidan")
+
+
+class DeadlineFilters(Schema):
+    unit: str = Field("", max_length=32, description="Enhetskod")
+    team: str = Field("", max_length=32, description="Teamkod (huvudhandläggarens team)")
+    handler: str = Field("", max_length=64, description="Personal-id för huvud- eller medhandläggare")
+    kind: str = Field("", max_length=40, description="Fristens slag: " + ", ".join(DEADLINE_KINDS))
+    status: str = Field("", max_length=10, description="open, overdue, met eller missed")
+    due_before: dt.date | None = Field(None, description="Bara frister som förfaller senast denna dag")
+    cursor: str = Field("", max_length=200, description="next_cursor från förra sidan")
+    limit: int = Field(200, ge=1, le=MAX_PAGE, description="Högst så många frister per sida")
+
+
+def _cursor_decode(text: str) -> tuple[str, int]:
+    try:
+        case_id, skip = json.loads(base64.urlsafe_b64decode(text.encode() + b"==").decode())
+        if not isinstance(case_id, str) or not isinstance(skip, int) or skip < 0:
+            raise ValueError
+        return case_id, skip
+    except (ValueError, TypeError, UnicodeDecodeError):
+        message = _("ogiltig cursor; använd next_cursor från förra sidan")
+        raise HttpError(422, message) from None
+
+
+def _cursor_encode(case_id: str, skip: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([case_id, skip]).encode()).decode().rstrip("=")
+
+
+@api.get(
+    "/deadlines/",
+    response={200: DeadlinePage, **ERRORS},
+    summary="Läsa frister",
+    description=(
+        "Frister för ärendena i klientens enheter, sedda i dag, sorterade efter ärende-id, med lagrummet "
+        "(source). Filter: enhet, team, handläggare, slag, status och förfallodag; sidor med cursor. "
+        "Behörighet: deadlines:read."
+    ),
+    operation_id="deadlines_list",
+    tags=["läsa"],
+)
+def deadlines_list(request, filters: Query[DeadlineFilters]):
+    _require(request, "deadlines:read")
+    if filters.kind and filters.kind not in DEADLINE_KINDS:
+        return Status(422, {"detail": _("Okänt slag av frist."), "errors": [
+            {"item": None, "field": "kind", "message": _("tillåtna: %(kinds)s") % {"kinds": ", ".join(DEADLINE_KINDS)}}]})
+    if filters.status and filters.status not in STATUSES:
+        return Status(422, {"detail": _("Okänd status."), "errors": [
+            {"item": None, "field": "status", "message": _("tillåtna: %(statuses)s") % {"statuses": ", ".join(STATUSES)}}]})
+    after, skip = _cursor_decode(filters.cursor) if filters.cursor else ("", 0)
+    scoped = client_scope_cases(request.auth, "deadlines:read", cases.cases())
+    if filters.unit:
+        scoped = scoped.filter(unit__code=filters.unit)
+    if filters.team:
+        scoped = scoped.filter(main_handler__team__code=filters.team)
+    if filters.handler:
+        scoped = (scoped.filter(main_handler__staff_id=filters.handler)
+                  | scoped.filter(co_handler__staff_id=filters.handler))
+    if after:
+        scoped = scoped.filter(case_id__gte=after)
+    today = timezone.localdate()
+    items: list[dict] = []
+    next_cursor = None
+    current, seen_in_case = None, 0
+    for row in cases.deadlines_as_of(today, scoped, due_to=filters.due_before):
+        deadline = row.deadline
+        if (filters.kind and deadline.kind != filters.kind) or (filters.status and deadline.status != filters.status):
+            continue
+        if row.case_id != current:
+            current, seen_in_case = row.case_id, 0
+        seen_in_case += 1
+        if row.case_id == after and seen_in_case <= skip:
+            continue
+        if len(items) == filters.limit:
+            last = items[-1]["case_id"]
+            next_cursor = _cursor_encode(last, (skip if last == after else 0) + sum(
+                1 for i in items if i["case_id"] == last))
+            break
+        items.append({"case_id": row.case_id, "unit": row.unit_code, "handler": row.handler, "kind": deadline.kind,
+                      "started_on": deadline.started_on, "due_on": deadline.due_on, "met_on": deadline.met_on,
+                      "status": deadline.status, "source": deadline.source})
+    shown = sorted({item["case_id"] for item in items})
+    record_access(by=request.auth, action="view", what="API: frister", objects=shown, object_type="cases.case",
+                  **_origin(request))
+    return Status(200, {"items": items, "next_cursor": next_cursor})
