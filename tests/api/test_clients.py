@@ -80,3 +80,29 @@ def test_the_form_shows_swedish_errors(personas):
     response = client_for(personas.sysadmin).post("/integrationer/ny/", {"name": "X", "owner": "IT", "scopes": []})
     assert response.status_code == 200 and "scopes" in response.context["form"].errors
     assert not ApiClient.objects.exists()
+
+
+def test_cli_adds_a_webhook_and_ticks(org, capsysbinary):
+    client, _token = make_client("Krok", ["events:read"], [org.unit_a])
+    code, out, err = run(capsysbinary, "api", "webhook-add", client.key_id, "https://example.org/stabil",
+                         "--kind", "deadline.overdue")
+    assert code == 0, err
+    made = json.loads(out)
+    assert made["kinds"] == ["deadline.overdue"] and len(made["secret"]) > 30
+    code, out, err = run(capsysbinary, "api", "webhook-add", client.key_id, "https://example.org/x", "--kind", "nej")
+    assert code == 2 and "Okänd händelse" in err
+    code, out, err = run(capsysbinary, "api", "tick")
+    assert code == 0, err
+    assert set(json.loads(out)) == {"events", "delivered", "retry", "failed"}
+
+
+def test_sysadmin_adds_a_webhook_on_the_client_page(personas):
+    client, _token = make_client("Krok", ["events:read"], [personas.org.unit_a])
+    browser = client_for(personas.sysadmin)
+    response = browser.post(f"/integrationer/klient/{client.key_id}/webhook/",
+                            {"url": "https://example.org/stabil", "kinds": ["case.allocated"]})
+    assert response.status_code == 200 and response.context["secret"] in response.content.decode()
+    page = browser.get(f"/integrationer/klient/{client.key_id}/").content.decode()
+    assert "https://example.org/stabil" in page and response.context["secret"] not in page
+    bad = browser.post(f"/integrationer/klient/{client.key_id}/webhook/", {"url": "http://example.org/"})
+    assert bad.status_code == 200 and "https://" in bad.content.decode()

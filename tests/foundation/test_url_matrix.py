@@ -372,6 +372,7 @@ KWARGS = {
     # Integration clients are the system administrator's to manage, all of them (issue 14).
     "api:client": lambda w, persona: ([{"key_id": w.api_client.key_id}], []),
     "api:client_revoke": lambda w, persona: ([{"key_id": w.api_client.key_id}], []),
+    "api:webhook_add": lambda w, persona: ([{"key_id": w.api_client.key_id}], []),
 }
 
 # Further addresses of a pattern: its exports and its unit filters (``{other}`` = a unit outside the scope).
@@ -597,6 +598,7 @@ def _api_operations():
 def test_the_api_is_walked_too():
     assert ("post", "/api/v1/case-events/") in _api_operations()
     assert ("get", "/api/v1/deadlines/") in _api_operations()
+    assert ("get", "/api/v1/events/") in _api_operations()
 
 
 @pytest.mark.parametrize("method,path", _api_operations())

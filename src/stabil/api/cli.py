@@ -4,6 +4,8 @@
                              [--expires DATUM] [--by ANVÄNDARNAMN]
     stabil api client-list [--by ANVÄNDARNAMN]
     stabil api client-revoke NYCKEL-ID [--by ANVÄNDARNAMN]
+    stabil api webhook-add NYCKEL-ID URL [--kind HÄNDELSE …] [--by ANVÄNDARNAMN]
+    stabil api tick
 
 JSON on standard output. ``client-create`` prints the token once (``token``); only its hash is stored.
 Without ``--by`` the command is the server operator's; with it the user needs ``accounts.manage`` (sysadmin).
@@ -31,6 +33,13 @@ def _configure(parser) -> None:
     revoke = sub.add_parser("client-revoke", help="återkalla en klient: nyckeln slutar gälla")
     revoke.add_argument("key_id", metavar="NYCKEL-ID")
     add_by_argument(revoke)
+    webhook = sub.add_parser("webhook-add", help="prenumerera på händelser; signeringsnyckeln skrivs ut en gång")
+    webhook.add_argument("key_id", metavar="NYCKEL-ID")
+    webhook.add_argument("url", metavar="URL", help="https-adressen som tar emot händelserna")
+    webhook.add_argument("--kind", action="append", default=[], metavar="HÄNDELSE",
+                         help="bara denna händelse, t.ex. deadline.overdue (kan upprepas; standard: alla)")
+    add_by_argument(webhook)
+    sub.add_parser("tick", help="skapa nya händelser och skicka webhooks som står på tur (som arbetaren gör)")
 
 
 def _client_json(client) -> dict:
@@ -49,6 +58,9 @@ def _run(args) -> int:
 
     from . import selectors, services
 
+    if args.api_command == "tick":
+        write_json(services.api_tick())
+        return 0
     by = acting_user(args.by)
     if by is not None and not has_capability(by, "accounts.manage"):
         raise CliError(f"användaren '{by.username}' ({by.get_role_display()}) får inte hantera API-klienter")
@@ -64,6 +76,11 @@ def _run(args) -> int:
         client = selectors.client_by_key_id(args.key_id)
         if client is None:
             raise CliError(f"det finns ingen klient med nyckel-id {args.key_id}")
+        if args.api_command == "webhook-add":
+            subscription, secret = services.webhook_add(by=by, client=client, url=args.url, kinds=args.kind)
+            write_json({"id": subscription.pk, "client": client.key_id, "url": subscription.url,
+                        "kinds": subscription.kinds, "secret": secret})
+            return 0
         write_json(_client_json(services.client_revoke(by=by, client=client)))
         return 0
     except services.ApiInputError as exc:
@@ -73,4 +90,4 @@ def _run(args) -> int:
 
 
 def register(registry) -> None:
-    registry.command("api", help="REST-API:ts klienter: skapa, lista, återkalla", configure=_configure, run=_run)
+    registry.command("api", help="REST-API:ts klienter och webhooks: skapa, lista, återkalla, skicka", configure=_configure, run=_run)

@@ -21,3 +21,17 @@ class ClientCreateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].choices = [(u.code, f"{u.code} {u.name}") for u in units().order_by("code")]
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(label=_("Adress"), max_length=500, assume_scheme="https",
+                         help_text=_("https-adressen som tar emot händelserna."))
+    kinds = forms.MultipleChoiceField(label=_("Händelser"), widget=forms.CheckboxSelectMultiple, required=False,
+                                      help_text=_("Inget val = alla händelser."))
+
+    def __init__(self, *args, **kwargs):
+        # Imported here: the forms module is loaded before the app's models are ready in some commands.
+        from .models import ApiEvent
+
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [(value, f"{value}: {label}") for value, label in ApiEvent.Kind.choices]

@@ -5,18 +5,30 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 import re
 import secrets
+import urllib.error
+import urllib.parse
+import urllib.request
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stabil.accounts.policy import API_SCOPES, check_capability, client_import_scope
+from stabil.accounts.policy import (
+    API_SCOPES,
+    check_capability,
+    client_has_scope,
+    client_import_scope,
+    client_unit_ids,
+)
+from stabil.cases import selectors as cases_selectors
+from stabil.core import calendar
 from stabil.imports.framework import run_records
 from stabil.organisation.selectors import units
 
-from .models import ApiClient, IdempotentBatch
+from .models import ApiClient, ApiEvent, IdempotentBatch, ScanState, WebhookDelivery, WebhookSubscription
 
 TOKEN_PREFIX = "stabil"
 _KEY_CHARS = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
@@ -153,3 +165,177 @@ def _raise_if_replayed(client: ApiClient, key: str, body_sha256: str) -> None:
         raise BatchReplay(409, {"detail": _("Idempotency-Key %(key)s har redan använts för en annan batch.") % {
             "key": key}, "errors": []})
     raise BatchReplay(stored.status, {**stored.response, "replayed": True})
+
+
+# --- events out: the feed and the webhooks (issue 14) ------------------------------------------------------------
+#
+# Events hold ids only (case id, unit code, deadline kind and dates, counts): never a name. They are made by
+# ``events_scan`` (deadlines due soon, overdue, met; cases allocated), run by the worker every
+# ``STABIL_API_TICK_SECONDS``, and by the import signal (``on_import_done``). Each is announced once (``key``).
+# A subscriber gets every event its client may read, as JSON signed with HMAC-SHA256; a failed delivery is
+# tried again after 1, 5, 30 minutes, 2, 12 and 24 hours, then given up (the log shows every state).
+
+WEBHOOK_BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=30),
+                   dt.timedelta(hours=2), dt.timedelta(hours=12), dt.timedelta(hours=24))
+WEBHOOK_TIMEOUT_SECONDS = 10
+MET_LOOKBACK_DAYS = 7  # a deadline met this many days ago or later is announced (not the whole history)
+
+
+def _subscribers_of(event: ApiEvent) -> list[WebhookSubscription]:
+    subscriptions = WebhookSubscription.objects.filter(active=True).select_related("client")
+    if event.client_id is not None:
+        subscriptions = subscriptions.filter(client_id=event.client_id)
+    chosen = []
+    for subscription in subscriptions:
+        client = subscription.client
+        if not client_has_scope(client, "events:read") or not subscription.wants(event.kind):
+            continue
+        if event.unit_id is not None and event.unit_id not in client_unit_ids(client, "events:read"):
+            continue
+        chosen.append(subscription)
+    return chosen
+
+
+def event_emit(*, kind: str, key: str, unit_id: int | None = None, client=None, case_id: str = "",
+               data: dict | None = None, now=None) -> ApiEvent | None:
+    """Store an event unless one with ``key`` exists, and queue a delivery to each subscriber who may see it."""
+    if ApiEvent.objects.filter(key=key).exists():
+        return None
+    event = ApiEvent.objects.create(kind=kind, key=key[:200], unit_id=unit_id, client=client, case_id=case_id,
+                                    data=data or {})
+    now = now or timezone.now()
+    WebhookDelivery.objects.bulk_create([WebhookDelivery(subscription=s, event=event, next_attempt_at=now)
+                                         for s in _subscribers_of(event)])
+    return event
+
+
+def on_import_done(sender, *, kind, ok, counts, rows, errors, by, **kwargs) -> None:
+    """Announce a finished or failed import (``imports.framework.import_done``); an API batch to its client only."""
+    client = by if isinstance(by, ApiClient) else None
+    data = {"import": kind, "items": rows, "errors": errors, "source": "api" if client else "fil",
+            "counts": {name: int(count) for name, count in counts.items()}}
+    event_emit(kind=ApiEvent.Kind.IMPORT_FINISHED if ok else ApiEvent.Kind.IMPORT_FAILED,
+               key=f"import:{secrets.token_hex(12)}", client=client, data=data)
+
+
+def events_scan(*, on: dt.date | None = None) -> int:
+    """Announce what changed: deadlines due soon, overdue or met, and cases allocated. Return how many events.
+
+    Deadlines are read as they stand on ``on`` (default today) through ``cases.selectors.deadlines_as_of``,
+    the pages' reader; "due soon" is the deadline list's warning horizon (the municipality's working days).
+    """
+    on = on or timezone.localdate()
+    config = cases_selectors.deadline_config()
+    soon_end = calendar.add_working_days(on, config.warning_working_days)
+    unit_pks = dict(units().values_list("code", "pk"))
+    seen = set(ApiEvent.objects.filter(kind__startswith="deadline.").values_list("key", flat=True))
+    made = 0
+    with transaction.atomic():
+        for row in cases_selectors.deadlines_as_of(on, cases_selectors.cases()):
+            deadline = row.deadline
+            if deadline.status == "overdue":
+                kind = ApiEvent.Kind.DEADLINE_OVERDUE
+            elif deadline.status == "open" and deadline.due_on <= soon_end:
+                kind = ApiEvent.Kind.DEADLINE_DUE_SOON
+            elif deadline.status == "met" and deadline.met_on and (on - deadline.met_on).days <= MET_LOOKBACK_DAYS:
+                kind = ApiEvent.Kind.DEADLINE_MET
+            else:
+                continue
+            key = f"{kind}:{row.case_id}:{deadline.kind}:{deadline.due_on.isoformat()}"
+            if key in seen or unit_pks.get(row.unit_code) is None:
+                continue  # announced before; or (never) a case without a unit, which no client may see
+            seen.add(key)
+            data = {"deadline": deadline.kind, "due_on": deadline.due_on.isoformat(),
+                    "met_on": deadline.met_on.isoformat() if deadline.met_on else None, "unit": row.unit_code}
+            made += event_emit(kind=kind, key=key, unit_id=unit_pks.get(row.unit_code), case_id=row.case_id,
+                               data=data) is not None
+        state, _created = ScanState.objects.select_for_update().get_or_create(pk=1)
+        last = state.last_case_event_pk
+        for event_pk, case_id, unit_pk, unit_code, day in cases_selectors.assignments_after(last):
+            made += event_emit(kind=ApiEvent.Kind.CASE_ALLOCATED, key=f"case.allocated:{event_pk}", unit_id=unit_pk,
+                               case_id=case_id, data={"unit": unit_code, "on": day.isoformat()}) is not None
+            last = event_pk
+        if last != state.last_case_event_pk:
+            state.last_case_event_pk = last
+            state.save(update_fields=["last_case_event_pk"])
+    return made
+
+
+def event_json(event: ApiEvent) -> dict:
+    """An event as the feed and the webhooks send it: ids, dates and counts only."""
+    return {"id": event.pk, "kind": event.kind, "at": event.at.isoformat(), "case_id": event.case_id or None,
+            "unit": (event.data or {}).get("unit"), "data": event.data or {}}
+
+
+def webhook_signature(secret: str, timestamp: int, body: bytes) -> str:
+    """The ``Stabil-Signature`` header: ``t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body>``."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def webhook_add(*, by, client: ApiClient, url: str, kinds: list[str] | None = None) -> tuple[WebhookSubscription, str]:
+    """Subscribe ``client`` to events at ``url``; return it and its signing secret (shown once)."""
+    check_capability(by, "accounts.manage")
+    url = url.strip()
+    parsed = urllib.parse.urlsplit(url)
+    local = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+    if parsed.scheme != "https" and not (parsed.scheme == "http" and local):
+        raise ApiInputError(_("Adressen måste börja med https:// (http:// bara till den egna datorn)."))
+    unknown = sorted(set(kinds or ()) - set(ApiEvent.Kind.values))
+    if unknown:
+        raise ApiInputError(_("Okänd händelse: %(kinds)s. Tillåtna: %(allowed)s.") % {
+            "kinds": ", ".join(unknown), "allowed": ", ".join(ApiEvent.Kind.values)})
+    if not client_has_scope(client, "events:read"):
+        raise ApiInputError(_("Klienten behöver behörigheten events:read för att få händelser."))
+    secret = secrets.token_urlsafe(32)
+    return WebhookSubscription.objects.create(client=client, url=url, kinds=sorted(set(kinds or ())),
+                                              secret=secret), secret
+
+
+def webhooks_deliver(*, now=None, limit: int = 500) -> dict[str, int]:
+    """Send every delivery that is due; a failure is tried again later (``WEBHOOK_BACKOFF``), then given up.
+
+    Run by the worker every ``STABIL_API_TICK_SECONDS`` (and ``stabil api webhooks-deliver``). Returns counts.
+    """
+    now = now or timezone.now()
+    counts = {"delivered": 0, "retry": 0, "failed": 0}
+    due = (WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+           .select_related("subscription", "event").order_by("next_attempt_at", "pk")[:limit])
+    for delivery in due:
+        subscription = delivery.subscription
+        body = json.dumps(event_json(delivery.event), ensure_ascii=False).encode()
+        timestamp = int(now.timestamp())
+        request = urllib.request.Request(subscription.url, data=body, method="POST", headers={
+            "Content-Type": "application/json", "User-Agent": "Stabil-webhook/1",
+            "Stabil-Event-Id": str(delivery.event_id), "Stabil-Signature": webhook_signature(subscription.secret,
+                                                                                              timestamp, body)})
+        delivery.attempts += 1
+        code, error = None, ""
+        try:
+            with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310 https or local
+                code = response.status
+        except urllib.error.HTTPError as exc:
+            code, error = exc.code, f"HTTP {exc.code}"
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            error = str(getattr(exc, "reason", exc))[:300]
+        delivery.last_status_code = code
+        delivery.last_error = error
+        if code is not None and 200 <= code < 300:
+            delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
+                WebhookDelivery.Status.DELIVERED, now, None)
+            counts["delivered"] += 1
+        elif delivery.attempts > len(WEBHOOK_BACKOFF):
+            delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.FAILED, None
+            counts["failed"] += 1
+        else:
+            delivery.next_attempt_at = now + WEBHOOK_BACKOFF[delivery.attempts - 1]
+            counts["retry"] += 1
+        delivery.save(update_fields=["attempts", "last_status_code", "last_error", "status", "delivered_at",
+                                     "next_attempt_at"])
+    return counts
+
+
+def api_tick() -> dict:
+    """The worker's periodic step: announce what changed, then send the webhooks that are due."""
+    made = events_scan()
+    return {"events": made, **webhooks_deliver()}

@@ -10,4 +10,5 @@ urlpatterns = [
     path("ny/", views.client_create, name="client_create"),
     path("klient/<str:key_id>/", views.client_detail, name="client"),
     path("klient/<str:key_id>/aterkalla/", views.client_revoke, name="client_revoke"),
+    path("klient/<str:key_id>/webhook/", views.webhook_add, name="webhook_add"),
 ]

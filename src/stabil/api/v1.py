@@ -35,7 +35,8 @@ from stabil.core.deadlines import DEADLINE_KINDS, MET, MISSED, OPEN, OVERDUE
 from stabil.web.client_ip import client_ip
 
 from .auth import ClientRateThrottle, ClientToken
-from .services import BatchReplay, batch_submit, idempotency_key_problem
+from . import selectors
+from .services import BatchReplay, batch_submit, event_json, idempotency_key_problem
 
 MAX_BATCH = 50_000  # items per batch; a request body is at most 2.5 MB anyway (DATA_UPLOAD_MAX_MEMORY_SIZE)
 MAX_PAGE = 1000
@@ -317,3 +318,49 @@ def deadlines_list(request, filters: Query[DeadlineFilters]):
     record_access(by=request.auth, action="view", what="API: frister", objects=shown, object_type="cases.case",
                   **_origin(request))
     return Status(200, {"items": items, "next_cursor": next_cursor})
+
+
+# --- events out: the feed ---------------------------------------------------------------------------------------
+
+
+class EventOut(Schema):
+    id: int = Field(..., description="Händelsens löpnummer; ge det som after för att läsa vidare")
+    kind: str = Field(..., description="deadline.due_soon, deadline.overdue, deadline.met, case.allocated, "
+                                       "import.finished eller import.failed")
+    at: str = Field(..., description="När händelsen skapades (ISO 8601)")
+    case_id: str | None = Field(None, description="Ärende-id, för händelser om ett ärende")
+    unit: str | None = Field(None, description="Enhetskod, för händelser om ett ärende")
+    data: dict = Field(default_factory=dict, description="Fristens slag och datum, eller importens antal; bara id:n")
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next_after: int = Field(..., description="Ge som after i nästa anrop (samma värde när inget nytt finns)")
+
+
+class EventFilters(Schema):
+    after: int = Field(0, ge=0, description="Bara händelser efter detta löpnummer (0 = från början)")
+    limit: int = Field(200, ge=1, le=MAX_PAGE, description="Högst så många händelser per anrop")
+
+
+@api.get(
+    "/events/",
+    response={200: EventPage, **ERRORS},
+    summary="Läsa händelseflödet",
+    description=(
+        "Vad som har ändrats, i ordning: frister som snart förfaller, har passerat eller uppfyllts, ärenden som "
+        "fördelats (för klientens enheter) och importer som blivit klara eller misslyckats. Bara id:n. Läs "
+        "vidare med after=next_after. Behörighet: events:read."
+    ),
+    operation_id="events_list",
+    tags=["läsa"],
+)
+def events_list(request, filters: Query[EventFilters]):
+    _require(request, "events:read")
+    events = list(selectors.events_for(request.auth, after=filters.after)[:filters.limit])
+    items = [event_json(event) for event in events]
+    shown = sorted({event.case_id for event in events if event.case_id})
+    if shown:
+        record_access(by=request.auth, action="view", what="API: händelseflöde", objects=shown,
+                      object_type="cases.case", **_origin(request))
+    return Status(200, {"items": items, "next_after": events[-1].pk if events else filters.after})

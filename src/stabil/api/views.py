@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from stabil.accounts.policy import API_SCOPES, require_capability
 
 from . import selectors, services
-from .forms import ClientCreateForm
+from .forms import ClientCreateForm, WebhookForm
 from .v1 import api
 
 
@@ -43,7 +43,31 @@ def client_detail(request, key_id: str):
     client = selectors.client_by_key_id(key_id)
     if client is None:
         raise Http404
-    return render(request, "api/client_detail.html", {"client": client, "scopes": API_SCOPES})
+    return render(request, "api/client_detail.html", {
+        "client": client, "scopes": API_SCOPES, "webhooks": selectors.webhooks_of(client),
+        "deliveries": selectors.deliveries_of(client), "form": WebhookForm()})
+
+
+@require_capability("accounts.manage")
+@require_POST
+def webhook_add(request, key_id: str):
+    client = selectors.client_by_key_id(key_id)
+    if client is None:
+        raise Http404
+    form = WebhookForm(request.POST)
+    if form.is_valid():
+        try:
+            subscription, secret = services.webhook_add(by=request.user, client=client, url=form.cleaned_data["url"],
+                                                        kinds=form.cleaned_data["kinds"])
+        except services.ApiInputError as exc:
+            form.add_error(None, str(exc))
+        else:
+            # The signing secret is shown on this one answer only.
+            return render(request, "api/webhook_secret.html", {"client": client, "subscription": subscription,
+                                                               "secret": secret})
+    return render(request, "api/client_detail.html", {
+        "client": client, "scopes": API_SCOPES, "webhooks": selectors.webhooks_of(client),
+        "deliveries": selectors.deliveries_of(client), "form": form})
 
 
 @require_capability("accounts.manage")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from stabil.accounts.policy import ImportScope, has_capability, import_scope
 from stabil.audit.services import record_access
@@ -49,6 +50,12 @@ XLSX_RATIO_FROM = 1024 * 1024
 XLSX_MAX_PARTS = 1000
 XLSX_MAX_STRINGS = XLSX_MAX_CELLS
 XLSX_MAX_STRING_CHARS = 1_000_000  # one shared or inline string; cells longer than MAX_CELL_CHARS are row errors
+
+
+# Sent after every import run that got as far as its handler (files, web uploads, API batches), with
+# ``kind`` (the file kind's name), ``ok``, ``counts``, ``rows``, ``errors`` (how many) and ``by``: the REST API's
+# events feed announces "import finished/failed" from it (stabil.api, issue 14). Dry runs send nothing.
+import_done = Signal()
 
 
 class ImportFileError(Exception):
@@ -785,6 +792,10 @@ def _run_table(table: Table, kind: FileKind, problems: list[RowError], notices: 
         log(" (provkörning)" if dry_run else " (avvisad)")
         if errors:
             result = None
+    if not dry_run:
+        import_done.send(sender=_run_table, kind=kind.name, ok=result is not None and not errors,
+                         counts=dict(result.counts) if result is not None else {}, rows=len(table.rows),
+                         errors=len(errors), by=by)
     for line in notices:
         if not quiet:
             notice(line, stream)
