@@ -82,7 +82,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 header = dict(part.split("=", 1) for part in self.headers["Stabil-Signature"].split(","))
                 expected = hmac.new(receiver.secret.encode(), f"{header['t']}.".encode() + body,
@@ -115,7 +115,7 @@ def receiver():
 
 def test_webhooks_are_signed_and_retried_with_back_off(org, receiver, personas):
     client, _token = make_client("Krok", ["events:read"], [org.unit_a])
-    subscription, secret = webhook_add(by=None, client=client, url=receiver.url, kinds=["deadline.overdue"])
+    _subscription, secret = webhook_add(by=None, client=client, url=receiver.url, kinds=["deadline.overdue"])
     receiver.secret = secret
     _world(org)
     events_scan()

@@ -28,10 +28,20 @@ from ninja import Field, Header, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from pydantic import ConfigDict
 
-from stabil.accounts.policy import client_has_scope, client_scope_cases
+from stabil.accounts.policy import (
+    client_has_scope,
+    client_scope_cases,
+    client_sees_exact_figures,
+    client_unit_ids,
+)
 from stabil.audit.services import record_access
 from stabil.cases import selectors as cases
 from stabil.core.deadlines import DEADLINE_KINDS, MET, MISSED, OPEN, OVERDUE
+from stabil.core.statistics import parse_months, parse_years
+from stabil.governance import board_report
+from stabil.governance import selectors as governance
+from stabil.organisation.selectors import units
+from stabil.workload import selectors as workload
 from stabil.web.client_ip import client_ip
 
 from .auth import ClientRateThrottle, ClientToken
@@ -202,18 +212,109 @@ def case_events_create(request, payload: CaseEventBatch,
                        idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200,
                                                      description="Valfri nyckel (1–100 tecken a–z, 0–9, . _ : -): "
                                                                  "en batch med samma nyckel sparas bara en gång")):
-    _require(request, "case-events:write")
+    return _batch(request, payload.events, "case-events:write", "case_events", "case-events", idempotency_key)
+
+
+def _batch(request, items, scope: str, kind: str, endpoint: str, idempotency_key: str):
+    """One batch through the file kind's own handler (``services.batch_submit``), answered as documented."""
+    _require(request, scope)
     key = idempotency_key.strip()
     if key and (problem := idempotency_key_problem(key)):
-        return Status(400, {"detail": problem, "errors": [{"item": None, "field": "Idempotency-Key", "message": problem}]})
-    records = [item.model_dump() for item in payload.events]
+        return Status(400, {"detail": problem, "errors": [{"item": None, "field": "Idempotency-Key",
+                                                           "message": problem}]})
+    records = [item.model_dump() for item in items]
     try:
-        status, answer = batch_submit(client=request.auth, scope="case-events:write", kind="case_events",
-                                      records=records, body_sha256=hashlib.sha256(request.body).hexdigest(),
-                                      idempotency_key=key, endpoint="case-events", origin=_origin(request))
+        status, answer = batch_submit(client=request.auth, scope=scope, kind=kind, records=records,
+                                      body_sha256=hashlib.sha256(request.body).hexdigest(), idempotency_key=key,
+                                      endpoint=endpoint, origin=_origin(request))
     except BatchReplay as replay:
         status, answer = replay.status, replay.response
     return Status(status, answer)
+
+
+IDEMPOTENCY_DESCRIPTION = ("Valfri nyckel (1–100 tecken a–z, 0–9, . _ : -): en batch med samma nyckel sparas "
+                           "bara en gång")
+
+
+class StaffItem(Schema):
+    """One person: the columns of the staff file (docs/cli-staff.md), as strings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    staff_id: str = Field("", description="Personal-id (HR-systemets anställningsnummer)")
+    unit: str = Field("", description="Enhetskod")
+    role: str = Field("", description="caseworker, team_lead, specialist, unit_manager, administrator")
+    employment: str = Field("", description="permanent, temporary, consultant, trainee, summer_temp")
+    fte: str = Field("", description="Tjänstgöringsgrad 0 < fte <= 1, t.ex. 0,75")
+    degree: str = Field("", description="socionom, other_relevant, foreign_recognised, none")
+    experience_years: str = Field("", description="Relevant erfarenhet i år vid started_on")
+    started_on: str = Field("", description="ÅÅÅÅ-MM-DD")
+    ended_on: str = Field("", description="ÅÅÅÅ-MM-DD eller tomt")
+    exit_reason: str = Field("", description="Avgångsorsak, bara med ended_on")
+    monthly_cost_sek: str = Field("", description="Månadskostnad i kronor")
+    name: str = Field("", description="Namn (personuppgift); tomt behåller det sparade")
+    team: str = Field("", description="Teamkod i enheten; tomt behåller det sparade")
+
+
+class StaffBatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    staff: list[StaffItem] = Field(..., min_length=1, max_length=MAX_BATCH)
+
+
+class AbsenceItem(Schema):
+    """One absence occasion: the columns of the absence file (docs/cli-staff.md), as strings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    staff_id: str = Field("", description="Personal-id (en person som redan finns)")
+    kind: str = Field("", description="sick, parental, vacation, other")
+    first_day: str = Field("", description="ÅÅÅÅ-MM-DD")
+    last_day: str = Field("", description="ÅÅÅÅ-MM-DD")
+    extent: str = Field("", description="Andel av heltid 0 < extent <= 1; tomt = 1")
+
+
+class AbsenceBatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    absence: list[AbsenceItem] = Field(..., min_length=1, max_length=MAX_BATCH)
+
+
+@api.post(
+    "/staff/",
+    response={200: BatchStored, 409: Problem, **ERRORS},
+    summary="Skicka personaluppgifter",
+    description=(
+        "En batch personer med samma regler som personalfilen: nya personer skapas, ändrad enhet, team, roll, "
+        "anställning, tjänstgöringsgrad eller kostnad blir en daterad ändring. Allt eller inget, fel med "
+        "postens index och fält, bara klientens enheter, Idempotency-Key som för ärendehändelser. "
+        "Behörighet: staff:write."
+    ),
+    operation_id="staff_create",
+    tags=["skriva"],
+)
+def staff_create(request, payload: StaffBatch,
+                 idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200,
+                                               description=IDEMPOTENCY_DESCRIPTION)):
+    return _batch(request, payload.staff, "staff:write", "staff", "staff", idempotency_key)
+
+
+@api.post(
+    "/absence/",
+    response={200: BatchStored, 409: Problem, **ERRORS},
+    summary="Skicka frånvaro",
+    description=(
+        "En batch frånvarotillfällen med samma regler som frånvarofilen (nyckel: person, slag, första dag). "
+        "Allt eller inget, fel med postens index och fält, bara klientens enheter, Idempotency-Key. "
+        "Behörighet: staff:write."
+    ),
+    operation_id="absence_create",
+    tags=["skriva"],
+)
+def absence_create(request, payload: AbsenceBatch,
+                   idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200,
+                                                 description=IDEMPOTENCY_DESCRIPTION)):
+    return _batch(request, payload.absence, "staff:write", "absence", "absence", idempotency_key)
 
 
 # --- reads: deadlines -------------------------------------------------------------------------------------------
@@ -364,3 +465,158 @@ def events_list(request, filters: Query[EventFilters]):
         record_access(by=request.auth, action="view", what="API: händelseflöde", objects=shown,
                       object_type="cases.case", **_origin(request))
     return Status(200, {"items": items, "next_after": events[-1].pk if events else filters.after})
+
+
+# --- reads: egenkontroll, workload, KPIs, statistics --------------------------------------------------------------
+
+
+def _bad_parameter(field: str, message: str):
+    return Status(422, {"detail": _("Ogiltig parameter: %(field)s.") % {"field": field},
+                        "errors": [{"item": None, "field": field, "message": message}]})
+
+
+def _client_units(request, scope: str, unit: str) -> tuple[list[int], list[str]]:
+    """The client's units under ``scope`` (pks, codes), narrowed to ``unit`` when given (none if not its own)."""
+    allowed = client_unit_ids(request.auth, scope)
+    rows = [(pk, code) for pk, code in units().filter(pk__in=sorted(allowed)).order_by("code").values_list("pk", "code")
+            if not unit or code == unit]
+    return [pk for pk, _code in rows], [code for _pk, code in rows]
+
+
+class PeriodFilters(Schema):
+    from_: dt.date = Field(..., alias="from", description="Periodens första dag")
+    to: dt.date = Field(..., description="Periodens sista dag")
+    unit: str = Field("", max_length=32, description="Bara denna enhet (en av klientens)")
+
+
+def _period_problem(filters) -> str | None:
+    if filters.from_ > filters.to:
+        return _("from måste vara före eller lika med to")
+    if (filters.to - filters.from_).days > 366 * 2:
+        return _("perioden får vara högst två år")
+    if filters.from_.year < 1990 or filters.to.year > 2100:
+        return _("perioden måste ligga mellan 1990 och 2100")
+    return None
+
+
+@api.get(
+    "/egenkontroll/",
+    response={200: dict, **ERRORS},
+    summary="Läsa egenkontrollen för en period",
+    description=(
+        "Egenkontrollen som på sidan Egenkontroll: per fristslag antal, uppfyllda, missade, andel i tid, median "
+        "och 90:e percentil, och brotten med ärende-id, för frister som förfaller i perioden, i klientens "
+        "enheter. Behörighet: deadlines:read."
+    ),
+    operation_id="egenkontroll_get",
+    tags=["läsa"],
+)
+def egenkontroll_get(request, filters: Query[PeriodFilters]):
+    _require(request, "deadlines:read")
+    if problem := _period_problem(filters):
+        return _bad_parameter("from", problem)
+    unit_ids, _codes = _client_units(request, "deadlines:read", filters.unit)
+    result = cases.egenkontroll(filters.from_, filters.to, unit_ids=unit_ids).as_json()
+    shown = sorted({breach["case_id"] for breach in result["breaches"]})
+    record_access(by=request.auth, action="view", what=f"API: egenkontroll {filters.from_}–{filters.to}",
+                  objects=shown, object_type="cases.case", **_origin(request))
+    result["unit"] = filters.unit or None
+    return Status(200, json.loads(json.dumps(result, default=str)))
+
+
+class DayFilters(Schema):
+    on: dt.date | None = Field(None, description="Dagen (standard: i dag)")
+    unit: str = Field("", max_length=32, description="Bara denna enhet (en av klientens)")
+
+
+@api.get(
+    "/workload/",
+    response={200: dict, **ERRORS},
+    summary="Läsa arbetsbelastning per enhet och person",
+    description=(
+        "Belastningen en dag som i rapporten stabil report workload: per handläggare (personal-id, ärenden, "
+        "behov, kapacitet, belastning) och per enhet, i klientens enheter. Behörighet: workload:read."
+    ),
+    operation_id="workload_get",
+    tags=["läsa"],
+)
+def workload_get(request, filters: Query[DayFilters]):
+    _require(request, "workload:read")
+    on = filters.on or timezone.localdate()
+    if not 1990 <= on.year <= 2100:
+        return _bad_parameter("on", _("dagen måste ligga mellan 1990 och 2100"))
+    unit_ids, _codes = _client_units(request, "workload:read", filters.unit)
+    data = workload.report_data(workload.workload_on(on=on, unit_ids=unit_ids)) if unit_ids else {
+        "on": on.isoformat(), "config_version": None, "staff": [], "units": []}
+    staff_ids = sorted(row["staff_id"] for row in data["staff"])
+    record_access(by=request.auth, action="view", what=f"API: arbetsbelastning {on}", objects=staff_ids,
+                  object_type="staff.staffmember", **_origin(request))
+    return Status(200, json.loads(json.dumps(data, default=str)))
+
+
+@api.get(
+    "/kpi/",
+    response={200: list[dict], **ERRORS},
+    summary="Läsa nyckeltal för en period",
+    description=(
+        "De beräknade nyckeltalen (som stabil report kpi) för perioden i klientens enheter. Utan behörigheten "
+        "statistics:exact är talen offentliga: antal visas inte, och ett värde som skulle avslöja ett litet "
+        "antal döljs (null). Behörighet: kpi:read."
+    ),
+    operation_id="kpi_list",
+    tags=["läsa"],
+)
+def kpi_list(request, filters: Query[PeriodFilters]):
+    _require(request, "kpi:read")
+    if problem := _period_problem(filters):
+        return _bad_parameter("from", problem)
+    _unit_ids, codes = _client_units(request, "kpi:read", filters.unit)
+    if not codes:
+        return Status(200, [])
+    values = governance.computed_kpis(first_day=filters.from_, last_day=filters.to, unit_codes=codes)
+    rows = [value.as_dict() for value in values]
+    if not client_sees_exact_figures(request.auth):
+        threshold = governance.default_threshold()
+        for value, row in zip(values, rows, strict=True):
+            if governance.kpi_hidden_in_public(value, threshold, single_unit=True):
+                row["value"] = None
+            row["numerator"] = row["denominator"] = None
+    return Status(200, json.loads(json.dumps(rows, default=str)))
+
+
+class StatisticsFilters(Schema):
+    years: str = Field(..., max_length=9, description="År, t.ex. 2024-2025")
+    months: str = Field("1-12", max_length=5, description="Månaderna som jämförs varje år, t.ex. 1-8")
+
+
+@api.get(
+    "/statistics/",
+    response={200: dict, **ERRORS},
+    summary="Läsa statistiktabellen",
+    description=(
+        "Verksamhetsstatistiken (som stabil report statistics) för klientens enheter. Offentlig version med "
+        "små antal dolda, eller exakt med behörigheten statistics:exact. Behörighet: statistics:read."
+    ),
+    operation_id="statistics_get",
+    tags=["läsa"],
+)
+def statistics_get(request, filters: Query[StatisticsFilters]):
+    _require(request, "statistics:read")
+    try:
+        years = parse_years(filters.years)
+        if years[0] < 1990 or years[-1] > 2100 or len(years) > 10:
+            raise ValueError("years out of range")
+    except ValueError:
+        return _bad_parameter("years", _("ange år som ÅÅÅÅ-ÅÅÅÅ, högst tio år mellan 1990 och 2100"))
+    try:
+        months = parse_months(filters.months)
+    except ValueError:
+        return _bad_parameter("months", _("ange månader som M-M, t.ex. 1-8"))
+    unit_ids, _codes = _client_units(request, "statistics:read", "")
+    exact = client_sees_exact_figures(request.auth)
+    view = board_report.statistics_view(years=years, months=months, unit_ids=unit_ids, exact=exact,
+                                        threshold=governance.default_threshold())
+    if exact:
+        record_access(by=request.auth, action="view", what=f"API: statistik {years[0]}-{years[-1]} (exakta tal)",
+                      **_origin(request))
+    return Status(200, json.loads(json.dumps(view.as_json(), default=str)))
