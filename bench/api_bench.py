@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-import benchlib  # noqa: E402
-from benchlib import drop_postgres, postgres_database  # noqa: E402
+import benchlib
+from benchlib import drop_postgres, postgres_database
 
 LAST_ON = dt.date(2026, 11, 24)
 TARGET_API_EVENTS_PER_S = 20_000
