@@ -166,8 +166,9 @@ def test_a_good_batch_is_stored_with_deadlines_and_logged(org):
     assert answer["stored"] is True and answer["counts"]["nya händelser"] == 2 and answer["replayed"] is False
     case = Case.objects.get(case_id="K1")
     assert Deadline.objects.filter(case=case, kind="investigation").exists()  # the same recomputation
-    record = AccessRecord.objects.filter(channel="api", action="import").latest("pk")
-    assert record.username == client.access_log_label and record.role == "api"
+    written = AccessRecord.objects.filter(channel="api", action="import").latest("pk")
+    assert written.username == client.access_log_label and written.role == "api"
+    assert written.object_ids == ["K1"] and written.what.endswith("skrivna")
     # Sent again without a key: the import's own rule skips identical events.
     again = Api(token).post("/api/v1/case-events/", {"events": rows}).json()
     assert again["counts"]["nya händelser"] == 0 and CaseEvent.objects.count() == 2

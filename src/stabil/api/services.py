@@ -23,6 +23,7 @@ from stabil.accounts.policy import (
     client_import_scope,
     client_unit_ids,
 )
+from stabil.audit.services import record_access
 from stabil.cases import selectors as cases_selectors
 from stabil.core import calendar
 from stabil.imports.framework import run_records
@@ -115,6 +116,11 @@ def idempotency_key_problem(key: str) -> str | None:
     return None
 
 
+# Per file kind: the column whose ids a stored batch wrote, and their object type in the access log.
+WRITTEN_IDS = {"case_events": ("case_id", "cases.case"), "staff": ("staff_id", "staff.staffmember"),
+               "absence": ("staff_id", "staff.staffmember")}
+
+
 class BatchReplay(Exception):
     """The key was used before: ``status`` and ``response`` are the stored answer (or 409 for another body)."""
 
@@ -147,6 +153,10 @@ def batch_submit(*, client: ApiClient, scope: str, kind: str, records: list[dict
                 return 422, answer
             answer = {"stored": True, "counts": outcome.result.counts, "notices": outcome.notices,
                       "items": len(records)}
+            # The framework's record names the stored rows the batch read; this one the ids it wrote.
+            column, object_type = WRITTEN_IDS[kind]
+            record_access(by=client, action="import", what=f"{label}: skrivna", object_type=object_type,
+                          objects=sorted({r.get(column, "").strip() for r in records} - {""}), **origin)
             if idempotency_key:
                 IdempotentBatch.objects.create(client=client, key=idempotency_key, endpoint=endpoint,
                                                body_sha256=body_sha256, status=200, response=answer)
