@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 ALL_SCOPES = ["case-events:write", "staff:write", "deadlines:read", "workload:read", "kpi:read", "statistics:read",
-              "events:read"]
+              "events:read", "scenarios:read"]
 
 
 def make_client(name: str, scopes, units=()):

@@ -66,3 +66,17 @@ def test_statistics_public_or_exact_by_scope(stored):
     assert Api(exact).get("/api/v1/statistics/", {"years": f"{YEAR - 1}-{YEAR}"}).json()["public"] is False
     assert Api(exact).get("/api/v1/statistics/", {"years": "1200-3000"}).status_code == 422
     assert Api(exact).get("/api/v1/statistics/", {"years": f"{YEAR}", "months": "9-2"}).status_code == 422
+
+
+def test_scenarios_of_the_clients_units_only(org):
+    from stabil.simulation import services as sim
+    from tests.simulation.conftest import SMALL_BASE
+
+    for unit, name in ((org.unit_a, "MX-SCEN-A"), (org.unit_b, "MX-SCEN-B")):
+        sim.scenario_create(by=None, unit=unit, name=name, on=TODAY, months=6, base=dict(SMALL_BASE))
+    _client, token = make_client("Sim", ["scenarios:read"], [org.unit_a])
+    rows = Api(token).get("/api/v1/scenarios/").json()
+    assert [row["name"] for row in rows] == ["MX-SCEN-A"] and rows[0]["latest_run"] is None
+    _client, without = make_client("Utan", ["kpi:read"], [org.unit_a, org.unit_b])
+    refused = Api(without).get("/api/v1/scenarios/")
+    assert refused.status_code == 403 and "MX-SCEN" not in refused.content.decode()

@@ -52,7 +52,8 @@ def test_the_live_api_keeps_its_own_document(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert {op.path for op in operations} >= {"/api/v1/case-events/", "/api/v1/deadlines/", "/api/v1/events/",
                                              "/api/v1/egenkontroll/", "/api/v1/workload/", "/api/v1/kpi/",
-                                             "/api/v1/statistics/", "/api/v1/staff/", "/api/v1/absence/"}
+                                             "/api/v1/statistics/", "/api/v1/staff/", "/api/v1/absence/",
+                                             "/api/v1/scenarios/"}
     headers = {"Authorization": f"Bearer {TOKEN['value']}"}
     for operation in operations:
 

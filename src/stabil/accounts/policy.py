@@ -50,6 +50,7 @@ import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from stabil.organisation import selectors as organisation
 
@@ -349,15 +350,16 @@ rules.add_perm(
 # person through theirs). A client with no unit sees and writes nothing, whatever its scopes. Aggregates read
 # with ``statistics:read`` are public (suppressed) unless the client also has ``statistics:exact``.
 
-API_SCOPES: dict[str, str] = {
-    "case-events:write": "skicka ärendehändelser (samma regler som importfilen)",
-    "staff:write": "skicka personaländringar och frånvaro (samma regler som personalfilen)",
-    "deadlines:read": "läsa frister för ärenden i klientens enheter",
-    "workload:read": "läsa arbetsbelastning per enhet och person",
-    "kpi:read": "läsa nyckeltal för en period",
-    "statistics:read": "läsa statistiktabellen (offentliga, maskerade tal)",
-    "statistics:exact": "läsa statistiktabellen med exakta små tal",
-    "events:read": "läsa händelseflödet (ändringar, bara id:n)",
+API_SCOPES: dict[str, object] = {  # scope -> Swedish description (lazy)
+    "case-events:write": _("skicka ärendehändelser (samma regler som importfilen)"),
+    "staff:write": _("skicka personaländringar och frånvaro (samma regler som personalfilen)"),
+    "deadlines:read": _("läsa frister för ärenden i klientens enheter"),
+    "workload:read": _("läsa arbetsbelastning per enhet och person"),
+    "kpi:read": _("läsa nyckeltal för en period"),
+    "statistics:read": _("läsa statistiktabellen (offentliga, maskerade tal)"),
+    "statistics:exact": _("läsa statistiktabellen med exakta små tal"),
+    "events:read": _("läsa händelseflödet (ändringar, bara id:n)"),
+    "scenarios:read": _("läsa simuleringsscenarier och deras senaste resultat"),
 }
 
 # The file kind's capability each write scope stands for: the API writes with the import's own rules.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from stabil.accounts.policy import API_SCOPES
@@ -12,7 +13,8 @@ class ClientCreateForm(forms.Form):
     owner = forms.CharField(label=_("Ansvarig"), max_length=200,
                             help_text=_("Vem som ansvarar för integrationen (person eller funktion)."))
     scopes = forms.MultipleChoiceField(label=_("Behörigheter"), widget=forms.CheckboxSelectMultiple,
-                                       choices=[(key, f"{key}: {text}") for key, text in API_SCOPES.items()])
+                                       choices=[(key, format_lazy("{}: {}", key, text))
+                                                for key, text in API_SCOPES.items()])
     units = forms.MultipleChoiceField(label=_("Enheter"), widget=forms.CheckboxSelectMultiple, required=False,
                                       help_text=_("Klienten läser och skriver bara ärenden och personal i dessa enheter."))
     expires_on = forms.DateField(label=_("Gäller till och med"), required=False,

@@ -42,6 +42,7 @@ from stabil.governance import board_report
 from stabil.governance import selectors as governance
 from stabil.organisation.selectors import units
 from stabil.web.client_ip import client_ip
+from stabil.simulation import selectors as simulation
 from stabil.workload import selectors as workload
 
 from . import selectors
@@ -622,3 +623,37 @@ def statistics_get(request, filters: Query[StatisticsFilters]):
         record_access(by=request.auth, action="view", what=f"API: statistik {years[0]}-{years[-1]} (exakta tal)",
                       **_origin(request))
     return Status(200, json.loads(json.dumps(view.as_json(), default=str)))
+
+
+class ScenarioOut(Schema):
+    id: int
+    name: str
+    unit: str = Field(..., description="Enhetskod")
+    start_on: dt.date
+    months: int
+    latest_run: dict | None = Field(None, description="Den senaste färdiga körningen: när, antal körningar, "
+                                                      "slumpfrö och resultatets sammanfattning")
+
+
+@api.get(
+    "/scenarios/",
+    response={200: list[ScenarioOut], **ERRORS},
+    summary="Läsa simuleringsscenarier",
+    description=(
+        "Klientens enheters scenarier med den senaste färdiga körningens sammanfattning (som sidan Simulering "
+        "visar). Behörighet: scenarios:read."
+    ),
+    operation_id="scenarios_list",
+    tags=["läsa"],
+)
+def scenarios_list(request):
+    _require(request, "scenarios:read")
+    rows = []
+    for scenario in simulation.scenarios_of_units(client_unit_ids(request.auth, "scenarios:read")):
+        run = scenario.latest_run()
+        rows.append({"id": scenario.pk, "name": scenario.name, "unit": scenario.unit.code,
+                     "start_on": scenario.start_on, "months": scenario.months,
+                     "latest_run": None if run is None else json.loads(json.dumps({
+                         "finished_at": run.finished_at, "runs": run.runs, "seed": run.seed,
+                         "summary": (run.result or {}).get("summary")}, default=str))})
+    return Status(200, rows)
