@@ -41,8 +41,8 @@ from stabil.core.statistics import parse_months, parse_years
 from stabil.governance import board_report
 from stabil.governance import selectors as governance
 from stabil.organisation.selectors import units
-from stabil.web.client_ip import client_ip
 from stabil.simulation import selectors as simulation
+from stabil.web.client_ip import client_ip
 from stabil.workload import selectors as workload
 
 from . import selectors
