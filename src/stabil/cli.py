@@ -27,6 +27,7 @@ AREA_CLI_MODULES = [
     "stabil.simulation.cli",
     "stabil.records.cli",
     "stabil.feeds.cli",
+    "stabil.api.cli",
 ]
 
 DEFAULT_PORT = 8000
@@ -206,9 +207,41 @@ def _cmd_serve(args) -> int:
     return _serve(args.host, args.port, args.workers, not args.no_worker)
 
 
+def _start_api_tick() -> None:
+    """Announce API events and send due webhooks every STABIL_API_TICK_SECONDS (issue 14), in the worker.
+
+    A thread of the worker process (``stabil worker``, started by ``stabil serve``): webhooks are retried with
+    back-off without cron; STABIL_API_TICK_SECONDS=0 switches it off (``stabil api tick`` from cron instead).
+    """
+    import threading
+    import time
+
+    from django.db import close_old_connections
+
+    # Imported here: the API app needs Django set up, which happens only when a command runs.
+    from stabil.api.services import api_tick
+
+    seconds = int(os.environ.get("STABIL_API_TICK_SECONDS", "60") or 0)
+    if seconds <= 0:
+        return
+
+    def loop() -> None:
+        while True:
+            time.sleep(seconds)
+            try:
+                api_tick()
+            except Exception as exc:  # noqa: BLE001 - one failed tick must not stop the next
+                sys.stderr.write(f"API-händelser: {exc}\n")
+            finally:
+                close_old_connections()
+
+    threading.Thread(target=loop, name="stabil-api-tick", daemon=True).start()
+
+
 def _cmd_worker(args) -> int:
     from django.core.management import call_command
 
+    _start_api_tick()
     call_command("db_worker", interval=1.0)
     return 0
 

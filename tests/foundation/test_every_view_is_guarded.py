@@ -18,6 +18,9 @@ UNGUARDED = {
     "stabil.accounts.signin.StabilLogoutView": "logs the visitor out (POST, CSRF-protected)",
     "stabil.accounts.signin.mfa_manage": "every logged-in user's own second factor; no one else's",
     "stabil.accounts.signin.mfa_recovery_codes": "every logged-in user's own recovery codes; no one else's",
+    # The REST API (issue 14): its operations are django-ninja's views, each opened only by a client's bearer
+    # token and its scopes (stabil.api.v1); its documentation page is public and shows no data.
+    "stabil.api.views.api_docs": "the API's documentation, rendered from its OpenAPI document; no data",
 }
 
 

@@ -90,6 +90,7 @@ class World:
     jobs: dict = field(default_factory=dict)  # persona (or JOB_OF_ANOTHER) -> Job
     governance: dict = field(default_factory=dict)
     records: dict = field(default_factory=dict)  # issue 15: follow-ups, their entries, destruction lists
+    api_client: object = None  # issue 14: an integration client of the REST API
 
     def seen_by(self, persona: str) -> set[str]:
         """Every world id ``persona`` may see."""
@@ -220,6 +221,11 @@ def world(personas, tmp_path, settings, django_capture_on_commit_callbacks) -> W
         DestructionItem.objects.create(destruction_list=dlist, kind="child", object_id=child, obligation=today)
         DestructionItem.objects.create(destruction_list=dlist, kind="staff", object_id=person, obligation=today)
         w.records[unit] = dlist
+    # An integration client of the REST API (issue 14), for the sysadmin's pages about it.
+    from stabil.api.services import client_create
+
+    w.api_client, _token = client_create(by=None, name="MX-API-CLIENT", owner="IT", scopes=["deadlines:read"],
+                                         unit_codes=["UA"])
     return w
 
 
@@ -363,6 +369,10 @@ KWARGS = {
     "governance:risk_edit": _governance("risk"),
     "governance:risk_archive": _governance("risk"),
     "governance:check_result_add": _governance("check"),
+    # Integration clients are the system administrator's to manage, all of them (issue 14).
+    "api:client": lambda w, persona: ([{"key_id": w.api_client.key_id}], []),
+    "api:client_revoke": lambda w, persona: ([{"key_id": w.api_client.key_id}], []),
+    "api:webhook_add": lambda w, persona: ([{"key_id": w.api_client.key_id}], []),
 }
 
 # Further addresses of a pattern: its exports and its unit filters (``{other}`` = a unit outside the scope).
@@ -409,7 +419,7 @@ ID_LISTS_BY_DESIGN = {
 # Patterns an anonymous visitor reaches without being sent to the log-in page: the health check and the log-in
 # page itself. (The code step, enrolment and the IdP's start and callback send a visitor without a pending or
 # started log-in back to the log-in page, as every other page does.)
-PUBLIC = {"web:healthz", "login"}
+PUBLIC = {"web:healthz", "login", "api_docs"}  # api_docs: the REST API's documentation, no data (issue 14)
 
 
 # -- walking the URL configuration ------------------------------------------------------------------------------
@@ -518,7 +528,7 @@ def test_every_pattern_with_kwargs_has_a_fixture():
 def test_the_walk_sees_every_area():
     areas = {name.split(":")[0] for name in PATTERNS}
     assert {"cases", "staff", "workload", "governance", "simulation", "jobs", "imports", "audit", "web", "accounts",
-            "organisation", "records"} <= areas
+            "organisation", "records", "api"} <= areas
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))
@@ -573,4 +583,38 @@ def test_url_matrix(name, world, django_capture_on_commit_callbacks):
                 body = _check_body(problems, world, name, persona, url, response)
                 if status == 200 and persona not in ID_LISTS_BY_DESIGN.get(name, ()):
                     _check_logged(problems, world, persona, url, body, before)
+    assert problems.lines == [], "\n".join(problems.lines)
+
+
+# -- the REST API (issue 14): its operations are django-ninja's views (not walked above); a session opens none ----
+
+def _api_operations():
+    from stabil.api.v1 import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    return sorted((method, path) for path, item in schema["paths"].items() for method in item)
+
+
+def test_the_api_is_walked_too():
+    assert ("post", "/api/v1/case-events/") in _api_operations()
+    assert ("get", "/api/v1/deadlines/") in _api_operations()
+    assert ("get", "/api/v1/events/") in _api_operations()
+
+
+@pytest.mark.parametrize("method,path", _api_operations())
+def test_api_operation_matrix(method, path, world):
+    """Every API operation × every persona's session and anonymous: 401 (a bearer token is the only way in),
+    never the log-in page, and no id of the world in the body. Scopes and units per client: tests/api/."""
+    problems = Problems()
+    body = {"events": [{"case_id": "MXC-A1-11", "event": "first_contact", "date": "2026-01-02"}]}
+    for persona in [None, *PERSONAS]:
+        client = Client() if persona is None else client_for(world.personas[persona])
+        response = (client.get(path) if method == "get"
+                    else client.post(path, body, content_type="application/json"))
+        if response.status_code != 401:
+            problems.add(f"{persona or 'anonymous'} {method.upper()} {path}: {response.status_code}, expected 401")
+        _check_body(problems, world, f"api:{path}", persona, path, response)
+    from stabil.cases.models import CaseEvent
+
+    assert not CaseEvent.objects.filter(kind="first_contact").exists()
     assert problems.lines == [], "\n".join(problems.lines)

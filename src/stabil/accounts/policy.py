@@ -53,6 +53,7 @@ import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from stabil.organisation import selectors as organisation
 
@@ -371,3 +372,72 @@ rules.add_perm(
     "stabil.view_staff_member",
     rules.predicate(lambda user, member: member is not None and can_view_staff(user, member)),
 )
+
+
+# --- integration clients of the REST API (issue 14, ``stabil.api``) -------------------------------------------
+#
+# A client is not a person: it has no role, only the scopes the sysadmin gave it and the units it may touch.
+# A scope opens one kind of endpoint; the units bound every row read or written (a case through its unit, a
+# person through theirs). A client with no unit sees and writes nothing, whatever its scopes. Aggregates read
+# with ``statistics:read`` are public (suppressed) unless the client also has ``statistics:exact``.
+
+API_SCOPES: dict[str, object] = {  # scope -> Swedish description (lazy)
+    "case-events:write": _("skicka ärendehändelser (samma regler som importfilen)"),
+    "staff:write": _("skicka personaländringar och frånvaro (samma regler som personalfilen)"),
+    "deadlines:read": _("läsa frister för ärenden i klientens enheter"),
+    "workload:read": _("läsa arbetsbelastning per enhet och person"),
+    "kpi:read": _("läsa nyckeltal för en period"),
+    "statistics:read": _("läsa statistiktabellen (offentliga, maskerade tal)"),
+    "statistics:exact": _("läsa statistiktabellen med exakta små tal"),
+    "events:read": _("läsa händelseflödet (ändringar, bara id:n)"),
+    "scenarios:read": _("läsa simuleringsscenarier och deras senaste resultat"),
+}
+
+# The file kind's capability each write scope stands for: the API writes with the import's own rules.
+API_WRITE_SCOPES = {"case-events:write": "cases.import", "staff:write": "staff.import"}
+
+
+def client_is_usable(client) -> bool:
+    """Whether an integration client may call the API at all: not revoked and not expired."""
+    return client is not None and bool(getattr(client, "is_usable", False))
+
+
+def client_has_scope(client, scope: str) -> bool:
+    """Return whether the integration ``client`` holds ``scope`` (a key of ``API_SCOPES``) and is usable."""
+    if scope not in API_SCOPES:
+        raise KeyError(f"unknown API scope {scope!r}")
+    return client_is_usable(client) and scope in set(client.scopes or ())
+
+
+def client_unit_ids(client, scope: str) -> frozenset[int]:
+    """The units (pks) whose rows ``client`` may read or write under ``scope``; empty without the scope."""
+    if not client_has_scope(client, scope):
+        return frozenset()
+    return frozenset(client.unit_ids())
+
+
+def client_import_scope(client, scope: str) -> ImportScope:
+    """What a batch sent by ``client`` under a write ``scope`` may name: the client's units, never more.
+
+    The same ``ImportScope`` a person's upload gets from ``import_scope``, so the file kinds' handlers check
+    every row of a batch exactly as they check a file's rows. An integration client never has the whole
+    municipality: it creates no unit and writes nothing outside the units the sysadmin gave it.
+    """
+    if scope not in API_WRITE_SCOPES:
+        raise KeyError(f"not a write scope: {scope!r}")
+    return ImportScope(unit_ids=client_unit_ids(client, scope))
+
+
+def client_scope_cases(client, scope: str, queryset: QuerySet) -> QuerySet:
+    """Return the cases of ``queryset`` that ``client`` may read under ``scope``: those of its units."""
+    return queryset.filter(unit_id__in=sorted(client_unit_ids(client, scope)))
+
+
+def client_scope_staff(client, scope: str, queryset: QuerySet) -> QuerySet:
+    """Return the staff members of ``queryset`` that ``client`` may read under ``scope``: those of its units."""
+    return queryset.filter(unit_id__in=sorted(client_unit_ids(client, scope)))
+
+
+def client_sees_exact_figures(client) -> bool:
+    """Whether ``client`` reads exact small counts (``statistics:exact``); otherwise public suppressed figures."""
+    return client_has_scope(client, "statistics:exact")

@@ -38,6 +38,7 @@ class AccessRecord(models.Model):
     class Channel(models.TextChoices):
         WEB = "web", _("webb")
         CLI = "cli", _("kommandorad")
+        API = "api", _("API")
 
     class Action(models.TextChoices):
         VIEW = "view", _("visade")

@@ -20,7 +20,7 @@ MAX_IDS_PER_RECORD = 2000
 def record_access(*, by, action: str, what: str, objects: Iterable = (), object_type: str = "",
                   request=None, count: int | None = None, channel: str | None = None,
                   ip_address: str | None = None, path: str = "") -> AccessRecord:
-    """Record that ``by`` (a user, or None for the command line) was shown personal data.
+    """Record that ``by`` (a user, an API integration client, or None for the command line) was shown personal data.
 
     ``objects`` are model instances or plain ids (case ids, staff ids); ``what`` says which page, export or
     report, in Swedish, e.g. "Ärendesida" or "Fristlista, enhet BU-UTR". ``count`` gives the number of
@@ -51,19 +51,23 @@ def record_access(*, by, action: str, what: str, objects: Iterable = (), object_
 
 def _append(*, by, action, what, ids, object_type, request, count, channel, ip_address, path) -> AccessRecord:
     user = by if (by is not None and getattr(by, "is_authenticated", False)) else None
+    # An integration client of the API (``stabil.api``): recorded under its name and key id, channel api.
+    client_label = getattr(by, "access_log_label", None) if user is None and by is not None else None
     ip = ip_address
     path = path[:500]
     if request is not None:
         ip = client_ip(request)
         path = request.get_full_path()[:500]
         channel = AccessRecord.Channel.WEB
+    if client_label is not None:
+        channel = AccessRecord.Channel.API
     if channel not in AccessRecord.Channel.values:
         channel = AccessRecord.Channel.CLI
     # One append to the hash chain (chain.py): on PostgreSQL one statement, on SQLite one more small one.
     return append(connections[DEFAULT_DB_ALIAS], dict(
         user_id=user.pk if user else None,
-        username=user.get_username() if user else "(kommandorad)",
-        role=getattr(user, "role", "") if user else "",
+        username=user.get_username() if user else (client_label[:150] if client_label else "(kommandorad)"),
+        role=getattr(user, "role", "") if user else ("api" if client_label else ""),
         channel=channel,
         action=action,
         what=what[:200],

@@ -876,3 +876,11 @@ def statistics_of_children(child_ids: Collection[str]) -> tuple[list[tuple], lis
                 end = None if ended is None else calendar.month_start(ended, 1) - dt.timedelta(days=1)
                 spells.append((unit, category, calendar.month_start(started), end))
     return ([(*key, count) for key, count in sorted(openings.items())], sorted(spells, key=str))
+
+
+def assignments_after(event_pk: int, *, limit: int = 10_000) -> list[tuple[int, str, int, str, dt.date]]:
+    """(event pk, case id, unit pk, unit code, day) of the main-handler assignments stored after event ``event_pk``,
+    oldest first: what the API's events feed announces as "case allocated" (issue 14), whichever path stored
+    them (the allocation page, the case page, a file or an API batch)."""
+    return list(CaseEvent.objects.filter(pk__gt=event_pk, kind="handler_assigned").order_by("pk").values_list(
+        "pk", "case__case_id", "case__unit_id", "case__unit__code", "on")[:limit])

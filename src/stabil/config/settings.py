@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "stabil.simulation",
     "stabil.records",
     "stabil.feeds",
+    "stabil.api",
 ]
 
 MIDDLEWARE = [
@@ -420,3 +421,7 @@ try:
     })
 except ValueError as _exc:
     raise ImproperlyConfigured(f"STABIL_RETENTION_*: {_exc}") from _exc
+
+# The REST API (issue 14; docs/api.md): calls per integration client, counted in the cache (one per process
+# unless the cache is shared). Format: "<count>/<period>", period s, m, h or d (e.g. "600/m", "10000/h").
+API_RATE_LIMIT = env_str("STABIL_API_RATE_LIMIT", "600/m")

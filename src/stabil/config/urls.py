@@ -15,6 +15,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from stabil.accounts import signin, sso
+from stabil.api.routes import api_v1_patterns
 from stabil.web.forms import LoginForm
 
 AREA_PREFIXES = {
@@ -30,6 +31,7 @@ AREA_PREFIXES = {
     "jobs": "jobb/",
     "records": "registervard/",
     "feeds": "floden/",
+    "api": "integrationer/",  # the sysadmin's pages for API clients; the API itself is /api/v1/ below
 }
 
 urlpatterns = [
@@ -49,6 +51,9 @@ urlpatterns = [
     path("konto/tvasteg/", signin.mfa_manage, name="mfa_manage"),
     path("konto/tvasteg/nya-koder/", signin.mfa_recovery_codes, name="mfa_recovery_codes"),
     path("sprak/", login_not_required(set_language), name="set_language"),
+    # The REST API (issue 14, docs/api.md): its Swedish documentation page, then the operations and the OpenAPI
+    # document. A client's bearer token opens it, not a log-in (so the log-in redirect is switched off).
+    *api_v1_patterns(),
 ]
 
 for label, prefix in AREA_PREFIXES.items():

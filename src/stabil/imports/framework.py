@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from stabil.accounts.policy import ImportScope, has_capability, import_scope
 from stabil.audit.services import record_access
@@ -49,6 +50,12 @@ XLSX_RATIO_FROM = 1024 * 1024
 XLSX_MAX_PARTS = 1000
 XLSX_MAX_STRINGS = XLSX_MAX_CELLS
 XLSX_MAX_STRING_CHARS = 1_000_000  # one shared or inline string; cells longer than MAX_CELL_CHARS are row errors
+
+
+# Sent after every import run that got as far as its handler (files, web uploads, API batches), with
+# ``kind`` (the file kind's name), ``ok``, ``counts``, ``rows``, ``errors`` (how many) and ``by``: the REST API's
+# events feed announces "import finished/failed" from it (stabil.api, issue 14). Dry runs send nothing.
+import_done = Signal()
 
 
 class ImportFileError(Exception):
@@ -717,7 +724,6 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
     when ``outcome.errors`` is non-empty nothing was stored.
     """
     notices: list[str] = []
-    stream = stream if stream is not None else sys.stderr
     table, problems = read_table(path, notices)
     if transform is not None:
         table = transform(table)
@@ -726,6 +732,45 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
         check_kind(kind)
     if by is not None and not has_capability(by, kind.capability):
         raise ImportFileError(f"{table.filename}: din roll får inte importera {kind.label}")
+    return _run_table(table, kind, problems, notices, by=by,
+                      scope=import_scope(by, kind.capability) if scope is None else scope,
+                      stream=stream, quiet=quiet, on_progress=on_progress, dry_run=dry_run, origin=origin)
+
+
+def run_records(kind_name: str, records: list[dict[str, str]], *, by, scope: ImportScope, label: str,
+                origin: dict | None = None, first_number: int = 0) -> ImportOutcome:
+    """Validate and store a batch of records (dicts of the kind's columns, string values) as one file.
+
+    The REST API's batches (issue 14) come here: the same handler, the same checks, the same all-or-nothing
+    transaction, scope and access record as a file of the kind, with ``scope`` given by the caller (an
+    integration client's units, ``accounts.policy.client_import_scope``). The "row" of each error is the
+    record's index in the batch (``first_number`` for the first), so a message names the item and its field.
+    ``label`` names the batch in the access log and in the messages, as a file name does.
+    """
+    kind = _KINDS[kind_name]
+    headers = [*kind.required, *kind.optional]
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    problems: list[RowError] = []
+    for number, record in enumerate(records, start=first_number):
+        values = [record.get(column, "") or "" for column in headers]
+        # One search over the joined row first (the tab joining them is itself allowed): the cell-by-cell
+        # check, which names the field, runs only for a row that has a problem somewhere.
+        if control_character("\t".join(values)) or any(len(value) > MAX_CELL_CHARS for value in values):
+            problems.extend(_cell_problems(number, headers, values))
+            continue
+        rows.append([value.strip() for value in values])
+        numbers.append(number)
+    table = Table(filename=label, headers=headers, rows=rows, row_numbers=numbers)
+    return _run_table(table, kind, problems, [], by=by, scope=scope, stream=None, quiet=True, on_progress=None,
+                      dry_run=False, origin=origin)
+
+
+def _run_table(table: Table, kind: FileKind, problems: list[RowError], notices: list[str], *, by,
+               scope: ImportScope, stream: TextIO | None, quiet: bool,
+               on_progress: Callable[[float, str], None] | None, dry_run: bool, origin: dict | None) -> ImportOutcome:
+    """Run ``kind``'s handler on ``table`` in one transaction, all or nothing, and write the access record."""
+    stream = stream if stream is not None else sys.stderr
     known = set(kind.required) | set(kind.optional)
     extra = [h for h in table.headers if h and h not in known]
     if extra:
@@ -737,8 +782,7 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
     for problem in problems:
         errors.add(problem.row, problem.column, problem.message)
     progress = Progress(len(table.rows), f"Import {kind.label}", stream=stream, quiet=quiet, on_update=on_progress)
-    ctx = ImportContext(by=by, errors=errors, notices=notices, progress=progress,
-                        scope=import_scope(by, kind.capability) if scope is None else scope)
+    ctx = ImportContext(by=by, errors=errors, notices=notices, progress=progress, scope=scope)
     result: ImportResult | None = None
 
     def log(what: str) -> None:
@@ -757,6 +801,10 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
         log(" (provkörning)" if dry_run else " (avvisad)")
         if errors:
             result = None
+    if not dry_run:
+        import_done.send(sender=_run_table, kind=kind.name, ok=result is not None and not errors,
+                         counts=dict(result.counts) if result is not None else {}, rows=len(table.rows),
+                         errors=len(errors), by=by)
     for line in notices:
         if not quiet:
             notice(line, stream)

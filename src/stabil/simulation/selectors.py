@@ -311,3 +311,8 @@ def core_scenario(scenario: Scenario) -> core.Scenario:
     """Return a stored scenario as the core scenario: its starting point and its measures (``build_scenario``)."""
     return build_scenario(base=scenario.base, name=scenario.name, months=scenario.months,
                           start_on=scenario.start_on, measures=[measure_data(m) for m in scenario.measures.all()])
+
+
+def scenarios_of_units(unit_ids) -> QuerySet:
+    """The scenarios of these units (pks), by unit and name: what an API client of those units reads (issue 14)."""
+    return Scenario.objects.filter(unit_id__in=list(unit_ids)).select_related("unit").order_by("unit__code", "name")
