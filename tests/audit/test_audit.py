@@ -84,3 +84,12 @@ def test_audit_search_shows_roles_and_actions_in_words_not_codes(personas):
     assert ">change<" not in body and ">update<" not in body
     assert client.get("/granskning/", {"action": "change"}).status_code == 200
     assert [r.what for r in client.get("/granskning/", {"action": "change"}).context["page"]] == ["Ny medarbetare"]
+
+
+def test_every_change_logged_model_names_its_objects():
+    """Issue 13: the change log showed "FollowUp object (9)": every model it records says what the object is."""
+    from auditlog.registry import auditlog
+    from django.db import models
+
+    nameless = [m._meta.label for m in auditlog.get_models() if m.__str__ is models.Model.__str__]
+    assert nameless == []
