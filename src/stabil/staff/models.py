@@ -168,6 +168,10 @@ class ExitInterview(models.Model):
     def __str__(self) -> str:
         return f"Avgångsintervju med {self.staff.staff_id} {self.held_on}"
 
+    def other_reasons_display(self) -> list[str]:
+        """Return the other reasons as their names ("Ledarskap"), not their codes ("leadership")."""
+        return [str(ExitReason(code).label) if code in ExitReason.values else code for code in self.other_reasons]
+
 
 class OvertimeKind(models.TextChoices):
     FILL_IN = "fill_in", _("Fyllnadstid")
