@@ -210,3 +210,14 @@ def test_children_never_have_names():
     case_events = next(kind for kind in kinds() if kind.name == "case_events")
     assert not any("name" in column for column in (*case_events.required, *case_events.optional))
     assert not any("name" in field for field in EventForm.base_fields)
+
+
+@pytest.mark.django_db
+def test_the_case_pages_explanations_are_in_the_readers_language(cases, personas):
+    """Issue 13: "Varför" was Swedish on the English page; core gives the parts, the page translates them."""
+    client = client_for(personas.caseworker)
+    swedish = client.get("/arenden/arende/K-A1/").content.decode()
+    assert "+ 14 dagar =" in swedish
+    client.post("/sprak/", {"language": "en", "next": "/"})
+    english = client.get("/arenden/arende/K-A1/").content.decode()
+    assert "+ 14 days =" in english and "+ 14 dagar" not in english and "Anmälan " not in english

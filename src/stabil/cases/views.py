@@ -31,6 +31,7 @@ from stabil.organisation import selectors as organisation
 from stabil.staff.selectors import names_for, staff_member_of_user
 
 from . import selectors, services
+from .explanations import explain
 from .forms import (
     EVENT_LABELS,
     INTERVENTION_LABELS,
@@ -161,6 +162,7 @@ def case_detail(request, case_id: str, form: EventForm | None = None, status: in
         record_access(by=request.user, action="view", what=f"Ärendesida {case.case_id}: handläggare",
                       objects=sorted(shown_staff - {None, ""}), object_type="staff.staffmember", request=request)
     deadlines = sorted(state.deadlines, key=lambda d: (d.status not in ("overdue", "open"), d.due_on))
+    deadlines = [d._replace(why=explain(d.why)) for d in deadlines]  # in the reader's language
     return render(request, "cases/case_detail.html", {
         "case": case, "state": state, "events": events, "deadlines": deadlines, "today": today,
         "form": form or (EventForm() if can_record else None), "can_record": can_record,

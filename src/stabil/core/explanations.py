@@ -1,0 +1,110 @@
+"""Why a deadline falls due when it does ("Varför" on the case page), as parts: codes and values.
+
+``core.caseflow`` explains each deadline with a tuple of :class:`Part` (a text code and its values: dates,
+day counts, an intervention kind, or another part). :class:`Explanation` is the Swedish text, a ``str`` as
+before (the command line, the tests and ``Deadline.why`` read it so), that also carries its parts, so that
+the web edge (``stabil.cases.explanations``) renders the same parts in the reader's language (issue 13).
+
+The texts are Swedish msgids of the translation catalogue: ``gettext_noop`` is a no-op here (core imports
+no Django), but ``makemessages`` finds the marker and the edge translates them with ``gettext``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import NamedTuple, Self
+
+
+def gettext_noop(text: str) -> str:
+    """Return ``text`` unchanged: a marker for the translation catalogue."""
+    return text
+
+
+TEXTS = {
+    "protection_same_day": gettext_noop("Anmälan %(report)s; skyddsbedömning genast, senast %(raw)s%(moved)s."),
+    "protection_next_day": gettext_noop(
+        "Anmälan %(report)s; skyddsbedömning genast nästa dag, senast %(raw)s%(moved)s."),
+    "protection_days": gettext_noop(
+        "Anmälan %(report)s; skyddsbedömning genast + %(days)s dagar, senast %(raw)s%(moved)s."),
+    "preliminary": gettext_noop("Anmälan %(report)s + 14 dagar = %(raw)s%(moved)s."),
+    "decided_by_opening": gettext_noop("(beslut att inleda utredning)"),
+    "feedback": gettext_noop(
+        "Anmälaren bad om återkoppling %(requested)s; beslut %(decided)s; en vecka = %(raw)s%(moved)s."),
+    "investigation": gettext_noop("Utredning inledd %(opened)s + 4 månader = %(raw)s%(moved)s."),
+    "extended": gettext_noop("Förlängd %(decided)s till %(until)s."),
+    "extension_late": gettext_noop(
+        "Förlängning beslutad %(decided)s, efter förfallodagen %(due)s: flyttar inget och är själv en överträdelse."),
+    "first_contact": gettext_noop(
+        "Utredning inledd %(opened)s + %(days)s arbetsdagar = %(due)s (tjänstegaranti)."),
+    "care_plan": gettext_noop("Placering (%(intervention)s) %(started)s; vårdplan senast placeringsdagen."),
+    "foster_home_approval": gettext_noop(
+        "Placering (%(intervention)s) %(started)s; familjehemmet utrett och beslut senast placeringsdagen."),
+    "review": gettext_noop("Senast %(last)s + 6 månader = %(raw)s%(moved)s."),
+    "review_lvu": gettext_noop("Senast %(last)s + 6 månader (LVU 13 §) = %(raw)s%(moved)s."),
+    "not_done_placement_ended": gettext_noop("Inte gjort; placeringen avslutades %(ended)s, efter förfallodagen."),
+    "moved": gettext_noop("(%(raw)s är inte en arbetsdag; flyttad till %(due)s, lag (1930:173) 2 §)"),
+}
+
+#: The intervention kinds, as an explanation names them (msgids too).
+INTERVENTION_NAMES = {
+    "outpatient": gettext_noop("öppenvård"),
+    "emergency_foster_home": gettext_noop("jourhem"),
+    "foster_home": gettext_noop("familjehem"),
+    "residential": gettext_noop("HVB"),
+}
+
+
+class Part(NamedTuple):
+    """One sentence of an explanation: a code of :data:`TEXTS` and its values, by name."""
+
+    code: str
+    params: tuple[tuple[str, object], ...] = ()
+
+
+def part(code: str, **params) -> Part:
+    """Return a :class:`Part`; a value may be a date, a number, an intervention kind, another part or None."""
+    if code not in TEXTS:
+        raise KeyError(f"unknown explanation text {code!r}")
+    return Part(code, tuple(sorted(params.items())))
+
+
+def moved(raw: dt.date, due: dt.date) -> Part | None:
+    """Return the note that a due date was moved off a non-working day, or None when it was not."""
+    return None if raw == due else part("moved", raw=raw, due=due)
+
+
+def render(parts: Iterable[Part], translate: Callable[[str], str] = gettext_noop) -> str:
+    """Return the explanation's text, each part's text passed through ``translate`` (Swedish by default)."""
+    return " ".join(_render(p, translate) for p in parts)
+
+
+def _render(p: Part, translate: Callable[[str], str]) -> str:
+    values: dict[str, object] = {}
+    for name, value in p.params:
+        if isinstance(value, Part):
+            values[name] = " " + _render(value, translate)  # a note inside a sentence, e.g. "moved"
+        elif value is None:
+            values[name] = ""
+        elif isinstance(value, dt.date):
+            values[name] = value.isoformat()
+        elif name == "intervention":
+            values[name] = translate(INTERVENTION_NAMES[value]) if value in INTERVENTION_NAMES else value
+        else:
+            values[name] = value
+    return translate(TEXTS[p.code]) % values
+
+
+class Explanation(str):
+    """The Swedish text of an explanation that also carries its parts (``parts``)."""
+
+    parts: tuple[Part, ...]
+
+    def __new__(cls, parts: Iterable[Part]) -> Self:
+        parts = tuple(parts)
+        text = super().__new__(cls, render(parts))
+        text.parts = parts
+        return text
+
+    def __reduce__(self):
+        return (Explanation, (self.parts,))
