@@ -15,11 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import NamedTuple, Self
 
-
-def gettext_noop(text: str) -> str:
-    """Return ``text`` unchanged: a marker for the translation catalogue."""
-    return text
-
+from stabil.core.i18n import gettext_noop
 
 TEXTS = {
     "protection_same_day": gettext_noop("Anmälan %(report)s; skyddsbedömning genast, senast %(raw)s%(moved)s."),
