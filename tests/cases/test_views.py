@@ -170,6 +170,10 @@ def test_case_page_lists_events_that_matched_no_deadline(cases, personas):
     body = client_for(personas.caseworker).get("/arenden/arende/K-A2/").content.decode()
     assert "Händelser som inte hör till någon frist" in body
     assert "2026-06-12: första kontakt, men varje öppen utredning har redan sin första kontakt" in body
+    client = client_for(personas.caseworker)
+    client.post("/sprak/", {"language": "en", "next": "/"})
+    english = client.get("/arenden/arende/K-A2/").content.decode()  # issue 13: in the reader's language
+    assert "2026-06-12: first contact, but every open investigation already has its first contact" in english
     assert "Händelser som inte hör till någon frist" not in client_for(personas.caseworker).get(
         "/arenden/arende/K-A1/").content.decode()
 

@@ -169,7 +169,7 @@ def case_detail(request, case_id: str, form: EventForm | None = None, status: in
         "event_labels": EVENT_LABELS, "outcome_labels": OUTCOME_LABELS, "intervention_labels": INTERVENTION_LABELS,
         "status_labels": STATUS_LABELS, "phase_label": PHASE_LABELS.get(state.phase, state.phase),
         "kind_labels": dict(DeadlineKind.choices), "future_events": [e for e in events if e.on > today],
-        "names": names_for(shown_staff),
+        "names": names_for(shown_staff), "notes": [explain(note) for note in state.notes],
     }, status=status)
 
 

@@ -191,10 +191,6 @@ class _Intervention:
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
 
 
-def _iso(day: dt.date | None) -> str:
-    return day.isoformat() if day else "-"
-
-
 def _deadline(kind, started_on, due_on, met_on, on, why: list[Part], ended_on=None, *, moved=False, lvu=False):
     """Return a Deadline with its status as the contract defines it (issue 4, `docs/deadlines.md`).
 
@@ -235,7 +231,7 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
         elif kind == "protection_assessed":
             report = next((r for r in reports if r.protection_on is None), None)
             if report is None:
-                notes.append(f"{_iso(day)}: skyddsbedömning utan anmälan")
+                notes.append(Explanation([part("note_protection_without_report", day=day)]))
             else:
                 report.protection_on = day
         elif kind == "feedback_requested":
@@ -243,11 +239,11 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
                 if reports[-1].feedback_requested_on is None:
                     reports[-1].feedback_requested_on = day
             else:
-                notes.append(f"{_iso(day)}: begäran om återkoppling utan anmälan")
+                notes.append(Explanation([part("note_feedback_without_report", day=day)]))
         elif kind == "preliminary_decided":
             report = next((r for r in reports if r.decided_on is None), None)
             if report is None:
-                notes.append(f"{_iso(day)}: förhandsbedömning utan anmälan")
+                notes.append(Explanation([part("note_preliminary_without_report", day=day)]))
             else:
                 report.decided_on = day
                 report.outcome = event.outcome
@@ -270,13 +266,13 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
             if investigation is not None:
                 investigation.contact_on = day
             elif waiting:
-                notes.append(f"{_iso(day)}: första kontakt, men varje öppen utredning har redan sin första kontakt")
+                notes.append(Explanation([part("note_contact_already_made", day=day)]))
             else:
-                notes.append(f"{_iso(day)}: {kind} utan öppen utredning")
+                notes.append(Explanation([part("note_without_open_investigation", day=day, event=kind)]))
         elif kind in ("investigation_extended", "investigation_closed"):
             investigation = next((i for i in investigations if i.closed_on is None), None)
             if investigation is None:
-                notes.append(f"{_iso(day)}: {kind} utan öppen utredning")
+                notes.append(Explanation([part("note_without_open_investigation", day=day, event=kind)]))
             elif kind == "investigation_extended":
                 investigation.extensions.append((day, event.until, event.reason))
             else:
@@ -294,7 +290,7 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
             named = [p for p in running if p.kind == event.intervention] if event.intervention else []
             target = (named or running or [None])[-1]
             if target is None:
-                notes.append(f"{_iso(day)}: övervägande utan pågående placering")
+                notes.append(Explanation([part("note_review_without_placement", day=day)]))
             else:
                 target.reviews.append(day)
         elif kind == "intervention_ended":
@@ -302,7 +298,7 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
             named = [p for p in running if p.kind == event.intervention] if event.intervention else []
             target = (named or running or [None])[-1]
             if target is None:
-                notes.append(f"{_iso(day)}: insats avslutad utan pågående insats")
+                notes.append(Explanation([part("note_ended_without_intervention", day=day)]))
             else:
                 target.ended_on = day
         elif kind == "handler_assigned":

@@ -40,6 +40,15 @@ TEXTS = {
     "review_lvu": gettext_noop("Senast %(last)s + 6 månader (LVU 13 §) = %(raw)s%(moved)s."),
     "not_done_placement_ended": gettext_noop("Inte gjort; placeringen avslutades %(ended)s, efter förfallodagen."),
     "moved": gettext_noop("(%(raw)s är inte en arbetsdag; flyttad till %(due)s, lag (1930:173) 2 §)"),
+    # A case's notes: events that matched nothing (``CaseState.notes``).
+    "note_protection_without_report": gettext_noop("%(day)s: skyddsbedömning utan anmälan"),
+    "note_feedback_without_report": gettext_noop("%(day)s: begäran om återkoppling utan anmälan"),
+    "note_preliminary_without_report": gettext_noop("%(day)s: förhandsbedömning utan anmälan"),
+    "note_contact_already_made": gettext_noop(
+        "%(day)s: första kontakt, men varje öppen utredning har redan sin första kontakt"),
+    "note_without_open_investigation": gettext_noop("%(day)s: %(event)s utan öppen utredning"),
+    "note_review_without_placement": gettext_noop("%(day)s: övervägande utan pågående placering"),
+    "note_ended_without_intervention": gettext_noop("%(day)s: insats avslutad utan pågående insats"),
 }
 
 #: The intervention kinds, as an explanation names them (msgids too).
@@ -48,6 +57,14 @@ INTERVENTION_NAMES = {
     "emergency_foster_home": gettext_noop("jourhem"),
     "foster_home": gettext_noop("familjehem"),
     "residential": gettext_noop("HVB"),
+}
+
+
+#: The events a note names (msgids too).
+EVENT_NAMES = {
+    "first_contact": gettext_noop("första kontakt"),
+    "investigation_extended": gettext_noop("förlängning av utredningstiden"),
+    "investigation_closed": gettext_noop("utredning avslutad"),
 }
 
 
@@ -86,6 +103,8 @@ def _render(p: Part, translate: Callable[[str], str]) -> str:
             values[name] = value.isoformat()
         elif name == "intervention":
             values[name] = translate(INTERVENTION_NAMES[value]) if value in INTERVENTION_NAMES else value
+        elif name == "event":
+            values[name] = translate(EVENT_NAMES[value]) if value in EVENT_NAMES else value
         else:
             values[name] = value
     return translate(TEXTS[p.code]) % values
