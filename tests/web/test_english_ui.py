@@ -23,8 +23,10 @@ PAGES = {
     "caseworker": ["/arenden/mina/", "/arenden/"],
     "unit_manager": ["/arenden/arende/{case}/", "/arenden/egenkontroll/", "/arbetsbelastning/", "/styrning/",
                      "/styrning/matetal/?first_day=2026-01-01&last_day=2026-06-30", "/personal/"],
-    "hr": ["/personal/", "/personal/omsattning/"],
-    "board": ["/styrning/namndrapport/"],
+    "hr": ["/personal/", "/personal/omsattning/", "/personal/sjukfranvaro/", "/personal/konsulter/",
+           "/personal/behorighet/", "/personal/kompetens/", "/personal/ny/"],
+    "board": ["/styrning/namndrapport/", "/styrning/styrkort/{card}/", "/styrning/risker/", "/styrning/egenkontroll/",
+              "/styrning/statistik/", "/simulering/"],
     "sysadmin": ["/", "/granskning/", "/anvandare/", "/organisation/"],
 }
 
@@ -57,7 +59,7 @@ def test_key_pages_in_english_show_no_swedish_text_of_stabils_own(personas, gove
         client = client_for(personas[name])
         client.post("/sprak/", {"language": "en", "next": "/"})
         for url in urls:
-            response = client.get(url.format(case=case.case_id))
+            response = client.get(url.format(case=case.case_id, card=governance_data["card"].pk))
             assert response.status_code == 200, url
             words = set(SWEDISH_WORD.findall(_visible(response.content.decode())))
             if words:
