@@ -1,9 +1,9 @@
 """Why a deadline falls due when it does ("Varför" on the case page), as parts: codes and values.
 
 ``core.caseflow`` explains each deadline with a tuple of :class:`Part` (a text code and its values: dates,
-day counts, an intervention kind, or another part). :class:`Explanation` is the Swedish text, a ``str`` as
-before (the command line, the tests and ``Deadline.why`` read it so), that also carries its parts, so that
-the web edge (``stabil.cases.explanations``) renders the same parts in the reader's language (issue 13).
+day counts, an intervention kind, or another part). :class:`Explanation` carries the parts and reads as
+the Swedish text (``str()``, ``in``, ``==``, as ``Deadline.why`` was read before), so that the web edge
+(``stabil.cases.explanations``) renders the same parts in the reader's language (issue 13).
 
 The texts are Swedish msgids of the translation catalogue: ``gettext_noop`` is a no-op here (core imports
 no Django), but ``makemessages`` finds the marker and the edge translates them with ``gettext``.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import NamedTuple, Self
+from typing import NamedTuple
 
 from stabil.core.i18n import gettext_noop
 
@@ -79,7 +79,7 @@ def part(code: str, **params) -> Part:
     """Return a :class:`Part`; a value may be a date, a number, an intervention kind, another part or None."""
     if code not in TEXTS:
         raise KeyError(f"unknown explanation text {code!r}")
-    return Part(code, tuple(sorted(params.items())))
+    return Part(code, tuple(params.items()))
 
 
 def moved(raw: dt.date, due: dt.date) -> Part | None:
@@ -110,16 +110,43 @@ def _render(p: Part, translate: Callable[[str], str]) -> str:
     return translate(TEXTS[p.code]) % values
 
 
-class Explanation(str):
-    """The Swedish text of an explanation that also carries its parts (``parts``)."""
+class Explanation:
+    """An explanation: its parts, and its Swedish text when read as a string (``str()``, ``in``, ``==``).
 
-    parts: tuple[Part, ...]
+    The text is rendered when first read, not when the deadline is made: a replay of many cases (an import,
+    the simulation) makes explanations nobody reads. It behaves as the Swedish ``str`` it used to be for
+    readers that compare or search it; ``str(why)`` gives the text itself.
+    """
 
-    def __new__(cls, parts: Iterable[Part]) -> Self:
-        parts = tuple(parts)
-        text = super().__new__(cls, render(parts))
-        text.parts = parts
-        return text
+    __slots__ = ("_text", "parts")
+
+    def __init__(self, parts: Iterable[Part]) -> None:
+        self.parts = tuple(parts)
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = render(self.parts)
+        return self._text
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Explanation):
+            return self.parts == other.parts
+        if isinstance(other, str):
+            return str(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __contains__(self, text: str) -> bool:
+        return text in str(self)
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
 
     def __reduce__(self):
         return (Explanation, (self.parts,))
