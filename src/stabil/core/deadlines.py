@@ -351,9 +351,9 @@ class Deadline(NamedTuple):
     """One deadline of a case as seen on a given day.
 
     kind: one of DEADLINE_KINDS; started_on: the day its period started; due_on; met_on (the
-    event's date, or None); status: met / missed / open / overdue; why: the explanation
-    (``core.explanations.Explanation``: its parts and its Swedish text; "" where a stored row carries none)
-    (shown on the case page) of how the due date was reached; source: the citation (by
+    event's date, or None); status: met / missed / open / overdue; why: how the due date was reached,
+    shown on the case page (``core.explanations.Explanation``: its parts, read as its Swedish text; "" where
+    a stored row carries none); source: the citation (by
     ``started_on``). A NamedTuple: immutable and cheap, since every case yields several.
     """
 
