@@ -96,10 +96,14 @@ def test_argparses_own_texts_are_swedish(capsys):
     help_text = capsys.readouterr().out
     assert help_text.startswith("användning: stabil report egenkontroll")
     assert "flaggor:" in help_text and "visa den här hjälpen och avsluta" in help_text
-    for english in ("usage:", "options:", "positional arguments", "show this help"):
+    assert "--from ÅÅÅÅ-MM-DD --to ÅÅÅÅ-MM-DD" in help_text and "[--unit ENHET]" in help_text
+    for english in ("usage:", "options:", "positional arguments", "show this help", "DUE_FROM", "UNIT"):
         assert english not in help_text
     with pytest.raises(SystemExit) as exit_:
         main(["report", "egenkontroll", "--from", "2026-01-01", "--to", "2026-12-31", "--unit"])
     assert exit_.value.code == 2
     error = capsys.readouterr().err
     assert error.startswith("användning: ") and "fel: argument --unit: ett värde krävs" in error
+    with pytest.raises(SystemExit):
+        main(["import"])
+    assert "fel: följande argument krävs: FIL" in capsys.readouterr().err

@@ -193,8 +193,26 @@ argparse._ = _argparse_gettext
 argparse.ngettext = _argparse_ngettext
 
 
+#: Placeholders in the usage and help, by argument name, where a command gives none of its own (argparse
+#: would write the name in capitals: DUE_FROM, UNIT, FILE).
+METAVARS_SV = {
+    "app_role": "APPROLL", "database": "DATABAS", "django_args": "DJANGO-ARGUMENT", "due_from": "ÅÅÅÅ-MM-DD",
+    "due_to": "ÅÅÅÅ-MM-DD", "email": "E-POST", "file": "FIL", "first_name": "FÖRNAMN", "host": "VÄRD",
+    "last_name": "EFTERNAMN", "limit": "ANTAL", "months": "MÅNADER", "note": "ANTECKNING", "on": "ÅÅÅÅ-MM-DD",
+    "owner_role": "ÄGARROLL", "port": "PORT", "runs": "KÖRNINGAR", "seed": "FRÖ", "unit": "ENHET",
+    "username": "ANVÄNDARNAMN", "workers": "ARBETARE",
+}
+
+
 class SwedishArgumentParser(argparse.ArgumentParser):
-    """argparse with its fixed texts in Swedish (``ARGPARSE_SV``), exiting 2 on usage errors."""
+    """argparse with its fixed texts in Swedish (``ARGPARSE_SV``, ``METAVARS_SV``), exiting 2 on usage errors."""
+
+    def add_argument(self, *args, **kwargs):
+        action = super().add_argument(*args, **kwargs)
+        # A Swedish placeholder in the usage, the help and the messages ("följande argument krävs: FIL").
+        if action.metavar is None and action.choices is None and action.nargs != 0 and action.dest in METAVARS_SV:
+            action.metavar = METAVARS_SV[action.dest]
+        return action
 
     def error(self, message: str):
         # The type of a date argument by its meaning, not the function's name.
