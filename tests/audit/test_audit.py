@@ -68,3 +68,28 @@ def test_audit_search_filters_and_logs_itself(personas):
 def test_an_import_is_recorded_with_its_row_count_and_no_fake_ids(personas):
     record = record_access(by=personas.unit_manager, action="import", what="Import av personal: p.csv", count=5000)
     assert (record.object_count, record.object_ids) == (5000, [])
+
+
+def test_audit_search_shows_roles_and_actions_in_words_not_codes(personas):
+    """Issue 13: the log showed "unit_manager" and "change"; the change log "update"."""
+    from tests.conftest import client_for
+
+    record_access(by=personas.unit_manager, action="change", what="Ny medarbetare", objects=["P-1"])
+    personas.unit_manager.first_name = "Ändrad"
+    personas.unit_manager.save()  # a change-log entry (django-auditlog)
+    client = client_for(personas.sysadmin)
+    body = client.get("/granskning/", {"username": personas.unit_manager.username}).content.decode()
+    assert "<td>unit_manager</td><td>Enhetschef</td><td>ändrade</td>" in body  # user name, role, action
+    assert "<td>unit_manager</td><td>unit_manager</td>" not in body
+    assert ">change<" not in body and ">update<" not in body
+    assert client.get("/granskning/", {"action": "change"}).status_code == 200
+    assert [r.what for r in client.get("/granskning/", {"action": "change"}).context["page"]] == ["Ny medarbetare"]
+
+
+def test_every_change_logged_model_names_its_objects():
+    """Issue 13: the change log showed "FollowUp object (9)": every model it records says what the object is."""
+    from auditlog.registry import auditlog
+    from django.db import models
+
+    nameless = [m._meta.label for m in auditlog.get_models() if m.__str__ is models.Model.__str__]
+    assert nameless == []

@@ -17,5 +17,5 @@ def test_upload_shows_progress_then_summary(page, login, org, tmp_path, settings
     csv_file.write_text("unit_code;unit_name\nX9;Nya enheten\n", encoding="utf-8")
     page.get_by_label("Fil (CSV eller XLSX)").set_input_files(str(csv_file))
     page.get_by_role("button", name="Importera").click()
-    page.get_by_text("testenheter importerad").wait_for()
+    page.get_by_text("Filen med testenheter importerades").wait_for()
     assert "/jobb/" in page.url

@@ -125,3 +125,23 @@ def test_page_csv_and_excel_show_the_same_rounded_figures(decided, personas, cap
     assert main([*args, "--format", "csv"]) == 0
     rows = {r["deadline"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     assert rows["preliminary_assessment"]["p90_days"] == "12.7"
+
+
+@pytest.mark.django_db
+def test_the_breaches_in_csv_and_excel_are_named_in_swedish(personas):
+    """Issue 13: the breach rows said "preliminary_assessment" and "missed"; the page's words now."""
+    child = Child.objects.create(child_id="BL1", birth_date=dt.date(2015, 1, 1))
+    case = Case.objects.create(case_id="KL1", child=child, category="barn", unit=personas.org.unit_a)
+    CaseEvent.objects.create(case=case, kind="report_received", on=dt.date(2026, 5, 4))
+    CaseEvent.objects.create(case=case, kind="protection_assessed", on=dt.date(2026, 5, 4))
+    CaseEvent.objects.create(case=case, kind="preliminary_decided", on=dt.date(2026, 5, 29), outcome="no_investigation")
+    recompute_cases([case.pk])
+    client = client_for(personas.unit_manager)
+    params = {"due_from": "2026-05-01", "due_to": "2026-05-31"}
+    text = client.get(URL, {**params, "format": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    breach = next(row for row in rows if row and row[0] == "KL1")
+    assert breach[2:] == ["Förhandsbedömning", "2026-05-18", "2026-05-29", "Missad", "11"]
+    book = openpyxl.load_workbook(io.BytesIO(client.get(URL, {**params, "format": "xlsx"}).content))
+    values = [r for r in book["Överträdelser"].iter_rows(values_only=True) if r[0] == "KL1"]
+    assert values[0][2] == "Förhandsbedömning" and values[0][5] == "Missad"

@@ -417,11 +417,29 @@ def test_the_row_messages_are_marked_for_translation():
     with translation.override("en"):
         _, problems = check_event_fields("handler_assigned", "2026-02-30", "", "", "", "", "")
     assert problems == [("date", "the date 2026-02-30 does not exist"),
-                        ("staff_id", "a staff id is required for handler_assigned")]
+                        ("staff_id", "a staff id is required for Caseworker assigned (handler_assigned)")]
     # Swedish, the default language (set explicitly: an earlier test in this worker may have left another active).
     with translation.override("sv"):
         _, problems = check_event_fields("handler_assigned", "2026-06-01", "", "", "", "", "")
-    assert problems == [("staff_id", "personal-id krävs för handler_assigned")]
+    assert problems == [("staff_id", "personal-id krävs för Handläggare utsedd (handler_assigned)")]
+
+
+def test_the_row_messages_name_events_and_outcomes_in_words_with_the_files_codes():
+    """Issue 13: "utfall krävs för preliminary_decided: investigation eller no_investigation" was English in a
+    Swedish message; the names come first, the codes a file uses stay in brackets."""
+    from django.utils import translation
+
+    from stabil.cases.importers import check_event_fields
+
+    with translation.override("sv"):
+        _, problems = check_event_fields("preliminary_decided", "2026-06-01", "", "", "", "", "")
+        assert problems == [("outcome", "utfall krävs för Förhandsbedömning beslutad (preliminary_decided): "
+                                        "Utredning inleds (investigation) eller Ingen utredning (no_investigation)")]
+        _, problems = check_event_fields("intervention_started", "2026-06-01", "", "", "", "", "")
+        assert problems[0][1].startswith("insats krävs för Insats påbörjad (intervention_started): Öppenvård (outpatient), ")
+    with translation.override("en"):
+        _, problems = check_event_fields("preliminary_decided", "2026-06-01", "", "maybe", "", "", "")
+        assert "Utredning" not in problems[0][1] and "(no_investigation)" in problems[0][1]
 
 
 @pytest.mark.django_db

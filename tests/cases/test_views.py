@@ -170,6 +170,10 @@ def test_case_page_lists_events_that_matched_no_deadline(cases, personas):
     body = client_for(personas.caseworker).get("/arenden/arende/K-A2/").content.decode()
     assert "Händelser som inte hör till någon frist" in body
     assert "2026-06-12: första kontakt, men varje öppen utredning har redan sin första kontakt" in body
+    client = client_for(personas.caseworker)
+    client.post("/sprak/", {"language": "en", "next": "/"})
+    english = client.get("/arenden/arende/K-A2/").content.decode()  # issue 13: in the reader's language
+    assert "2026-06-12: first contact, but every open investigation already has its first contact" in english
     assert "Händelser som inte hör till någon frist" not in client_for(personas.caseworker).get(
         "/arenden/arende/K-A1/").content.decode()
 
@@ -210,3 +214,14 @@ def test_children_never_have_names():
     case_events = next(kind for kind in kinds() if kind.name == "case_events")
     assert not any("name" in column for column in (*case_events.required, *case_events.optional))
     assert not any("name" in field for field in EventForm.base_fields)
+
+
+@pytest.mark.django_db
+def test_the_case_pages_explanations_are_in_the_readers_language(cases, personas):
+    """Issue 13: "Varför" was Swedish on the English page; core gives the parts, the page translates them."""
+    client = client_for(personas.caseworker)
+    swedish = client.get("/arenden/arende/K-A1/").content.decode()
+    assert "+ 14 dagar =" in swedish
+    client.post("/sprak/", {"language": "en", "next": "/"})
+    english = client.get("/arenden/arende/K-A1/").content.decode()
+    assert "+ 14 days =" in english and "+ 14 dagar" not in english and "Anmälan " not in english

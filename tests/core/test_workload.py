@@ -100,10 +100,17 @@ def test_capacity_hours(person, hours):
     "load, demand, status",
     [
         (0.0, 0.0, GREEN),
-        (0.8499, 1, GREEN),
+        # The band follows the load as shown, in whole per cent rounded half up (issue 13: two people
+        # shown at "100 %" were amber and red).
+        (0.8449, 1, GREEN),  # shown 84 %
+        (0.845, 1, AMBER),  # shown 85 %
+        (0.8499, 1, AMBER),  # shown 85 %
         (0.85, 1, AMBER),
         (1.0, 1, AMBER),
-        (1.0001, 1, RED),
+        (1.0001, 1, AMBER),  # shown 100 %
+        (1.004, 1, AMBER),  # shown 100 %
+        (1.005, 1, RED),  # shown 101 %
+        (1.0100, 1, RED),
         (None, 5.0, RED),
         (None, 0.0, GREEN),
     ],

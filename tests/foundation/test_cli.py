@@ -125,3 +125,27 @@ def test_feeds_schedule_setting(monkeypatch):
     monkeypatch.setenv("STABIL_IMPORT_TIME", "25:00")
     with pytest.raises(CliError, match="STABIL_IMPORT_TIME"):
         _start_feeds_schedule()
+
+
+def test_argparses_own_texts_are_swedish(capsys):
+    """Issue 13: "usage:", "positional arguments", "options" and "show this help message and exit" were
+    English around Swedish help texts; argparse's own texts now come from ``common.cli.ARGPARSE_SV``."""
+    from stabil.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "egenkontroll", "--help"])
+    assert exit_.value.code == 0
+    help_text = capsys.readouterr().out
+    assert help_text.startswith("användning: stabil report egenkontroll")
+    assert "flaggor:" in help_text and "visa den här hjälpen och avsluta" in help_text
+    assert "--from ÅÅÅÅ-MM-DD --to ÅÅÅÅ-MM-DD" in help_text and "[--unit ENHET]" in help_text
+    for english in ("usage:", "options:", "positional arguments", "show this help", "DUE_FROM", "UNIT"):
+        assert english not in help_text
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "egenkontroll", "--from", "2026-01-01", "--to", "2026-12-31", "--unit"])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("användning: ") and "fel: argument --unit: ett värde krävs" in error
+    with pytest.raises(SystemExit):
+        main(["import"])
+    assert "fel: följande argument krävs: FIL" in capsys.readouterr().err

@@ -268,7 +268,7 @@ def test_manager_builds_a_scorecard_from_scratch(personas, governance_data):
     assert response.status_code == 302
     assert (kpi.unit, kpi.direction) == ("percent", "lower")  # taken from the registry's definition
     page = client.get(reverse("governance:kpi_edit", args=[kpi.pk])).content.decode()
-    assert "Definition" in page and "average headcount" in page
+    assert "Definition" in page and "genomsnittliga antalet anställda" in page
 
 
 def test_manager_adds_a_plan_measure_and_check(personas, governance_data):
@@ -355,7 +355,7 @@ def test_kpi_period_page(personas, view_permissions, add_case, org):
         add_case(org.unit_a, "barn", [("report_received", dt.date(2026, 2, 2)),
                                       ("preliminary_decided", decided, "", "no_investigation")])
     exact = client_for(personas.unit_manager).get(url + "&unit=UA").content.decode()
-    assert "Förhandsbedömningar inom 14 dagar" in exact and "50\xa0%" in exact and "fell due" in exact
+    assert "Förhandsbedömningar inom 14 dagar" in exact and "50\xa0%" in exact and "föll ut" in exact
     public = client_for(personas.board).get(url).content.decode()
     assert "50\xa0%" not in public and ">..<" in public
     bad = client_for(personas.board).get(reverse("governance:kpis") + "?first_day=2026-06-30&last_day=2026-01-01")

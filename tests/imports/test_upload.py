@@ -32,7 +32,7 @@ def test_upload_runs_as_a_job_and_shows_the_summary(personas, django_capture_on_
     assert response.status_code == 302 and response["Location"] == f"/jobb/{job.pk}/"
     assert job.status == "done" and job.progress == 1.0
     page = client.get(response["Location"]).content.decode()
-    assert "testenheter importerad" in page
+    assert "Filen med testenheter importerades" in page
     assert Unit.objects.filter(code__in=["X1", "X2"]).count() == 2
     assert AccessRecord.objects.filter(action="import", username="unit_manager").exists()
     assert not list((tmp_path / "uploads").rglob("*.csv")), "uploaded files are removed after import"

@@ -122,6 +122,8 @@ def test_exit_interview_and_assessment_forms(staff):
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.exit_interview.main_reason == "workload" and member.exit_reason == "workload"
+    body = client.get("/personal/medarbetare/P-COL/").content.decode()
+    assert "Arbetsbelastning (Lön)" in body and "(pay)" not in body  # issue 13: names, not codes
     area = KnowledgeArea.objects.get()
     response = client.post("/personal/medarbetare/P-COL/", {"form": "assessment", "assessed_on": "2024-05-01",
                                                              f"area_{area.pk}": "2"})

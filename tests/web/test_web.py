@@ -108,3 +108,13 @@ def test_only_the_most_specific_navigation_entry_is_current(personas):
     request.user = personas.unit_manager
     current = [e["label"] for e in navigation(request)["nav_entries"] if e["active"]]
     assert [str(label) for label in current] == ["Egenkontroll"]
+
+
+def test_the_language_switcher_names_each_language_in_its_own_language(personas):
+    """Issue 13: the Swedish page offered "Engelska", which an English reader need not recognise."""
+    client = client_for(personas.unit_manager)
+    body = client.get("/").content.decode()
+    assert '<option value="en" lang="en">English</option>' in body and "Engelska" not in body
+    client.post("/sprak/", {"language": "en", "next": "/"})
+    body = client.get("/").content.decode()
+    assert '<option value="sv" lang="sv">Svenska</option>' in body and "Swedish" not in body

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import AccessRecord
 
@@ -18,6 +19,27 @@ AccessRecordType = AccessRecord
 def channel_label(channel: str) -> str:
     """The Swedish name of an access record's channel (web, API, command line …), or the stored value."""
     return str(AccessRecord.Channel(channel).label) if channel in AccessRecord.Channel.values else channel
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """The actions of access records, with their Swedish words: the model's, and ``change``, which the staff
+    and records services write for a change of personal data (stored as it is; no migration needed)."""
+    return [*AccessRecord.Action.choices, ("change", _("ändrade"))]
+
+
+def action_label(action: str) -> str:
+    """The Swedish word for an access record's action, or the stored value for an unknown one."""
+    return str(dict(action_choices()).get(action, action))
+
+
+# django-auditlog's change-log actions (LogEntry.Action: 0 create, 1 update, 2 delete, 3 access) are English
+# words without a Swedish catalogue in the package: named here, in Stabil's catalogue.
+_CHANGE_ACTIONS = {0: _("skapade"), 1: _("ändrade"), 2: _("tog bort"), 3: _("visade")}
+
+
+def change_action_label(action: int) -> str:
+    """The Swedish word for a change-log entry's action."""
+    return str(_CHANGE_ACTIONS.get(action, action))
 
 
 def access_records_search(*, username: str = "", object_id: str = "", action: str = "",

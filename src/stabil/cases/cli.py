@@ -156,7 +156,6 @@ def _sheets(report):
     """Return the two Excel sheets of a self-inspection: summary and breaches."""
     from stabil.common.output import Sheet
 
-    data = report.as_json()
     unit = report.unit_code or "alla enheter"
     title = f"Egenkontroll frister {report.due_from.isoformat()}–{report.due_to.isoformat()}, {unit}"
     # The figures as the page shows them (share in per cent, days with one decimal: Egenkontroll.shown).
@@ -165,8 +164,7 @@ def _sheets(report):
                     [[s.label, s.due, s.met, s.missed, s.overdue, s.open, s.share_percent, s.median_days, s.p90_days]
                      for s in report.shown()], title=title)
     breaches = Sheet("Överträdelser", ["Ärende", "Enhet", "Frist", "Förfallodag", "Utförd", "Status", "Dagar sent"],
-                     [[b["case_id"], b["unit"], b["deadline"], b["due_on"], b["met_on"], b["status"], b["days_late"]]
-                      for b in data["breaches"]], title=title)
+                     report.shown_breaches(), title=title)
     return [summary, breaches]
 
 

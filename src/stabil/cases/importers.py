@@ -29,6 +29,7 @@ from stabil.imports.framework import FileKind, ImportContext, ImportResult, Tabl
 from stabil.organisation.selectors import units
 from stabil.staff.selectors import staff_members
 
+from .labels import EVENT_LABELS, INTERVENTION_LABELS, OUTCOME_LABELS
 from .models import Case, Child
 
 COLUMNS = ("case_id", "child_id", "birth_date", "category", "unit", "event", "date",
@@ -45,7 +46,22 @@ MAX_REASON = 500
 
 # A Swedish personal identity number (YYMMDD-XXXX, YYYYMMDDXXXX): never accepted as a child id.
 _PERSONNUMMER = re.compile(r"^(\d{2})?\d{6}[-+]?\d{4}$")
-_OUTCOME_TEXT = {kind: " eller ".join(values) for kind, values in OUTCOMES.items()}
+
+
+def _kind_text(kind: str) -> str:
+    """An event kind by its Swedish name with the file's code: "Förhandsbedömning beslutad (preliminary_decided)"."""
+    return f"{EVENT_LABELS[kind]} ({kind})" if kind in EVENT_LABELS else kind
+
+
+def _interventions_text() -> str:
+    """The intervention kinds by name and code: "Öppenvård (outpatient), Jourhem (emergency_foster_home), …"."""
+    return ", ".join(f"{INTERVENTION_LABELS[value]} ({value})" for value in INTERVENTION_KINDS)
+
+
+def _outcomes_text(kind: str) -> str:
+    """The outcomes an event allows, by name and code, joined with "eller" (issue 13: no bare English codes)."""
+    separator = " " + _("eller") + " "
+    return separator.join(f"{OUTCOME_LABELS[value]} ({value})" for value in OUTCOMES[kind])
 
 
 def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, until_text: str,
@@ -78,7 +94,7 @@ def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, unt
         problems.append(("event", _("okänd händelse '%(kind)s'; tillåtna: %(allowed)s") % {"kind": kind, "allowed": ", ".join(EVENT_KINDS)}))
     on = None
     if not on_text:
-        problems.append(("date", "datum saknas"))
+        problems.append(("date", _("datum saknas")))
     else:
         on = parse_date(on_text)
         if on is None:
@@ -89,20 +105,23 @@ def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, unt
     if staff_id and (problem := id_problem(staff_id, max_length=MAX_ID)):
         problems.append(("staff_id", _("personal-id: %(problem)s") % {"problem": problem}))
     if kind in ASSIGNMENT_EVENTS and not staff_id:
-        problems.append(("staff_id", _("personal-id krävs för %(kind)s") % {"kind": kind}))
+        problems.append(("staff_id", _("personal-id krävs för %(kind)s") % {"kind": _kind_text(kind)}))
     if kind in OUTCOMES:
         if not outcome:
-            problems.append(("outcome", _("utfall krävs för %(kind)s: %(allowed)s") % {"kind": kind, "allowed": _OUTCOME_TEXT[kind]}))
+            problems.append(("outcome", _("utfall krävs för %(kind)s: %(allowed)s") % {
+                "kind": _kind_text(kind), "allowed": _outcomes_text(kind)}))
         elif outcome not in OUTCOMES[kind]:
             problems.append(("outcome", _("okänt utfall '%(outcome)s' för %(kind)s; tillåtna: %(allowed)s") % {
-                "outcome": outcome, "kind": kind, "allowed": _OUTCOME_TEXT[kind]}))
+                "outcome": outcome, "kind": _kind_text(kind), "allowed": _outcomes_text(kind)}))
     elif outcome and kind in EVENT_SET:
-        problems.append(("outcome", _("utfall används inte för %(kind)s (bara för preliminary_decided och "
-                                      "investigation_closed)") % {"kind": kind}))
+        problems.append(("outcome", _("utfall används inte för %(kind)s (bara för %(decided)s och %(closed)s)") % {
+            "kind": _kind_text(kind), "decided": _kind_text("preliminary_decided"),
+            "closed": _kind_text("investigation_closed")}))
     until = None
     if kind == "investigation_extended":
         if not until_text:
-            problems.append(("until", _("nytt slutdatum (until) krävs för investigation_extended")))
+            problems.append(("until", _("nytt slutdatum (until) krävs för %(kind)s") % {
+                "kind": _kind_text("investigation_extended")}))
         else:
             until = parse_date(until_text)
             if until is None:
@@ -116,18 +135,20 @@ def check_event_fields(kind: str, on_text: str, staff_id: str, outcome: str, unt
             else:
                 problems.append(("reason", _("en förlängning kräver ett särskilt skäl (reason)")))
     elif until_text and kind in EVENT_SET:
-        problems.append(("until", _("until används bara för investigation_extended, inte för %(kind)s") % {"kind": kind}))
+        problems.append(("until", _("until används bara för %(extended)s, inte för %(kind)s") % {
+            "extended": _kind_text("investigation_extended"), "kind": _kind_text(kind)}))
     if kind == "intervention_started":
         if not intervention:
-            problems.append(("intervention", _("insats krävs för intervention_started: %(allowed)s") % {
-                "allowed": ", ".join(INTERVENTION_KINDS)}))
+            problems.append(("intervention", _("insats krävs för %(kind)s: %(allowed)s") % {
+                "kind": _kind_text("intervention_started"),
+                "allowed": _interventions_text()}))
         elif intervention not in INTERVENTION_SET:
             problems.append(("intervention", _("okänd insats '%(intervention)s'; tillåtna: %(allowed)s") % {
-                "intervention": intervention, "allowed": ", ".join(INTERVENTION_KINDS)}))
+                "intervention": intervention, "allowed": _interventions_text()}))
     elif kind in ("intervention_ended", "placement_reviewed"):
         if intervention and intervention not in INTERVENTION_SET:
             problems.append(("intervention", _("okänd insats '%(intervention)s'; tillåtna: %(allowed)s") % {
-                "intervention": intervention, "allowed": ", ".join(INTERVENTION_KINDS)}))
+                "intervention": intervention, "allowed": _interventions_text()}))
         elif kind == "placement_reviewed" and intervention and intervention not in PLACEMENT_KINDS:
             problems.append(("intervention", _("övervägande gäller bara placeringar, inte öppenvård (outpatient)")))
     elif intervention and kind in EVENT_SET:

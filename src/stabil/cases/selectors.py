@@ -52,6 +52,7 @@ from stabil.core.deadlines import (
 from stabil.core.deadlines import Deadline as CoreDeadline
 from stabil.core.statistics import intervention_spells
 
+from .labels import STATUS_LABELS
 from .models import Case, CaseEvent, CaseState, Child, Deadline, DeadlineKind, DeadlineSettings
 
 # --- the municipality's deadline rules ----------------------------------------------------------------
@@ -721,6 +722,14 @@ class Egenkontroll:
                          rounding.shown(s.median_days, SHOWN_DECIMALS), rounding.shown(s.p90_days, SHOWN_DECIMALS))
             for s in self.summaries
         ]
+
+    def shown_breaches(self) -> list[list]:
+        """Return the breaches as the page and the downloads show them, by name (issue 13: not "missed")."""
+        rows = []
+        for b in self.as_json()["breaches"]:
+            rows.append([b["case_id"], b["unit"], str(DeadlineKind(b["deadline"]).label), b["due_on"], b["met_on"],
+                         str(STATUS_LABELS.get(b["status"], b["status"])), b["days_late"]])
+        return rows
 
     def as_json(self) -> dict:
         return {

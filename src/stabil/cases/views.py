@@ -31,6 +31,7 @@ from stabil.organisation import selectors as organisation
 from stabil.staff.selectors import names_for, staff_member_of_user
 
 from . import selectors, services
+from .explanations import explain
 from .forms import (
     EVENT_LABELS,
     INTERVENTION_LABELS,
@@ -161,13 +162,14 @@ def case_detail(request, case_id: str, form: EventForm | None = None, status: in
         record_access(by=request.user, action="view", what=f"Ärendesida {case.case_id}: handläggare",
                       objects=sorted(shown_staff - {None, ""}), object_type="staff.staffmember", request=request)
     deadlines = sorted(state.deadlines, key=lambda d: (d.status not in ("overdue", "open"), d.due_on))
+    deadlines = [d._replace(why=explain(d.why)) for d in deadlines]  # in the reader's language
     return render(request, "cases/case_detail.html", {
         "case": case, "state": state, "events": events, "deadlines": deadlines, "today": today,
         "form": form or (EventForm() if can_record else None), "can_record": can_record,
         "event_labels": EVENT_LABELS, "outcome_labels": OUTCOME_LABELS, "intervention_labels": INTERVENTION_LABELS,
         "status_labels": STATUS_LABELS, "phase_label": PHASE_LABELS.get(state.phase, state.phase),
         "kind_labels": dict(DeadlineKind.choices), "future_events": [e for e in events if e.on > today],
-        "names": names_for(shown_staff),
+        "names": names_for(shown_staff), "notes": [explain(note) for note in state.notes],
     }, status=status)
 
 
@@ -303,7 +305,6 @@ def _egenkontroll_download(report, export: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    data = report.as_json()
     writer.writerow(["Frist", "Föll ut", "Uppfyllda", "Missade", "Försenade", "Ej förfallna", "Andel uppfyllda (%)",
                      "Median dagar", "90:e percentil dagar"])
     # The figures as the page shows them (Egenkontroll.shown), with a decimal comma for Swedish Excel.
@@ -312,9 +313,9 @@ def _egenkontroll_download(report, export: str) -> HttpResponse:
                          _num(s.median_days), _num(s.p90_days)])
     writer.writerow([])
     writer.writerow(["Ärende", "Enhet", "Frist", "Förfallodag", "Utförd", "Status", "Dagar sent"])
-    for b in data["breaches"]:
-        writer.writerow([csv_safe(b["case_id"]), csv_safe(b["unit"]), b["deadline"], b["due_on"].isoformat(),
-                         b["met_on"].isoformat() if b["met_on"] else "", b["status"], b["days_late"]])
+    for case_id, unit, deadline, due_on, met_on, status, days_late in report.shown_breaches():
+        writer.writerow([csv_safe(case_id), csv_safe(unit), deadline, due_on.isoformat(),
+                         met_on.isoformat() if met_on else "", status, days_late])
     return response
 
 

@@ -148,20 +148,74 @@ def parse_range(value: str, *, low: int, high: int, what: str) -> tuple[int, int
     return first, last
 
 
+# argparse's own texts ("usage:", "options", "show this help message and exit", its error messages) go
+# through gettext (its module-level ``_`` and ``ngettext``, looked up when the text is used). Stabil's
+# command line is Swedish, so argparse looks them up here: the msgids are argparse's (Python 3.11-3.13),
+# an unknown one (a newer Python's) stays English rather than failing. Set once, when this module loads,
+# before any parser exists (a parser's -h help text is looked up when the parser is made).
+ARGPARSE_SV = {
+    "usage: ": "användning: ",
+    "positional arguments": "argument",
+    "options": "flaggor",
+    "optional arguments": "flaggor",
+    "show this help message and exit": "visa den här hjälpen och avsluta",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
+    "the following arguments are required: %s": "följande argument krävs: %s",
+    "unrecognized arguments: %s": "okända argument: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ogiltigt val: %(value)r (välj bland %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "ogiltigt värde (%(type)s): %(value)r",
+    "expected one argument": "ett värde krävs",
+    "expected at least one argument": "minst ett värde krävs",
+    "expected at most one argument": "högst ett värde får anges",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydig flagga: %(option)s kan vara %(matches)s",
+    "not allowed with argument %s": "kan inte anges tillsammans med %s",
+    "one of the arguments %s is required": "ett av argumenten %s krävs",
+    "ignored explicit argument %r": "värdet %r används inte",
+    "can't open '%(filename)s': %(error)s": "kan inte öppna '%(filename)s': %(error)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "okänt kommando %(parser_name)r (välj bland %(choices)s)",
+}
+_ARGPARSE_SV_PLURAL = {"expected %s argument": ("%s värde krävs", "%s värden krävs")}
+
+
+def _argparse_gettext(message: str) -> str:
+    return ARGPARSE_SV.get(message, message)
+
+
+def _argparse_ngettext(singular: str, plural: str, n: int) -> str:
+    if singular in _ARGPARSE_SV_PLURAL:
+        one, many = _ARGPARSE_SV_PLURAL[singular]
+        return one if n == 1 else many
+    return singular if n == 1 else plural
+
+
+argparse._ = _argparse_gettext
+argparse.ngettext = _argparse_ngettext
+
+
+#: Placeholders in the usage and help, by argument name, where a command gives none of its own (argparse
+#: would write the name in capitals: DUE_FROM, UNIT, FILE).
+METAVARS_SV = {
+    "app_role": "APPROLL", "database": "DATABAS", "django_args": "DJANGO-ARGUMENT", "due_from": "ÅÅÅÅ-MM-DD",
+    "due_to": "ÅÅÅÅ-MM-DD", "email": "E-POST", "file": "FIL", "first_name": "FÖRNAMN", "host": "VÄRD",
+    "last_name": "EFTERNAMN", "limit": "ANTAL", "months": "MÅNADER", "note": "ANTECKNING", "on": "ÅÅÅÅ-MM-DD",
+    "owner_role": "ÄGARROLL", "port": "PORT", "runs": "KÖRNINGAR", "seed": "FRÖ", "unit": "ENHET",
+    "username": "ANVÄNDARNAMN", "workers": "ARBETARE",
+}
+
+
 class SwedishArgumentParser(argparse.ArgumentParser):
-    """argparse with its fixed messages in Swedish, exiting 2 on usage errors."""
+    """argparse with its fixed texts in Swedish (``ARGPARSE_SV``, ``METAVARS_SV``), exiting 2 on usage errors."""
+
+    def add_argument(self, *args, **kwargs):
+        action = super().add_argument(*args, **kwargs)
+        # A Swedish placeholder in the usage, the help and the messages ("följande argument krävs: FIL").
+        if action.metavar is None and action.choices is None and action.nargs != 0 and action.dest in METAVARS_SV:
+            action.metavar = METAVARS_SV[action.dest]
+        return action
 
     def error(self, message: str):
-        replacements = {
-            "the following arguments are required": "följande argument krävs",
-            "unrecognized arguments": "okända argument",
-            "invalid choice": "ogiltigt val",
-            "choose from": "välj bland",
-            "expected one argument": "ett värde krävs",
-            "argument ": "argument ",
-            "invalid parse_date value": "ogiltigt datum",
-        }
-        for english, swedish in replacements.items():
-            message = message.replace(english, swedish)
+        # The type of a date argument by its meaning, not the function's name.
+        message = message.replace("ogiltigt värde (parse_date)", "ogiltigt datum")
         self.print_usage(sys.stderr)  # stdout carries only report output
         self.exit(2, f"{self.prog}: fel: {message}\n")

@@ -52,6 +52,7 @@ from typing import NamedTuple
 from stabil.core import calendar
 from stabil.core import deadlines as rules
 from stabil.core.deadlines import DEFAULT_CONFIG, Deadline, DeadlineConfig, status_of
+from stabil.core.explanations import Explanation, Part, moved, part
 
 __all__ = [
     "EVENT_KINDS",
@@ -190,12 +191,7 @@ class _Intervention:
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
 
 
-def _iso(day: dt.date | None) -> str:
-    return day.isoformat() if day else "-"
-
-
-def _deadline(kind, started_on, due_on, met_on, on, why, ended_on=None, ended_what="", *, moved=False,
-              lvu=False):
+def _deadline(kind, started_on, due_on, met_on, on, why: list[Part], ended_on=None, *, moved=False, lvu=False):
     """Return a Deadline with its status as the contract defines it (issue 4, `docs/deadlines.md`).
 
     Met or missed is decided by the date of the event alone; while the event has not happened the
@@ -204,18 +200,15 @@ def _deadline(kind, started_on, due_on, met_on, on, why, ended_on=None, ended_wh
     *next* placement review is dropped when its placement ended on or before it fell due, since nothing
     is left to review (``ended_on`` is passed for that deadline alone); a placement that ended after the
     due date without the review leaves it overdue. ``moved`` and ``lvu`` choose the citation
-    (lag (1930:173) 2 §, LVU (1990:52) 13 §).
+    (lag (1930:173) 2 §, LVU (1990:52) 13 §). ``why`` is the explanation's parts (``core.explanations``).
     """
     if met_on is None and ended_on is not None and ended_on <= due_on:
         return None
     status = status_of(due_on, met_on, on)
     if met_on is None and ended_on is not None:
-        why = f"{why} Inte gjort; {ended_what} {_iso(ended_on)}, efter förfallodagen."
-    return Deadline(kind, started_on, due_on, met_on, status, why, rules.cite(kind, started_on, moved=moved, lvu=lvu))
-
-
-def _moved_note(raw: dt.date, due: dt.date) -> str:
-    return "" if raw == due else f" ({raw.isoformat()} är inte en arbetsdag; flyttad till {due.isoformat()}, lag (1930:173) 2 §)"
+        why = [*why, part("not_done_placement_ended", ended=ended_on)]
+    return Deadline(kind, started_on, due_on, met_on, status, Explanation(why),
+                    rules.cite(kind, started_on, moved=moved, lvu=lvu))
 
 
 def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DEFAULT_CONFIG) -> CaseState:
@@ -238,7 +231,7 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
         elif kind == "protection_assessed":
             report = next((r for r in reports if r.protection_on is None), None)
             if report is None:
-                notes.append(f"{_iso(day)}: skyddsbedömning utan anmälan")
+                notes.append(Explanation([part("note_protection_without_report", day=day)]))
             else:
                 report.protection_on = day
         elif kind == "feedback_requested":
@@ -246,11 +239,11 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
                 if reports[-1].feedback_requested_on is None:
                     reports[-1].feedback_requested_on = day
             else:
-                notes.append(f"{_iso(day)}: begäran om återkoppling utan anmälan")
+                notes.append(Explanation([part("note_feedback_without_report", day=day)]))
         elif kind == "preliminary_decided":
             report = next((r for r in reports if r.decided_on is None), None)
             if report is None:
-                notes.append(f"{_iso(day)}: förhandsbedömning utan anmälan")
+                notes.append(Explanation([part("note_preliminary_without_report", day=day)]))
             else:
                 report.decided_on = day
                 report.outcome = event.outcome
@@ -273,13 +266,13 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
             if investigation is not None:
                 investigation.contact_on = day
             elif waiting:
-                notes.append(f"{_iso(day)}: första kontakt, men varje öppen utredning har redan sin första kontakt")
+                notes.append(Explanation([part("note_contact_already_made", day=day)]))
             else:
-                notes.append(f"{_iso(day)}: {kind} utan öppen utredning")
+                notes.append(Explanation([part("note_without_open_investigation", day=day, event=kind)]))
         elif kind in ("investigation_extended", "investigation_closed"):
             investigation = next((i for i in investigations if i.closed_on is None), None)
             if investigation is None:
-                notes.append(f"{_iso(day)}: {kind} utan öppen utredning")
+                notes.append(Explanation([part("note_without_open_investigation", day=day, event=kind)]))
             elif kind == "investigation_extended":
                 investigation.extensions.append((day, event.until, event.reason))
             else:
@@ -297,7 +290,7 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
             named = [p for p in running if p.kind == event.intervention] if event.intervention else []
             target = (named or running or [None])[-1]
             if target is None:
-                notes.append(f"{_iso(day)}: övervägande utan pågående placering")
+                notes.append(Explanation([part("note_review_without_placement", day=day)]))
             else:
                 target.reviews.append(day)
         elif kind == "intervention_ended":
@@ -305,7 +298,7 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
             named = [p for p in running if p.kind == event.intervention] if event.intervention else []
             target = (named or running or [None])[-1]
             if target is None:
-                notes.append(f"{_iso(day)}: insats avslutad utan pågående insats")
+                notes.append(Explanation([part("note_ended_without_intervention", day=day)]))
             else:
                 target.ended_on = day
         elif kind == "handler_assigned":
@@ -318,22 +311,23 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
     _assign(approvals, [p for p in placements if p.kind == "foster_home"], "approved_on")
 
     found: list[Deadline | None] = []
-    next_day = " nästa dag" if config.protection_assessment_days == 1 else (
-        f" + {config.protection_assessment_days} dagar" if config.protection_assessment_days else "")
+    protection_text = {0: "protection_same_day", 1: "protection_next_day"}.get(config.protection_assessment_days,
+                                                                            "protection_days")
     for report in reports:
         raw = report.on + dt.timedelta(days=config.protection_assessment_days)
         due = rules.protection_assessment_due(report.on, config)
         found.append(_deadline(
             rules.PROTECTION_ASSESSMENT, report.on, due, report.protection_on, on,
-            f"Anmälan {_iso(report.on)}; skyddsbedömning genast{next_day}, senast {_iso(raw)}{_moved_note(raw, due)}.",
+            [part(protection_text, report=report.on, days=config.protection_assessment_days, raw=raw,
+                  moved=moved(raw, due))],
             moved=raw != due,
         ))
         raw = report.on + dt.timedelta(days=14)
         due = rules.preliminary_assessment_due(report.on, config)
-        met_by = " (beslut att inleda utredning)" if report.decided_by_opening else ""
+        met_by = [part("decided_by_opening")] if report.decided_by_opening else []
         found.append(_deadline(
             rules.PRELIMINARY_ASSESSMENT, report.on, due, report.decided_on, on,
-            f"Anmälan {_iso(report.on)} + 14 dagar = {_iso(raw)}{_moved_note(raw, due)}.{met_by}",
+            [part("preliminary", report=report.on, raw=raw, moved=moved(raw, due)), *met_by],
             moved=raw != due,
         ))
         if report.feedback_requested_on is not None and report.decided_on is not None:
@@ -344,57 +338,54 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
                 raw = start + dt.timedelta(days=7)
                 found.append(_deadline(
                     rules.REPORTER_FEEDBACK, start, due, report.informed_on, on,
-                    f"Anmälaren bad om återkoppling {_iso(report.feedback_requested_on)}; beslut "
-                    f"{_iso(report.decided_on)}; en vecka = {_iso(raw)}{_moved_note(raw, due)}.",
+                    [part("feedback", requested=report.feedback_requested_on, decided=report.decided_on, raw=raw,
+                          moved=moved(raw, due))],
                     moved=raw != due,
                 ))
 
     for inv in investigations:
         raw = calendar.add_months(inv.opened_on, 4)
         due = rules.investigation_due(inv.opened_on, config)
-        why = f"Utredning inledd {_iso(inv.opened_on)} + 4 månader = {_iso(raw)}{_moved_note(raw, due)}."
-        moved = raw != due  # until a timely extension puts the board's own date in its place
+        why = [part("investigation", opened=inv.opened_on, raw=raw, moved=moved(raw, due))]
+        was_moved = raw != due  # until a timely extension puts the board's own date in its place
         for decided_on, until, _reason in inv.extensions:
             if until is None or (inv.closed_on is not None and decided_on > inv.closed_on):
                 continue
             new_due, timely = rules.investigation_extension(due, decided_on, until)
             if timely:
-                why += f" Förlängd {_iso(decided_on)} till {_iso(until)}."
-                moved = False
+                why.append(part("extended", decided=decided_on, until=until))
+                was_moved = False
             else:
-                why += (f" Förlängning beslutad {_iso(decided_on)}, efter förfallodagen {_iso(due)}: "
-                        f"flyttar inget och är själv en överträdelse.")
+                why.append(part("extension_late", decided=decided_on, due=due))
             due = new_due
-        found.append(_deadline(rules.INVESTIGATION, inv.opened_on, due, inv.closed_on, on, why, moved=moved))
+        found.append(_deadline(rules.INVESTIGATION, inv.opened_on, due, inv.closed_on, on, why, moved=was_moved))
         due = rules.first_contact_due(inv.opened_on, config)
         if due is not None:
             found.append(_deadline(
                 rules.FIRST_CONTACT, inv.opened_on, due, inv.contact_on, on,
-                f"Utredning inledd {_iso(inv.opened_on)} + {config.first_contact_working_days} "
-                f"arbetsdagar = {_iso(due)} (tjänstegaranti).",
+                [part("first_contact", opened=inv.opened_on, days=config.first_contact_working_days, due=due)],
             ))
 
     for placement in placements:
-        label = f"Placering ({placement.kind}) {_iso(placement.started_on)}"
         found.append(_deadline(
             rules.CARE_PLAN, placement.started_on, rules.care_plan_due(placement.started_on),
-            placement.plan_on, on, f"{label}; vårdplan senast placeringsdagen.",
+            placement.plan_on, on, [part("care_plan", intervention=placement.kind, started=placement.started_on)],
         ))
         if placement.kind == "foster_home":
             found.append(_deadline(
                 rules.FOSTER_HOME_APPROVAL, placement.started_on,
                 rules.foster_home_approval_due(placement.started_on), placement.approved_on, on,
-                f"{label}; familjehemmet utrett och beslut senast placeringsdagen.",
+                [part("foster_home_approval", intervention=placement.kind, started=placement.started_on)],
             ))
         lvu = placement.legal_basis == "LVU"
-        basis = " (LVU 13 §)" if lvu else ""
+        review_text = "review_lvu" if lvu else "review"
         last = placement.started_on
         for review_on in sorted(placement.reviews):
             raw = calendar.add_months(last, 6)
             due = rules.placement_review_due(last, config)
             found.append(_deadline(
                 rules.PLACEMENT_REVIEW, last, due, review_on, on,
-                f"Senast {_iso(last)} + 6 månader{basis} = {_iso(raw)}{_moved_note(raw, due)}.",
+                [part(review_text, last=last, raw=raw, moved=moved(raw, due))],
                 moved=raw != due, lvu=lvu,
             ))
             last = review_on
@@ -402,8 +393,8 @@ def case_state(events: Iterable[Event], on: dt.date, config: DeadlineConfig = DE
         due = rules.placement_review_due(last, config)
         found.append(_deadline(
             rules.PLACEMENT_REVIEW, last, due, None, on,
-            f"Senast {_iso(last)} + 6 månader{basis} = {_iso(raw)}{_moved_note(raw, due)}.",
-            placement.ended_on, "placeringen avslutades", moved=raw != due, lvu=lvu,
+            [part(review_text, last=last, raw=raw, moved=moved(raw, due))],
+            placement.ended_on, moved=raw != due, lvu=lvu,
         ))
 
     deadlines = tuple(d for d in found if d is not None)

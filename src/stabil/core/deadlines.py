@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from stabil.core import calendar
+from stabil.core.explanations import Explanation
 
 __all__ = [
     "DEADLINE_KINDS",
@@ -350,8 +351,9 @@ class Deadline(NamedTuple):
     """One deadline of a case as seen on a given day.
 
     kind: one of DEADLINE_KINDS; started_on: the day its period started; due_on; met_on (the
-    event's date, or None); status: met / missed / open / overdue; why: a Swedish explanation
-    (shown on the case page) of how the due date was reached; source: the citation (by
+    event's date, or None); status: met / missed / open / overdue; why: how the due date was reached,
+    shown on the case page (``core.explanations.Explanation``: its parts, read as its Swedish text; "" where
+    a stored row carries none); source: the citation (by
     ``started_on``). A NamedTuple: immutable and cheap, since every case yields several.
     """
 
@@ -360,7 +362,7 @@ class Deadline(NamedTuple):
     due_on: dt.date
     met_on: dt.date | None
     status: str
-    why: str
+    why: Explanation | str
     source: str
 
     @property

@@ -34,20 +34,21 @@ from stabil.core.eligibility import (
     experience_years_on,
     is_caseworker_with_socionom_and_years,
 )
+from stabil.core.i18n import gettext_noop
 
 SICK_BANDS: tuple[str, ...] = ("1", "2-21", "22-90", "91+")
 EXIT_REASONS: tuple[str, ...] = ("workload", "pay", "leadership", "career", "competing_employer",
                                  "studies", "retirement", "other")
 EXIT_REASON_LABELS_SV = {
-    "workload": "Arbetsbelastning",
-    "pay": "Lön",
-    "leadership": "Ledarskap",
-    "career": "Karriär",
-    "competing_employer": "Konkurrerande arbetsgivare",
-    "studies": "Studier",
-    "retirement": "Pension",
-    "other": "Annat",
-    "": "Ej angivet",
+    "workload": gettext_noop("Arbetsbelastning"),
+    "pay": gettext_noop("Lön"),
+    "leadership": gettext_noop("Ledarskap"),
+    "career": gettext_noop("Karriär"),
+    "competing_employer": gettext_noop("Konkurrerande arbetsgivare"),
+    "studies": gettext_noop("Studier"),
+    "retirement": gettext_noop("Pension"),
+    "other": gettext_noop("Annat"),
+    "": gettext_noop("Ej angivet"),
 }
 #: Full-time hours per week in municipal employment (AB), the base of scheduled hours.
 FULL_TIME_HOURS_PER_WEEK = 40.0

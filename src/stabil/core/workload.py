@@ -23,7 +23,10 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
+
+from stabil.core.rounding import shown_percent
 
 # Phases of an open case, as the case flow (core/caseflow.py) names them. "closed" weighs nothing.
 PRELIMINARY_ASSESSMENT = "preliminary_assessment"
@@ -51,6 +54,8 @@ ROLES = (MAIN, CO)
 GREEN = "green"
 AMBER = "amber"
 RED = "red"
+# A load is shown in whole per cent; its colour band is read from that figure.
+LOAD_SHOWN_DECIMALS = 0
 
 # Swedish labels for the UI and for reasons; marked for translation by the Django layer.
 WORK_TYPE_LABELS_SV = {
@@ -201,9 +206,12 @@ class WorkloadConfig:
         """Return green, amber or red for a load (None = no capacity: red when there is demand)."""
         if load is None:
             return RED if demand_hours > 0 else GREEN
-        if load > self.red_above:
+        # The band follows the figure people see, the load in whole per cent rounded half up (the pages'
+        # ``percent`` filter, ``core.rounding``): two people shown at "100 %" get one colour (issue 13).
+        shown = Decimal(shown_percent(load, LOAD_SHOWN_DECIMALS))
+        if shown > Decimal(str(self.red_above)) * 100:
             return RED
-        if load >= self.amber_from:
+        if shown >= Decimal(str(self.amber_from)) * 100:
             return AMBER
         return GREEN
 

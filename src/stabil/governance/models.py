@@ -177,6 +177,9 @@ class KpiTarget(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("targets are changed, never deleted")
 
+    def __str__(self) -> str:
+        return f"Målvärde {self.year} för {self.kpi}"
+
 
 class KpiEntry(models.Model):
     """An entered KPI value for a year (NKI, HME, or an outcome Stabil does not compute)."""
@@ -199,6 +202,9 @@ class KpiEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("entries are changed, never deleted")
+
+    def __str__(self) -> str:
+        return f"Utfall {self.year} för {self.kpi}"
 
 
 class KpiSnapshot(models.Model):
@@ -353,6 +359,9 @@ class FollowUp(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("follow-ups are never deleted")
 
+    def __str__(self) -> str:
+        return f"Uppföljning {self.on} av {self.measure}"
+
 
 class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("Varje månad")
@@ -406,6 +415,9 @@ class SelfInspectionResult(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("results are never deleted")
+
+    def __str__(self) -> str:
+        return f"Resultat {self.performed_on} av {self.check_item}"
 
 
 for _model in (Board, Scorecard, Perspective, Goal, Kpi, KpiTarget, KpiEntry, ActionPlan, Risk, Measure,

@@ -28,7 +28,7 @@ from stabil.accounts.policy import (
 from stabil.common.periods import period_label, reporting_period
 from stabil.organisation import selectors as organisation
 
-from . import board_report, selectors, services
+from . import board_report, kpi_texts, selectors, services
 from .forms import (
     BoardReportForm,
     CheckForm,
@@ -160,7 +160,8 @@ def kpi_edit(request, pk: int):
         return redirect("governance:scorecard", pk=card.pk)
     return render(request, "governance/form.html", {
         "form": form, "title": kpi.name, "back": ("governance:scorecard", card.pk), "history": _history(kpi),
-        "definition": kpi.computed and selectors.core_kpi.definition(kpi.computed),
+        "definition": kpi.computed and {"definition": kpi_texts.definition(kpi.computed),
+                                        "source": kpi_texts.source(kpi.computed)},
     })
 
 
@@ -455,9 +456,12 @@ def kpi_period(request):
             definition = core_kpi.definition(value.kpi)
             hidden = not exact and selectors.kpi_hidden_in_public(value, threshold,
                                                                   single_unit=bool(unit_codes))
-            rows.append({"label": board_report.KPI_LABELS[value.kpi], "definition": definition,
-                         "value": None if hidden else value.value, "hidden": hidden,
-                         "numerator": None if hidden else value.numerator,
-                         "denominator": None if hidden else value.denominator})
+            # A sum in kronor is not a ratio: its figure is the value itself, with no numerator or denominator.
+            ratio = definition.unit != core_kpi.SEK
+            rows.append({"label": kpi_texts.label(value.kpi), "definition": definition,
+                         "definition_text": kpi_texts.definition(value.kpi), "source": kpi_texts.source(value.kpi),
+                         "value": None if hidden else value.value, "hidden": hidden, "ratio": ratio,
+                         "numerator": None if hidden or not ratio else value.numerator,
+                         "denominator": None if hidden or not ratio else value.denominator})
     return render(request, "governance/kpis.html", {"form": form, "rows": rows, "period": period,
                                                     "unit": form.cleaned_data.get("unit") if rows else ""})

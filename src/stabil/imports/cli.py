@@ -27,7 +27,7 @@ def _configure(parser) -> None:
 
 
 def _run(args) -> int:
-    from .framework import ImportFileError, run_import
+    from .framework import ImportFileError, done_text, run_import
 
     by = acting_user(args.by)
     try:
@@ -39,8 +39,8 @@ def _run(args) -> int:
             sys.stderr.write(line + "\n")
         sys.stderr.write(f"{outcome.filename}: {len(outcome.errors)} fel; ingenting sparades.\n")
         return 1
-    verb = "kontrollerad, inget sparat" if args.dry_run else "importerad"
-    sys.stderr.write(f"{outcome.filename}: {outcome.kind.label} {verb}. {outcome.result.summary()}\n")
+    sys.stderr.write(f"{outcome.filename}: {done_text(outcome.kind.label, dry_run=args.dry_run)} "
+                     f"{outcome.result.summary()}\n")
     return 0
 
 

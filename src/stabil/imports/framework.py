@@ -643,6 +643,17 @@ class FileKind:
     capability: str = "cases.import"
 
 
+def done_text(label: str, *, dry_run: bool) -> str:
+    """Return the sentence saying a file of this kind was imported (or only checked), in Swedish.
+
+    The kind's label is a plural noun ("ärendehändelser", "personal"), so it is named as "filen med …"
+    rather than given an adjective it would have to agree with.
+    """
+    if dry_run:
+        return f"Filen med {label} kontrollerades; inget sparades."
+    return f"Filen med {label} importerades."
+
+
 _KINDS: dict[str, FileKind] = {}
 
 

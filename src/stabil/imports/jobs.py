@@ -17,7 +17,7 @@ def import_file(*, job, progress, path: str, dry_run: bool = False, origin: dict
     """
     from stabil.accounts.policy import has_capability
 
-    from .framework import ImportFileError, run_import
+    from .framework import ImportFileError, done_text, run_import
 
     def allowed(kind) -> None:
         if not has_capability(job.created_by, kind.capability):
@@ -40,6 +40,5 @@ def import_file(*, job, progress, path: str, dry_run: bool = False, origin: dict
         shown = lines[:MAX_LINES_SHOWN]
         more = [f"… och {len(lines) - MAX_LINES_SHOWN} fel till."] if len(lines) > MAX_LINES_SHOWN else []
         raise JobError("\n".join([f"{len(outcome.errors)} fel; ingenting sparades.", *shown, *more]))
-    verb = "kontrollerad; inget sparades" if dry_run else "importerad"
-    return {"summary": f"{outcome.filename}: {outcome.kind.label} {verb}. {outcome.result.summary()}",
+    return {"summary": f"{outcome.filename}: {done_text(outcome.kind.label, dry_run=dry_run)} {outcome.result.summary()}",
             "notices": outcome.notices}

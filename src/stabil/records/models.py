@@ -160,6 +160,9 @@ class DestructionApproval(models.Model):
         ordering = ["at", "pk"]
         constraints = [models.UniqueConstraint(fields=["destruction_list", "username"], name="one_approval_each")]
 
+    def __str__(self) -> str:
+        return f"Godkännande av gallringslista {self.destruction_list_id} av {self.username}"
+
 
 class RemovedOpening(models.Model):
     """Investigations opened, counted per unit, category and month, of children whose data were removed: the

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from stabil.accounts import selectors as accounts_selectors
@@ -43,14 +42,9 @@ _WORD = re.compile(r"[^\s,;:()\[\]{}<>\"'«»]+")
 MASK = "…"
 
 
-def action_label(action: str) -> str:
-    """The Swedish word for an access record's action (``change`` is written by the staff services)."""
-    labels = {"view": _("visade"), "export": _("exporterade"), "import": _("importerade"), "change": _("ändrade")}
-    return labels.get(action, action)
-
-
 role_label = accounts_selectors.role_label
 channel_label = audit_selectors.channel_label
+action_label = audit_selectors.action_label
 AccessRecord = audit_selectors.AccessRecordType
 
 

@@ -145,6 +145,10 @@ class StaffChange(models.Model):
         ordering = ["staff", "valid_from"]
         constraints = [models.UniqueConstraint(fields=["staff", "valid_from"], name="staff_change_unique_day")]
 
+    def __str__(self) -> str:
+        # The staff id, not the name: the change log keeps this text after a name is removed (retention).
+        return f"Förändring för {self.staff.staff_id} från {self.valid_from}"
+
 
 class ExitInterview(models.Model):
     """An exit interview (avgångsintervju): the main reason, other reasons and free text."""
@@ -160,6 +164,13 @@ class ExitInterview(models.Model):
         verbose_name = _("avgångsintervju")
         verbose_name_plural = _("avgångsintervjuer")
         ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"Avgångsintervju med {self.staff.staff_id} {self.held_on}"
+
+    def other_reasons_display(self) -> list[str]:
+        """Return the other reasons as their names ("Ledarskap"), not their codes ("leadership")."""
+        return [str(ExitReason(code).label) if code in ExitReason.values else code for code in self.other_reasons]
 
 
 class OvertimeKind(models.TextChoices):
@@ -193,6 +204,9 @@ class UnitStaffing(models.Model):
         verbose_name = _("bemanningsbudget")
         verbose_name_plural = _("bemanningsbudgetar")
         constraints = [models.UniqueConstraint(fields=["unit", "valid_from"], name="unit_staffing_unique_day")]
+
+    def __str__(self) -> str:
+        return f"Bemanningsbudget för {self.unit} från {self.valid_from}"
 
 
 # --- Competence model: levels over municipality-defined knowledge areas --------------------
@@ -237,6 +251,9 @@ class CompetenceAssessment(models.Model):
         constraints = [models.UniqueConstraint(fields=["staff", "area", "assessed_on"],
                                                name="assessment_unique_day")]
 
+    def __str__(self) -> str:
+        return f"Kompetensbedömning av {self.staff.staff_id} i {self.area} {self.assessed_on}"
+
 
 class DevelopmentPlan(models.Model):
     """A dated development goal for a person in a knowledge area, and when it is to be reached."""
@@ -253,3 +270,6 @@ class DevelopmentPlan(models.Model):
         verbose_name = _("utvecklingsplan")
         verbose_name_plural = _("utvecklingsplaner")
         ordering = ["staff", "due_on"]
+
+    def __str__(self) -> str:
+        return f"Utvecklingsplan för {self.staff.staff_id} i {self.area} {self.planned_on}"

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stabil.accounts.policy import has_capability, require_capability, scope_cases, scope_staff, visible_units
@@ -63,7 +64,8 @@ def _respond(request, template: str, *, title: str, tables: list[PageTable], wha
 
 
 def _label(reason: str) -> str:
-    return EXIT_REASON_LABELS_SV.get(reason, reason)
+    """An exit reason by name in the reader's language (core's Swedish names are the catalogue's msgids)."""
+    return gettext(EXIT_REASON_LABELS_SV[reason]) if reason in EXIT_REASON_LABELS_SV else reason
 
 
 @require_capability("staff.view")

@@ -51,6 +51,9 @@ class UnitSettings(models.Model):
         verbose_name = _("enhetsinställning för arbetsbelastning")
         verbose_name_plural = _("enhetsinställningar för arbetsbelastning")
 
+    def __str__(self) -> str:
+        return f"Arbetsbelastningsinställningar för {self.unit}"
+
 
 class TeamSettings(models.Model):
     """The work types a team works with; allocation ranks people who fit the case's type first."""
@@ -61,6 +64,9 @@ class TeamSettings(models.Model):
     class Meta:
         verbose_name = _("teaminställning för arbetsbelastning")
         verbose_name_plural = _("teaminställningar för arbetsbelastning")
+
+    def __str__(self) -> str:
+        return f"Arbetsbelastningsinställningar för {self.team}"
 
 
 class CaseComplexity(models.Model):
@@ -81,6 +87,9 @@ class CaseComplexity(models.Model):
         if self.interpreter_needed:
             out.append("interpreter")
         return tuple(out)
+
+    def __str__(self) -> str:
+        return f"Komplexitet i ärende {self.case.case_id}"
 
 
 class RiskMeasure(models.Model):

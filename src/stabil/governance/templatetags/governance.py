@@ -2,6 +2,8 @@
 
 from django import template
 
+from stabil.web.templatetags.stabil import number
+
 register = template.Library()
 
 
@@ -15,10 +17,17 @@ def get_item(mapping, key):
 
 
 @register.filter
+def figure(value):
+    """Return a numerator or denominator as people read it: a count without decimals ("1 577", not
+    "1 577,0"), a mean such as an average headcount with one ("16,2")."""
+    if value is None or value == "":
+        return "–"
+    return number(value, 0 if float(value).is_integer() else 1)
+
+
+@register.filter
 def kpi_value(value, unit):
     """Return a KPI value for reading: one decimal when it has one (per cent, index), whole kronor."""
-    from stabil.web.templatetags.stabil import number
-
     if value is None or value == "":
         return "–"
     decimals = 0 if unit == "sek" or float(value) == int(float(value)) else 1
