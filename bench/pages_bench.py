@@ -28,7 +28,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,8 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import benchlib  # noqa: E402
-from benchlib import drop_postgres, postgres_database  # noqa: E402
+import benchlib
+from benchlib import drop_postgres, postgres_database
 
 LAST_ON = dt.date(2026, 11, 24)
 
@@ -233,9 +232,7 @@ def main() -> int:
                 reports[label] = benchlib.run_child(script, "--worker", "report", "--db-url", url,
                                                     "--report-args", json.dumps(report_args))
     finally:
-        if throwaway and url.startswith("postgresql"):
-            drop_postgres(url)
-        elif args.db_url and not args.keep and url.startswith("postgresql"):
+        if url.startswith("postgresql") and (throwaway or not args.keep):
             drop_postgres(url)
 
     base = figures["trivial page (/healthz)"]
