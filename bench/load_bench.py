@@ -96,7 +96,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=20_000, help="cases in the demo history (default 20000)")
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=float, default=5.0, help="users started a second")
+    parser.add_argument("--spawn-rate", type=float, default=1.0, help="users started a second")
     parser.add_argument("--run-time", type=int, default=60, help="seconds of load after the last user started")
     parser.add_argument("--db-url", help="use this PostgreSQL database (created beforehand)")
     parser.add_argument("--keep", action="store_true", help="keep the database (only with --db-url)")
@@ -122,7 +122,8 @@ def main() -> int:
               file=sys.stderr)
         port = free_port()
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DATABASE_URL": url, "STABIL_DATA_DIR": str(data_dir),
-               "STABIL_ALLOWED_HOSTS": HOST, "STABIL_DIGEST_TIME": "off", "STABIL_LOG_LEVEL": "ERROR"}
+               "STABIL_ALLOWED_HOSTS": HOST, "STABIL_DIGEST_TIME": "off",
+               "STABIL_TRUSTED_PROXY_COUNT": "1", "STABIL_LOG_LEVEL": "ERROR"}
         server = subprocess.Popen(
             [sys.executable, "-m", "stabil.cli", "serve", "--host", HOST, "--port", str(port), "--no-worker"],
             env=env, cwd=data_dir, start_new_session=True, stdout=subprocess.DEVNULL,
