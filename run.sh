@@ -161,6 +161,7 @@ case "$cmd" in
         ;;
     bench)
         setup_test
+        ensure_venv "test,bench"  # locust for bench/load_bench.py
         ensure_postgres
         name=${1:-all}
         shift || true

@@ -59,8 +59,9 @@ def _deadlines_run(args) -> int:
     elif args.format == "csv":
         write_csv(DEADLINE_REPORT_HEADERS, tracked())
     else:
-        write_xlsx_stdout([Sheet("Frister", DEADLINE_REPORT_HEADERS, list(tracked()),
-                                 title=f"Frister per {on.isoformat()}")])
+        # Streamed row by row (issue 16): memory holds a row, not the city's deadlines.
+        write_xlsx_stdout([Sheet("Frister", DEADLINE_REPORT_HEADERS, tracked(), title=f"Frister per {on.isoformat()}")],
+                          streaming=True)
     record_access(by=by, action="export", what=f"Rapport frister per {on.isoformat()}", objects=case_ids,
                   object_type="cases.case")
     notice(f"{counted[0]} frister i {len(case_ids)} ärenden per {on.isoformat()}")

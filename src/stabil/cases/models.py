@@ -132,6 +132,10 @@ class Deadline(models.Model):
         indexes = [
             models.Index(fields=["settled", "due_on"], name="cases_deadline_pending"),
             models.Index(fields=["due_on", "kind"], name="cases_deadline_due"),
+            # The pending deadlines (issue 16): few beside a long history, and all that the deadline list,
+            # "Mina ärenden" and the workload read. By due date for the list's order, by case for a unit's.
+            models.Index(fields=["due_on", "case"], condition=models.Q(settled=""), name="cases_deadline_open_due"),
+            models.Index(fields=["case", "due_on"], condition=models.Q(settled=""), name="cases_deadline_open_case"),
         ]
 
     def __str__(self) -> str:

@@ -51,6 +51,7 @@ from stabil.core.deadlines import (
 )
 from stabil.core.deadlines import Deadline as CoreDeadline
 from stabil.core.statistics import intervention_spells
+from stabil.organisation import selectors as organisation
 
 from .labels import STATUS_LABELS
 from .models import Case, CaseEvent, CaseState, Child, Deadline, DeadlineKind, DeadlineSettings
@@ -324,7 +325,9 @@ _FIELDS = ("case__case_id", "case_id", "case__unit__code", "case__main_handler__
 
 
 def _from_table(queryset: QuerySet, on: dt.date) -> Iterator[DeadlineRow]:
-    for case_id, case_pk, unit, handler, kind, started, due, met, settled, why, source in queryset.values_list(*_FIELDS):
+    # Streamed in chunks (issue 16): a reader of a whole city's deadlines holds a chunk, not the table.
+    for case_id, case_pk, unit, handler, kind, started, due, met, settled, why, source in queryset.values_list(
+            *_FIELDS).iterator(chunk_size=5000):
         yield DeadlineRow(case_id, case_pk, unit, handler,
                           CoreDeadline(kind, started, due, met, _status(settled, due, on), why, source))
 
@@ -511,7 +514,9 @@ def deadline_list(cases: QuerySet, on: dt.date, *, kinds: Iterable[str] = (), ho
     """
     config = deadline_config()
     if unit_code:
-        cases = cases.filter(unit__code=unit_code)
+        # The unit's key, not a join on its code: with the key the planner knows how many cases the unit has
+        # and joins them to the pending deadlines by hash (partial index) instead of probing case by case.
+        cases = cases.filter(unit_id__in=list(organisation.units().filter(code=unit_code).values_list("pk", flat=True)))
     if team_code:
         cases = cases.filter(main_handler__team__code=team_code)
     if staff_id:
@@ -765,10 +770,32 @@ def egenkontroll(due_from: dt.date, due_to: dt.date, *, cases: QuerySet | None =
         cases = cases.filter(unit__code=unit_code)
     if unit_ids is not None:
         cases = cases.filter(unit_id__in=list(unit_ids))
-    rows = list(deadlines_as_of(on, cases, due_from=due_from, due_to=due_to))
-    summaries = compliance_summary((row.deadline for row in rows), DEADLINE_KINDS)
-    breaches = sorted((row for row in rows if row.deadline.status in (MISSED, OVERDUE)),
-                      key=lambda row: (row.deadline.due_on, row.case_id, row.deadline.kind))
+    if materialised_is_exact(on):
+        # The usual case (nothing recorded after ``on``): every stored deadline is exact. The summary reads
+        # five narrow columns, streamed and unordered; only the breaches are read as rows (issue 16).
+        stored = Deadline.objects.filter(case__in=cases, due_on__gte=due_from, due_on__lte=due_to)
+        summaries = compliance_summary(
+            (CoreDeadline(kind, started, due, met, _status(settled, due, on), "", "")
+             for kind, started, due, met, settled in stored.order_by().values_list(
+                 "kind", "started_on", "due_on", "met_on", "settled").iterator(chunk_size=20000)),
+            DEADLINE_KINDS)
+        # Missed, or pending past the due date (overdue: the rule of ``_status``), in the order below.
+        late = stored.filter(Q(settled=MISSED) | Q(settled="", due_on__lt=on))
+        # Sorted here, not by the database: its collation may order ids otherwise than Python (ties by pk).
+        breaches = sorted(_from_table(late.order_by("pk"), on),
+                          key=lambda row: (row.deadline.due_on, row.case_id, row.deadline.kind))
+        return Egenkontroll(due_from, due_to, on, unit_code or None, summaries, breaches)
+    breaches = []
+
+    def deadlines() -> Iterator[CoreDeadline]:
+        """The deadlines one at a time (a summary needs no more), keeping the breaches."""
+        for row in deadlines_as_of(on, cases, due_from=due_from, due_to=due_to):
+            if row.deadline.status in (MISSED, OVERDUE):
+                breaches.append(row)
+            yield row.deadline
+
+    summaries = compliance_summary(deadlines(), DEADLINE_KINDS)
+    breaches.sort(key=lambda row: (row.deadline.due_on, row.case_id, row.deadline.kind))
     return Egenkontroll(due_from, due_to, on, unit_code or None, summaries, breaches)
 
 

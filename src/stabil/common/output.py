@@ -77,16 +77,19 @@ class Sheet:
         self.title = title
 
 
-def write_xlsx(sheets: Sequence[Sheet], target: BinaryIO | str | None = None) -> bytes | None:
+def write_xlsx(sheets: Sequence[Sheet], target: BinaryIO | str | None = None, *,
+               streaming: bool = False) -> bytes | None:
     """Write ``sheets`` as an Excel workbook to ``target`` (a path or binary stream), or return the bytes.
 
-    Numbers stay numbers and dates real dates; text is never read as a formula.
+    Numbers stay numbers and dates real dates; text is never read as a formula. ``streaming``: each
+    sheet's rows are consumed one at a time and written to a temporary file row by row (XlsxWriter's
+    ``constant_memory`` mode, strings inline), so memory holds a row, not the sheet: for reports of
+    hundreds of thousands of rows (issue 16). Only the compressed workbook is held at the end.
     """
     buffer = io.BytesIO() if target is None or not isinstance(target, str) else None
-    workbook = xlsxwriter.Workbook(
-        target if isinstance(target, str) else buffer,
-        {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True},
-    )
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    options.update({"constant_memory": True, "in_memory": False} if streaming else {"in_memory": True})
+    workbook = xlsxwriter.Workbook(target if isinstance(target, str) else buffer, options)
     bold = workbook.add_format({"bold": True, "bg_color": "#EEF2F6", "border": 1})
     title_format = workbook.add_format({"bold": True, "font_size": 13})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -128,6 +131,6 @@ def write_xlsx(sheets: Sequence[Sheet], target: BinaryIO | str | None = None) ->
     return data
 
 
-def write_xlsx_stdout(sheets: Sequence[Sheet]) -> None:
-    """Write an Excel workbook on standard output (binary), for `--format xlsx`."""
-    write_xlsx(sheets, sys.stdout.buffer)
+def write_xlsx_stdout(sheets: Sequence[Sheet], *, streaming: bool = False) -> None:
+    """Write an Excel workbook on standard output (binary), for `--format xlsx` (``streaming``: see write_xlsx)."""
+    write_xlsx(sheets, sys.stdout.buffer, streaming=streaming)

@@ -424,18 +424,19 @@ def compliance_summary(deadlines: Iterable[Deadline], kinds: Iterable[str] = DEA
     counts against the share. Median and 90th percentile are calendar days from start to event, over
     the deadlines whose event happened (met or missed).
     """
-    buckets: dict[str, list[Deadline]] = {kind: [] for kind in kinds}
+    # One pass that keeps counts and day numbers only (issue 16: the deadlines may be streamed from the
+    # database, a city's year of them; memory grows with the days taken, not with the deadline rows).
+    counted: dict[str, dict[str, int]] = {kind: {status: 0 for status in STATUSES} for kind in kinds}
+    days: dict[str, list[int]] = {kind: [] for kind in counted}
     for deadline in deadlines:
-        if deadline.kind in buckets:
-            buckets[deadline.kind].append(deadline)
+        counts = counted.get(deadline.kind)
+        if counts is not None:
+            counts[deadline.status] += 1
+            if deadline.met_on is not None:
+                days[deadline.kind].append((deadline.met_on - deadline.started_on).days)
     summaries = []
-    for kind, items in buckets.items():
-        counts = {status: 0 for status in STATUSES}
-        taken: list[int] = []
-        for item in items:
-            counts[item.status] += 1
-            if item.met_on is not None:
-                taken.append((item.met_on - item.started_on).days)
+    for kind, counts in counted.items():
+        taken = days[kind]
         taken.sort()
         fell_due = counts[MET] + counts[MISSED] + counts[OVERDUE]
         summaries.append(
