@@ -389,10 +389,14 @@ def case_events_load(*, by, rows: Iterable[Sequence[str]]) -> ImportResult:
     errors = ImportErrors()
     checker = EventRows(lambda row, problem: errors.add(row, problem.column, problems.text(problem)))
     checker.add_all(enumerate((list(row) for row in rows), start=2))
-    case_events_check(checker.batch, report=errors.add, birth_rows=checker.birth_rows)
+    accessed = case_events_check(checker.batch, report=errors.add, birth_rows=checker.birth_rows)
     if errors:
         raise ValueError("; ".join(error.format("rader") for error in list(errors)[:5]))
-    return case_events_store(by=by, batch=checker.batch)
+    result = case_events_store(by=by, batch=checker.batch)
+    # The write's audit record, in its transaction (as the file import's).
+    record_access(by=by, action="import", what="Ärendehändelser lästa in", objects=sorted(accessed),
+                  count=len(checker.batch.events), object_type="case_events")
+    return result
 
 
 # --- single events from the web form ----------------------------------------------------------------
