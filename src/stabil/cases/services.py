@@ -226,8 +226,7 @@ def case_events_store(*, by, batch: EventBatch, progress: Progress | None = None
     _store_derived({case_pks[case_id]: derived for case_id, derived in derived_by_id.items()},
                    update_handlers=changed_existing)
     timer.mark("deadlines and state inserted")
-    if len(new_events) >= 10_000:
-        bulk.analyze((Case, CaseEvent, Deadline, CaseState))
+    if len(new_events) >= 10_000 and bulk.analyze((Case, CaseEvent, Deadline, CaseState)):
         timer.mark("statistics updated (ANALYZE)")
 
     counts = {"nya ärenden": len(new_case_ids), "nya barn": len(new_children), "nya händelser": len(new_events),

@@ -156,14 +156,15 @@ def large_write_cache() -> None:
             cursor.execute("PRAGMA cache_size = -262144")
 
 
-def analyze(models: Iterable) -> None:
+def analyze(models: Iterable) -> bool:
     """On PostgreSQL, fresh planner statistics for ``models``' tables after a bulk load, so that reads do
-    not run on empty-table plans."""
+    not run on empty-table plans. Return whether it ran."""
     if connection.vendor != "postgresql":
-        return
+        return False
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
+    return True
 
 
 class Timer:
