@@ -8,8 +8,12 @@ The command-line contracts are documented in ``docs/cli.md``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import subprocess
 import sys
+import threading
+import time
 import traceback
 from importlib import import_module
 from importlib.util import find_spec
@@ -33,6 +37,7 @@ DEFAULT_PORT = 8000
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stabil.config.settings")
+    # lazy: this module loads before django.setup() (main)
     import django
 
     django.setup()
@@ -40,6 +45,7 @@ def _setup_django() -> None:
 
 def database_status() -> str | None:
     """Return a Swedish message when the database is unreachable or not migrated, else None."""
+    # lazy: this module loads before django.setup() (main)
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -55,6 +61,7 @@ def database_status() -> str | None:
 
 
 def _migrate(quiet: bool = False) -> None:
+    # lazy: this module loads before django.setup() (main)
     from django.core.management import call_command
 
     from stabil.audit.migrate import migrate_as_owner
@@ -83,11 +90,7 @@ def _start_daily_digest() -> None:
     Runs as a thread of the serving process, so a municipality gets its digests without setting up cron;
     STABIL_DIGEST_TIME=off switches it off (e.g. where cron runs `stabil digest` instead).
     """
-    import datetime as dt
-    import subprocess
-    import threading
-    import time
-
+    # lazy: this module loads before django.setup() (main)
     from stabil.core.calendar import is_working_day, next_daily_run
 
     setting = os.environ.get("STABIL_DIGEST_TIME", "07:00").strip().lower()
@@ -111,10 +114,10 @@ def _start_daily_digest() -> None:
 
 def _serve(host: str, port: int, workers: int, with_worker: bool) -> int:
     """Serve the app with gunicorn (production-grade WSGI server) and a task worker beside it."""
-    import subprocess
-
+    # heavy: gunicorn loads only for `stabil serve`
     from gunicorn.app.base import BaseApplication
 
+    # lazy: this module loads before django.setup() (main)
     from stabil.config.wsgi import application
 
     class StabilServer(BaseApplication):
@@ -150,6 +153,7 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_worker(args) -> int:
+    # lazy: this module loads before django.setup() (main)
     from django.core.management import call_command
 
     call_command("db_worker", interval=1.0)
@@ -163,6 +167,7 @@ def _demo_configure(parser) -> None:
 
 
 def _cmd_demo(args) -> int:
+    # lazy: this module loads before django.setup() (main)
     from stabil.demo.generator import DEMO_PASSWORD, DEMO_USERS, build
 
     _migrate(quiet=True)
@@ -198,6 +203,7 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_manage(args) -> int:
+    # lazy: this module loads before django.setup() (main)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["stabil manage", *args.django_args])

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -77,8 +78,6 @@ def kpi_hidden_in_public(value: core_kpi.KpiValue, threshold: int, *, single_uni
 
 def default_threshold() -> int:
     """Return the suppression threshold: the setting STABIL_SUPPRESSION_THRESHOLD, else 4."""
-    from django.conf import settings
-
     return int(getattr(settings, "STABIL_SUPPRESSION_THRESHOLD", suppression.DEFAULT_THRESHOLD))
 
 

@@ -12,6 +12,8 @@ server operator's (proposing and running, never approving: an approval is a pers
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
 from stabil.common.cli import (
     CliError,
     SwedishArgumentParser,
@@ -22,6 +24,9 @@ from stabil.common.cli import (
 )
 from stabil.common.output import write_json
 from stabil.common.progress import Progress, notice
+from stabil.core import retention
+
+from . import selectors, services
 
 
 def _configure(parser) -> None:
@@ -52,13 +57,6 @@ def _list_json(dlist) -> dict:
 
 
 def _run(args) -> int:
-    # Imported here: the registry is built before Django is set up; these modules need the models.
-    from django.core.exceptions import PermissionDenied
-
-    from stabil.core import retention
-
-    from . import selectors, services
-
     command = args.retention_command
     if command == "rules":
         rules = selectors.retention_rules()

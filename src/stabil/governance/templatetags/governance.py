@@ -2,6 +2,8 @@
 
 from django import template
 
+from stabil.web.templatetags.stabil import number
+
 register = template.Library()
 
 
@@ -17,8 +19,6 @@ def get_item(mapping, key):
 @register.filter
 def kpi_value(value, unit):
     """Return a KPI value for reading: one decimal when it has one (per cent, index), whole kronor."""
-    from stabil.web.templatetags.stabil import number
-
     if value is None or value == "":
         return "–"
     decimals = 0 if unit == "sek" or float(value) == int(float(value)) else 1
