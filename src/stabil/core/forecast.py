@@ -138,7 +138,7 @@ def _normal_bands(mean: np.ndarray, sd: np.ndarray):
 
 
 def _ets(y: np.ndarray, h: int):
-    # heavy: pandas loads only when this path runs
+    # heavy: pandas (with statsmodels) loads only when a forecast model is fitted
     import pandas as pd
 
     # heavy: statsmodels loads only when a forecast model is fitted
