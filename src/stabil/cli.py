@@ -8,8 +8,12 @@ The command-line contracts are documented in ``docs/cli.md``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import subprocess
 import sys
+import threading
+import time
 import traceback
 from importlib import import_module
 from importlib.util import find_spec
@@ -35,6 +39,7 @@ DEFAULT_PORT = 8000
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stabil.config.settings")
+    # lazy: this module loads before django.setup() (main)
     import django
 
     django.setup()
@@ -42,6 +47,7 @@ def _setup_django() -> None:
 
 def database_status() -> str | None:
     """Return a Swedish message when the database is unreachable or not migrated, else None."""
+    # lazy: this module loads before django.setup() (main)
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -57,6 +63,7 @@ def database_status() -> str | None:
 
 
 def _migrate(quiet: bool = False) -> None:
+    # lazy: this module loads before django.setup() (main)
     from django.core.management import call_command
 
     from stabil.audit.migrate import migrate_as_owner
@@ -85,11 +92,7 @@ def _start_daily(name: str, env: str, default: str, command: list[str], day_rule
     Runs as a thread of the serving process, so a municipality gets its digests and monthly destruction
     lists without setting up cron; ``env=off`` switches it off (e.g. where cron runs the command instead).
     """
-    import datetime as dt  # lazy: only the serving process schedules (keeps `stabil --help` fast)
-    import subprocess
-    import threading
-    import time
-
+    # lazy: this module loads before django.setup() (main)
     from stabil.core.calendar import next_daily_run
 
     setting = os.environ.get(env, default).strip().lower()
@@ -113,7 +116,7 @@ def _start_daily(name: str, env: str, default: str, command: list[str], day_rule
 
 def _start_daily_digest() -> None:
     """Send the deadline digest (`stabil digest`) every working day at STABIL_DIGEST_TIME, Stockholm time."""
-    from stabil.core.calendar import is_working_day  # lazy: see _start_daily
+    from stabil.core.calendar import is_working_day  # lazy: this module loads before django.setup() (main)
 
     _start_daily("stabil-daily-digest", "STABIL_DIGEST_TIME", "07:00", ["digest"], is_working_day,
                  "Daglig fristsammanställning skickas arbetsdagar kl. {at:%H:%M}.")
@@ -123,7 +126,7 @@ def _start_monthly_retention_proposal() -> None:
     """Propose the month's destruction lists (`stabil retention propose`, as the operator) on the month's first
     working day at STABIL_RETENTION_PROPOSE_TIME, Stockholm time (issue 15: "each month a list is proposed").
     Nothing is removed: each list waits for two approvals and a run (docs/records.md)."""
-    from stabil.core.retention import is_proposal_day  # lazy: see _start_daily
+    from stabil.core.retention import is_proposal_day  # lazy: this module loads before django.setup() (main)
 
     _start_daily("stabil-monthly-retention", "STABIL_RETENTION_PROPOSE_TIME", "06:00",
                  ["retention", "propose"], is_proposal_day,
@@ -137,11 +140,7 @@ def _start_feeds_schedule() -> None:
     STABIL_IMPORT_TIME=off leaves it to cron or a systemd timer (docs/feeds.md). Several times may be given,
     comma-separated ("02:00,14:00").
     """
-    import datetime as dt
-    import subprocess
-    import threading
-    import time
-
+    # lazy: this module loads before django.setup() (main)
     from stabil.core.calendar import next_daily_run
 
     if not os.environ.get("STABIL_IMPORT_DIR", "").strip():
@@ -167,10 +166,10 @@ def _start_feeds_schedule() -> None:
 
 def _serve(host: str, port: int, workers: int, with_worker: bool) -> int:
     """Serve the app with gunicorn (production-grade WSGI server) and a task worker beside it."""
-    import subprocess
-
+    # heavy: gunicorn loads only for `stabil serve`
     from gunicorn.app.base import BaseApplication
 
+    # lazy: this module loads before django.setup() (main)
     from stabil.config.wsgi import application
 
     class StabilServer(BaseApplication):
@@ -213,12 +212,9 @@ def _start_api_tick() -> None:
     A thread of the worker process (``stabil worker``, started by ``stabil serve``): webhooks are retried with
     back-off without cron; STABIL_API_TICK_SECONDS=0 switches it off (``stabil api tick`` from cron instead).
     """
-    import threading
-    import time
-
+    # lazy: this module loads before django.setup() (main); the API app needs Django set up
     from django.db import close_old_connections
 
-    # Imported here: the API app needs Django set up, which happens only when a command runs.
     from stabil.api.services import api_tick
 
     seconds = int(os.environ.get("STABIL_API_TICK_SECONDS", "60") or 0)
@@ -239,6 +235,7 @@ def _start_api_tick() -> None:
 
 
 def _cmd_worker(args) -> int:
+    # lazy: this module loads before django.setup() (main)
     from django.core.management import call_command
 
     _start_api_tick()
@@ -253,6 +250,7 @@ def _demo_configure(parser) -> None:
 
 
 def _cmd_demo(args) -> int:
+    # lazy: this module loads before django.setup() (main)
     from stabil.demo.generator import DEMO_PASSWORD, DEMO_USERS, build
 
     _migrate(quiet=True)
@@ -288,6 +286,7 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_manage(args) -> int:
+    # lazy: this module loads before django.setup() (main)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["stabil manage", *args.django_args])

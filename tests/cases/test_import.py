@@ -197,11 +197,11 @@ def _schema_objects(table):
 
 @pytest.mark.django_db(transaction=True)
 def test_bulk_path_restores_indexes_and_constraints(org, tmp_path, monkeypatch):
-    from stabil.cases import services
+    from stabil.common import bulk  # the bulk plumbing of the store (issue 12)
 
     tables = [model._meta.db_table for model in (CaseEvent, Deadline, Case, Child)]
     before = {table: _schema_objects(table) for table in tables}
-    monkeypatch.setattr(services, "_REBUILD_INDEXES_FROM", 1)  # take the bulk path even for a tiny file
+    monkeypatch.setattr(bulk, "REBUILD_INDEXES_FROM", 1)  # take the bulk path even for a tiny file
     assert do_import(write(tmp_path, GOOD)).ok
     assert {table: _schema_objects(table) for table in tables} == before
     assert CaseEvent.objects.count() == 6 and Deadline.objects.filter(case__case_id="K1").exists()

@@ -208,12 +208,12 @@ def test_deadline_list_and_my_cases_link_to_the_new_report_page(personas):
 def test_a_case_id_taken_in_between_is_a_form_error_not_a_crash(personas, me, monkeypatch):
     from django.db import IntegrityError
 
-    from stabil.cases.importers import CaseEventLoader
+    from stabil.cases import services
 
-    def taken(self):
+    def taken(**_kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(CaseEventLoader, "store", taken)
+    monkeypatch.setattr(services, "case_events_store", taken)
     response = client_for(personas.caseworker).post(URL, _report())
     assert response.status_code == 400
     assert "försök igen" in " ".join(response.context["form"].errors["case_id"])

@@ -206,3 +206,70 @@ def test_the_selector_check_catches_writes(tmp_path):
         "    pending.update(settled='met')\n"                           # 15
     )
     assert [line for line, _what in selector_writes(sample)] == [2, 3, 4, 5, 6, 7, 10, 11, 15]
+
+
+# --- imports sit at the top; one inside a function says why (issue 12) -------------------------------------
+
+
+def uncommented_inner_imports(path: Path) -> list[int]:
+    """Return the lines of imports inside a function (or method) with no comment saying why.
+
+    A comment counts on the import's own (first) line, or on the line right above it, and covers the imports
+    that follow it directly (blank lines between them allowed: one comment covers ``import a`` and then
+    ``from b import c``), e.g.
+    ``# lazy: avoids a cycle with X`` or ``# heavy: weasyprint only when a PDF is asked for``.
+    """
+    text = path.read_text()
+    lines = text.splitlines()
+    tree = ast.parse(text, filename=str(path))
+    found = set()
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(function):
+            for field_name in ("body", "orelse", "finalbody"):
+                body = getattr(node, field_name, None)
+                if not isinstance(body, list):
+                    continue
+                previous = None  # the sibling statement before, and whether it was a covered import
+                for statement in body:
+                    if not isinstance(statement, (ast.Import, ast.ImportFrom)):
+                        previous = None
+                        continue
+                    above = lines[statement.lineno - 2].strip() if statement.lineno > 1 else ""
+                    covered = "#" in lines[statement.lineno - 1] or above.startswith("#") or (
+                        previous is not None and previous[1]
+                        and all(not line.strip() for line in lines[previous[0].end_lineno:statement.lineno - 1]))
+                    if not covered:
+                        found.add(statement.lineno)
+                    previous = (statement, covered)
+    return sorted(found)
+
+
+def test_every_import_inside_a_function_says_why():
+    offenders = [f"{path.relative_to(SRC)}:{line}" for path in sorted(SRC.rglob("*.py"))
+                 for line in uncommented_inner_imports(path)]
+    assert offenders == [], ("move the import to the top of the module, or say why it cannot be there "
+                             "(# lazy: …, # heavy: …):\n" + "\n".join(offenders))
+
+
+def test_the_inner_import_check_catches_an_import_without_a_reason(tmp_path):
+    # The check above must be able to fail.
+    sample = tmp_path / "x.py"
+    sample.write_text(
+        "import json\n"                                                  # module top: fine
+        "def f():\n"
+        "    import csv\n"                                               # 3: no reason
+        "    # lazy: avoids a cycle with stabil.x\n"
+        "    from stabil.x import services\n"                            # covered by the line above
+        "    from stabil.y import selectors\n"                           # the same run: covered
+        "    value = 1\n"
+        "    from stabil.z import views\n"                               # 8: a new run, no reason
+        "    import weasyprint  # heavy: only when a PDF is asked for\n"  # same line: covered
+        "    class C:\n"
+        "        def m(self):\n"
+        "            if True:\n"
+        "                import io\n"                                    # 13: nested, no reason
+        "    return value\n"
+    )
+    assert uncommented_inner_imports(sample) == [3, 8, 13]

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Användare och roller")
 
     def ready(self) -> None:
+        # lazy: runs in AppConfig.ready, once the app registry is loaded
         from auditlog.registry import auditlog
 
         from stabil.web.nav import NavItem, register
@@ -16,6 +17,7 @@ class AccountsConfig(AppConfig):
 
         register(NavItem(key="accounts", label=_("Användare"), url_name="accounts:user_list", capability="accounts.manage",
                          order=95, description=_("Användare, roller, enheter och team.")))
+        # lazy: runs in AppConfig.ready, once the app registry is loaded
         from .models import User
 
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"units"})

@@ -7,10 +7,11 @@ import secrets
 
 from stabil.common.cli import CliError
 
+from .models import Role
+from .services import UserInputError, user_create
+
 
 def _configure(parser) -> None:
-    from .models import Role
-
     parser.add_argument("username", help="användarnamn")
     parser.add_argument("--role", required=True, choices=Role.values, help="roll")
     parser.add_argument("--unit", action="append", default=[], metavar="KOD", help="enhetskod (kan upprepas)")
@@ -25,8 +26,6 @@ def _configure(parser) -> None:
 
 
 def _run(args) -> int:
-    from .services import UserInputError, user_create
-
     if args.password_env:
         password = os.environ.get(args.password_env, "")
         if not password:

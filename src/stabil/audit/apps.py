@@ -12,6 +12,7 @@ class AuditConfig(AppConfig):
         # Imported here: these modules use the models, which are not loaded when apps.py is imported.
         from stabil.web.nav import NavItem, register
 
+        # lazy: runs in AppConfig.ready, once the app registry is loaded
         from .guard import on_connection_created
 
         connection_created.connect(on_connection_created, dispatch_uid="stabil.audit.guard")

@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Ärenden")
 
     def ready(self) -> None:
+        # lazy: runs in AppConfig.ready, once the app registry is loaded
         from stabil.web.nav import NavItem, register
 
         register(NavItem(key="my_cases", label=_("Mina ärenden"), url_name="cases:mine", capability="cases.view",
@@ -21,6 +22,7 @@ class CasesConfig(AppConfig):
                          capability="cases.configure", order=85,
                          description=_("Kommunens val: helgdagsregeln, skyddsbedömningen och tjänstegarantier.")))
 
+        # lazy: runs in AppConfig.ready, once the app registry is loaded
         from auditlog.registry import auditlog
 
         from .models import DeadlineSettings

@@ -9,12 +9,29 @@ from __future__ import annotations
 import json
 import sys
 
+from django.utils import timezone
+
+from stabil.accounts.policy import scope_cases
+from stabil.audit.services import record_access
 from stabil.common.cli import CliError, acting_user, parse_date, require_capability, units_in_scope
+from stabil.common.output import Sheet, write_csv, write_json, write_xlsx_stdout
+from stabil.common.progress import Progress, notice
+from stabil.organisation.selectors import units
+
+from .digest import send_digests
+from .models import Case
+from .selectors import (
+    DEADLINE_REPORT_HEADERS,
+    EGENKONTROLL_BREACH_HEADERS,
+    EGENKONTROLL_SUMMARY_HEADERS,
+    deadline_report_rows,
+    egenkontroll,
+    materialised_is_exact,
+)
+from .services import recompute_all_cases
 
 
 def _today():
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
@@ -24,13 +41,6 @@ def _deadlines_configure(parser) -> None:
 
 
 def _deadlines_run(args) -> int:
-    # Imported when the command runs: Django is set up then, not when the CLI registry is built.
-    from stabil.audit.services import record_access
-    from stabil.common.output import Sheet, write_csv, write_xlsx_stdout
-    from stabil.common.progress import notice
-
-    from .selectors import DEADLINE_REPORT_HEADERS, deadline_report_rows, materialised_is_exact
-
     by = acting_user(args.by)
     require_capability(by, "cases.view", "fristerna (ärendedata)")
     cases = _scoped_cases(by)
@@ -70,10 +80,6 @@ def _deadlines_run(args) -> int:
 
 def _scoped_cases(by):
     """Return the cases a named user's report covers, as on the deadline list page (None: the operator, all)."""
-    from stabil.accounts.policy import scope_cases
-
-    from .models import Case
-
     return None if by is None else scope_cases(by, Case.objects.all())
 
 
@@ -114,13 +120,6 @@ def _egenkontroll_configure(parser) -> None:
 
 
 def _egenkontroll_run(args) -> int:
-    from stabil.audit.services import record_access
-    from stabil.common.output import write_csv, write_json, write_xlsx_stdout
-    from stabil.common.progress import notice
-    from stabil.organisation.selectors import units
-
-    from .selectors import egenkontroll
-
     by = acting_user(args.by)
     require_capability(by, "cases.egenkontroll", "egenkontrollen av frister")
     if args.due_to < args.due_from:
@@ -148,15 +147,11 @@ def _egenkontroll_run(args) -> int:
 
 
 def _headers(key: str):
-    from .selectors import EGENKONTROLL_BREACH_HEADERS, EGENKONTROLL_SUMMARY_HEADERS
-
     return EGENKONTROLL_BREACH_HEADERS if key == "breaches" else EGENKONTROLL_SUMMARY_HEADERS
 
 
 def _sheets(report):
     """Return the two Excel sheets of a self-inspection: summary and breaches."""
-    from stabil.common.output import Sheet
-
     unit = report.unit_code or "alla enheter"
     title = f"Egenkontroll frister {report.due_from.isoformat()}–{report.due_to.isoformat()}, {unit}"
     # The figures as the page shows them (share in per cent, days with one decimal: Egenkontroll.shown).
@@ -175,19 +170,12 @@ def _digest_configure(parser) -> None:
 
 
 def _digest_run(args) -> int:
-    from .digest import send_digests
-
     sent = send_digests(on=args.on or _today(), dry_run=args.dry_run, stream=sys.stderr)
     sys.stderr.write(f"Fristsammanställning: {sent} e-postmeddelanden {'skulle skickas' if args.dry_run else 'skickade'}.\n")
     return 0
 
 
 def _recompute_run(args) -> int:
-    from stabil.common.progress import Progress
-
-    from .models import Case
-    from .services import recompute_all_cases
-
     progress = Progress(Case.objects.count(), "Frister", stream=sys.stderr)
     recompute_all_cases(advance=lambda n: progress.advance(n, "räknar om"))
     progress.finish()

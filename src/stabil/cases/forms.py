@@ -19,7 +19,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-# The fields each event kind uses besides its date and reason (the rules of importers.check_event_fields).
+# The fields each event kind uses besides its date and reason (the rules of core.events.check_event_fields).
 _EVENT_EXTRA_FIELDS = {
     "handler_assigned": ("staff_id",), "co_handler_assigned": ("staff_id",),
     "investigation_extended": ("until",),

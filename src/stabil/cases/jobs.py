@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
+from .models import Case
+from .services import recompute_all_cases
+
 
 def recompute_all(*, job, progress) -> dict:
     """Recompute every case's deadlines after the deadline rules changed, reporting progress."""
-    from django.urls import reverse
-
-    from .models import Case
-    from .services import recompute_all_cases
-
     total = Case.objects.count()
     done = [0]
 

@@ -3,13 +3,18 @@
 A case's deadlines and derived state (``Deadline``, ``CaseState``, the handlers on ``Case``) are
 recomputed from all its events with ``stabil.core.caseflow`` whenever its events change; they are
 never edited by hand.
+
+Rows are checked by the pure rules of ``stabil.core.events`` (worded by ``cases.problems``); a batch of
+valid rows (``core.events.EventBatch``, plain data) is stored by ``case_events_store(by=, batch=)``, whose
+steps are the named functions below it. The bulk plumbing (COPY, index rebuilds, chunking, caches) is
+``stabil.common.bulk``'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
@@ -21,121 +26,35 @@ from django.utils.translation import gettext_lazy
 from stabil.accounts.policy import check_capability, import_scope
 from stabil.audit.changelog import delete_without_history
 from stabil.audit.services import record_access
+from stabil.common import bulk
 from stabil.common.progress import Progress, notice
 from stabil.core.caseflow import Event, case_state
 from stabil.core.deadlines import MET, MISSED, DeadlineConfig
+from stabil.core.events import EventBatch, EventRows
 from stabil.imports.framework import ImportErrors, ImportResult
+from stabil.jobs.services import job_start
 from stabil.organisation.selectors import unit_pks_by_code, units
 from stabil.organisation.services import unit_get_or_create
 from stabil.staff.selectors import member_by_staff_id
 from stabil.staff.services import staff_placeholders_create
 
-from .models import Case, CaseEvent, CaseState, Child, Deadline, ReporterKind
+from . import problems
+from .models import (
+    DEADLINE_SETTING_FIELDS,
+    Case,
+    CaseEvent,
+    CaseState,
+    Child,
+    Deadline,
+    DeadlineSettings,
+    ReporterKind,
+)
 
 # The municipality's rules are a read (issue 12); ``services.deadline_config`` keeps working for callers.
 from .selectors import deadline_config, events_by_case
 
 # All events known: deadlines are materialised as seen after the last event.
 _ALL_KNOWN = dt.date.max
-_CHUNK = 900  # below SQLite's bound-parameter limit for IN (...)
-
-
-def _chunks(items: Sequence, size: int = _CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-# On SQLite, a batch this large is inserted with the table's secondary indexes dropped and rebuilt
-# afterwards (one sorted build instead of a random insert per row). SQLite's DDL is transactional, so
-# the import's all-or-nothing transaction still covers it.
-_REBUILD_INDEXES_FROM = 50_000
-
-
-def _insert(model, fields: Sequence[str], rows: list[tuple]) -> None:
-    """Insert ``rows`` (values in ``fields`` order) fast: COPY on PostgreSQL, executemany elsewhere."""
-    if not rows:
-        return
-    table_name = model._meta.db_table
-    table = _quote(table_name)
-    columns = ", ".join(_quote(model._meta.get_field(name).column) for name in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            rebuild = []
-            if len(rows) >= _REBUILD_INDEXES_FROM:
-                # Foreign keys are checked by one join when re-added, instead of a trigger per row at
-                # commit; secondary indexes are built once, sorted. Both are restored in the same
-                # transaction (PostgreSQL's DDL is transactional), which locks the table meanwhile.
-                cursor.execute(
-                    "SELECT 'CONSTRAINT', conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                    "WHERE conrelid = %s::regclass AND contype = 'f' "
-                    "UNION ALL SELECT 'INDEX', indexname, indexdef FROM pg_indexes "
-                    "WHERE tablename = %s AND indexname NOT IN (SELECT conname FROM pg_constraint "
-                    "WHERE conrelid = %s::regclass AND contype IN ('p', 'u'))",
-                    [table_name, table_name, table_name],
-                )
-                rebuild = cursor.fetchall()
-                # Checks still pending from earlier inserts must run before the table can be altered.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                for kind, name, _definition in rebuild:
-                    if kind == "CONSTRAINT":
-                        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
-                    else:
-                        cursor.execute(f"DROP INDEX {_quote(name)}")
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            for kind, name, definition in rebuild:
-                if kind == "CONSTRAINT":
-                    cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}")
-                else:
-                    cursor.execute(definition)
-            return
-        placeholders = ", ".join(["%s"] * len(fields))
-        indexes = []
-        if connection.vendor == "sqlite" and len(rows) >= _REBUILD_INDEXES_FROM:
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                           "AND sql IS NOT NULL AND sql NOT LIKE %s", [table_name, "%UNIQUE%"])
-            indexes = cursor.fetchall()
-            for name, _sql in indexes:
-                cursor.execute(f"DROP INDEX {_quote(name)}")
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-        for _name, sql in indexes:
-            cursor.execute(sql)
-
-
-class _Timer:
-    """Phase timings of the bulk store on standard error when STABIL_IMPORT_TIMING=1 (for the benchmark)."""
-
-    def __init__(self, stream):
-        import os
-        import time
-
-        self.enabled = os.environ.get("STABIL_IMPORT_TIMING") == "1"
-        self.stream = stream
-        self.clock = time.process_time
-        self.last = self.clock()
-
-    def mark(self, label: str) -> None:
-        if self.enabled:
-            now = self.clock()
-            notice(f"  {label}: {now - self.last:.2f} s CPU", self.stream)
-            self.last = now
-
-
-_ISO_DATES: dict = {None: None}
-
-
-def _date(value):
-    """Return a date as ISO text (what SQLite stores and COPY reads), memoised: dates repeat a lot."""
-    text = _ISO_DATES.get(value)
-    if text is None and value is not None:
-        text = _ISO_DATES[value] = value.isoformat()
-    return text
 
 
 # --- recomputing derived state ----------------------------------------------------------------------
@@ -148,23 +67,19 @@ _STATE_FIELDS = ("case", "phase", "reported_on", "last_event_on")
 
 def _derive(events: list[Event], config: DeadlineConfig, staff_pks: dict[str, int]):
     """Return (deadline values without the case, state values without the case, main pk, co pk)."""
+    date = bulk.date_text
     state = case_state(events, _ALL_KNOWN, config)
     # ``why`` is not stored: the case page recomputes it live; the lists never show it.
-    rows = [(d.kind, _date(d.started_on), _date(d.due_on), _date(d.met_on),
+    rows = [(d.kind, date(d.started_on), date(d.due_on), date(d.met_on),
              d.status if d.status in _SETTLED else "", "", d.source) for d in state.deadlines]
-    state_values = (state.phase, _date(state.reported_on), _date(state.last_event_on))
+    state_values = (state.phase, date(state.reported_on), date(state.last_event_on))
     return rows, state_values, staff_pks.get(state.main_handler or ""), staff_pks.get(state.co_handler or "")
 
 
 def _delete_derived(case_pks: Sequence[int]) -> None:
-    """Delete the stored deadlines and state of ``case_pks`` (plain SQL: no cascade collection needed)."""
-    with connection.cursor() as cursor:
-        for model in (Deadline, CaseState):
-            table = _quote(model._meta.db_table)
-            column = _quote(model._meta.get_field("case").column)
-            for chunk in _chunks(list(case_pks)):
-                placeholders = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({placeholders})", list(chunk))
+    """Delete the stored deadlines and state of ``case_pks``."""
+    for model in (Deadline, CaseState):
+        bulk.delete_in(model, "case", case_pks)
 
 
 def _store_derived(derived: dict[int, tuple], *, update_handlers: Iterable[int] = ()) -> None:
@@ -174,78 +89,51 @@ def _store_derived(derived: dict[int, tuple], *, update_handlers: Iterable[int] 
     for case_pk, (rows, state_values, _main, _co) in derived.items():
         deadline_rows.extend((case_pk,) + row for row in rows)
         state_rows.append((case_pk,) + state_values)
-    _insert(Deadline, _DEADLINE_FIELDS, deadline_rows)
-    _insert(CaseState, _STATE_FIELDS, state_rows)
-    handler_rows = [(derived[pk][2], derived[pk][3], pk) for pk in update_handlers]
-    if handler_rows:
-        table = _quote(Case._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET {_quote('main_handler_id')} = %s, {_quote('co_handler_id')} = %s "
-                f"WHERE {_quote('id')} = %s",
-                handler_rows,
-            )
+    bulk.insert(Deadline, _DEADLINE_FIELDS, deadline_rows)
+    bulk.insert(CaseState, _STATE_FIELDS, state_rows)
+    bulk.update_many(Case, ("main_handler", "co_handler"),
+                     ((derived[pk][2], derived[pk][3], pk) for pk in update_handlers))
 
 
 def recompute_cases(case_pks: Iterable[int]) -> None:
     """Recompute the deadlines, state and handlers of the given cases from their stored events."""
     pks = list(case_pks)
     grouped = events_by_case(pks)
-    staff_pks = _lookup("staff.StaffMember", "staff_id", {e.staff_id for pk in pks for e in grouped.get(pk, ())
-                                                          if e.staff_id})
+    staff_pks = bulk.lookup("staff.StaffMember", "staff_id",
+                            {e.staff_id for pk in pks for e in grouped.get(pk, ()) if e.staff_id})
     config = deadline_config()
     derived = {pk: _derive(grouped.get(pk, []), config, staff_pks) for pk in pks}
     _delete_derived(pks)
     _store_derived(derived, update_handlers=pks)
 
 
-def _lookup(model_label: str, key: str, values, fields: Sequence[str] = ("pk",)) -> dict:
-    """Return {key value: pk (or a tuple of ``fields``)} for the rows whose ``key`` is in ``values``.
-
-    Small sets are fetched with IN (...) in chunks; large ones by one scan of the table, which is
-    faster than thousands of parameters.
-    """
-    from django.apps import apps
-
-    model = apps.get_model(model_label)
-    wanted = values if isinstance(values, (set, frozenset, dict)) else set(values)
-    if not wanted:
-        return {}
-    found: dict = {}
-    single = len(fields) == 1
-    if len(wanted) > 2000:
-        rows = (r for r in model.objects.values_list(key, *fields).iterator(chunk_size=20000) if r[0] in wanted)
-    else:
-        ordered = list(wanted)
-        rows = (r for chunk in _chunks(ordered)
-                for r in model.objects.filter(**{f"{key}__in": chunk}).values_list(key, *fields))
-    for row in rows:
-        found[row[0]] = row[1] if single else row[1:]
-    return found
-
-
-# --- the bulk store behind the case-events import ---------------------------------------------------
+# --- case-event rows against the stored cases --------------------------------------------------------
 
 
 _HEAD_LABELS = {"child_id": gettext_lazy("barn-id"), "birth_date": gettext_lazy("födelsedatum"),
                 "category": gettext_lazy("kategori"), "unit": gettext_lazy("enhet")}
 
+# report(row, column, message): where a check sends each problem (``ImportErrors.add`` and the like).
+Report = Callable[[int, str, str], None]
 
-def case_events_check(loader, *, compare_stored: bool = True) -> None:
-    """Check a ``CaseEventLoader``'s cases against the stored ones; problems go to ``loader.errors``.
+
+def case_events_check(batch: EventBatch, *, report: Report, birth_rows: set[int] | None = None,
+                      compare_stored: bool = True) -> set[str]:
+    """Check a batch's cases against the stored ones; each problem goes to ``report(row, column, message)``.
 
     Runs in the same pass as the row checks (issue 12), whatever they found: a case not stored must
     name its child, category and unit on some row (reported on its first row). With ``compare_stored``
-    the file must agree with the stored cases and children, and ``loader.stored`` keeps what was read
-    for ``case_events_store``; without it (rows outside the uploader's units) no stored value is
-    compared or quoted. A row gets at most one birth-date message, and each case's conflict with a
-    stored child is reported once.
+    the rows must agree with the stored cases and children, and ``batch.stored`` keeps what was read for
+    ``case_events_store``; without it (rows outside the uploader's units) no stored value is compared or
+    quoted. A row gets at most one birth-date message (``birth_rows``: the rows that have one already, from
+    the row checks), and each case's conflict with a stored child is reported once. Returns the ids of the
+    stored cases read (for the access log).
     """
-    errors = loader.errors
-    heads = loader.case_heads
+    heads = batch.heads
+    birth_rows = birth_rows if birth_rows is not None else set()
     existing: dict[str, tuple] = {}
     if Case.objects.exists():
-        for case_id, (pk, child_id, birth, category, unit_code) in _lookup(
+        for case_id, (pk, child_id, birth, category, unit_code) in bulk.lookup(
             "cases.Case", "case_id", heads, ("pk", "child__child_id", "child__birth_date", "category", "unit__code")
         ).items():
             existing[case_id] = (pk, {"child_id": child_id, "birth_date": birth.isoformat() if birth else "",
@@ -254,13 +142,11 @@ def case_events_check(loader, *, compare_stored: bool = True) -> None:
         if case_id not in existing:
             for column in ("child_id", "category", "unit"):
                 if column not in head:
-                    errors.add(loader.case_first_row[case_id], column,
-                               _("ärendet %(case)s är nytt men %(label)s saknas på alla dess rader") % {
-                                   "case": case_id, "label": _HEAD_LABELS[column]})
+                    report(batch.case_first_row[case_id], column,
+                           _("ärendet %(case)s är nytt men %(label)s saknas på alla dess rader") % {
+                               "case": case_id, "label": _HEAD_LABELS[column]})
     if not compare_stored:
-        return
-    loader.accessed.update(existing)
-    birth_rows = loader.birth_rows
+        return set()
     for case_id, head in heads.items():
         stored = existing.get(case_id)
         if stored is not None:
@@ -270,16 +156,16 @@ def case_events_check(loader, *, compare_stored: bool = True) -> None:
                         if row in birth_rows:
                             continue
                         birth_rows.add(row)
-                    errors.add(row, column, _("ärendet %(case)s finns redan med %(label)s '%(stored)s', här "
-                                              "'%(value)s'") % {"case": case_id, "label": _HEAD_LABELS[column],
-                                                                "stored": stored[1][column], "value": value})
-    # Whose units the file may touch was checked row by row before (``importers.check_case_scope``, with
+                    report(row, column, _("ärendet %(case)s finns redan med %(label)s '%(stored)s', här "
+                                          "'%(value)s'") % {"case": case_id, "label": _HEAD_LABELS[column],
+                                                            "stored": stored[1][column], "value": value})
+    # Whose units the rows may touch was checked row by row before (``importers.check_case_scope``, with
     # the access policy's import scope): every case compared above is in the uploader's units.
     child_ids = {head["child_id"][0] for head in heads.values() if "child_id" in head}
     children: dict[str, tuple] = {}
     if Child.objects.exists():
         children = {child_id: (pk, birth.isoformat() if birth else "") for child_id, (pk, birth)
-                    in _lookup("cases.Child", "child_id", child_ids, ("pk", "birth_date")).items()}
+                    in bulk.lookup("cases.Child", "child_id", child_ids, ("pk", "birth_date")).items()}
     for case_id, head in heads.items():
         if "child_id" not in head or "birth_date" not in head:
             continue
@@ -287,77 +173,120 @@ def case_events_check(loader, *, compare_stored: bool = True) -> None:
         stored = children.get(child_id)
         if stored is not None and stored[1] and stored[1] != birth and row not in birth_rows:
             birth_rows.add(row)
-            errors.add(row, "birth_date", _("barnet %(child)s finns redan med födelsedatum %(stored)s, här %(birth)s")
-                       % {"child": child_id, "stored": stored[1], "birth": birth})
-    loader.stored = (existing, children)
+            report(row, "birth_date", _("barnet %(child)s finns redan med födelsedatum %(stored)s, här %(birth)s")
+                   % {"child": child_id, "stored": stored[1], "birth": birth})
+    batch.stored = (existing, children)
+    return set(existing)
 
 
-def case_events_store(loader) -> ImportResult:
-    """Check a validated ``CaseEventLoader`` against the database and store what is new.
+# --- the bulk store: a batch of checked rows, step by step ------------------------------------------
 
-    Writes nothing and returns an empty result when a conflict is found (listed in
-    ``loader.errors``). Must run inside a transaction (the import framework's).
+
+def case_events_store(*, by, batch: EventBatch, progress: Progress | None = None,
+                      notices: list[str] | None = None) -> ImportResult:
+    """Store a checked batch of case-event rows: what is new of units, staff, children, cases and events,
+    and the recomputed deadlines of every case that got an event. Return the counts.
+
+    ``batch`` comes from ``core.events.EventRows`` with no problems, checked against the stored cases by
+    ``case_events_check`` (run here when it was not). Must run inside a transaction (the import's, whose
+    access-log record is written in it too): all or nothing. Notices for the user (units and staff
+    created) go to ``notices``; ``progress`` (the import's) gives the stream and whether to be quiet.
     """
-    errors = loader.errors
-    heads = loader.case_heads
-    stream = getattr(loader.progress, "stream", None)
-    quiet = getattr(loader.progress, "quiet", True) if loader.progress is not None else True
-
-    def say(message: str) -> None:
-        if not quiet:
-            notice(message.replace(",", "\u00a0"), stream)
-
-    timer = _Timer(stream)
-    if connection.vendor == "sqlite":
-        # A bigger page cache for this connection (256 MiB at most): index inserts of hundreds of
-        # thousands of rows stop re-reading pages. Only used as needed; gone with the connection.
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -262144")
-    if loader.stored is None:
-        case_events_check(loader)
-    existing, children = loader.stored
-    if errors:
-        return ImportResult()
-
+    if batch.stored is None:
+        found: list[str] = []
+        case_events_check(batch, report=lambda row, column, message: found.append(f"rad {row}, {column}: {message}"))
+        if found:
+            raise ValueError("; ".join(found[:5]))
+    notices = notices if notices is not None else []
+    stream = getattr(progress, "stream", None)
+    quiet = getattr(progress, "quiet", True) if progress is not None else True
+    timer = bulk.Timer(stream)
+    bulk.large_write_cache()
+    existing = batch.stored[0]
     timer.mark("checks against stored cases")
-    counts: dict[str, int] = {}
-    # 2. Units named by new cases that do not exist yet are created.
-    unit_pks = unit_pks_by_code()
-    new_units = 0
-    for head in heads.values():
-        if "unit" in head and head["unit"][0] not in unit_pks:
-            unit, created = unit_get_or_create(code=head["unit"][0], by=loader.by)
-            unit_pks[unit.code] = unit.pk
-            new_units += created
+
+    unit_pks, new_units = _units_create(by=by, batch=batch, notices=notices)
+    staff_pks, new_staff = _staff_create(by=by, batch=batch, unit_pks=unit_pks, notices=notices)
+    grouped, new_events, skipped = _new_events(batch)
+    changed = {case_id for case_id, _event in new_events}
+    timer.mark("units, staff, event de-duplication")
+
+    derived_by_id = _derive_cases(changed, grouped, staff_pks, stream=stream, quiet=quiet)
+    timer.mark("deadlines computed (core.caseflow)")
+
+    new_children = _children_create(batch)
+    case_pks, new_case_ids = _cases_create(batch, unit_pks, derived_by_id)
+    timer.mark("children and cases inserted")
+    if not quiet:
+        notice(f"Sparar {len(new_events):,} nya händelser".replace(",", "\u00a0"), stream)
+    _events_insert(by=by, new_events=new_events, case_pks=case_pks, staff_pks=staff_pks)
+    timer.mark("events inserted")
+    changed_existing = [case_pks[case_id] for case_id in changed if case_id in existing]
+    _delete_derived(changed_existing)
+    _store_derived({case_pks[case_id]: derived for case_id, derived in derived_by_id.items()},
+                   update_handlers=changed_existing)
+    timer.mark("deadlines and state inserted")
+    if len(new_events) >= 10_000 and bulk.analyze((Case, CaseEvent, Deadline, CaseState)):
+        timer.mark("statistics updated (ANALYZE)")
+
+    counts = {"nya ärenden": len(new_case_ids), "nya barn": len(new_children), "nya händelser": len(new_events),
+              "redan inlästa händelser": skipped}
     if new_units:
-        loader.notices.append(f"{new_units} nya enheter skapades; placera dem i rätt avdelning")
+        counts["nya enheter"] = new_units
+    if new_staff:
+        counts["nya medarbetare"] = new_staff
+    counts["ärenden med nya frister"] = len(changed)
+    return ImportResult(counts=counts)
 
-    # 3. Staff named in the file that do not exist yet are created in the unit of their first case.
-    staff_pks = _lookup("staff.StaffMember", "staff_id", loader.staff_first)
-    missing_staff = [(sid, first) for sid, first in loader.staff_first.items() if sid not in staff_pks]
-    if missing_staff:
-        members = []
-        for staff_id, (_row, case_id, first_on) in missing_staff:
-            head = heads.get(case_id, {})
-            unit_code = head["unit"][0] if "unit" in head else existing[case_id][1]["unit"]
-            members.append((staff_id, unit_pks[unit_code], first_on))
-        staff_placeholders_create(by=loader.by, members=members)
-        staff_pks = _lookup("staff.StaffMember", "staff_id", loader.staff_first)
-        loader.notices.append(f"{len(missing_staff)} nya medarbetare skapades (bara personal-id; komplettera i "
-                              f"personalregistret)")
 
-    # 4. Events, grouped by case: skip those already stored (identical in every field) and file duplicates.
-    touched_existing = {stored[0]: case_id for case_id, stored in existing.items()}
+def _units_create(*, by, batch: EventBatch, notices: list[str]) -> tuple[dict[str, int], int]:
+    """Create the units named by new cases that do not exist yet; return ({code: pk}, how many created)."""
+    unit_pks = unit_pks_by_code()
+    created_count = 0
+    for head in batch.heads.values():
+        if "unit" in head and head["unit"][0] not in unit_pks:
+            unit, created = unit_get_or_create(code=head["unit"][0], by=by)
+            unit_pks[unit.code] = unit.pk
+            created_count += created
+    if created_count:
+        notices.append(f"{created_count} nya enheter skapades; placera dem i rätt avdelning")
+    return unit_pks, created_count
+
+
+def _staff_create(*, by, batch: EventBatch, unit_pks: dict[str, int], notices: list[str]) -> tuple[dict, int]:
+    """Create the staff named in the rows that do not exist yet, in the unit of their first case.
+
+    Returns ({staff_id: pk} of every staff member named, how many created).
+    """
+    staff_pks = bulk.lookup("staff.StaffMember", "staff_id", batch.staff_first)
+    missing = [(staff_id, first) for staff_id, first in batch.staff_first.items() if staff_id not in staff_pks]
+    if not missing:
+        return staff_pks, 0
+    existing = batch.stored[0]
+    members = []
+    for staff_id, (_row, case_id, first_on) in missing:
+        head = batch.heads.get(case_id, {})
+        unit_code = head["unit"][0] if "unit" in head else existing[case_id][1]["unit"]
+        members.append((staff_id, unit_pks[unit_code], first_on))
+    staff_placeholders_create(by=by, members=members)
+    notices.append(f"{len(missing)} nya medarbetare skapades (bara personal-id; komplettera i personalregistret)")
+    return bulk.lookup("staff.StaffMember", "staff_id", batch.staff_first), len(missing)
+
+
+def _new_events(batch: EventBatch) -> tuple[dict[str, list[Event]], list[tuple[str, Event]], int]:
+    """Group the events by case with the stored ones; skip those already stored (identical in every field)
+    and the file's duplicates. Return ({case_id: all its events}, [(case_id, new Event)], how many skipped)."""
+    touched_existing = {stored[0]: case_id for case_id, stored in batch.stored[0].items()}
     grouped: dict[str, list[Event]] = defaultdict(list)
     seen: set[tuple] = set()
     for case_pk, events in events_by_case(list(touched_existing)).items():
         case_id = touched_existing[case_pk]
         grouped[case_id] = events
         seen.update((case_id, e) for e in events)
-    new_events: list[tuple] = []  # (case_id, Event)
+    new_events: list[tuple] = []
     skipped = 0
     add_seen = seen.add
-    for key in loader.events:
+    for key in batch.events:
         size = len(seen)
         add_seen(key)  # one hash per event: a duplicate leaves the set's size unchanged
         if len(seen) == size:
@@ -365,11 +294,13 @@ def case_events_store(loader) -> ImportResult:
             continue
         grouped[key[0]].append(key[1])
         new_events.append(key)
-    changed = {key[0] for key in new_events}
-    timer.mark("units, staff, event de-duplication")
+    return grouped, new_events, skipped
 
-    # 5. Derived state of every case that got a new event, computed before the cases are written so
-    #    that new cases are inserted with their handlers.
+
+def _derive_cases(changed: set[str], grouped: dict[str, list[Event]], staff_pks: dict[str, int], *,
+                  stream=None, quiet: bool = True) -> dict[str, tuple]:
+    """The derived state of every case that got a new event under the municipality's rules, computed before
+    the cases are written so that new cases are inserted with their handlers."""
     config = deadline_config()
     progress = Progress(len(changed), "Frister", stream=stream, quiet=quiet)
     derived_by_id: dict[str, tuple] = {}
@@ -381,83 +312,89 @@ def case_events_store(loader) -> ImportResult:
             progress.advance(step, "beräknar frister")
             step = 0
     progress.advance(step, "beräknar frister")
-    timer.mark("deadlines computed (core.caseflow)")
+    progress.finish()
+    return derived_by_id
 
-    # 6. New children and cases, then the events, deadlines and state.
+
+def _children_create(batch: EventBatch) -> list[tuple]:
+    """Insert the children of new cases not stored yet; note their pks in ``batch.stored``. Return them."""
+    existing, children = batch.stored
     new_children = []
-    for case_id, head in heads.items():
+    for case_id, head in batch.heads.items():
         if case_id in existing:
             continue
         child_id = head["child_id"][0]
         if child_id not in children:
-            birth = loader.child_births.get(child_id, ("", 0))[0] or None
+            birth = batch.child_births.get(child_id, ("", 0))[0] or None
             children[child_id] = (None, birth or "")
             new_children.append((child_id, birth))
-    _insert(Child, ("child_id", "birth_date"), new_children)
+    bulk.insert(Child, ("child_id", "birth_date"), new_children)
     if new_children:
-        for child_id, pk in _lookup("cases.Child", "child_id", {c[0] for c in new_children}).items():
+        for child_id, pk in bulk.lookup("cases.Child", "child_id", {c[0] for c in new_children}).items():
             children[child_id] = (pk, children[child_id][1])
-    new_case_ids = [case_id for case_id in heads if case_id not in existing]
+    return new_children
+
+
+def _cases_create(batch: EventBatch, unit_pks: dict[str, int], derived_by_id: dict[str, tuple]
+                  ) -> tuple[dict[str, int], list[str]]:
+    """Insert the new cases with their handlers; return ({case_id: pk} of every case in the batch, new ids)."""
+    existing, children = batch.stored
+    new_case_ids = [case_id for case_id in batch.heads if case_id not in existing]
     case_rows = []
     for case_id in new_case_ids:
-        head = heads[case_id]
+        head = batch.heads[case_id]
         derived = derived_by_id.get(case_id)
         case_rows.append((case_id, children[head["child_id"][0]][0], head["category"][0], unit_pks[head["unit"][0]],
                           derived[2] if derived else None, derived[3] if derived else None))
-    _insert(Case, ("case_id", "child", "category", "unit", "main_handler", "co_handler"), case_rows)
+    bulk.insert(Case, ("case_id", "child", "category", "unit", "main_handler", "co_handler"), case_rows)
     case_pks = {case_id: stored[0] for case_id, stored in existing.items()}
     if new_case_ids:
-        case_pks.update(_lookup("cases.Case", "case_id", set(new_case_ids)))
+        case_pks.update(bulk.lookup("cases.Case", "case_id", set(new_case_ids)))
+    return case_pks, new_case_ids
 
-    timer.mark("children and cases inserted")
+
+def _events_insert(*, by, new_events: list[tuple[str, Event]], case_pks: dict[str, int],
+                   staff_pks: dict[str, int]) -> None:
+    """Insert the new events, recorded now by ``by``."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    by_pk = loader.by.pk if getattr(loader.by, "is_authenticated", False) else None
-    say(f"Sparar {len(new_events):,} nya händelser")
-    _insert(CaseEvent, ("case", "kind", "on", "staff", "outcome", "until", "intervention", "reason",
-                        "recorded_at", "recorded_by"),
-            [(case_pks[case_id], kind, _date(on), staff_pks.get(staff_id) if staff_id else None, outcome,
-              _date(until), intervention, reason, now, by_pk)
-             for case_id, (kind, on, staff_id, outcome, until, intervention, reason) in new_events])
-    timer.mark("events inserted")
-    changed_existing = [case_pks[case_id] for case_id in changed if case_id in existing]
-    _delete_derived(changed_existing)
-    _store_derived({case_pks[case_id]: derived for case_id, derived in derived_by_id.items()},
-                   update_handlers=changed_existing)
-    timer.mark("deadlines and state inserted")
-    if connection.vendor == "postgresql" and len(new_events) >= 10_000:
-        # Fresh planner statistics after a bulk load, so the lists do not run on empty-table plans.
-        with connection.cursor() as cursor:
-            for model in (Case, CaseEvent, Deadline, CaseState):
-                cursor.execute(f"ANALYZE {_quote(model._meta.db_table)}")
-        timer.mark("statistics updated (ANALYZE)")
-    progress.finish()
-
-    counts["nya ärenden"] = len(new_case_ids)
-    counts["nya barn"] = len(new_children)
-    counts["nya händelser"] = len(new_events)
-    counts["redan inlästa händelser"] = skipped
-    if new_units:
-        counts["nya enheter"] = new_units
-    if missing_staff:
-        counts["nya medarbetare"] = len(missing_staff)
-    counts["ärenden med nya frister"] = len(changed)
-    return ImportResult(counts=counts)
+    by_pk = by.pk if getattr(by, "is_authenticated", False) else None
+    date = bulk.date_text
+    bulk.insert(CaseEvent, ("case", "kind", "on", "staff", "outcome", "until", "intervention", "reason",
+                            "recorded_at", "recorded_by"),
+                [(case_pks[case_id], kind, date(on), staff_pks.get(staff_id) if staff_id else None, outcome,
+                  date(until), intervention, reason, now, by_pk)
+                 for case_id, (kind, on, staff_id, outcome, until, intervention, reason) in new_events])
 
 
+def ignored_notices(ignored: dict[str, int]) -> list[str]:
+    """Return Swedish notices for values the rows' events do not use (``EventRows.ignored``) or extensions
+    accepted without a reason."""
+    lines = []
+    for column, count in sorted(ignored.items()):
+        if column == "reason":
+            lines.append(f"{count} förlängningar saknar särskilt skäl (reason); de lästes in ändå, komplettera "
+                         "skälen i ärendena")
+        else:
+            lines.append(f"kolumnen {column} ignorerades på {count} rader vars händelse inte använder den")
+    return lines
+
+
+@transaction.atomic
 def case_events_load(*, by, rows: Iterable[Sequence[str]]) -> ImportResult:
     """Store rows of the case-events file (its columns in order: case_id, child_id, birth_date, category, unit,
-    event, date, staff_id, outcome, until, intervention, reason) through the import's own loader: the same
-    checks, the same store and recomputation. For other areas' demo steps. Raise ValueError with the first
+    event, date, staff_id, outcome, until, intervention, reason): the import's checks, the same store and
+    recomputation, in one transaction. For other areas' demo steps. Raise ValueError with the first
     problems when a row is wrong (nothing is stored then)."""
-    from .importers import CaseEventLoader  # importers imports this module
-
     errors = ImportErrors()
-    loader = CaseEventLoader(errors, by=by)
-    for number, row in enumerate(rows, start=2):
-        loader.add(number, list(row))
-    result = ImportResult() if errors else loader.store()
+    checker = EventRows(lambda row, problem: errors.add(row, problem.column, problems.text(problem)))
+    checker.add_all(enumerate((list(row) for row in rows), start=2))
+    accessed = case_events_check(checker.batch, report=errors.add, birth_rows=checker.birth_rows)
     if errors:
         raise ValueError("; ".join(error.format("rader") for error in list(errors)[:5]))
+    result = case_events_store(by=by, batch=checker.batch)
+    # The write's audit record, in its transaction (as the file import's).
+    record_access(by=by, action="import", what="Ärendehändelser lästa in", objects=sorted(accessed),
+                  count=len(checker.batch.events), object_type="case_events")
     return result
 
 
@@ -469,17 +406,16 @@ def case_record_event(*, by, case: Case, kind: str, on: dt.date, staff_id: str =
                       request=None) -> CaseEvent:
     """Record one event on ``case`` and recompute its deadlines; raise ValidationError (Swedish) when invalid.
 
-    The same field rules as the import apply (``importers.check_event_fields``). A staff id that
-    does not exist yet is refused here (the web form picks from existing staff).
+    The same field rules as the import apply (``core.events.check_event_fields``, worded by
+    ``cases.problems``). A staff id that does not exist yet is refused here (the web form picks from
+    existing staff).
     """
-    from .importers import check_event_fields  # importers imports this module
-
-    _parsed, problems = check_event_fields(
+    found = problems.check_event_fields(
         kind, on.isoformat() if on else "", staff_id.strip(), outcome, until.isoformat() if until else "",
         intervention, reason.strip(),
-    )
-    if problems:
-        raise ValidationError({column: message for column, message in problems})
+    )[1]
+    if found:
+        raise ValidationError({column: message for column, message in found})
     staff = None
     if staff_id:
         staff = member_by_staff_id(staff_id.strip())
@@ -507,10 +443,6 @@ def deadline_settings_update(*, by, values: dict):
 
     Returns the background job that recomputes (its page shows the progress).
     """
-    from stabil.jobs.services import job_start
-
-    from .models import DEADLINE_SETTING_FIELDS, DeadlineSettings
-
     DeadlineConfig(**{name: values[name] for name in DEADLINE_SETTING_FIELDS})  # the core's own checks
     row = DeadlineSettings.objects.order_by("pk").first() or DeadlineSettings()
     for name in DEADLINE_SETTING_FIELDS:
@@ -523,8 +455,6 @@ def deadline_settings_update(*, by, values: dict):
 
 def recompute_all_cases(*, advance=None, chunk_size: int = 5000) -> int:
     """Recompute every case's deadlines in chunks; ``advance(n)`` is told after each chunk. Return the count."""
-    from .models import Case
-
     pks = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), chunk_size):
         chunk = pks[start:start + chunk_size]
@@ -538,7 +468,7 @@ def recompute_all_cases(*, advance=None, chunk_size: int = 5000) -> int:
 
 
 class _FieldErrors:
-    """The error list a ``CaseEventLoader`` writes to, collected per form field (column) for the web form."""
+    """The error list the row checks write to, collected per form field (column) for the web form."""
 
     def __init__(self):
         self.by_column: dict[str, list[str]] = defaultdict(list)
@@ -572,8 +502,9 @@ def case_register_report(*, by, child_id: str, birth_date: dt.date, category: st
                          case_id: str = "", handler_staff_id: str = "", request=None) -> Case:
     """Register a report about a child as a new case; return the case. Raise ValidationError (Swedish) when invalid.
 
-    The rows go through the import's own loader (``importers.CaseEventLoader``: the same id, personnummer,
-    category, date and stored-child checks, the same store and deadline recomputation), as a
+    The rows go through the import's own checks and store (``core.events.EventRows``, ``case_events_check``
+    and ``case_events_store``: the same id, personnummer, category, date and stored-child checks, the same
+    store and deadline recomputation), as a
     ``report_received`` event and, when the reporter asked for it, a ``feedback_requested`` event on the
     same day. The scope is the import's (``accounts.policy.import_scope`` for ``cases.record``): the unit
     must be one of the user's, and a child id already used only in other units (or stored without
@@ -609,8 +540,6 @@ def case_register_report(*, by, child_id: str, birth_date: dt.date, category: st
 def _register(by, scope, case_id, child_id, birth_date, category, unit, received_on, reporter_kind,
               feedback_requested, handler_staff_id, request) -> Case:
     """The writing part of ``case_register_report`` (one transaction)."""
-    from .importers import CaseEventLoader  # importers imports this module
-
     with transaction.atomic():
         if not case_id:
             case_id = next_case_id(unit.code, received_on.year)
@@ -625,20 +554,20 @@ def _register(by, scope, case_id, child_id, birth_date, category, unit, received
                 raise ValidationError({"child_id": _("barn-id %(child)s kan inte användas här; kontrollera id:t")
                                        % {"child": child_id}})
         errors = _FieldErrors()
-        loader = CaseEventLoader(errors, by=by)
+        checker = EventRows(lambda row, problem: errors.add(row, problem.column, problems.text(problem)))
         head = [case_id, child_id, birth_date.isoformat() if birth_date else "", category, unit.code]
         events = ["report_received"] + (["feedback_requested"] if feedback_requested else [])
         if handler_staff_id:
             events.append("handler_assigned")
         for row, kind in enumerate(events, start=1):
             staff = handler_staff_id if kind == "handler_assigned" else ""
-            loader.add(row, head + [kind, received_on.isoformat(), staff, "", "", "", ""])
-        loader.check()
+            checker.add(row, head + [kind, received_on.isoformat(), staff, "", "", "", ""])
+        case_events_check(checker.batch, report=errors.add, birth_rows=checker.birth_rows)
         if errors:
-            # The loader names the file's columns; the form's fields are the same but for the event date.
+            # The checks name the file's columns; the form's fields are the same but for the event date.
             raise ValidationError({_REPORT_FIELDS.get(column, column): messages
                                    for column, messages in errors.by_column.items()})
-        loader.store()
+        case_events_store(by=by, batch=checker.batch)
         Case.objects.filter(case_id=case_id).update(reporter_kind=reporter_kind)
         case = Case.objects.select_related("unit", "child").get(case_id=case_id)
         LogEntry.objects.log_create(case, action=LogEntry.Action.CREATE, force_log=True, actor=by,

@@ -6,6 +6,7 @@ page or export showing cases writes an access record.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from urllib.parse import urlencode
 
@@ -26,7 +27,8 @@ from stabil.accounts.policy import (
     visible_units,
 )
 from stabil.audit.services import record_access
-from stabil.common.output import csv_safe
+from stabil.cases.cli import _sheets
+from stabil.common.output import csv_safe, write_xlsx
 from stabil.organisation import selectors as organisation
 from stabil.staff.selectors import names_for, staff_member_of_user
 
@@ -40,11 +42,12 @@ from .forms import (
     STATUS_LABELS,
     CaseSearchForm,
     DeadlineFilterForm,
+    DeadlineSettingsForm,
     EventForm,
     PeriodForm,
     ReportForm,
 )
-from .models import Case, DeadlineKind
+from .models import DEADLINE_SETTING_FIELDS, Case, DeadlineKind, DeadlineSettings
 
 # The most urgent deadlines shown on the list page; filters narrow it down, the count says how many more.
 LIST_LIMIT = 200
@@ -290,16 +293,12 @@ def egenkontroll(request):
 
 
 def _egenkontroll_download(report, export: str) -> HttpResponse:
-    from stabil.cases.cli import _sheets
-    from stabil.common.output import write_xlsx
-
     name = f"egenkontroll_{report.due_from.isoformat()}_{report.due_to.isoformat()}"
     if export == "xlsx":
         response = HttpResponse(write_xlsx(_sheets(report)),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
-    import csv
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -327,9 +326,6 @@ def _num(value) -> str:
 @require_capability("cases.configure")
 def deadline_rules(request):
     """The municipality's deadline choices; saving recomputes every case's deadlines as a job."""
-    from .forms import DeadlineSettingsForm
-    from .models import DEADLINE_SETTING_FIELDS, DeadlineSettings
-
     current = selectors.deadline_config()
     instance = DeadlineSettings.objects.order_by("pk").first() or DeadlineSettings(
         **{name: getattr(current, name) for name in DEADLINE_SETTING_FIELDS})

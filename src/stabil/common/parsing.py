@@ -18,19 +18,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
-
-# A date outside these years is a typing error in Stabil's data, and date arithmetic near year 1 or
-# 9999 overflows.
-MIN_YEAR = 1900
-MAX_YEAR = 2200
+from stabil.core.events import ID_MAX_LENGTH, MAX_YEAR, MIN_YEAR, id_code, iso_date
 
 MAX_NUMBER_DIGITS = 18
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$", re.ASCII)
 
-ID_MAX_LENGTH = 64
 ID_CHARACTERS = "A-Z a-z 0-9 Å Ä Ö å ä ö _ . -"
-_ID = re.compile(r"^[A-Za-z0-9ÅÄÖåäö][A-Za-z0-9ÅÄÖåäö_.\-]*$")
 
 # C0 controls (but tab, line feed and carriage return), DEL and the C1 controls; also the Unicode line and
 # paragraph separators and the byte-order mark inside text, which no cell of Stabil's files needs.
@@ -56,13 +49,12 @@ def date_problem(text: str) -> str | None:
 
 
 def _check_iso_date(text: str) -> tuple[dt.date | None, str | None]:
-    if len(text) != 10 or not _ISO_DATE.match(text):
+    day, why = iso_date(text)  # the one date rule (stabil.core.events), worded here
+    if why == "form":
         return None, _("'%(text)s' är inte ett datum på formen ÅÅÅÅ-MM-DD") % {"text": text}
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
+    if why == "no_such_day":
         return None, _("datumet %(date)s finns inte") % {"date": text}
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
+    if why == "year":
         return None, _("datumet %(date)s är orimligt (år %(low)d–%(high)d)") % {"date": text, "low": MIN_YEAR,
                                                                             "high": MAX_YEAR}
     return day, None
@@ -87,9 +79,10 @@ def id_problem(value: str, *, max_length: int = ID_MAX_LENGTH) -> str | None:
     The one rule for every id an import file or form brings in: case, child, staff, unit, team and
     knowledge-area codes. An empty value is the caller's business (required or not).
     """
-    if len(value) > max_length:
+    why = id_code(value, max_length)  # the one id rule (stabil.core.events), worded here
+    if why == "too_long":
         return f"längre än {max_length} tecken"
-    if not _ID.match(value):
+    if why == "characters":
         return (f"'{value}' är inget giltigt id: använd bara {ID_CHARACTERS}, och börja med en bokstav eller "
                 "siffra")
     return None

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache, lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.relativedelta import relativedelta
@@ -178,8 +179,6 @@ def next_daily_run(now: dt.datetime, at: dt.time, tz: str = STOCKHOLM) -> dt.dat
     local hour. A time that does not exist on a spring-forward day (02:30 on the last Sunday of March)
     is taken an hour later, as the clock shows it.
     """
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(tz)
     local_now = now.astimezone(zone)
     day = local_now.date()

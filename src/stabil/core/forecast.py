@@ -138,7 +138,10 @@ def _normal_bands(mean: np.ndarray, sd: np.ndarray):
 
 
 def _ets(y: np.ndarray, h: int):
+    # heavy: pandas (with statsmodels) loads only when a forecast model is fitted
     import pandas as pd
+
+    # heavy: statsmodels loads only when a forecast model is fitted
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     seasonal = "add" if y.size >= 2 * SEASON + 2 else None
@@ -155,6 +158,7 @@ def _ets(y: np.ndarray, h: int):
 
 
 def _sarima(y: np.ndarray, h: int):
+    # heavy: statsmodels loads only when a forecast model is fitted
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     model = SARIMAX(y.astype(float), order=(1, 0, 0), seasonal_order=(0, 1, 1, SEASON), trend="c")

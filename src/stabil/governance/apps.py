@@ -8,6 +8,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Styrning")
 
     def ready(self) -> None:
+        # lazy: runs in AppConfig.ready, once the app registry is loaded
         from stabil.web.nav import NavItem, register
 
         register(NavItem(key="governance", label=_("Styrning"), url_name="governance:index",

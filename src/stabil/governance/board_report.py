@@ -21,12 +21,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from stabil.common.output import Sheet, write_xlsx
 from stabil.common.periods import months_label, period_label
 from stabil.core import kpi as core_kpi
 from stabil.core import rounding, statistics, suppression
@@ -230,8 +232,6 @@ class StatisticsView:
 
     def sheets(self, title_suffix: str = ""):
         """Return one workbook sheet per measure, real numbers (labels where suppressed)."""
-        from stabil.common.output import Sheet
-
         sheets = []
         for measure in statistics.MEASURES:
             headers = ["Kategori"]
@@ -458,6 +458,7 @@ def charts(report: BoardReport) -> dict[str, str]:
     Uses matplotlib's object API (``Figure``) rather than pyplot: no global state, no GUI backend,
     and about half a second less to import.
     """
+    # heavy: matplotlib loads only when a chart is drawn
     from matplotlib import rcParams
     from matplotlib.figure import Figure
 
@@ -511,8 +512,7 @@ def label_context() -> dict:
 
 def html_to_pdf(html: str) -> bytes:
     """Return PDF bytes for an HTML document (WeasyPrint; its CSS notices kept off standard error)."""
-    import logging
-
+    # heavy: weasyprint (PDF) loads only when a PDF is made
     from weasyprint import HTML
 
     for name in ("weasyprint", "fontTools"):
@@ -527,8 +527,6 @@ def to_pdf(report: BoardReport) -> bytes:
 
 def workbook_sheets(report: BoardReport):
     """Return the workbook's sheets: one per table, real numbers."""
-    from stabil.common.output import Sheet
-
     period = report.period
     sheets = report.stats.sheets(f", {period.months_name} {report.years[0]}–{report.years[-1]}")
     sheets.append(Sheet(
@@ -591,6 +589,4 @@ def _round(value: float | None) -> float | None:
 
 
 def to_xlsx(report: BoardReport) -> bytes:
-    from stabil.common.output import write_xlsx
-
     return write_xlsx(workbook_sheets(report))

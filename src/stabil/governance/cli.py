@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import sys
 
+from django.template.loader import render_to_string
+
+from stabil.accounts.policy import sees_exact_figures_for
+from stabil.audit.services import record_access
 from stabil.common.cli import (
     CliError,
     acting_user,
@@ -18,6 +23,15 @@ from stabil.common.cli import (
     unit_outside_scope,
     units_in_scope,
 )
+from stabil.common.output import to_json, write_csv, write_json, write_xlsx
+from stabil.common.progress import Progress, notice
+from stabil.core.statistics import parse_months, parse_years
+from stabil.organisation.selectors import units
+
+from . import board_report
+from .board_report import html_to_pdf, statistics_view
+from .selectors import computed_kpis, kpi_hidden_in_public
+from .selectors import default_threshold as configured
 
 FORMATS_STATISTICS = ("json", "csv", "xlsx", "pdf")
 
@@ -33,8 +47,6 @@ def _threshold(value: str) -> int:
 
 
 def _years(value: str):
-    from stabil.core.statistics import parse_years
-
     try:
         return parse_years(value)
     except ValueError as exc:
@@ -42,8 +54,6 @@ def _years(value: str):
 
 
 def _months(value: str):
-    from stabil.core.statistics import parse_months
-
     try:
         return parse_months(value)
     except ValueError as exc:
@@ -52,9 +62,6 @@ def _months(value: str):
 
 def _units(codes: list[str]) -> tuple[list[int] | None, list[str] | None]:
     """Return (unit ids, codes) for the given codes, or (None, None) for all units."""
-    # Imported when the command runs: Django is set up then, not when the CLI registry is built.
-    from stabil.organisation.selectors import units
-
     if not codes:
         return None, None
     found = dict(units().filter(code__in=codes).values_list("code", "pk"))
@@ -73,9 +80,6 @@ def _scoped_units(by, codes: list[str]) -> tuple[list[int] | None, list[str] | N
     the public whole could reveal a hidden cell by difference), and gets exact figures only where the
     policy gives them; otherwise the public (suppressed) figures.
     """
-    # Imported here: accounts.policy needs Django set up, which happens only when a command runs.
-    from stabil.accounts.policy import sees_exact_figures_for
-
     if by is None:
         unit_ids, found = _units(codes)
         return unit_ids, found, True
@@ -90,8 +94,6 @@ def _scoped_units(by, codes: list[str]) -> tuple[list[int] | None, list[str] | N
 
 def _public_notice(by, exact_allowed: bool, public: bool) -> bool:
     """Return whether the run shows public figures; tell a user who asked for exact ones that they get these."""
-    from stabil.common.progress import notice
-
     if not exact_allowed and not public:
         notice(f"Användaren '{by.username}' ser inte exakta små tal: rapporten visar offentliga tal (små antal dolda).")
     return public or not exact_allowed
@@ -111,16 +113,12 @@ def _write_binary(data: bytes, output: str | None) -> None:
 
 
 def _linked_tables_notice() -> None:
-    from stabil.common.progress import notice
-
     notice("Observera: en offentlig tabell för en enhet bredvid tabellen för hela verksamheten (eller för alla "
            "enheter var för sig) kan avslöja dolda små tal genom skillnaden. Publicera antingen enheterna eller "
            "helheten.")
 
 
 def _record_exact(what: str, by=None) -> None:
-    from stabil.audit.services import record_access
-
     record_access(by=by, action="export", what=what)
 
 
@@ -141,19 +139,10 @@ def _statistics_configure(parser) -> None:
 
 
 def default_threshold() -> int:
-    from .selectors import default_threshold as configured
-
     return configured()
 
 
 def _statistics_run(args) -> int:
-    from django.template.loader import render_to_string
-
-    from stabil.common.output import to_json, write_csv, write_xlsx
-    from stabil.common.progress import Progress
-
-    from .board_report import statistics_view
-
     by = acting_user(args.by)
     require_capability(by, "governance.view", "verksamhetsstatistiken")
     unit_ids, codes, exact_allowed = _scoped_units(by, args.unit)
@@ -176,8 +165,6 @@ def _statistics_run(args) -> int:
     elif args.format == "csv":
         headers = ["measure", "category", "year", "count", "change_percent"]
         if args.output:
-            import io
-
             buffer = io.StringIO()
             write_csv(headers, view.csv_rows(), buffer)
             _write_binary(buffer.getvalue().encode("utf-8"), args.output)
@@ -187,8 +174,6 @@ def _statistics_run(args) -> int:
         years = f"{view.years[0]}–{view.years[-1]}"
         _write_binary(write_xlsx(view.sheets(f", {view.months_name} {years}")), args.output)
     else:
-        from .board_report import html_to_pdf
-
         html = render_to_string("governance/statistics_pdf.html", {
             "stats": view, "months": args.months, "today": dt.date.today(),
             "scope": ", ".join(codes) if codes else "hela verksamheten",
@@ -208,11 +193,6 @@ def _kpi_configure(parser) -> None:
 
 
 def _kpi_run(args) -> int:
-    from stabil.common.output import write_csv, write_json
-    from stabil.common.progress import Progress
-
-    from .selectors import computed_kpis, kpi_hidden_in_public
-
     by = acting_user(args.by)
     require_capability(by, "governance.view", "mätetalen")
     if args.first_day > args.last_day:
@@ -255,10 +235,6 @@ def _board_configure(parser) -> None:
 
 
 def _board_run(args) -> int:
-    from stabil.common.progress import Progress
-
-    from . import board_report
-
     try:
         period = board_report.parse_period(args.period)
     except board_report.PeriodError as exc:

@@ -10,6 +10,7 @@ risk assessment).
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 from . import services
@@ -212,6 +213,4 @@ def build(ctx) -> None:
 
 def _date(year: int, month: int, day: int) -> date:
     """Return the date, or the month's last day when it has no such day."""
-    import calendar
-
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from stabil.common.periods import month_end, period_label
 from stabil.core import suppression
+from stabil.core.statistics import parse_months, parse_years
 
-from .models import FollowUp, Measure, Risk, SelfInspectionResult, Status
+from .board_report import PeriodError, parse_period
+from .models import FollowUp, Goal, Measure, Risk, SelfInspectionResult, Status
 
 
 class DateInput(forms.DateInput):
@@ -32,8 +34,6 @@ class StatisticsForm(forms.Form):
         self.fields["unit"].choices = [("", _("Alla enheter"))] + [(u.code, f"{u.code} {u.name}") for u in units]
 
     def clean_years(self):
-        from stabil.core.statistics import parse_years
-
         try:
             years = parse_years(self.cleaned_data["years"])
         except ValueError as exc:
@@ -43,8 +43,6 @@ class StatisticsForm(forms.Form):
         return years
 
     def clean_months(self):
-        from stabil.core.statistics import parse_months
-
         try:
             return parse_months(self.cleaned_data["months"])
         except ValueError as exc:
@@ -57,8 +55,6 @@ class BoardReportForm(forms.Form):
     public = forms.BooleanField(label=_("Offentlig version (små tal dolda)"), required=False)
 
     def clean_period(self):
-        from .board_report import PeriodError, parse_period
-
         try:
             return parse_period(self.cleaned_data["period"])
         except PeriodError as exc:
@@ -175,7 +171,6 @@ class KpiCreateForm(forms.ModelForm):
 
     def __init__(self, *args, scorecard, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Goal
 
         self.fields["goal"].queryset = Goal.objects.filter(perspective__scorecard=scorecard, archived_at__isnull=True)
         self.fields["computed"].help_text = _("Välj ett mätetal som Stabil beräknar, eller lämna tomt för inmatade "

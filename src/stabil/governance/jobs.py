@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.urls import reverse
+
+from stabil.common.progress import Progress
+from stabil.jobs.services import job_output_path
+
+from . import board_report
+
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -11,15 +20,6 @@ CONTENT_TYPES = {
 def board_paper(*, job, progress, period: str, exact: bool, registration_number: str, fmt: str,
                 threshold: int, today: str) -> dict:
     """Build the board paper as PDF or Excel with progress, and leave it for the user to download."""
-    import datetime as dt
-
-    from django.urls import reverse
-
-    from stabil.common.progress import Progress
-    from stabil.jobs.services import job_output_path
-
-    from . import board_report
-
     steps = Progress(7, "Nämndrapport", quiet=True, interval=0.3, on_update=progress)
     report = board_report.build(period=board_report.parse_period(period), exact=exact,
                                 registration_number=registration_number, threshold=threshold, progress=steps,

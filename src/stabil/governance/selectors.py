@@ -80,8 +80,6 @@ def kpi_hidden_in_public(value: core_kpi.KpiValue, threshold: int, *, single_uni
 
 def default_threshold() -> int:
     """Return the suppression threshold: the setting STABIL_SUPPRESSION_THRESHOLD, else 4."""
-    from django.conf import settings
-
     return int(getattr(settings, "STABIL_SUPPRESSION_THRESHOLD", suppression.DEFAULT_THRESHOLD))
 
 

@@ -25,7 +25,10 @@ from stabil.accounts.policy import (
     sees_exact_figures_for,
     visible_units,
 )
+from stabil.audit.services import record_access
 from stabil.common.periods import period_label, reporting_period
+from stabil.core import kpi as core_kpi
+from stabil.jobs.services import job_start
 from stabil.organisation import selectors as organisation
 
 from . import board_report, kpi_texts, selectors, services
@@ -303,8 +306,6 @@ def statistics(request):
         view = board_report.statistics_view(years=form.cleaned_data["years"], months=form.cleaned_data["months"],
                                             unit_ids=unit_ids, exact=exact, threshold=selectors.default_threshold())
         if exact:
-            from stabil.audit.services import record_access
-
             record_access(by=request.user, action="view", what="Verksamhetsstatistik (exakta tal)", request=request)
     return render(request, "governance/statistics.html", {"form": form, "stats": view, "exact": exact})
 
@@ -321,14 +322,10 @@ def board_report_page(request):
         period = form.cleaned_data["period"]
         fmt = request.GET.get("format")
         if exact:
-            from stabil.audit.services import record_access
-
             record_access(by=request.user, action="export" if fmt else "view",
                           what=f"Nämndrapport {period.label} (exakta tal)", request=request)
         if fmt in ("pdf", "xlsx"):
             # Several seconds of work: a background job with a progress bar, then a private download.
-            from stabil.jobs.services import job_start
-
             job = job_start(by=request.user, kind="board_paper",
                             label=f"Rapport till nämnden {period.label} ({fmt.upper()})",
                             runner="stabil.governance.jobs.board_paper",
@@ -435,8 +432,6 @@ def check_create(request):
 @require_capability("governance.view")
 def kpi_period(request):
     """Every computed KPI for a chosen period and unit, with its definition."""
-    from stabil.core import kpi as core_kpi
-
     today = _today()
     units = [u for u in _units_for(request.user) if sees_exact_figures_for(request.user, [u.pk])]
     first_day, last_day = reporting_period(today)  # the scorecard's period by default

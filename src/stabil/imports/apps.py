@@ -11,6 +11,7 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Import")
 
     def ready(self) -> None:
+        # lazy: runs in AppConfig.ready, once the app registry is loaded
         from stabil.web.nav import NavItem, register
 
         register(NavItem(key="imports", label=_("Import"), url_name="imports:upload", capability="imports.upload",

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from stabil.common.cli import CliError, acting_user
 
+from .framework import ImportFileError, done_text, run_import
+
 
 def _configure(parser) -> None:
     parser.add_argument("file", type=Path, help="CSV- eller XLSX-fil")
@@ -27,8 +29,6 @@ def _configure(parser) -> None:
 
 
 def _run(args) -> int:
-    from .framework import ImportFileError, done_text, run_import
-
     by = acting_user(args.by)
     try:
         outcome = run_import(args.file, by=by, quiet=args.quiet, dry_run=args.dry_run)

@@ -18,11 +18,11 @@ import re
 import sys
 import zipfile
 import zlib
-from xml.parsers import expat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+from xml.parsers import expat
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -245,6 +245,7 @@ def _read_csv_fast(text: str, delimiter: str) -> tuple[list[str], list, list[int
     """
     if '"' in text or "\n\n" in text.replace("\r\n", "\n").rstrip("\n"):
         return None
+    # heavy: polars loads only when a plain CSV file is read
     import polars as pl
 
     try:
@@ -534,6 +535,7 @@ def _inspect_xlsx(path: Path) -> int:
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]], list[int], list[RowError]]:
+    # heavy: fastexcel loads only when an Excel file is read
     import fastexcel
 
     _check_size(path)

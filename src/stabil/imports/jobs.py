@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from stabil.accounts.policy import has_capability
 from stabil.jobs.services import JobError
+
+from .framework import ImportFileError, done_text, run_import
 
 MAX_LINES_SHOWN = 200
 
@@ -15,10 +18,6 @@ def import_file(*, job, progress, path: str, dry_run: bool = False, origin: dict
     ``origin`` is the web request's channel, address and path (``audit.services.web_origin``), stored by
     the upload view so that the access log names the web, the user's address and the upload page.
     """
-    from stabil.accounts.policy import has_capability
-
-    from .framework import ImportFileError, done_text, run_import
-
     def allowed(kind) -> None:
         if not has_capability(job.created_by, kind.capability):
             raise JobError(f"Din roll får inte importera {kind.label}.")

@@ -3,6 +3,8 @@ from collections.abc import Iterable
 
 from django.shortcuts import get_object_or_404
 
+from stabil.staff import selectors as staff_selectors
+
 from .models import Job
 
 # A word of a job's text that could be an id: ids never contain white space or these separators.
@@ -38,7 +40,6 @@ def personal_ids_named(texts: Iterable[str]) -> dict[str, list[str]]:
     """
     # Imported here: the jobs app sits below the areas (their runners import it) and loads none of them itself.
     from stabil.cases import selectors as cases_selectors
-    from stabil.staff import selectors as staff_selectors
 
     words: set[str] = set()
     for text in texts:

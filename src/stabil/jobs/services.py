@@ -26,11 +26,13 @@ import os
 import resource
 import signal
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.text import get_valid_filename
 
 from .models import Job
 
@@ -43,7 +45,7 @@ class JobError(Exception):
 
 def job_start(*, by, kind: str, label: str, runner: str, params: dict | None = None) -> Job:
     """Create a job and queue it for the worker (after the surrounding transaction commits)."""
-    from .tasks import run_job
+    from .tasks import run_job  # lazy: avoids a cycle with jobs.tasks, which imports this module
 
     job = Job.objects.create(kind=kind, label=label[:200], runner=runner, params=params or {},
                              created_by=by if getattr(by, "is_authenticated", False) else None)
@@ -223,11 +225,6 @@ def job_run(job_id: int) -> Job:
 
 def job_output_path(job: Job, filename: str):
     """Return where a job writes a file for its user to download (``DATA_DIR/job-output/<id>/<name>``)."""
-    from pathlib import Path
-
-    from django.conf import settings
-    from django.utils.text import get_valid_filename
-
     folder = Path(settings.DATA_DIR) / "job-output" / str(job.pk)
     folder.mkdir(parents=True, exist_ok=True)
     return folder / get_valid_filename(filename)

@@ -10,6 +10,8 @@ class RecordsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules use the models, which are not loaded when apps.py is imported.
         from stabil.audit import subjects
+
+        # lazy: runs in AppConfig.ready, once the app registry is loaded
         from stabil.cases.selectors import children_of_cases
         from stabil.web.nav import NavItem, register
 
@@ -23,6 +25,7 @@ class RecordsConfig(AppConfig):
                          capability="records.retention_view", order=88,
                          description=_("Månadens gallringslistor: förslag, två godkännanden, genomförande.")))
 
+        # lazy: runs in AppConfig.ready, once the app registry is loaded
         from auditlog.registry import auditlog
 
         from .models import DestructionApproval, DestructionList, LogReview, ProtectedChild, ReviewEntry

@@ -26,6 +26,10 @@ import re
 import sys
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
 from stabil.common.cli import (
     CliError,
     SwedishArgumentParser,
@@ -36,7 +40,11 @@ from stabil.common.cli import (
 )
 from stabil.common.output import to_json, write_csv, write_json
 from stabil.common.progress import Progress, notice
-from stabil.core import logreview
+from stabil.core import logreview, retention
+
+from . import selectors, services
+from .models import LogReview
+from .pdf import html_to_pdf
 
 
 def _configure(parser) -> None:
@@ -67,13 +75,6 @@ def _list_json(dlist) -> dict:
 
 
 def _run(args) -> int:
-    # Imported here: the registry is built before Django is set up; these modules need the models.
-    from django.core.exceptions import PermissionDenied
-
-    from stabil.core import retention
-
-    from . import selectors, services
-
     command = args.retention_command
     if command == "rules":
         rules = selectors.retention_rules()
@@ -169,13 +170,6 @@ def _write_bytes(data: bytes, output: str | None) -> None:
 
 
 def _extract_run(args, by) -> int:
-    # Imported here: the registry is built before Django is set up; these modules need the models.
-    from django.template.loader import render_to_string
-    from django.utils.translation import gettext as _
-
-    from . import selectors, services
-    from .pdf import html_to_pdf
-
     require_capability(by, "records.log_extract", "loggutdrag")
     kind, subject = ("child", args.child) if args.child is not None else ("staff", args.staff)
     option, label = ("--child", "barnet") if kind == "child" else ("--staff", "medarbetaren")
@@ -252,9 +246,6 @@ def _review_json(review, entries=None) -> dict:
 
 
 def _show_review(by, review) -> None:
-    # Imported here: the registry is built before Django is set up; these modules need the models.
-    from . import selectors, services
-
     entries = selectors.review_entries(review)
     texts = [e.record.what for e in entries if e.record] + [" ".join(e.record.object_ids) for e in entries if e.record]
     # The entries are access records: the ids in them are read again, and logged as such (as the page).
@@ -263,10 +254,6 @@ def _show_review(by, review) -> None:
 
 
 def _review_run(args, by) -> int:
-    # Imported here: the registry is built before Django is set up; these modules need the models.
-    from . import selectors, services
-    from .models import LogReview
-
     require_capability(by, "records.log_review", "logguppföljningen")
     command = args.review_command
     if command == "list":
@@ -308,9 +295,6 @@ def _review_run(args, by) -> int:
 
 
 def _records_run(args) -> int:
-    # Imported here: the registry is built before Django is set up; these modules need the models.
-    from . import services
-
     by = acting_user(args.by)
     try:
         if args.records_command == "extract":

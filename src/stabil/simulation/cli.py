@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import argparse
 
+from django.utils import timezone
+
+from stabil.accounts.policy import sees_exact_figures_for
+from stabil.cli import database_status
 from stabil.common.cli import (
     CliError,
     acting_user,
@@ -16,6 +20,14 @@ from stabil.common.cli import (
     require_capability,
     units_in_scope,
 )
+from stabil.common.output import write_csv, write_json
+from stabil.common.progress import Progress, notice
+from stabil.core import simulation as core
+from stabil.governance.selectors import default_threshold
+from stabil.organisation.selectors import units
+
+from . import selectors
+from .models import Scenario
 
 CATEGORIES = ("barn", "ungdom", "ensamkommande")
 BAND_KEYS = ("median", "lo80", "hi80", "lo95", "hi95")
@@ -35,9 +47,6 @@ def _positive(low: int, high: int, what: str):
 
 
 def _unit(code: str | None):
-    # Imported when the command runs: Django is set up then, not when the CLI registry is built.
-    from stabil.organisation.selectors import units
-
     if code is None:
         return None
     unit = units().filter(code=code).first()
@@ -48,8 +57,6 @@ def _unit(code: str | None):
 
 
 def _db_ready() -> None:
-    from stabil.cli import database_status
-
     problem = database_status()
     if problem:
         raise CliError(problem)
@@ -71,15 +78,6 @@ def _forecast_configure(parser) -> None:
 
 
 def _forecast_run(args) -> int:
-    from django.utils import timezone
-
-    from stabil.accounts.policy import sees_exact_figures_for
-    from stabil.common.output import write_csv, write_json
-    from stabil.common.progress import notice
-    from stabil.governance.selectors import default_threshold
-
-    from . import selectors
-
     by = acting_user(args.by)
     require_capability(by, "simulation.view", "prognoserna")
     if by is None:
@@ -140,12 +138,6 @@ def _simulate_configure(parser) -> None:
 
 
 def _load(args):
-    from django.utils import timezone
-
-    from stabil.core import simulation as core
-
-    from . import selectors
-
     given = [x for x in (args.scenario_file, args.unit, args.scenario) if x is not None]
     if len(given) != 1:
         raise CliError("ange precis en av SCENARIOFIL, --unit KOD eller --scenario ID")
@@ -158,7 +150,6 @@ def _load(args):
         if args.unit:
             unit = _unit(args.unit) if by is None else units_in_scope(by, args.unit)[0]
             return selectors.unit_scenario(unit, timezone.localdate(), months=args.months or 36)
-        from .models import Scenario
 
         if by is None:
             stored = Scenario.objects.filter(pk=args.scenario).first()
@@ -172,10 +163,6 @@ def _load(args):
 
 
 def _simulate_run(args) -> int:
-    from stabil.common.output import write_csv, write_json
-    from stabil.common.progress import Progress, notice
-    from stabil.core import simulation as core
-
     scenario = _load(args)
     months = args.months or scenario.months
     with_baseline = args.baseline and bool(scenario.measures)

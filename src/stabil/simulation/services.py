@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stabil.core import simulation as core
+from stabil.jobs.services import job_start
 
 from . import selectors
 from .models import Scenario, ScenarioMeasure, SimulationRun
@@ -68,8 +69,6 @@ def scenario_delete(*, by, scenario: Scenario) -> None:
 
 def run_start(*, by, scenario: Scenario, runs: int = 1000, seed: int = 1) -> SimulationRun:
     """Queue a run of the scenario as a background job and return it (its job shows the progress)."""
-    from stabil.jobs.services import job_start
-
     if not 1 <= runs <= MAX_RUNS:
         raise core.ScenarioError([f"runs: ska vara 1–{MAX_RUNS}"])
     selectors.core_scenario(scenario)  # fail now, not in the worker, when the scenario is invalid

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +16,7 @@ from stabil.common.output import Sheet, write_xlsx
 from stabil.common.periods import month_keys_label
 from stabil.core import simulation as core
 from stabil.core import suppression
+from stabil.governance.board_report import html_to_pdf
 from stabil.governance.selectors import default_threshold
 from stabil.web.templatetags import stabil as formats
 
@@ -357,10 +359,6 @@ def board_paper(request):
         return response
     context = {"sections": sections, "rows": rows, "today": timezone.localdate()}
     if fmt == "pdf":
-        from django.template.loader import render_to_string
-
-        from stabil.governance.board_report import html_to_pdf
-
         html = render_to_string("simulation/board_paper_pdf.html", context, request=request)
         response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="scenarier-namndunderlag.pdf"'

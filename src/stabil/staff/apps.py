@@ -8,6 +8,7 @@ class StaffConfig(AppConfig):
     verbose_name = _("Personal")
 
     def ready(self) -> None:
+        # lazy: runs in AppConfig.ready, once the app registry is loaded
         from auditlog.registry import auditlog
 
         from stabil.web.nav import NavItem, register

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import sys
 
+from stabil.accounts.policy import has_capability
+from stabil.audit.services import record_access
 from stabil.common.cli import CliError, acting_user, parse_date, require_capability, units_in_scope
+from stabil.common.output import Sheet, write_csv, write_json, write_xlsx_stdout
+from stabil.common.progress import notice
+from stabil.organisation.selectors import units as all_units
+
+from .selectors import staff_report
 
 FORMATS = ("json", "csv", "xlsx")
 
@@ -45,14 +52,6 @@ def report_rows(report: list[dict]) -> tuple[list[str], list[list]]:
 
 
 def _run(args) -> int:
-    from stabil.accounts.policy import has_capability
-    from stabil.audit.services import record_access
-    from stabil.common.output import Sheet, write_csv, write_json, write_xlsx_stdout
-    from stabil.common.progress import notice
-    from stabil.organisation.selectors import units as all_units
-
-    from .selectors import staff_report
-
     by = acting_user(args.by)
     require_capability(by, "staff.view", "personalrapporten")
     if args.last_day < args.first_day:

@@ -30,8 +30,10 @@ from stabil.core.staffstats import (
 from .models import (
     Absence,
     AbsenceKind,
+    CompetenceAssessment,
     Employment,
     ExitInterview,
+    KnowledgeArea,
     Overtime,
     StaffChange,
     StaffMember,
@@ -358,8 +360,6 @@ def active_members(units: Iterable, on: date) -> QuerySet:
 
 def latest_levels(members: Iterable[StaffMember], on: date) -> dict[tuple[int, int], int]:
     """Return {(staff pk, area pk): level} from each person's latest assessment on or before the date."""
-    from .models import CompetenceAssessment
-
     levels: dict[tuple[int, int], int] = {}
     rows = CompetenceAssessment.objects.filter(staff__in=list(members), assessed_on__lte=on).order_by(
         "assessed_on").values_list("staff_id", "area_id", "level")
@@ -370,8 +370,6 @@ def latest_levels(members: Iterable[StaffMember], on: date) -> dict[tuple[int, i
 
 def competence_profile(units: Iterable, on: date) -> list[dict]:
     """Return per knowledge area: staff at each level, not assessed, and below the expected level (the gap)."""
-    from .models import KnowledgeArea
-
     members = list(active_members(units, on).exclude(role="administrator"))
     levels = latest_levels(members, on)
     profile = []

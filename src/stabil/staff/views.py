@@ -32,7 +32,7 @@ from .forms import (
     SituationChangeForm,
     StaffForm,
 )
-from .models import Absence, StaffMember
+from .models import Absence, KnowledgeArea, StaffMember
 from .tables import DATE, DEC, INT, PCT, Column, Link, PageTable, bar_chart
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -184,7 +184,6 @@ def detail(request, staff_id: str):
     absences = (Absence.objects.filter(staff=member).order_by("-first_day")[:50]
                 if has_capability(request.user, "staff.view_absence") else None)
     levels = selectors.latest_levels([member], today)
-    from .models import KnowledgeArea
 
     competence = [(area, levels.get((member.pk, area.pk))) for area in KnowledgeArea.objects.all()]
     record_access(by=request.user, action="view", what="Medarbetare", objects=[member.staff_id],

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stabil.accounts.policy import has_capability
+
 _ITEMS: dict[str, "NavItem"] = {}
 
 
@@ -28,8 +30,6 @@ def register(item: NavItem) -> None:
 
 def items_for(user) -> list[NavItem]:
     """Return the navigation entries ``user`` may use, in order."""
-    from stabil.accounts.policy import has_capability
-
     if not (user and user.is_authenticated):
         return []
     return [item for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.key))

@@ -8,6 +8,7 @@ class WorkloadConfig(AppConfig):
     verbose_name = _("Arbetsbelastning")
 
     def ready(self) -> None:
+        # lazy: runs in AppConfig.ready, once the app registry is loaded
         from auditlog.registry import auditlog
 
         from stabil.web.nav import NavItem, register

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import sys
 
+from django.utils import timezone
+
+from stabil.accounts.policy import can_view_case, scope_staff
+from stabil.audit.services import record_access
+from stabil.cases.selectors import case_by_id
 from stabil.common.cli import (
     CliError,
     acting_user,
@@ -15,6 +20,13 @@ from stabil.common.cli import (
     require_capability,
     units_in_scope,
 )
+from stabil.common.output import Sheet, write_csv, write_json, write_xlsx_stdout
+from stabil.common.progress import Progress, notice
+from stabil.organisation.selectors import units as all_units
+from stabil.staff.selectors import staff_members
+
+from .selectors import allocation_for_case, allocation_for_user, current_config, report_data, workload_on
+from .services import calibrate_from_file
 
 REPORT_COLUMNS = ["level", "staff_id", "unit", "team", "cases_main", "cases_co", "demand_hours", "capacity_hours",
                   "load", "status", "staff_count", "fte_needed"]
@@ -27,9 +39,6 @@ def _report_configure(parser) -> None:
 
 
 def _units(codes: list[str]):
-    # Imported when the command runs: Django is set up then, not when the CLI registry is built.
-    from stabil.organisation.selectors import units as all_units
-
     if not codes:
         return list(all_units().order_by("code"))
     units = list(all_units().filter(code__in=codes).order_by("code"))
@@ -40,12 +49,6 @@ def _units(codes: list[str]):
 
 
 def _report_run(args) -> int:
-    from stabil.audit.services import record_access
-    from stabil.common.output import Sheet, write_csv, write_json, write_xlsx_stdout
-    from stabil.common.progress import Progress, notice
-
-    from .selectors import report_data, workload_on
-
     by = acting_user(args.by)
     require_capability(by, "workload.view", "arbetsbelastningen")
     scoped = units_in_scope(by, args.unit)  # a named user: their units, as the workload board offers them
@@ -80,10 +83,6 @@ def _report_run(args) -> int:
 
 
 def _visible_staff_ids(user, units) -> set[str]:
-    # Imported when the command runs, as above.
-    from stabil.accounts.policy import scope_staff
-    from stabil.staff.selectors import staff_members
-
     return set(scope_staff(user, staff_members().filter(unit__in=units)).values_list("staff_id", flat=True))
 
 
@@ -97,15 +96,6 @@ def _allocate_configure(parser) -> None:
 
 
 def _allocate_run(args) -> int:
-    from django.utils import timezone
-
-    from stabil.accounts.policy import can_view_case
-    from stabil.audit.services import record_access
-    from stabil.cases.selectors import case_by_id
-    from stabil.common.output import write_csv, write_json
-
-    from .selectors import allocation_for_case, allocation_for_user
-
     by = acting_user(args.by)
     require_capability(by, "workload.allocate", "fördelning av ärenden")
     if args.limit < 1:
@@ -148,12 +138,6 @@ def _calibrate_configure(parser) -> None:
 
 
 def _calibrate_run(args) -> int:
-    from stabil.common.output import write_csv, write_json
-    from stabil.common.progress import notice
-
-    from .selectors import current_config
-    from .services import calibrate_from_file
-
     if args.months <= 0:
         raise CliError("--months måste vara större än noll")
     version, _config = current_config()

@@ -24,7 +24,10 @@ from stabil.cases import selectors as case_selectors
 from stabil.cases.selectors import case_pks_changed_after, case_states, overdue_counts_by_unit
 from stabil.core import calendar
 from stabil.core import eligibility as elig
+from stabil.core.allocation import Candidate, NewCase, candidate_flags, suggest
+from stabil.core.calibration import CO_PREFIX, Observation
 from stabil.core.workload import (
+    CLOSED,
     CO,
     DEFAULT_INTERVENTION_SHARE,
     DEFAULT_OPENING_SHARE,
@@ -38,11 +41,13 @@ from stabil.core.workload import (
     WorkloadResult,
     absence_share,
     capacity_hours,
+    case_hours,
     compute_loads,
     expected_case_hours,
     group_load,
     load_ratio,
     projected_phases,
+    work_type,
 )
 from stabil.core.workload import WorkloadConfig as ModelConfig
 from stabil.staff.selectors import absences_overlapping, staff_members
@@ -497,9 +502,6 @@ def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | Non
     whether to open an investigation is taken on delegation). ``staff_ids``: only these people are
     considered (suggested or listed as excluded); None means the whole unit (the command line).
     """
-    from stabil.core.allocation import Candidate, NewCase, candidate_flags, suggest
-    from stabil.core.workload import CLOSED
-
     version, config = current_config()
     snaps = case_snapshots(on=on, case_pks=[case.pk], include_closed=True)
     if snaps:
@@ -517,7 +519,6 @@ def allocation_for_case(*, case, on: dt.date, role: str = MAIN, limit: int | Non
     team_code = ""
     if case.main_handler_id and role == CO:
         team_code = view.info.get(case.main_handler.staff_id).team if case.main_handler.staff_id in view.info else ""
-    from stabil.core.workload import case_hours
 
     ahead_end = on + dt.timedelta(days=HORIZON_DAYS)
     absences = absences_overlapping([i.pk for i in view.info.values()], on, ahead_end)
@@ -557,9 +558,6 @@ def register_observations(recorded, *, on: dt.date, months: float = 1.0):
     """Return calibration observations for recorded hours per person, with each person's open cases on
     ``on`` (the middle of the period) counted by work type as main caseworker and (``co:<type>``) as
     co-handler, and the Swedish errors for people not in the register."""
-    from stabil.core.calibration import CO_PREFIX, Observation
-    from stabil.core.workload import work_type
-
     view = workload_on(on=on, unit_ids=None)
     observations, errors = [], []
     for row in recorded:

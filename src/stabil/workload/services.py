@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 
 from stabil.accounts.policy import can_view_case, has_capability
 from stabil.cases.services import case_record_event
+from stabil.core.calibration import CalibrationError, calibrate_time_study, fit_weights
 from stabil.core.workload import CO, MAIN, WORK_TYPES, ConfigError
 from stabil.core.workload import WorkloadConfig as ModelConfig
 
 from .models import ConfigVersion, RiskMeasure, TeamSettings, UnitSettings
-from .selectors import allocation_for_user
+from .selectors import allocation_for_user, current_config, register_observations
+from .timestudy import RecordedHours, read_time_study
 
 
 class WorkloadInputError(ValueError):
@@ -121,11 +123,6 @@ def calibrate_from_file(*, by, path, months: float = 1.0, on: date | None = None
     ``save`` the suggested weights (and non-case share, when the study has non-case time) become a new
     configuration version; nothing is saved when there is any error.
     """
-    from stabil.core.calibration import CalibrationError, calibrate_time_study, fit_weights
-
-    from .selectors import current_config, register_observations
-    from .timestudy import RecordedHours, read_time_study
-
     rows, errors = read_time_study(path)
     if errors:
         return None, errors, None

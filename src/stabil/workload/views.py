@@ -24,13 +24,19 @@ from stabil.accounts.policy import (
     visible_units,
 )
 from stabil.audit.services import record_access
-from stabil.cases.selectors import case_by_id, deadline_kind_label, next_pending_deadlines, unassigned_by_urgency
+from stabil.cases.selectors import (
+    case_by_id,
+    deadline_kind_label,
+    next_pending_deadlines,
+    unassigned_by_urgency,
+)
 from stabil.core.workload import STATUS_LABELS_SV, WORK_TYPE_LABELS_SV
+from stabil.governance.selectors import risk_register
 from stabil.staff.selectors import names_for, staff_members
 
 from . import selectors, services
 from .forms import CalibrationForm, ConfigForm, RiskMeasureForm, UnitSettingsForm
-from .models import RiskMeasure
+from .models import RiskMeasure, TeamSettings, UnitSettings
 
 
 def _day(request) -> dt.date:
@@ -240,7 +246,6 @@ def risk(request, unit_code: str):
         bar["red_y"] = 10 + chart_height - bar["red_h"]
     record_access(by=request.user, action="view", what=f"Riskbedömning arbetsbelastning, enhet {unit.code}",
                   request=request)
-    from stabil.governance.selectors import risk_register
 
     register = [r for r in risk_register() if r.source == "workload" and r.org_unit_id in (None, unit.pk)]
     return render(request, "workload/risk.html", {
@@ -305,8 +310,6 @@ def calibration(request):
 @require_capability("workload.configure")
 def unit_settings(request, unit_code: str):
     """A unit's admin support and what each of its teams works with (allocation ranks fitting people first)."""
-    from .models import TeamSettings, UnitSettings
-
     unit, _units = _unit(request, unit_code)
     teams = list(unit.teams.order_by("code"))
     current = UnitSettings.objects.filter(unit=unit).first()
