@@ -145,3 +145,30 @@ def test_the_breaches_in_csv_and_excel_are_named_in_swedish(personas):
     book = openpyxl.load_workbook(io.BytesIO(client.get(URL, {**params, "format": "xlsx"}).content))
     values = [r for r in book["Överträdelser"].iter_rows(values_only=True) if r[0] == "KL1"]
     assert values[0][2] == "Förhandsbedömning" and values[0][5] == "Missad"
+
+
+@pytest.mark.django_db
+def test_negative_days_are_explained_on_the_page(decided, personas):
+    """Issue 13: a negative median puzzled managers. A care plan made on 2026-05-04 for a placement that began on
+    2026-05-11 was met -7 days after its deadline started to run; the page says what that means, and says it only
+    when a negative figure is shown."""
+    client = client_for(personas.unit_manager)
+    page = client.get(URL).content.decode()
+    assert "Dagar räknas från den dag fristen började löpa" in page
+    assert "Ett negativt antal dagar" not in page
+
+    child = Child.objects.create(child_id="BE9", birth_date=dt.date(2012, 1, 1))
+    case = Case.objects.create(case_id="KE9", child=child, category="barn", unit=personas.org.unit_a)
+    for kind, on, extra in (("report_received", dt.date(2026, 3, 2), {}),
+                            ("protection_assessed", dt.date(2026, 3, 2), {}),
+                            ("preliminary_decided", dt.date(2026, 3, 9), {"outcome": "investigation"}),
+                            ("investigation_opened", dt.date(2026, 3, 9), {}),
+                            ("investigation_closed", dt.date(2026, 4, 27), {"outcome": "intervention"}),
+                            ("care_plan_established", dt.date(2026, 5, 4), {}),
+                            ("intervention_started", dt.date(2026, 5, 11), {"intervention": "residential"})):
+        CaseEvent.objects.create(case=case, kind=kind, on=on, **extra)
+    recompute_cases([case.pk])
+    page = client.get(URL).content.decode()
+    summary = page[page.index('id="egenkontroll-summary"'):page.index("</table>", page.index('id="egenkontroll-summary"'))]
+    assert "−7,0" in summary or "-7,0" in summary
+    assert "Ett negativt antal dagar betyder att det fristen gäller gjordes innan fristen började löpa" in page

@@ -728,6 +728,13 @@ class Egenkontroll:
             for s in self.summaries
         ]
 
+    def has_negative_days(self) -> bool:
+        """Whether a median or 90th percentile of days is negative: something the deadline asks for was done
+        before the deadline started to run (a care plan or a foster-home approval before the placement began).
+        The page explains it (issue 13)."""
+        return any(value is not None and value < 0
+                   for s in self.summaries for value in (s.median_days, s.p90_days))
+
     def shown_breaches(self) -> list[list]:
         """Return the breaches as the page and the downloads show them, by name (issue 13: not "missed")."""
         rows = []
