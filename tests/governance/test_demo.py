@@ -30,4 +30,9 @@ def test_demo_governance(personas, org):
     assert [float(t.target) for t in hme.targets.order_by("year")] == [74, 75, 76]
     assert Risk.objects.filter(source="workload", org_unit=org.unit_a).exists()
     assert SelfInspectionCheck.objects.filter(kind="deadlines", frequency="monthly").exists()
+    # Issue 13: the self-inspections tell one story, not all overdue: only the yearly summary is late.
+    from stabil.governance.selectors import self_inspection_plan
+
+    late = [row.check.frequency for row in self_inspection_plan(ctx.today) if row.overdue]
+    assert late == ["yearly"]
     assert all(m.risks.exists() or m.number == 6 for m in measures)

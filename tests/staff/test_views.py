@@ -202,3 +202,16 @@ def test_person_display_and_filter():
     assert person(StaffMember(staff_id="M1030", name="Anna Berg")) == "Anna Berg (M1030)"
     assert person("M1030", {"M1030": "Anna Berg"}) == "Anna Berg (M1030)"
     assert person("M1031", {"M1030": "Anna Berg"}) == "M1031" and person(None) == ""
+
+
+def test_register_shows_fte_and_experience_as_people_read_them(staff):
+    # Issue 13: "Syss.grad 0,75" and "Erfarenhet 3,20" were read as odd numbers; a manager reads "75 %" and "3,2".
+    StaffMember.objects.filter(staff_id="P-COL").update(fte=Decimal("0.75"), experience_years=Decimal("3.2"),
+                                                        started_on=date.today())
+    body = client_for(staff.unit_manager).get("/personal/").content.decode()
+    row = body[body.index('href="/personal/medarbetare/P-COL/"'):]
+    row = row[:row.index("</tr>")]
+    assert "75\xa0%" in row and "0,75" not in row
+    assert ">3,2<" in row and "3,20" not in row
+    detail = client_for(staff.unit_manager).get("/personal/medarbetare/P-COL/").content.decode()
+    assert "0,75" not in detail and "75\xa0%" in detail

@@ -32,6 +32,19 @@ STEPS = [
     "stabil.records.demo",
 ]
 
+# What each step builds, as the progress line says it (issue 13: the build's progress text is Swedish).
+STEP_NAMES = {
+    "stabil.organisation.demo": "organisationen",
+    "stabil.accounts.demo": "användarna",
+    "stabil.staff.demo": "personalen",
+    "stabil.cases.demo": "ärendena",
+    "stabil.workload.demo": "arbetsbelastningen",
+    "stabil.governance.demo": "styrningen",
+    "stabil.simulation.demo": "simuleringarna",
+    "stabil.audit.demo": "åtkomstloggen",
+    "stabil.records.demo": "registervården",
+}
+
 DEMO_PASSWORD = "Demo-stabil-2026"
 
 # (username, role label, scope): printed by `stabil demo`; created by stabil.accounts.demo.
@@ -79,7 +92,7 @@ def build(*, seed: int = 2026, today: date | None = None, stream: TextIO | None 
         for module_name in STEPS:
             if find_spec(module_name) is None:
                 continue
-            ctx.progress(f"bygger {module_name.split('.')[1]} …")
+            ctx.progress(f"bygger {STEP_NAMES[module_name]} …")
             import_module(module_name).build(ctx)
         municipality = ctx.data["municipality"]
         municipality.demo_seed = seed

@@ -12,6 +12,9 @@ from typing import Any
 from stabil.common.output import Sheet
 
 TEXT, INT, DEC, PCT, DATE = "text", "int", "dec", "pct", "date"
+# As people read them (issue 13): an FTE as a whole percentage ("75 %", not "0,75"), years of experience
+# with one decimal ("3,2", not "3,20").
+FTE, YEARS = "fte", "years"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from .forms import (
     StaffForm,
 )
 from .models import Absence, KnowledgeArea, StaffMember
-from .tables import DATE, DEC, INT, PCT, Column, Link, PageTable, bar_chart
+from .tables import DATE, DEC, FTE, INT, PCT, YEARS, Column, Link, PageTable, bar_chart
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -80,8 +80,8 @@ def register(request):
         members = members.filter(ended_on__isnull=True) | members.filter(ended_on__gte=today)
     table = PageTable("register", _("Personalregister"), [
         Column(_("Medarbetare")), Column(_("Enhet")), Column(_("Team")), Column(_("Roll")),
-        Column(_("Anställningsform")), Column(_("Syss.grad"), DEC), Column(_("Examen")),
-        Column(_("Erfarenhet idag (år)"), DEC), Column(_("Start"), DATE), Column(_("Slut"), DATE),
+        Column(_("Anställningsform")), Column(_("Syss.grad"), FTE), Column(_("Examen")),
+        Column(_("Erfarenhet idag (år)"), YEARS), Column(_("Start"), DATE), Column(_("Slut"), DATE),
         Column(_("Mentor")), Column(_("Får vara huvudhandläggare")), Column(_("Får fatta beslut")),
     ])
     people = list(members.order_by("unit__code", "staff_id"))
