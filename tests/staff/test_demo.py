@@ -82,3 +82,26 @@ def test_every_demo_staff_member_has_a_plausible_swedish_name_from_the_seed():
     # The same seed gives the same names (drawn from their own generator seeded from the demo's seed).
     assert staff_demo.staff_names(2026, list(names)) == staff_demo.staff_names(2026, list(names))
     assert staff_demo.staff_names(2026, list(names)) == names
+
+
+@pytest.mark.django_db
+def test_the_action_plans_hires_are_in_the_register():
+    # Issue 13: the action plan said "10 trainees" and "3 specialisthandläggare" were done, and the staff register
+    # had neither. They start on the measures' due day, 2026-09-01, before TODAY.
+    build()
+    hired = StaffMember.objects.filter(started_on=dt.date(2026, 9, 1), staff_id__startswith="M80")
+    assert hired.filter(employment="trainee", role="caseworker").count() == 10
+    assert hired.filter(role="specialist").count() == 3
+    assert all(member.name for member in hired)
+
+
+@pytest.mark.django_db
+def test_no_hires_before_the_action_plans_day():
+    import stabil.accounts.demo
+    import stabil.organisation.demo
+    import stabil.staff.demo
+
+    ctx = DemoContext(seed=2026, today=dt.date(2026, 8, 31), rng=random.Random(2026), stream=sys.stderr)
+    for module in (stabil.organisation.demo, stabil.accounts.demo, stabil.staff.demo):
+        module.build(ctx)
+    assert not StaffMember.objects.filter(staff_id__startswith="M80").exists()

@@ -80,7 +80,7 @@ LAST_NAMES = [
     "Lind", "Lundgren", "Lundqvist", "Mattsson", "Berglund", "Fredriksson", "Sandberg", "Henriksson", "Ali",
     "Mohammed", "Forsberg", "Sjöberg", "Wallin", "Engström", "Danielsson", "Håkansson", "Eklund", "Lundin",
 ]
-COST = {"caseworker": 42000, "team_lead": 52000, "unit_manager": 62000, "administrator": 34000}
+COST = {"caseworker": 42000, "team_lead": 52000, "specialist": 50000, "unit_manager": 62000, "administrator": 34000}
 CONSULTANT_COST = 86000
 
 
@@ -186,6 +186,48 @@ def _people(ctx, first: dt.date) -> list[Person]:
     return people
 
 
+# The action plan's recruitment measures (governance/demo.py, Uppsala's plan): "Anställa tio (10) trainees" and
+# "Anställa ytterligare tre (3) specialisthandläggare", both due 1 September this year. Once that day has
+# passed the demo has hired them, so the staff register shows what the plan says was done (issue 13).
+ACTION_PLAN_HIRES_ON = (9, 1)
+ACTION_PLAN_TRAINEES = {"BU-MOT": 2, "BU-UTR": 4, "BU-UNG": 2, "BU-PLA": 2}
+ACTION_PLAN_SPECIALISTS = ("BU-UTR", "BU-PLA", "BU-MOT")
+
+
+def action_plan_hires_on(today: dt.date) -> dt.date | None:
+    """The day the action plan's trainees and specialists started, or None before it (then none are hired)."""
+    day = dt.date(today.year, *ACTION_PLAN_HIRES_ON)
+    return day if day <= today else None
+
+
+def _action_plan_hires(ctx, people: list[Person]) -> list[Person]:
+    """Ten trainees and three specialists who started on the action plan's day (none before it).
+
+    Ids follow the others' (M8001 …); attributes come from their own generator, so the draws of ``ctx.rng``
+    before this step are as they were.
+    """
+    start = action_plan_hires_on(ctx.today)
+    if start is None:
+        return []
+    own = random.Random(ctx.seed + 9)
+    hires, number = [], 8001
+    for unit, count in ACTION_PLAN_TRAINEES.items():
+        if unit not in ctx.units:
+            continue
+        teams = [code for code, team in ctx.teams.items() if team.unit_id == ctx.units[unit].pk]
+        for index in range(count):
+            hires.append(Person(f"M{number}", unit, teams[index % len(teams)] if teams else None, "caseworker",
+                                "trainee", "socionom", 0.0, start))
+            number += 1
+    for unit in ACTION_PLAN_SPECIALISTS:
+        if unit not in ctx.units:
+            continue
+        hires.append(Person(f"M{number}", unit, None, "specialist", "permanent", "socionom",
+                            round(own.uniform(8, 15), 1), start))
+        number += 1
+    return hires
+
+
 def _link_demo_users(ctx, people: list[Person]) -> None:
     """Give the demo caseworker and team lead their own staff records (their cases follow from these)."""
     for username, role in (("handlaggare", "caseworker"), ("arbetsledare", "team_lead")):
@@ -266,6 +308,7 @@ def build(ctx) -> None:
     first = dt.date(today.year - YEARS, today.month, 1)
     people = _people(ctx, first)
     _link_demo_users(ctx, people)
+    people.extend(_action_plan_hires(ctx, people))
 
     # A few dated changes: moves from investigation to placement, and reduced hours.
     movable = [p for p in people if p.unit == "BU-UTR" and p.role == "caseworker" and p.employment == "permanent"
