@@ -74,7 +74,7 @@ def _worded_values(problem: Problem) -> dict:
     code = problem.code
     if code in {"staff_id_required", "outcome_required", "outcome_unknown", "outcome_unused", "until_unused"}:
         values["kind"] = _kind_text(values["kind"])
-    if code in {"outcome_required", "outcome_unknown"}:
+    if code in {"outcome_required", "outcome_unknown"} and problem.values["kind"] in OUTCOMES:
         values["allowed"] = _outcomes_text(problem.values["kind"])
     if code == "outcome_unused":
         values.update(decided=_kind_text("preliminary_decided"), closed=_kind_text("investigation_closed"))
