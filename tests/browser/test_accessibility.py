@@ -21,16 +21,17 @@ AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-
 PASSWORD = "Demo-stabil-2026"
 
 PAGES = {
-    None: ["/logga-in/"],
+    None: ["/logga-in/", "/api/v1/dokumentation/"],  # issue 14: the API's Swedish docs page is public
     "enhetschef": ["/", "/arenden/", "/arenden/egenkontroll/", "/arbetsbelastning/", "/arbetsbelastning/fordela/",
-                   "/styrning/", "/personal/", "/simulering/", "/import/"],
+                   "/styrning/", "/personal/", "/simulering/", "/import/", "/floden/"],
     # issue 13: my cases, a search without a hit, the new-report form
     "handlaggare": ["/arenden/mina/", "/arenden/sok/?q=ZZ", "/arenden/ny/"],
     "hr": ["/personal/sjukfranvaro/", "/personal/omsattning/", "/personal/kompetens/", "/personal/ny/"],
     # issue 13: the department head's units side by side; the team lead's unassigned cases by urgency
     "avdelningschef": ["/arbetsbelastning/enheter/"],
     "arbetsledare": ["/arbetsbelastning/fordela/"],
-    "admin": ["/granskning/", "/arenden/fristregler/"],
+    # issue 14: the integration clients (sysadmin), the nightly feeds and the Kolada import (unit manager)
+    "admin": ["/granskning/", "/arenden/fristregler/", "/integrationer/", "/integrationer/ny/"],
     "namnd": ["/styrning/", "/konto/tvasteg/"],  # issue 15: the second-factor page
     # issue 15: record-keeping
     "dataskydd": ["/registervard/loggutdrag/", "/registervard/logguppfoljning/", "/registervard/logguppfoljning/skyddade/"],
