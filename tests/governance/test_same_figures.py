@@ -126,7 +126,7 @@ def test_scorecard_and_board_paper_show_the_same_figures_for_the_same_period(dem
     deadlines = _deadline_values(paper_page)
     for name, code in computed.items():
         if code in DEADLINE_KPIS:
-            assert deadlines[KPI_LABELS[code]] == on_card[name], name
+            assert deadlines[str(KPI_LABELS[code])] == on_card[name], name
 
 
 def test_the_figure_is_the_periods_not_up_to_today(demo_governance, personas):

@@ -25,7 +25,7 @@ PAGES = {
                      "/styrning/matetal/?first_day=2026-01-01&last_day=2026-06-30", "/personal/"],
     "hr": ["/personal/", "/personal/omsattning/", "/personal/sjukfranvaro/", "/personal/konsulter/",
            "/personal/behorighet/", "/personal/kompetens/", "/personal/ny/"],
-    "board": ["/styrning/namndrapport/", "/styrning/styrkort/{card}/", "/styrning/risker/", "/styrning/egenkontroll/",
+    "board": ["/styrning/namndrapport/", "/styrning/namndrapport/?period=2026-01..2026-06", "/styrning/styrkort/{card}/", "/styrning/risker/", "/styrning/egenkontroll/",
               "/styrning/statistik/", "/simulering/"],
     "sysadmin": ["/", "/granskning/", "/anvandare/", "/organisation/"],
 }

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stabil.common.output import Sheet, write_xlsx
 from stabil.common.periods import months_label, period_label
@@ -43,28 +44,30 @@ STAT_YEARS = 4
 #: Years per statistics table in a PDF: four years and three changes fit an upright A4 page.
 PDF_YEARS_PER_TABLE = 4
 
-GROUP_LABELS = {"barn": "Barngruppen", "ungdom": "Ungdomsgruppen", "ensamkommande": "Ensamkommande flyktingbarn",
-                "total": "Totalt"}
-MEASURE_LABELS = {"investigations_opened": "Utredningar öppnade under perioden",
-                  "interventions_ongoing": "Insatser pågående under perioden"}
+# The board paper's labels in the reader's language (issue 13: the English UI is complete); the command line and
+# the PDF a board receives are Swedish, as the default language is.
+GROUP_LABELS = {"barn": gettext_lazy("Barngruppen"), "ungdom": gettext_lazy("Ungdomsgruppen"),
+                "ensamkommande": gettext_lazy("Ensamkommande flyktingbarn"), "total": gettext_lazy("Totalt")}
+MEASURE_LABELS = {"investigations_opened": gettext_lazy("Utredningar öppnade under perioden"),
+                  "interventions_ongoing": gettext_lazy("Insatser pågående under perioden")}
 KPI_LABELS = {
-    "preliminary_assessment_within_14_days": "Förhandsbedömningar inom 14 dagar",
-    "investigation_within_4_months": "Utredningar inom 4 månader",
-    "first_contact_within_guarantee": "Familjer kontaktade inom tjänstegarantin",
-    "placement_review_on_time": "Placeringar övervägda i tid",
-    "staff_turnover_rate": "Personalomsättning",
-    "units_sick_leave_below_5_percent": "Enheter med sjukfrånvaro under 5 %",
-    "consultant_share": "Andel inhyrda konsulter",
-    "consultant_cost_sek": "Kostnad för inhyrda konsulter",
-    "caseworkers_socionom_3_years": "Socionomer med minst 3 års erfarenhet",
-    "caseworkers_above_full_load": "Handläggare över 100 % belastning",
+    "preliminary_assessment_within_14_days": gettext_lazy("Förhandsbedömningar inom 14 dagar"),
+    "investigation_within_4_months": gettext_lazy("Utredningar inom 4 månader"),
+    "first_contact_within_guarantee": gettext_lazy("Familjer kontaktade inom tjänstegarantin"),
+    "placement_review_on_time": gettext_lazy("Placeringar övervägda i tid"),
+    "staff_turnover_rate": gettext_lazy("Personalomsättning"),
+    "units_sick_leave_below_5_percent": gettext_lazy("Enheter med sjukfrånvaro under 5 %"),
+    "consultant_share": gettext_lazy("Andel inhyrda konsulter"),
+    "consultant_cost_sek": gettext_lazy("Kostnad för inhyrda konsulter"),
+    "caseworkers_socionom_3_years": gettext_lazy("Socionomer med minst 3 års erfarenhet"),
+    "caseworkers_above_full_load": gettext_lazy("Handläggare över 100 % belastning"),
 }
-STATUS_LABELS = {core_kpi.MET: "Uppfyllt", core_kpi.NEAR: "Nära", core_kpi.NOT_MET: "Ej uppfyllt",
-                 core_kpi.UNKNOWN: "Inget utfall"}
+STATUS_LABELS = {core_kpi.MET: gettext_lazy("Uppfyllt"), core_kpi.NEAR: gettext_lazy("Nära"),
+                 core_kpi.NOT_MET: gettext_lazy("Ej uppfyllt"), core_kpi.UNKNOWN: gettext_lazy("Inget utfall")}
 STATUS_CSS = {core_kpi.MET: "status-met", core_kpi.NEAR: "status-amber", core_kpi.NOT_MET: "status-red",
               core_kpi.UNKNOWN: ""}
-TREND_LABELS = {core_kpi.IMPROVING: "Förbättras", core_kpi.WORSENING: "Försämras", core_kpi.UNCHANGED: "Oförändrad",
-                None: "–"}
+TREND_LABELS = {core_kpi.IMPROVING: gettext_lazy("Förbättras"), core_kpi.WORSENING: gettext_lazy("Försämras"),
+                core_kpi.UNCHANGED: gettext_lazy("Oförändrad"), None: "–"}
 
 
 class PeriodError(ValueError):
@@ -156,13 +159,13 @@ class StatisticsView:
                 cells.append(self._count_text(measure, row, year))
                 if index:
                     cells.append(self._change_text(measure, row, year))
-            rows.append(StatRow(GROUP_LABELS[row], cells))
+            rows.append(StatRow(str(GROUP_LABELS[row]), cells))
         cells = []
         for index, year in enumerate(self.years):
             cells.append(self._average_text(measure, year))
             if index:
                 cells.append(self._change_text(measure, "total", year))
-        rows.append(StatRow("Snitt per månad", cells))
+        rows.append(StatRow(_("Snitt per månad"), cells))
         return rows
 
     @property
@@ -185,7 +188,7 @@ class StatisticsView:
                 # A row's cells: the first year's count, then count and change for each later year.
                 cells = [[0] if i == 0 else [2 * i - 1, 2 * i] for i in indexes]
                 columns = [c for pair in cells for c in pair]
-                caption = MEASURE_LABELS[measure]
+                caption = str(MEASURE_LABELS[measure])
                 if size < len(self.years):
                     caption = f"{caption}, {self.years[indexes[0]]}–{self.years[indexes[-1]]}"
                 tables.append((caption, [(self.years[i], i > 0) for i in indexes],
@@ -241,13 +244,13 @@ class StatisticsView:
                     headers.append(f"Förändring {year} (%)")
             rows = []
             for row in statistics.ROWS:
-                values = [GROUP_LABELS[row]]
+                values = [str(GROUP_LABELS[row])]
                 for index, year in enumerate(self.years):
                     values.append(self.stat_values(measure, row, year))
                     if index:
                         values.append(self.change_value(measure, row, year))
                 rows.append(values)
-            average = ["Snitt per månad"]
+            average = [_("Snitt per månad")]
             for index, year in enumerate(self.years):
                 average.append(self.average_value(measure, year))
                 if index:
@@ -312,7 +315,7 @@ def deadline_rows(values: dict[str, core_kpi.KpiValue], exact: bool, threshold: 
                   and suppression.suppress_share(int(value.numerator), int(value.denominator), threshold))
         rows.append({
             "code": code,
-            "label": KPI_LABELS[code],
+            "label": str(KPI_LABELS[code]),
             "value": None if hidden else value.value,
             "met": None if hidden else value.numerator,
             "fell_due": (suppression.suppress_count(int(value.denominator), threshold).to_public()
@@ -476,9 +479,9 @@ def charts(report: BoardReport) -> dict[str, str]:
                 value = report.stats.stat_values(measure, group, year)
                 heights.append(value if isinstance(value, int) else 0)
             ax.bar([str(y) for y in report.years], heights, bottom=bottoms, color=colours[group],
-                   label=GROUP_LABELS[group])
+                   label=str(GROUP_LABELS[group]))
             bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-        ax.set_title(MEASURE_LABELS[measure], fontsize=9)
+        ax.set_title(str(MEASURE_LABELS[measure]), fontsize=9)
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(labelsize=8)
     axes[1].legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -550,8 +553,8 @@ def workbook_sheets(report: BoardReport):
                     year = report.period.year
                     kpi_rows.append([card.title, perspective.name, goal.text, row.kpi.name,
                                      None if row.hidden.get(year) else _round(row.values.get(year)),
-                                     row.targets.get(year), STATUS_LABELS[row.statuses[year]],
-                                     TREND_LABELS[row.trend]])
+                                     row.targets.get(year), str(STATUS_LABELS[row.statuses[year]]),
+                                     str(TREND_LABELS[row.trend])])
     sheets.append(Sheet("Styrkort", ["Styrkort", "Perspektiv", "Mål", "Mätetal", f"Utfall {period.scorecard_name}",
                                      f"Målvärde {period.year}", "Status", "Trend"], kpi_rows,
                         title=f"Styrkortets status, {period.scorecard_name}"))

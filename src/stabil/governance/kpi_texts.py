@@ -3,8 +3,8 @@
 ``core.kpi`` keeps one definition per KPI, written out in English for the developers' docs and the CLI's
 JSON; a page shows the same definition in the reader's language (issue 13: the Swedish page showed the
 English text). The English translations in the catalogue are core's texts, so the two cannot drift apart
-without a test noticing (tests/governance/test_kpi_texts.py). The board paper keeps its own Swedish
-labels (``board_report.KPI_LABELS``): it is a Swedish document whatever the reader's language.
+without a test noticing (tests/governance/test_kpi_texts.py). The board paper keeps its own short labels
+(``board_report.KPI_LABELS``), translated too: Swedish on the command line and in the default language.
 """
 
 from __future__ import annotations
