@@ -53,7 +53,7 @@ def test_hr_registers_a_caseworker_changes_her_fte_and_registers_her_exit(page, 
     page.get_by_role("button", name="Spara förändringen").click()
     page.wait_for_load_state("networkidle")
     history = page.get_by_role("table").filter(has_text="Gäller från").first.inner_text()
-    assert _day(200) in history and _day(100) in history and "0,80" in history
+    assert _day(200) in history and _day(100) in history and "80\xa0%" in history  # FTE as people read it (issue 13)
     assert "80" in page.locator(".card").first.inner_text()
 
     # She leaves: the last day and the reason.
