@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,28 @@ def run_child(script: str, *args: str) -> dict | None:
         print(f"  failed ({result.returncode}): {' '.join(args[:4])}", file=sys.stderr)
         return None
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def timed_stabil(args: list[str]) -> float:
+    """Run ``stabil ARGS`` in this process (Django set up), its standard output to /dev/null; return seconds.
+
+    Exits with a message when the command fails, so a broken report is never timed as a fast one.
+    """
+    # lazy: the caller sets up Django (its database) before the command line is imported
+    from stabil.cli import main as stabil_main
+
+    real_stdout = sys.stdout
+    with open(os.devnull, "w") as sink:
+        sys.stdout = sink
+        started = time.perf_counter()
+        try:
+            code = stabil_main(args)
+        finally:
+            sys.stdout = real_stdout
+    elapsed = time.perf_counter() - started
+    if code != 0:
+        raise SystemExit(f"stabil {' '.join(args)} exited {code}")
+    return elapsed
 
 
 def postgres_database(prefix: str) -> str | None:

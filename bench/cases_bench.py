@@ -86,7 +86,6 @@ def worker(db_url: str, path: Path, n_events: int) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    from stabil.cli import main as stabil_main
     from stabil.imports.framework import run_import
 
     figures: dict = {}
@@ -101,25 +100,11 @@ def worker(db_url: str, path: Path, n_events: int) -> dict:
     figures["import_events_per_s"] = n_events / seconds
     figures["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    def timed_cli(args) -> float:
-        real_stdout = sys.stdout
-        with open(os.devnull, "w") as sink:
-            sys.stdout = sink
-            started = time.perf_counter()
-            try:
-                code = stabil_main(args)
-            finally:
-                sys.stdout = real_stdout
-        elapsed = time.perf_counter() - started
-        if code != 0:
-            raise SystemExit(f"stabil {' '.join(args)} exited {code}")
-        return elapsed
-
-    figures["report_deadlines_s"] = timed_cli(["report", "deadlines", "--format", "json", "--on", LAST_ON.isoformat()])
-    figures["report_deadlines_past_s"] = timed_cli(
+    figures["report_deadlines_s"] = benchlib.timed_stabil(["report", "deadlines", "--format", "json", "--on", LAST_ON.isoformat()])
+    figures["report_deadlines_past_s"] = benchlib.timed_stabil(
         ["report", "deadlines", "--format", "json", "--on", (LAST_ON - dt.timedelta(days=365)).isoformat()])
     year_ago = LAST_ON - dt.timedelta(days=364)
-    figures["egenkontroll_s"] = timed_cli(["report", "egenkontroll", "--from", year_ago.isoformat(), "--to",
+    figures["egenkontroll_s"] = benchlib.timed_stabil(["report", "egenkontroll", "--from", year_ago.isoformat(), "--to",
                                            LAST_ON.isoformat(), "--on", LAST_ON.isoformat(), "--format", "json"])
 
     from django.test import Client

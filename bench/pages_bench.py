@@ -162,19 +162,7 @@ def pages(db_url: str, repeat: int, explain: bool) -> dict:
 def report(db_url: str, args: list[str]) -> dict:
     """Run one ``stabil report`` in this process, its output to /dev/null; return seconds and peak RSS."""
     _setup(db_url)
-    from stabil.cli import main as stabil_main
-
-    real_stdout = sys.stdout
-    with open(os.devnull, "w") as sink:
-        sys.stdout = sink
-        started = time.perf_counter()
-        try:
-            code = stabil_main(args)
-        finally:
-            sys.stdout = real_stdout
-    elapsed = time.perf_counter() - started
-    if code != 0:
-        raise SystemExit(f"stabil {' '.join(args)} exited {code}")
+    elapsed = benchlib.timed_stabil(args)
     return {"s": elapsed, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 

@@ -86,11 +86,14 @@ def _serve_configure(parser) -> None:
     parser.add_argument("--no-worker", action="store_true", help="starta inte bakgrundsarbetaren för långa jobb")
 
 
-def _start_daily(name: str, env: str, default: str, command: list[str], day_rule, notice: str) -> None:
+def _start_daily(name: str, env: str, default: str, command: list[str], day_rule, notice: str, *,
+                 several: bool = False) -> None:
     """Run ``stabil <command>`` on the days ``day_rule`` accepts at the Stockholm time set in ``env``.
 
-    Runs as a thread of the serving process, so a municipality gets its digests and monthly destruction
-    lists without setting up cron; ``env=off`` switches it off (e.g. where cron runs the command instead).
+    Runs as a thread of the serving process, so a municipality gets its digests, monthly destruction lists
+    and nightly feeds without setting up cron; ``env=off`` switches it off (e.g. where cron runs the command
+    instead). With ``several`` the setting may name several times, comma-separated ("02:00,14:00").
+    ``notice`` gets the times as ``{at}`` ("02:00, 14:00").
     """
     # lazy: this module loads before django.setup() (main)
     from stabil.core.calendar import next_daily_run
@@ -99,19 +102,22 @@ def _start_daily(name: str, env: str, default: str, command: list[str], day_rule
     if setting in {"off", "av", "nej", "no", ""}:
         return
     try:
-        at = dt.time.fromisoformat(setting)
+        times = ([dt.time.fromisoformat(part.strip()) for part in setting.split(",") if part.strip()] if several
+                 else [dt.time.fromisoformat(setting)])
     except ValueError:
-        raise CliError(f"{env} '{setting}' är inte en tid (TT:MM) eller 'off'") from None
+        expected = "tider (TT:MM, kommaseparerade)" if several else "en tid (TT:MM)"
+        raise CliError(f"{env} '{setting}' är inte {expected} eller 'off'") from None
 
     def loop() -> None:
         while True:
-            due = next_daily_run(dt.datetime.now(dt.timezone.utc), at)
+            now = dt.datetime.now(dt.timezone.utc)
+            due = min(next_daily_run(now, at) for at in times)
             time.sleep(max(1.0, (due - dt.datetime.now(dt.timezone.utc)).total_seconds()))
             if day_rule(due.date()):
                 subprocess.run([sys.executable, "-m", "stabil.cli", *command], check=False)
 
     threading.Thread(target=loop, name=name, daemon=True).start()
-    sys.stderr.write(notice.format(at=at) + "\n")
+    sys.stderr.write(notice.format(at=", ".join(f"{at:%H:%M}" for at in times)) + "\n")
 
 
 def _start_daily_digest() -> None:
@@ -119,7 +125,7 @@ def _start_daily_digest() -> None:
     from stabil.core.calendar import is_working_day  # lazy: this module loads before django.setup() (main)
 
     _start_daily("stabil-daily-digest", "STABIL_DIGEST_TIME", "07:00", ["digest"], is_working_day,
-                 "Daglig fristsammanställning skickas arbetsdagar kl. {at:%H:%M}.")
+                 "Daglig fristsammanställning skickas arbetsdagar kl. {at}.")
 
 
 def _start_monthly_retention_proposal() -> None:
@@ -130,7 +136,7 @@ def _start_monthly_retention_proposal() -> None:
 
     _start_daily("stabil-monthly-retention", "STABIL_RETENTION_PROPOSE_TIME", "06:00",
                  ["retention", "propose"], is_proposal_day,
-                 "Månadens gallringslistor föreslås första arbetsdagen i månaden kl. {at:%H:%M}.")
+                 "Månadens gallringslistor föreslås första arbetsdagen i månaden kl. {at}.")
 
 
 def _start_feeds_schedule() -> None:
@@ -140,28 +146,10 @@ def _start_feeds_schedule() -> None:
     STABIL_IMPORT_TIME=off leaves it to cron or a systemd timer (docs/feeds.md). Several times may be given,
     comma-separated ("02:00,14:00").
     """
-    # lazy: this module loads before django.setup() (main)
-    from stabil.core.calendar import next_daily_run
-
     if not os.environ.get("STABIL_IMPORT_DIR", "").strip():
         return
-    setting = os.environ.get("STABIL_IMPORT_TIME", "02:00").strip().lower()
-    if setting in {"off", "av", "nej", "no", ""}:
-        return
-    try:
-        times = [dt.time.fromisoformat(part.strip()) for part in setting.split(",") if part.strip()]
-    except ValueError:
-        raise CliError(f"STABIL_IMPORT_TIME '{setting}' är inte tider (TT:MM, kommaseparerade) eller 'off'") from None
-
-    def loop() -> None:
-        while True:
-            now = dt.datetime.now(dt.timezone.utc)
-            due = min(next_daily_run(now, at) for at in times)
-            time.sleep(max(1.0, (due - dt.datetime.now(dt.timezone.utc)).total_seconds()))
-            subprocess.run([sys.executable, "-m", "stabil.cli", "feeds", "run"], check=False)
-
-    threading.Thread(target=loop, name="stabil-feeds", daemon=True).start()
-    sys.stderr.write(f"Importmappen läses dagligen kl. {', '.join(f'{t:%H:%M}' for t in times)}.\n")
+    _start_daily("stabil-feeds", "STABIL_IMPORT_TIME", "02:00", ["feeds", "run"], lambda _day: True,
+                 "Importmappen läses dagligen kl. {at}.", several=True)
 
 
 def _serve(host: str, port: int, workers: int, with_worker: bool) -> int:
