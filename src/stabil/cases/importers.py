@@ -109,7 +109,8 @@ def check_case_scope(table: Table, ctx: ImportContext) -> None:
     scope = ctx.scope
     if scope.everything:
         return  # the server operator: the store checks and logs the cases it reads
-    values = {column: set(table.column(column)) - {""} for column in ("case_id", "child_id", "unit", "staff_id")}
+    columns = {name: table.column(name) for name in ("case_id", "child_id", "unit", "staff_id")}
+    values = {name: set(column) - {""} for name, column in columns.items()}
     case_units = dict(_in_chunks(Case.objects, "case_id", values["case_id"], "unit_id"))
     child_units: dict[str, set[int]] = {}
     for child_id, unit_id in _in_chunks(Case.objects, "child__child_id", values["child_id"], "unit_id"):
@@ -118,21 +119,27 @@ def check_case_scope(table: Table, ctx: ImportContext) -> None:
         child_units.setdefault(child_id, set())  # a stored child without cases: in nobody's units
     unit_pks = dict(_in_chunks(units(), "code", values["unit"], "pk"))
     staff_units = dict(_in_chunks(staff_members(), "staff_id", values["staff_id"], "unit_id"))
-    for row, record in table.records():
-        case_id = record.get("case_id", "")
-        if case_id in case_units:
-            if not scope.covers_unit(case_units[case_id]):
-                ctx.errors.add(row, "case_id", _("ärendet %(case)s ligger utanför dina enheter") % {"case": case_id})
-                continue
-            ctx.accessed.add(case_id)
-        elif case_id and record.get("unit") and not scope.covers_unit(unit_pks.get(record["unit"])):
-            ctx.errors.add(row, "unit", _("enheten %(unit)s ligger utanför dina enheter") % {"unit": record["unit"]})
-        child_id = record.get("child_id", "")
-        if child_id in child_units and not scope.covers_any(child_units[child_id]):
-            ctx.errors.add(row, "child_id", _("barnet %(child)s ligger utanför dina enheter") % {"child": child_id})
-        staff_id = record.get("staff_id", "")
-        if staff_id in staff_units and not scope.covers_unit(staff_units[staff_id]):
-            ctx.errors.add(row, "staff_id", _("medarbetaren %(staff)s ligger utanför dina enheter") % {"staff": staff_id})
+    # One verdict per distinct id, then one pass over the rows (a batch repeats its ids many times).
+    stored_case_out = {case_id for case_id, unit_id in case_units.items() if not scope.covers_unit(unit_id)}
+    ctx.accessed.update(case_id for case_id in values["case_id"]
+                        if case_id in case_units and case_id not in stored_case_out)
+    unit_out = {code for code in values["unit"] if not scope.covers_unit(unit_pks.get(code))}
+    child_out = {child_id for child_id, unit_ids in child_units.items() if not scope.covers_any(unit_ids)}
+    staff_out = {staff_id for staff_id, unit_id in staff_units.items() if not scope.covers_unit(unit_id)}
+    if not (stored_case_out or unit_out or child_out or staff_out):
+        return
+    add = ctx.errors.add
+    for row, case_id, child_id, unit, staff_id in zip(table.row_numbers, columns["case_id"], columns["child_id"],
+                                                      columns["unit"], columns["staff_id"]):
+        if case_id in stored_case_out:
+            add(row, "case_id", _("ärendet %(case)s ligger utanför dina enheter") % {"case": case_id})
+            continue
+        if case_id and case_id not in case_units and unit in unit_out:
+            add(row, "unit", _("enheten %(unit)s ligger utanför dina enheter") % {"unit": unit})
+        if child_id in child_out:
+            add(row, "child_id", _("barnet %(child)s ligger utanför dina enheter") % {"child": child_id})
+        if staff_id in staff_out:
+            add(row, "staff_id", _("medarbetaren %(staff)s ligger utanför dina enheter") % {"staff": staff_id})
 
 
 def _handle_case_events(table: Table, ctx: ImportContext) -> ImportResult:
