@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from stabil.core.events import CATEGORIES, COLUMNS, EventRows
-from stabil.imports.framework import FileKind, ImportContext, ImportResult, Table, register
+from stabil.imports.framework import FileKind, ImportContext, ImportResult, StreamedTable, Table, register
 from stabil.organisation.selectors import units
 from stabil.staff.selectors import staff_members
 
@@ -44,12 +44,14 @@ class CaseEventLoader:
     caller's transaction rolls back regardless).
     """
 
-    def __init__(self, errors, *, by=None, progress=None, notices: list[str] | None = None):
+    def __init__(self, errors, *, by=None, progress=None, notices: list[str] | None = None, staged: bool = False):
         self.errors = errors
         self.by = by
         self.progress = progress
         self.notices = notices if notices is not None else []
-        self.rows = EventRows(self._report)
+        # A file too large to hold keeps its valid events in the database until they are stored (issue 16).
+        self.staged = services.StagedEvents() if staged else None
+        self.rows = EventRows(self._report, sink=self.staged.add if staged else None)
         self.accessed: set[str] = set()  # ids of the stored cases read (for the access log)
 
     def _report(self, row: int, problem) -> None:
@@ -87,6 +89,9 @@ class CaseEventLoader:
             self.check()
         if self.errors:
             return ImportResult()
+        if self.staged is not None:
+            return services.case_events_store_staged(by=self.by, batch=self.batch, staged=self.staged,
+                                                     progress=self.progress, notices=self.notices)
         return services.case_events_store(by=self.by, batch=self.batch, progress=self.progress,
                                           notices=self.notices)
 
@@ -98,6 +103,9 @@ def _in_chunks(queryset, column: str, values: set[str], *fields: str):
         yield from queryset.filter(**{f"{column}__in": ordered[start:start + 2000]}).values_list(column, *fields)
 
 
+_SCOPE_COLUMNS = ("case_id", "child_id", "unit", "staff_id")
+
+
 def check_case_scope(table: Table, ctx: ImportContext) -> None:
     """Reject every row naming a case, child, unit or staff member outside ``ctx.scope``, row by row.
 
@@ -106,31 +114,43 @@ def check_case_scope(table: Table, ctx: ImportContext) -> None:
     units of its cases; a staff member to their unit. The messages say only that the row is outside the
     uploader's units, so they quote nothing stored. The ids of stored cases in scope go to the access log.
     """
-    scope = ctx.scope
-    if scope.everything:
+    if ctx.scope.everything:
         return  # the server operator: the store checks and logs the cases it reads
-    columns = {name: table.column(name) for name in ("case_id", "child_id", "unit", "staff_id")}
-    values = {name: set(column) - {""} for name, column in columns.items()}
-    case_units = dict(_in_chunks(Case.objects, "case_id", values["case_id"], "unit_id"))
+    columns = [table.column(name) for name in _SCOPE_COLUMNS]
+    outside = _out_of_scope([set(column) - {""} for column in columns], ctx)
+    if outside is not None:
+        _scope_errors(zip(table.row_numbers, *columns), outside, ctx)
+
+
+def _out_of_scope(values: list[set[str]], ctx: ImportContext) -> tuple | None:
+    """From the distinct case, child, unit and staff ids of a file, the sets of those outside ``ctx.scope`` (None
+    when there are none); the stored cases in scope go to ``ctx.accessed``. One verdict per distinct id: a file
+    repeats its ids many times."""
+    scope = ctx.scope
+    case_ids, child_ids, unit_codes, staff_ids = values
+    case_units = dict(_in_chunks(Case.objects, "case_id", case_ids, "unit_id"))
     child_units: dict[str, set[int]] = {}
-    for child_id, unit_id in _in_chunks(Case.objects, "child__child_id", values["child_id"], "unit_id"):
+    for child_id, unit_id in _in_chunks(Case.objects, "child__child_id", child_ids, "unit_id"):
         child_units.setdefault(child_id, set()).add(unit_id)
-    for (child_id,) in _in_chunks(Child.objects, "child_id", values["child_id"]):
+    for (child_id,) in _in_chunks(Child.objects, "child_id", child_ids):
         child_units.setdefault(child_id, set())  # a stored child without cases: in nobody's units
-    unit_pks = dict(_in_chunks(units(), "code", values["unit"], "pk"))
-    staff_units = dict(_in_chunks(staff_members(), "staff_id", values["staff_id"], "unit_id"))
-    # One verdict per distinct id, then one pass over the rows (a batch repeats its ids many times).
+    unit_pks = dict(_in_chunks(units(), "code", unit_codes, "pk"))
+    staff_units = dict(_in_chunks(staff_members(), "staff_id", staff_ids, "unit_id"))
     stored_case_out = {case_id for case_id, unit_id in case_units.items() if not scope.covers_unit(unit_id)}
-    ctx.accessed.update(case_id for case_id in values["case_id"]
-                        if case_id in case_units and case_id not in stored_case_out)
-    unit_out = {code for code in values["unit"] if not scope.covers_unit(unit_pks.get(code))}
+    ctx.accessed.update(case_id for case_id in case_units if case_id not in stored_case_out)
+    unit_out = {code for code in unit_codes if not scope.covers_unit(unit_pks.get(code))}
     child_out = {child_id for child_id, unit_ids in child_units.items() if not scope.covers_any(unit_ids)}
     staff_out = {staff_id for staff_id, unit_id in staff_units.items() if not scope.covers_unit(unit_id)}
     if not (stored_case_out or unit_out or child_out or staff_out):
-        return
+        return None
+    return case_units, stored_case_out, unit_out, child_out, staff_out
+
+
+def _scope_errors(rows, outside: tuple, ctx: ImportContext) -> None:
+    """Add an error for each row (number, case_id, child_id, unit, staff_id) that names something ``outside``."""
+    case_units, stored_case_out, unit_out, child_out, staff_out = outside
     add = ctx.errors.add
-    for row, case_id, child_id, unit, staff_id in zip(table.row_numbers, columns["case_id"], columns["child_id"],
-                                                      columns["unit"], columns["staff_id"]):
+    for row, case_id, child_id, unit, staff_id in rows:
         if case_id in stored_case_out:
             add(row, "case_id", _("ärendet %(case)s ligger utanför dina enheter") % {"case": case_id})
             continue
@@ -165,12 +185,50 @@ def _handle_case_events(table: Table, ctx: ImportContext) -> ImportResult:
         ctx.accessed.update(loader.accessed)
 
 
+def _handle_case_events_streamed(table: StreamedTable, ctx: ImportContext) -> ImportResult:
+    """A case-events file too large to hold (issue 16): the same checks and store as ``_handle_case_events``,
+    reading the file row by row. The valid events wait in a temporary table (``services.StagedEvents``) and are
+    stored case by case; what is kept in memory is one entry per case, child and staff member named, and one
+    part of the cases while they are stored. Still one transaction: all or nothing.
+    """
+    loader = CaseEventLoader(ctx.errors, by=ctx.by, progress=ctx.progress, notices=ctx.notices, staged=True)
+    pick = operator.itemgetter(*[table.index(column) for column in COLUMNS])
+    scope_at = [COLUMNS.index(column) for column in _SCOPE_COLUMNS]
+    everything = ctx.scope.everything
+    distinct: list[set[str]] = [set() for _column in _SCOPE_COLUMNS]
+
+    def records():
+        for number, fields in table.rows():
+            values = pick(fields)
+            if not everything:
+                for seen, at in zip(distinct, scope_at):
+                    seen.add(values[at])
+            yield number, values
+
+    loader.add_records(records())
+    errors_before = len(ctx.errors)
+    if not everything:
+        outside = _out_of_scope([seen - {""} for seen in distinct], ctx)
+        if outside is not None:  # a second reading of the file names the rows
+            _scope_errors(((number, *(pick(fields)[at] for at in scope_at)) for number, fields in table.rows()),
+                          outside, ctx)
+    in_scope = everything or (len(ctx.errors) == errors_before and not ctx.errors.truncated)
+    try:
+        loader.check(compare_stored=in_scope)
+        if ctx.errors:
+            return ImportResult()
+        return loader.store()
+    finally:
+        ctx.accessed.update(loader.accessed)
+
+
 CASE_EVENTS = FileKind(
     name="case_events",
     label="ärendehändelser",
     required=COLUMNS,
     handler=_handle_case_events,
     capability="cases.import",
+    stream_handler=_handle_case_events_streamed,
 )
 
 register(CASE_EVENTS)

@@ -202,20 +202,45 @@ def case_events_store(*, by, batch: EventBatch, progress: Progress | None = None
     quiet = getattr(progress, "quiet", True) if progress is not None else True
     timer = bulk.Timer(stream)
     bulk.large_write_cache()
-    existing = batch.stored[0]
     timer.mark("checks against stored cases")
 
     unit_pks, new_units = _units_create(by=by, batch=batch, notices=notices)
     staff_pks, new_staff = _staff_create(by=by, batch=batch, unit_pks=unit_pks, notices=notices)
-    grouped, new_events, skipped = _new_events(batch)
+    timer.mark("units and staff")
+    counts = _store_part(by=by, part=batch, unit_pks=unit_pks, staff_pks=staff_pks, timer=timer, stream=stream,
+                         quiet=quiet)
+    if counts["nya händelser"] >= 10_000 and bulk.analyze((Case, CaseEvent, Deadline, CaseState)):
+        timer.mark("statistics updated (ANALYZE)")
+    return _result(counts, new_units, new_staff)
+
+
+def _result(counts: dict[str, int], new_units: int, new_staff: int) -> ImportResult:
+    """The import's counts, in the order the summary shows them."""
+    ordered = {label: counts[label] for label in ("nya ärenden", "nya barn", "nya händelser",
+                                                 "redan inlästa händelser")}
+    if new_units:
+        ordered["nya enheter"] = new_units
+    if new_staff:
+        ordered["nya medarbetare"] = new_staff
+    ordered["ärenden med nya frister"] = counts["ärenden med nya frister"]
+    return ImportResult(counts=ordered)
+
+
+def _store_part(*, by, part: EventBatch, unit_pks: dict[str, int], staff_pks: dict[str, int], timer: bulk.Timer,
+                stream=None, quiet: bool = True) -> dict[str, int]:
+    """Store the cases of ``part`` (the whole batch, or some of a staged file's cases with all their events):
+    de-duplicate its events against the stored ones, derive the deadlines of every case that got a new event,
+    insert children, cases, events and derived rows. Units and staff exist already. Return the counts."""
+    existing = part.stored[0]
+    grouped, new_events, skipped = _new_events(part)
     changed = {case_id for case_id, _event in new_events}
-    timer.mark("units, staff, event de-duplication")
+    timer.mark("event de-duplication")
 
     derived_by_id = _derive_cases(changed, grouped, staff_pks, stream=stream, quiet=quiet)
     timer.mark("deadlines computed (core.caseflow)")
 
-    new_children = _children_create(batch)
-    case_pks, new_case_ids = _cases_create(batch, unit_pks, derived_by_id)
+    new_children = _children_create(part)
+    case_pks, new_case_ids = _cases_create(part, unit_pks, derived_by_id)
     timer.mark("children and cases inserted")
     if not quiet:
         notice(f"Sparar {len(new_events):,} nya händelser".replace(",", "\u00a0"), stream)
@@ -226,17 +251,106 @@ def case_events_store(*, by, batch: EventBatch, progress: Progress | None = None
     _store_derived({case_pks[case_id]: derived for case_id, derived in derived_by_id.items()},
                    update_handlers=changed_existing)
     timer.mark("deadlines and state inserted")
-    if len(new_events) >= 10_000 and bulk.analyze((Case, CaseEvent, Deadline, CaseState)):
-        timer.mark("statistics updated (ANALYZE)")
+    return {"nya ärenden": len(new_case_ids), "nya barn": len(new_children), "nya händelser": len(new_events),
+            "redan inlästa händelser": skipped, "ärenden med nya frister": len(changed)}
 
-    counts = {"nya ärenden": len(new_case_ids), "nya barn": len(new_children), "nya händelser": len(new_events),
-              "redan inlästa händelser": skipped}
-    if new_units:
-        counts["nya enheter"] = new_units
-    if new_staff:
-        counts["nya medarbetare"] = new_staff
-    counts["ärenden med nya frister"] = len(changed)
-    return ImportResult(counts=counts)
+
+class StagedEvents:
+    """The valid events of a file too large to hold, kept in a temporary table until they are stored (issue 16).
+
+    ``add`` is ``core.events.EventRows``' sink; ``parts(size)`` gives them back as lists of (case_id, [Event]),
+    each case with all its events in file order, ``size`` cases at a time.
+    """
+
+    COLUMNS = (("case_id", "text"), ("row", "integer"), ("kind", "text"), ("on_date", "text"), ("staff_id", "text"),
+               ("outcome", "text"), ("until_date", "text"), ("intervention", "text"), ("reason", "text"))
+
+    def __init__(self):
+        self.staging = bulk.Staging("case_events", self.COLUMNS)
+
+    @property
+    def count(self) -> int:
+        return self.staging.count
+
+    def add(self, row: int, case_id: str, event: Event) -> None:
+        kind, on, staff_id, outcome, until, intervention, reason = event
+        self.staging.add((case_id, row, kind, bulk.date_text(on), staff_id, outcome, bulk.date_text(until),
+                          intervention, reason))
+
+    def parts(self, size: int):
+        dates: dict = {None: None}
+        for part in self.staging.parts(size):
+            converted = []
+            for case_id, rows in part:
+                events = []
+                for _row, kind, on, staff_id, outcome, until, intervention, reason in rows:
+                    on_date = dates.get(on)
+                    if on_date is None:
+                        on_date = dates[on] = dt.date.fromisoformat(on)
+                    until_date = dates.get(until)
+                    if until_date is None and until is not None:
+                        until_date = dates[until] = dt.date.fromisoformat(until)
+                    events.append(Event(kind, on_date, staff_id or "", outcome or "", until_date, intervention or "",
+                                        reason or ""))
+                converted.append((case_id, events))
+            yield converted
+
+    def drop(self) -> None:
+        self.staging.drop()
+
+
+# Cases per part of a staged file: at most the size looked up by IN (...) rather than by a scan of the table.
+STAGED_PART_CASES = 2000
+
+
+def case_events_store_staged(*, by, batch: EventBatch, staged: StagedEvents, progress: Progress | None = None,
+                             notices: list[str] | None = None) -> ImportResult:
+    """Store a checked batch whose events wait in ``staged`` (a file too large to hold, issue 16): the same steps
+    as ``case_events_store``, part by part of ``STAGED_PART_CASES`` cases, each with all its events, so that
+    memory holds one part. Must run inside the import's transaction: all or nothing for the whole file.
+
+    ``batch`` holds the cases' columns and the staff (``core.events.EventRows`` with a sink), checked against
+    the stored cases by ``case_events_check``. For a large file the tables' secondary indexes and foreign keys
+    are set aside once and restored at the end (``bulk.deferred_indexes``); those that lead with the case, which
+    each part reads, stay.
+    """
+    notices = notices if notices is not None else []
+    stream = getattr(progress, "stream", None)
+    timer = bulk.Timer(stream)
+    bulk.large_write_cache()
+    existing = batch.stored[0]
+    unit_pks, new_units = _units_create(by=by, batch=batch, notices=notices)
+    staff_pks, new_staff = _staff_create(by=by, batch=batch, unit_pks=unit_pks, notices=notices)
+    timer.mark("units and staff")
+    totals: dict[str, int] = defaultdict(int)
+    heads = batch.heads
+    large = staged.count >= bulk.REBUILD_INDEXES_FROM
+    with bulk.deferred_indexes((Case, CaseEvent, Deadline, CaseState), keep_leading="case_id", enabled=large):
+        for case_events in staged.parts(STAGED_PART_CASES):
+            # The children of the part's new cases as stored now (an earlier part may have added one): read per
+            # part, so that memory holds no list of every child.
+            child_ids = {heads[case_id]["child_id"][0] for case_id, _events in case_events if case_id not in existing}
+            children = {child_id: (pk, birth.isoformat() if birth else "") for child_id, (pk, birth)
+                        in bulk.lookup("cases.Child", "child_id", child_ids, ("pk", "birth_date")).items()}
+            part = EventBatch(
+                heads={case_id: heads[case_id] for case_id, _events in case_events},
+                child_births=batch.child_births,
+                events=[(case_id, event) for case_id, events in case_events for event in events],
+                staff_first=batch.staff_first,
+                case_first_row=batch.case_first_row,
+                stored=({case_id: existing[case_id] for case_id, _events in case_events if case_id in existing},
+                        children),
+            )
+            for label, count in _store_part(by=by, part=part, unit_pks=unit_pks, staff_pks=staff_pks,
+                                             timer=timer).items():
+                totals[label] += count
+            if progress is not None:
+                progress.advance(len(part.events), "sparar")
+        timer.mark("indexes and foreign keys restored")
+    staged.drop()
+    if totals["nya händelser"] >= 10_000 and bulk.analyze((Case, CaseEvent, Deadline, CaseState)):
+        timer.mark("statistics updated (ANALYZE)")
+    return _result(totals, new_units, new_staff)
 
 
 def _units_create(*, by, batch: EventBatch, notices: list[str]) -> tuple[dict[str, int], int]:

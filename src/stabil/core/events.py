@@ -277,9 +277,15 @@ class EventRows:
     of times, so each distinct combination is checked once.
     """
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, sink: Callable[[int, str, Event], None] | None = None):
         self.report = report
+        # Where each valid event goes: ``batch.events`` (and ``event_rows``), or ``sink(row, case_id, event)``
+        # for a file too large to hold (the streamed import keeps them in the database, issue 16).
+        self.sink = sink
         self.batch = EventBatch()
+        # One object per distinct short value (birth date, category, unit) kept in ``batch.heads``: a large
+        # file names a million cases with a few thousand such values.
+        self._shared: dict[str, str] = {}
         self._checked: dict[tuple, tuple] = {}
         self._last_head: tuple | None = None  # the last valid case columns checked
         self._last_recorded: tuple | None = None  # the last case columns recorded in batch.heads
@@ -330,6 +336,9 @@ class EventRows:
             first = batch.staff_first.get(staff_id)
             if first is None or on < first[2]:
                 batch.staff_first[staff_id] = (row, case_id, on)
+        if self.sink is not None:
+            self.sink(row, case_id, parsed)
+            return
         batch.events.append((case_id, parsed))
         batch.event_rows.append(row)
 
@@ -386,6 +395,10 @@ class EventRows:
         one conflict, whether the case or the child is named in it.
         """
         case_id, child_id, birth_text, category, unit = head_values
+        shared = self._shared
+        birth_text = shared.setdefault(birth_text, birth_text)
+        category = shared.setdefault(category, category)
+        unit = shared.setdefault(unit, unit)
         report = self.report
         reported = self.reported
         batch = self.batch

@@ -11,6 +11,7 @@ Areas register their file kinds in ``stabil/<app>/importers.py``, loaded by ``Im
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import lzma
@@ -41,6 +42,11 @@ MAX_ERRORS = 1000
 # reader sees it (``_inspect_xlsx``): that reader allocates its whole used range at once.
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_ROWS = 1_048_576  # rows with the header, as in Excel
+# A CSV file this large is streamed by a kind that can (the case events, issue 16): read row by row, as often as
+# its handler needs, with nothing of it kept in memory; the limits below are for such files (time, not memory).
+STREAM_FROM_BYTES = 32 * 1024 * 1024
+MAX_STREAMED_FILE_BYTES = 4 * 1024 * 1024 * 1024
+MAX_STREAMED_ROWS = 100_000_000
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 10_000
 XLSX_MAX_CELLS = 20_000_000  # used range, rows x columns
@@ -129,6 +135,139 @@ class Table:
         for number, row in zip(self.row_numbers, self.rows):
             yield number, dict(zip(self.headers, row))
 
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+
+class StreamedTable:
+    """A large CSV file read row by row (issue 16): ``rows()`` reads it anew each time, so a handler may pass
+    over it as often as it needs while memory holds one row. Built by ``open_streamed``.
+
+    The reader's row problems (a row of the wrong width, a bad cell) go to ``report`` on the first pass only,
+    so that each is said once; ``row_count`` is an estimate from the line count until a pass has ended.
+    """
+
+    def __init__(self, path: Path, headers: list[str], encoding: str, delimiter: str, estimated_rows: int):
+        self.path = path
+        self.filename = path.name
+        self.headers = headers
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.report: Callable[[RowError], None] | None = None
+        self._rows_read: int | None = None
+        self._estimated_rows = estimated_rows
+
+    def index(self, column: str) -> int | None:
+        try:
+            return self.headers.index(column)
+        except ValueError:
+            return None
+
+    @property
+    def row_count(self) -> int:
+        return self._rows_read if self._rows_read is not None else self._estimated_rows
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """Yield (spreadsheet row number, stripped fields) of every usable data row, reading the file anew."""
+        first_pass = self._rows_read is None
+        report = (self.report or (lambda problem: None)) if first_pass else (lambda problem: None)
+        count = 0
+        with self.path.open(encoding=self.encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
+            header = next(reader)
+            for row, fields in _csv_records(reader, header, self.filename, report, MAX_STREAMED_ROWS):
+                count += 1
+                yield row, fields
+        if first_pass:
+            self._rows_read = count
+
+
+_STREAM_CODECS = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16", "utf-32-le": "utf-32",
+                  "utf-32-be": "utf-32"}  # Python's codecs that read and drop the byte-order mark
+
+
+def _stream_encoding(path: Path, notices: list[str]) -> str:
+    """Return the codec to read a large CSV file with, decided as ``_decode`` does, reading it in pieces."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    for bom, encoding, name in _BOMS:
+        if head.startswith(bom):
+            offset = _undecodable_at(path, _STREAM_CODECS[encoding])
+            if offset is not None:
+                raise ImportFileError(f"{path.name}: filen är märkt som {name} men innehåller ogiltiga tecken "
+                                      f"(byte {offset}); spara den som CSV UTF-8")
+            return _STREAM_CODECS[encoding]
+    if head and head.count(0) * 4 >= len(head):
+        raise ImportFileError(f"{path.name}: filen verkar vara sparad som UTF-16 eller UTF-32 utan byte order mark "
+                              "(BOM) och kan inte läsas; spara den som CSV UTF-8")
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        if _undecodable_at(path, encoding) is None:
+            if encoding != "utf-8":
+                notices.append(f"{path.name}: filen var inte UTF-8 och lästes som {encoding}")
+            return encoding
+    raise AssertionError("latin-1 decodes every byte")
+
+
+def _undecodable_at(path: Path, encoding: str) -> int | None:
+    """Return the byte offset where ``path`` stops decoding as ``encoding`` (about: by the piece), or None."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    with path.open("rb") as handle:
+        while True:
+            piece = handle.read(16 * 1024 * 1024)
+            try:
+                decoder.decode(piece, final=not piece)
+            except UnicodeDecodeError as exc:
+                return offset + max(exc.start, 0)
+            if not piece:
+                return None
+            offset += len(piece)
+
+
+def _line_count(path: Path) -> int:
+    """Return the number of line breaks in the file (an estimate of its rows, for progress)."""
+    count = 0
+    with path.open("rb") as handle:
+        while piece := handle.read(16 * 1024 * 1024):
+            count += piece.count(b"\n")
+    return count
+
+
+def streamable(path: Path) -> bool:
+    """Return whether ``path`` is a CSV file large enough to be streamed (``STREAM_FROM_BYTES``)."""
+    return (path.is_file() and path.suffix.lower() not in {".xlsx", ".xlsm", ".xls"}
+            and path.stat().st_size >= STREAM_FROM_BYTES)
+
+
+def open_streamed(path: Path, notices: list[str]) -> StreamedTable:
+    """Check a large CSV file's size, encoding and header, and return it as a ``StreamedTable``.
+
+    The same rules as ``read_table`` (encoding, delimiter, header, cells), but the limits of a streamed file
+    (``MAX_STREAMED_FILE_BYTES``, ``MAX_STREAMED_ROWS``). Raises ``ImportFileError`` as ``read_table`` does.
+    """
+    size = path.stat().st_size
+    if size > MAX_STREAMED_FILE_BYTES:
+        raise ImportFileError(f"{path.name}: filen är {size // (1024 * 1024)} MB; högst "
+                              f"{MAX_STREAMED_FILE_BYTES // (1024 * 1024)} MB kan importeras. Dela upp den i flera filer")
+    encoding = _stream_encoding(path, notices)
+    with path.open(encoding=encoding, newline="") as handle:
+        first_line = handle.readline(MAX_COLUMNS * 2 * (MAX_CELL_CHARS + 3))
+    if not first_line.strip():
+        raise ImportFileError(f"{path.name}, rad 1: rubrikraden är tom")
+    delimiter = _sniff_delimiter(first_line)
+    if first_line.count(delimiter) >= MAX_COLUMNS * 2:
+        raise ImportFileError(f"{path.name}, rad 1: rubrikraden har fler än {MAX_COLUMNS} kolumner")
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    with path.open(encoding=encoding, newline="") as handle:
+        try:
+            header = next(csv.reader(handle, delimiter=delimiter, strict=True))
+        except (csv.Error, StopIteration):
+            raise ImportFileError(f"{path.name}, rad 1: rubrikraden kan inte läsas") from None
+    _check_header(path.name, header)
+    headers = _checked_headers(path.name, header)
+    return StreamedTable(path, headers, encoding, delimiter, max(_line_count(path) - 1, 0))
+
 
 def _normalise_header(name: str) -> str:
     return name.strip().strip("\ufeff").strip().lower()
@@ -208,8 +347,8 @@ def _cell_problems(row: int, header: list[str], fields) -> list[RowError]:
     return problems
 
 
-def _too_many_rows(filename: str) -> ImportFileError:
-    return ImportFileError(f"{filename}, rad {MAX_ROWS + 1}: filen har fler än {MAX_ROWS} rader; dela upp den i "
+def _too_many_rows(filename: str, max_rows: int = MAX_ROWS) -> ImportFileError:
+    return ImportFileError(f"{filename}, rad {max_rows + 1}: filen har fler än {max_rows} rader; dela upp den i "
                            "flera filer")
 
 
@@ -294,6 +433,20 @@ def _read_csv(path: Path, notices: list[str]) -> tuple[list[str], list[list[str]
     _check_header(path.name, header)
     rows: list[list[str]] = []
     numbers: list[int] = []
+    for row, fields in _csv_records(reader, header, path.name, problems.append, MAX_ROWS):
+        rows.append(fields)
+        numbers.append(row)
+    return header, rows, numbers, problems
+
+
+def _csv_records(reader, header: list[str], filename: str, report: Callable[[RowError], None],
+                 max_rows: int) -> Iterator[tuple[int, list[str]]]:
+    """Yield (spreadsheet row number, stripped fields) of every usable data row of a csv reader past its header.
+
+    Blank rows are skipped; a row of the wrong width or with a bad cell goes to ``report`` and is left out.
+    Raises ``ImportFileError`` past ``max_rows`` or when the csv module cannot read a row. Shared by the
+    in-memory reader and the streamed one, so both read a file the same way.
+    """
     width = len(header)
     # The row as a spreadsheet shows it: records counted from the header (row 1), so a quoted cell with line
     # breaks does not shift the numbers the way the reader's physical line count would.
@@ -301,8 +454,8 @@ def _read_csv(path: Path, notices: list[str]) -> tuple[list[str], list[list[str]
     try:
         for fields in reader:
             row += 1
-            if row > MAX_ROWS:
-                raise _too_many_rows(path.name)
+            if row > max_rows:
+                raise _too_many_rows(filename, max_rows)
             if not fields or all(not f.strip() for f in fields):
                 continue
             if len(fields) != width:
@@ -310,17 +463,19 @@ def _read_csv(path: Path, notices: list[str]) -> tuple[list[str], list[list[str]
                 if len(fields) > width and not any(f.strip() for f in fields[width:]):
                     fields = fields[:width]
                 else:
-                    problems.append(RowError(row, None, f"raden har {len(fields)} fält men rubrikraden har {width}"))
+                    report(RowError(row, None, f"raden har {len(fields)} fält men rubrikraden har {width}"))
                     continue
-            cell_problems = _cell_problems(row, header, fields)
-            if cell_problems:
-                problems.extend(cell_problems)
-                continue
-            rows.append([f.strip() for f in fields])
-            numbers.append(row)
+            # One search over the joined row first (the tab joining them is itself allowed): the cell-by-cell
+            # check, which names the column, runs only for a row that has a problem somewhere.
+            if control_character("\t".join(fields)) or any(len(f) > MAX_CELL_CHARS for f in fields):
+                cell_problems = _cell_problems(row, header, fields)
+                if cell_problems:
+                    for problem in cell_problems:
+                        report(problem)
+                    continue
+            yield row, [f.strip() for f in fields]
     except csv.Error as exc:
-        raise ImportFileError(f"{path.name}, rad {row + 1}: raden kan inte läsas ({_csv_error(exc)})") from None
-    return header, rows, numbers, problems
+        raise ImportFileError(f"{filename}, rad {row + 1}: raden kan inte läsas ({_csv_error(exc)})") from None
 
 
 _EXCEL_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?$")
@@ -595,13 +750,19 @@ def read_table(path: str | Path, notices: list[str] | None = None) -> tuple[Tabl
         raise ImportFileError(f"{path.name}: det gamla Excel-formatet .xls stöds inte; spara som .xlsx eller .csv")
     else:
         header, rows, numbers, problems = _read_csv(path, notices)
+    headers = _checked_headers(path.name, header)
+    return Table(filename=path.name, headers=headers, rows=rows, row_numbers=numbers), problems
+
+
+def _checked_headers(filename: str, header: list[str]) -> list[str]:
+    """Return the normalised header names; refuse a name that occurs twice."""
     headers = [_normalise_header(h) for h in header]
     seen: set[str] = set()
     for name in headers:
         if name and name in seen:
-            raise ImportFileError(f"{path.name}, rad 1: kolumnen '{name}' förekommer två gånger i rubrikraden")
+            raise ImportFileError(f"{filename}, rad 1: kolumnen '{name}' förekommer två gånger i rubrikraden")
         seen.add(name)
-    return Table(filename=path.name, headers=headers, rows=rows, row_numbers=numbers), problems
+    return headers
 
 
 @dataclass
@@ -643,6 +804,9 @@ class FileKind:
     handler: Callable[[Table, ImportContext], ImportResult]
     optional: tuple[str, ...] = ()
     capability: str = "cases.import"
+    # The handler of a large CSV file read row by row (``StreamedTable``); a kind without one reads every file
+    # into memory, within ``MAX_FILE_BYTES`` and ``MAX_ROWS``.
+    stream_handler: Callable[[StreamedTable, ImportContext], ImportResult] | None = None
 
 
 def done_text(label: str, *, dry_run: bool) -> str:
@@ -737,6 +901,19 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
     when ``outcome.errors`` is non-empty nothing was stored.
     """
     notices: list[str] = []
+    path = Path(path)
+    if transform is None and streamable(path):
+        streamed = open_streamed(path, notices)
+        kind = detect_kind(streamed)
+        if kind.stream_handler is not None:
+            if check_kind is not None:
+                check_kind(kind)
+            if by is not None and not has_capability(by, kind.capability):
+                raise ImportFileError(f"{streamed.filename}: din roll får inte importera {kind.label}")
+            return _run_table(streamed, kind, [], notices, by=by,
+                              scope=import_scope(by, kind.capability) if scope is None else scope,
+                              stream=stream, quiet=quiet, on_progress=on_progress, dry_run=dry_run, origin=origin)
+        notices = []  # read again below, into memory
     table, problems = read_table(path, notices)
     if transform is not None:
         table = transform(table)
@@ -779,7 +956,7 @@ def run_records(kind_name: str, records: list[dict[str, str]], *, by, scope: Imp
                       dry_run=False, origin=origin)
 
 
-def _run_table(table: Table, kind: FileKind, problems: list[RowError], notices: list[str], *, by,
+def _run_table(table: Table | StreamedTable, kind: FileKind, problems: list[RowError], notices: list[str], *, by,
                scope: ImportScope, stream: TextIO | None, quiet: bool,
                on_progress: Callable[[float, str], None] | None, dry_run: bool, origin: dict | None) -> ImportOutcome:
     """Run ``kind``'s handler on ``table`` in one transaction, all or nothing, and write the access record."""
@@ -794,18 +971,26 @@ def _run_table(table: Table, kind: FileKind, problems: list[RowError], notices: 
     errors = ImportErrors()
     for problem in problems:
         errors.add(problem.row, problem.column, problem.message)
-    progress = Progress(len(table.rows), f"Import {kind.label}", stream=stream, quiet=quiet, on_update=on_progress)
+    handler = kind.handler
+    total = table.row_count
+    if isinstance(table, StreamedTable):
+        # The reader's row problems come as the handler reads; its progress counts the rows twice (checked,
+        # then stored).
+        table.report = lambda problem: errors.add(problem.row, problem.column, problem.message)
+        handler = kind.stream_handler
+        total *= 2
+    progress = Progress(total, f"Import {kind.label}", stream=stream, quiet=quiet, on_update=on_progress)
     ctx = ImportContext(by=by, errors=errors, notices=notices, progress=progress, scope=scope)
     result: ImportResult | None = None
 
     def log(what: str) -> None:
         record_access(by=by, action="import", what=f"Import av {kind.label}{what}: {table.filename}",
-                      objects=sorted(ctx.accessed), count=len(table.rows), object_type=kind.name,
+                      objects=sorted(ctx.accessed), count=table.row_count, object_type=kind.name,
                       **(origin or {}))
 
     try:
         with transaction.atomic():
-            result = kind.handler(table, ctx)
+            result = handler(table, ctx)
             if errors or dry_run:
                 raise _Rollback
             log("")
@@ -816,7 +1001,7 @@ def _run_table(table: Table, kind: FileKind, problems: list[RowError], notices: 
             result = None
     if not dry_run:
         import_done.send(sender=_run_table, kind=kind.name, ok=result is not None and not errors,
-                         counts=dict(result.counts) if result is not None else {}, rows=len(table.rows),
+                         counts=dict(result.counts) if result is not None else {}, rows=table.row_count,
                          errors=len(errors), by=by)
     for line in notices:
         if not quiet:
