@@ -87,7 +87,7 @@ def deadline_config() -> DeadlineConfig:
 
 _CHUNK = 900  # below SQLite's bound-parameter limit for IN (...)
 # Above this many cases, one scan of the event table is faster than thousands of parameters.
-_SCAN_FROM = 5000
+_SCAN_FROM = 20_000  # as bulk.SCAN_FROM: a part of a staged import (10,000 cases) is looked up, not scanned
 _EVENT_COLUMNS = ("case_id", "kind", "on", "staff__staff_id", "outcome", "until", "intervention", "reason")
 
 

@@ -274,8 +274,8 @@ class StagedEvents:
 
     def add(self, row: int, case_id: str, event: Event) -> None:
         kind, on, staff_id, outcome, until, intervention, reason = event
-        self.staging.add((case_id, row, kind, bulk.date_text(on), staff_id, outcome, bulk.date_text(until),
-                          intervention, reason))
+        date = bulk.date_text
+        self.staging.add((case_id, row, kind, date(on), staff_id, outcome, date(until), intervention, reason))
 
     def parts(self, size: int):
         dates: dict = {None: None}
@@ -299,8 +299,9 @@ class StagedEvents:
         self.staging.drop()
 
 
-# Cases per part of a staged file: at most the size looked up by IN (...) rather than by a scan of the table.
-STAGED_PART_CASES = 2000
+# Cases per part of a staged file: about 60,000 events; below ``bulk.SCAN_FROM``, so that a part's lookups use
+# the keys' indexes.
+STAGED_PART_CASES = 10_000
 
 
 def case_events_store_staged(*, by, batch: EventBatch, staged: StagedEvents, progress: Progress | None = None,

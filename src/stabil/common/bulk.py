@@ -242,14 +242,18 @@ def delete_in(model, field_name: str, values: Sequence) -> None:
             cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({placeholders})", list(chunk))
 
 
+# ``lookup`` reads the whole table rather than look this many keys up (a whole file's cases against the stored).
+SCAN_FROM = 20_000
+
+
 def lookup(model_label: str, key: str, values, fields: Sequence[str] = ("pk",)) -> dict:
     """Return {key value: pk (or a tuple of ``fields``)} for the rows of ``model_label`` whose ``key`` is in
     ``values``.
 
-    Small sets are fetched with IN (...) in chunks, on PostgreSQL with ``= ANY(array)`` in one query (one
-    parameter: a third of the time of 2,000 IN parameters); large ones by one scan of the table, which is
-    faster than thousands of parameters. The model is named by its label (``"staff.StaffMember"``), so that an
-    app's service never imports another app's models.
+    Up to ``SCAN_FROM`` keys are fetched with IN (...) in chunks, on PostgreSQL with ``= ANY(array)`` in one
+    query (one parameter: a third of the time of 2,000 IN parameters); more by one scan of the table. The
+    model is named by its label (``"staff.StaffMember"``), so that an app's service never imports another
+    app's models.
     """
     model = apps.get_model(model_label)
     wanted = values if isinstance(values, (set, frozenset, dict)) else set(values)
@@ -257,7 +261,7 @@ def lookup(model_label: str, key: str, values, fields: Sequence[str] = ("pk",)) 
         return {}
     found: dict = {}
     single = len(fields) == 1
-    if len(wanted) > 2000:
+    if len(wanted) > SCAN_FROM:
         rows = (r for r in model.objects.values_list(key, *fields).iterator(chunk_size=20000) if r[0] in wanted)
     elif connection.vendor == "postgresql":
         column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(key).column)}"
