@@ -173,8 +173,16 @@ def _handle_case_events(table: Table, ctx: ImportContext) -> ImportResult:
     loader.add_records(records)
     errors_before = len(ctx.errors)
     check_case_scope(table, ctx)  # in the same pass as the row errors, before anything stored is compared
-    # The file is compared with the stored cases in the same pass too (issue 12), but only when every row
-    # is in the uploader's units: a stored case outside them is not compared, so its values are not quoted.
+    return _check_and_store(loader, ctx, errors_before)
+
+
+def _check_and_store(loader: CaseEventLoader, ctx: ImportContext, errors_before: int) -> ImportResult:
+    """Compare the checked rows with the stored cases and store them when nothing is wrong.
+
+    The file is compared with the stored cases in the same pass as the row errors (issue 12), but only when
+    every row is in the uploader's units (no scope error since ``errors_before``): a stored case outside them
+    is not compared, so its values are not quoted.
+    """
     in_scope = ctx.scope.everything or (len(ctx.errors) == errors_before and not ctx.errors.truncated)
     try:
         loader.check(compare_stored=in_scope)
@@ -212,14 +220,7 @@ def _handle_case_events_streamed(table: StreamedTable, ctx: ImportContext) -> Im
         if outside is not None:  # a second reading of the file names the rows
             _scope_errors(((number, *(pick(fields)[at] for at in scope_at)) for number, fields in table.rows()),
                           outside, ctx)
-    in_scope = everything or (len(ctx.errors) == errors_before and not ctx.errors.truncated)
-    try:
-        loader.check(compare_stored=in_scope)
-        if ctx.errors:
-            return ImportResult()
-        return loader.store()
-    finally:
-        ctx.accessed.update(loader.accessed)
+    return _check_and_store(loader, ctx, errors_before)
 
 
 CASE_EVENTS = FileKind(
