@@ -13,8 +13,13 @@ Without ``--by`` the command is the server operator's; with it the user needs ``
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
+from stabil.accounts.policy import has_capability
 from stabil.common.cli import CliError, SwedishArgumentParser, acting_user, add_by_argument, parse_date
 from stabil.common.output import write_json
+
+from . import selectors, services
 
 
 def _configure(parser) -> None:
@@ -51,13 +56,6 @@ def _client_json(client) -> dict:
 
 
 def _run(args) -> int:
-    # Imported here: Django is set up only when a command runs.
-    from django.core.exceptions import PermissionDenied
-
-    from stabil.accounts.policy import has_capability
-
-    from . import selectors, services
-
     if args.api_command == "tick":
         write_json(services.api_tick())
         return 0

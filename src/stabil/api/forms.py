@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from stabil.accounts.policy import API_SCOPES
 from stabil.organisation.selectors import units
 
+from .models import ApiEvent
+
 
 class ClientCreateForm(forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=100, help_text=_("T.ex. systemets namn: Treserva, HR-systemet."))
@@ -32,8 +34,5 @@ class WebhookForm(forms.Form):
                                       help_text=_("Inget val = alla händelser."))
 
     def __init__(self, *args, **kwargs):
-        # Imported here: the forms module is loaded before the app's models are ready in some commands.
-        from .models import ApiEvent
-
         super().__init__(*args, **kwargs)
         self.fields["kinds"].choices = [(value, f"{value}: {label}") for value, label in ApiEvent.Kind.choices]

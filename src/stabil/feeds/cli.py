@@ -18,6 +18,10 @@ import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
 from stabil.common.cli import (
     CliError,
     SwedishArgumentParser,
@@ -25,6 +29,12 @@ from stabil.common.cli import (
     add_by_argument,
     require_capability,
 )
+from stabil.core.kolada import KoladaError, parse_municipalities
+from stabil.jobs.services import job_run
+
+from .export import kolada_document
+from .folder import FeedFolderError
+from .services import feeds_run, kolada_fetch, kolada_import
 
 
 def _years(text: str) -> list[int]:
@@ -47,12 +57,6 @@ def _feeds_configure(parser) -> None:
 
 
 def _feeds_run(args) -> int:
-    # Imported here: the registry is built before Django is set up; these modules need the models.
-    from stabil.jobs.services import job_run
-
-    from .folder import FeedFolderError
-    from .services import feeds_run
-
     if args.settle is not None and args.settle < 0:
         raise CliError("--settle ska vara 0 eller mer")
     try:
@@ -96,16 +100,6 @@ def _kolada_configure(parser) -> None:
 
 
 def _kolada_run(args) -> int:
-    # Imported here: the registry is built before Django is set up; these modules need the models.
-    from django.conf import settings
-    from django.core.exceptions import PermissionDenied
-    from django.utils import timezone
-
-    from stabil.core.kolada import KoladaError, parse_municipalities
-
-    from .export import kolada_document
-    from .services import kolada_fetch, kolada_import
-
     by = acting_user(args.by)
     try:
         if args.kolada_command == "export":
