@@ -108,3 +108,11 @@ def test_progress_counts_the_rows_checked_then_the_events_stored(org, tmp_path, 
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert ("kontrollerar rader", "sparar") == (updates[0][1], updates[-1][1])
     assert 0.5 in fractions  # the six rows checked: half of the work
+
+
+@pytest.mark.django_db
+def test_a_streamed_file_naming_too_many_cases_is_refused_and_stores_nothing(org, tmp_path, monkeypatch):
+    monkeypatch.setattr("stabil.cases.importers.MAX_FILE_CASES", 1)
+    with pytest.raises(ImportFileError, match=r"events.csv, rad 7: filen nämner fler än 1 ärenden; dela upp"):  # noqa: F405
+        do_import(write(tmp_path, GOOD))  # noqa: F405
+    assert not Case.objects.exists() and not CaseEvent.objects.exists()  # noqa: F405

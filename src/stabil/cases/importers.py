@@ -21,7 +21,15 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from stabil.core.events import CATEGORIES, COLUMNS, EventRows
-from stabil.imports.framework import FileKind, ImportContext, ImportResult, StreamedTable, Table, register
+from stabil.imports.framework import (
+    FileKind,
+    ImportContext,
+    ImportFileError,
+    ImportResult,
+    StreamedTable,
+    Table,
+    register,
+)
 from stabil.organisation.selectors import units
 from stabil.staff.selectors import staff_members
 
@@ -193,6 +201,12 @@ def _check_and_store(loader: CaseEventLoader, ctx: ImportContext, errors_before:
         ctx.accessed.update(loader.accessed)
 
 
+# The cases one streamed file may name. What the streamed import keeps is one entry per case (about 1 KB with
+# its child and the check caches: 1,147 MiB peak for 1,000,000 cases, docs/performance.md), so this keeps an
+# import under 2 GiB whatever the file's size; a larger export is split into files by case.
+MAX_FILE_CASES = 1_500_000
+
+
 def _handle_case_events_streamed(table: StreamedTable, ctx: ImportContext) -> ImportResult:
     """A case-events file too large to hold (issue 16): the same checks and store as ``_handle_case_events``,
     reading the file row by row. The valid events wait in a temporary table (``services.StagedEvents``) and are
@@ -205,6 +219,8 @@ def _handle_case_events_streamed(table: StreamedTable, ctx: ImportContext) -> Im
     everything = ctx.scope.everything
     distinct: list[set[str]] = [set() for _column in _SCOPE_COLUMNS]
 
+    heads = loader.batch.heads
+
     def records():
         for number, fields in table.rows():
             values = pick(fields)
@@ -212,6 +228,10 @@ def _handle_case_events_streamed(table: StreamedTable, ctx: ImportContext) -> Im
                 for seen, at in zip(distinct, scope_at):
                     seen.add(values[at])
             yield number, values
+            if len(heads) > MAX_FILE_CASES:
+                raise ImportFileError(_("%(file)s, rad %(row)d: filen nämner fler än %(max)s ärenden; dela upp den i "
+                                        "flera filer efter ärende") % {"file": table.filename, "row": number,
+                                                                      "max": f"{MAX_FILE_CASES:,}".replace(",", " ")})
 
     loader.add_records(records())
     errors_before = len(ctx.errors)
