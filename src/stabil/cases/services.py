@@ -325,7 +325,7 @@ def case_events_store_staged(*, by, batch: EventBatch, staged: StagedEvents, pro
     timer.mark("units and staff")
     totals: dict[str, int] = defaultdict(int)
     heads = batch.heads
-    large = staged.count >= bulk.REBUILD_INDEXES_FROM
+    large = bulk.worth_setting_aside(CaseEvent, staged.count)
     with bulk.deferred_indexes((Case, CaseEvent, Deadline, CaseState), keep_leading="case_id", enabled=large):
         for case_events in staged.parts(STAGED_PART_CASES):
             # The children of the part's new cases as stored now (an earlier part may have added one): read per

@@ -42,7 +42,7 @@ def quote(name: str) -> str:
 def insert(model, fields: Sequence[str], rows: Iterable[tuple]) -> None:
     """Insert ``rows`` (values in ``fields`` order) fast: COPY on PostgreSQL, executemany elsewhere.
 
-    A list of ``REBUILD_INDEXES_FROM`` rows or more is inserted with the table's secondary indexes (and on
+    A list worth it (``worth_setting_aside``) is inserted with the table's secondary indexes (and on
     PostgreSQL its foreign keys) set aside and restored after, unless ``deferred_indexes`` has done so for the
     whole of a larger write.
     """
@@ -51,7 +51,7 @@ def insert(model, fields: Sequence[str], rows: Iterable[tuple]) -> None:
     table_name = model._meta.db_table
     table = quote(table_name)
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    large = isinstance(rows, list) and len(rows) >= REBUILD_INDEXES_FROM and table_name not in _DEFERRED
+    large = isinstance(rows, list) and table_name not in _DEFERRED and worth_setting_aside(model, len(rows))
     with connection.cursor() as cursor:
         set_aside = _set_aside(cursor, table_name) if large else []
         if connection.vendor == "postgresql":
@@ -62,6 +62,23 @@ def insert(model, fields: Sequence[str], rows: Iterable[tuple]) -> None:
             placeholders = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
         _restore(cursor, table_name, set_aside)
+
+
+def worth_setting_aside(model, count: int) -> bool:
+    """Return whether writing ``count`` rows to ``model``'s table should set its indexes aside: at least
+    ``REBUILD_INDEXES_FROM`` rows and at least a quarter of the rows it holds already. Rebuilding costs the
+    whole table, so a nightly file added to ten years of history keeps its indexes (issue 16)."""
+    if count < REBUILD_INDEXES_FROM:
+        return False
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = %s::regclass",
+                           [model._meta.db_table])
+        else:  # the largest rowid: the row count of a table rows are seldom deleted from, read from the index
+            cursor.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
+        stored = cursor.fetchone()[0] or 0
+    return count * 4 >= stored
 
 
 # Tables whose secondary indexes ``deferred_indexes`` has set aside: ``insert`` leaves them as they are.
