@@ -116,6 +116,13 @@ class Deadline(models.Model):
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    # The case's unit, copied here by the recomputation (``services._store_derived``) so that a unit's
+    # pending deadlines are read through one small index, without visiting the unit's history of cases
+    # (issue 16). Always the case's unit: every write of deadlines stores it, and a case changes unit only
+    # through ``services.case_unit_change``, which moves its rows with it. The scope of what a user sees is
+    # still the case's unit (the readers join the case); this is an index key.
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", db_index=False,
+                             verbose_name=_("enhet"))
     kind = models.CharField(_("frist"), max_length=32, choices=DeadlineKind.choices)
     started_on = models.DateField(_("startdatum"))
     due_on = models.DateField(_("förfallodag"))
@@ -136,6 +143,8 @@ class Deadline(models.Model):
             # "Mina ärenden" and the workload read. By due date for the list's order, by case for a unit's.
             models.Index(fields=["due_on", "case"], condition=models.Q(settled=""), name="cases_deadline_open_due"),
             models.Index(fields=["case", "due_on"], condition=models.Q(settled=""), name="cases_deadline_open_case"),
+            # A unit's pending deadlines by due date: the deadline list of a unit, the workload board.
+            models.Index(fields=["unit", "due_on"], condition=models.Q(settled=""), name="cases_deadline_open_unit"),
         ]
 
     def __str__(self) -> str:

@@ -261,7 +261,14 @@ def case_states(on: dt.date, *, unit_ids: Sequence[int] | None = None, case_pks:
         wanted = {head[0] for head in stored}
         # Only the stored phases asked for: without closed cases this leaves out most of a unit's deadlines.
         phases = None if everything or include_closed else tuple(sorted({head[6] for head in stored}))
-        for queryset in related(rows, phases):
+        if by_unit and pending_only:
+            # A unit's pending deadlines through their own unit key and the partial index (issue 16): as many
+            # rows as the unit has pending, not a join over every case it ever had. ``wanted`` keeps the cases
+            # read above (the unit on the row is the case's: ``services._store_derived``).
+            chunks = [rows.filter(unit_id__in=list(unit_ids), settled="")]
+        else:
+            chunks = related(rows, phases)
+        for queryset in chunks:
             # `settled` is filtered in Python: on SQLite a filter on it makes the planner scan the
             # pending-deadline index instead of looking the cases up.
             for pk, case_pk, kind, started, due, met, settled, source in queryset.values_list(
@@ -477,10 +484,12 @@ def overdue_counts_by_unit(unit_ids: Collection[int], on: dt.date) -> dict[str, 
     cases = Case.objects.filter(unit_id__in=list(unit_ids))
     counts: dict[str, int] = defaultdict(int)
     if materialised_is_exact(on):
-        # The same rule as _from_table: a pending deadline is overdue from the day after its due date.
-        for code, count in (Deadline.objects.filter(case__in=cases, settled="", due_on__lt=on)
-                            .values_list("case__unit__code").annotate(n=Count("pk")).order_by()):
-            counts[code] = count
+        # The same rule as _from_table: a pending deadline is overdue from the day after its due date. Counted
+        # in the database through the deadlines' own unit key (partial index, issue 16), no case read.
+        codes = dict(organisation.units().filter(pk__in=list(unit_ids)).values_list("pk", "code"))
+        for unit_pk, count in (Deadline.objects.filter(unit_id__in=list(codes), settled="", due_on__lt=on)
+                               .values_list("unit_id").annotate(n=Count("pk")).order_by()):
+            counts[codes[unit_pk]] = count
         return dict(counts)
     for row in deadlines_as_of(on, cases):
         if row.deadline.status == OVERDUE:
@@ -513,10 +522,11 @@ def deadline_list(cases: QuerySet, on: dt.date, *, kinds: Iterable[str] = (), ho
     horizon, open deadlines due later than ``horizon_working_days`` working days from ``on`` are left out.
     """
     config = deadline_config()
+    unit_pks = None
     if unit_code:
-        # The unit's key, not a join on its code: with the key the planner knows how many cases the unit has
-        # and joins them to the pending deadlines by hash (partial index) instead of probing case by case.
-        cases = cases.filter(unit_id__in=list(organisation.units().filter(code=unit_code).values_list("pk", flat=True)))
+        # The unit's key, not a join on its code: with the key the planner knows how many cases the unit has.
+        unit_pks = list(organisation.units().filter(code=unit_code).values_list("pk", flat=True))
+        cases = cases.filter(unit_id__in=unit_pks)
     if team_code:
         cases = cases.filter(main_handler__team__code=team_code)
     if staff_id:
@@ -524,6 +534,11 @@ def deadline_list(cases: QuerySet, on: dt.date, *, kinds: Iterable[str] = (), ho
     horizon_end = calendar.add_working_days(on, horizon_working_days) if horizon_working_days is not None else None
     replay, stored = _split(cases, on)
     queryset = stored.filter(settled="")
+    if unit_pks is not None:
+        # The unit's pending deadlines through the deadline's own unit key (partial index on unit and due
+        # date, issue 16): read are the unit's open deadlines, each checked against the visible cases, not
+        # every case the unit ever had.
+        queryset = queryset.filter(unit_id__in=unit_pks)
     if kinds:
         queryset = queryset.filter(kind__in=list(kinds))
     if horizon_end is not None:

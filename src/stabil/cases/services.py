@@ -61,7 +61,7 @@ _ALL_KNOWN = dt.date.max
 
 
 _SETTLED = frozenset({MET, MISSED})
-_DEADLINE_FIELDS = ("case", "kind", "started_on", "due_on", "met_on", "settled", "why", "source")
+_DEADLINE_FIELDS = ("case", "unit", "kind", "started_on", "due_on", "met_on", "settled", "why", "source")
 _STATE_FIELDS = ("case", "phase", "reported_on", "last_event_on")
 
 
@@ -86,8 +86,12 @@ def _store_derived(derived: dict[int, tuple], *, update_handlers: Iterable[int] 
     """Insert deadline and state rows for ``derived`` = {case pk: _derive(...)}; update handlers of some."""
     deadline_rows = []
     state_rows = []
+    # Each deadline row carries its case's unit (the unit's pending-deadline index, issue 16), read here from
+    # the stored cases: every writer of deadlines comes through this function, whatever it knows of units.
+    unit_pks = bulk.lookup("cases.Case", "pk", derived, ("unit",))
     for case_pk, (rows, state_values, _main, _co) in derived.items():
-        deadline_rows.extend((case_pk,) + row for row in rows)
+        head = (case_pk, unit_pks[case_pk])
+        deadline_rows.extend(head + row for row in rows)
         state_rows.append((case_pk,) + state_values)
     bulk.insert(Deadline, _DEADLINE_FIELDS, deadline_rows)
     bulk.insert(CaseState, _STATE_FIELDS, state_rows)
