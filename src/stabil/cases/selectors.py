@@ -197,22 +197,34 @@ def case_states(on: dt.date, *, unit_ids: Sequence[int] | None = None, case_pks:
     interventions, so a placement case with an LVU start on or before ``on`` is replayed. ``progress`` is
     advanced once per case. The cases come by case id, however each was read.
     """
+    everything = unit_ids is None and case_pks is None
+    by_unit = unit_ids is not None and case_pks is None
     cases = Case.objects.all()
     if unit_ids is not None:
+        unit_ids = list(unit_ids)
         cases = cases.filter(unit_id__in=unit_ids)
     if case_pks is not None:
         cases = cases.filter(pk__in=case_pks)
-    if not include_closed:
-        # Leave out in SQL the cases stored as closed that stay so on the day (most of a unit's cases).
-        cases = cases.filter(Q(state__isnull=True) | Q(state__phase__in=_OPEN_PHASES) | Q(state__last_event_on__gt=on))
-    heads = list(cases.order_by().values_list(
-        "pk", "case_id", "unit__code", "category", "main_handler__staff_id", "co_handler__staff_id",
-        "state__phase", "state__last_event_on",
-    ))
+    head_fields = ("pk", "case_id", "unit__code", "category", "main_handler__staff_id", "co_handler__staff_id",
+                   "state__phase", "state__last_event_on")
+    if not include_closed and by_unit:
+        # A unit's open cases through the states' (unit, phase) index (issue 16): as many as the unit has open
+        # or changed after the day, not every case it ever had; the case's own unit stays the filter of truth.
+        # Then the unit's cases without a stored state, if it has any (``_stateless_case_pks``).
+        heads = list(cases.filter(state__unit_id__in=unit_ids)
+                     .filter(Q(state__phase__in=_OPEN_PHASES) | Q(state__last_event_on__gt=on))
+                     .order_by().values_list(*head_fields))
+        stateless = _stateless_case_pks(unit_ids)
+        if stateless:
+            heads.extend(Case.objects.filter(pk__in=stateless).order_by().values_list(*head_fields))
+    else:
+        if not include_closed:
+            # Leave out in SQL the cases stored as closed that stay so on the day (most of a unit's cases).
+            cases = cases.filter(Q(state__isnull=True) | Q(state__phase__in=_OPEN_PHASES)
+                                 | Q(state__last_event_on__gt=on))
+        heads = list(cases.order_by().values_list(*head_fields))
     if not heads:
         return []
-    everything = unit_ids is None and case_pks is None
-    by_unit = unit_ids is not None and case_pks is None
 
     def related(queryset, phases=None):
         """Yield querysets of ``queryset`` (rows with a ``case``) for these cases, in these stored phases when
@@ -221,7 +233,8 @@ def case_states(on: dt.date, *, unit_ids: Sequence[int] | None = None, case_pks:
             yield queryset if phases is None else queryset.filter(case__state__phase__in=phases)
         elif by_unit:
             if phases is not None:
-                queryset = queryset.filter(case__state__phase__in=phases)
+                # Through the states' (unit, phase) index: the unit's cases in these phases, not all it had.
+                queryset = queryset.filter(case__state__unit_id__in=unit_ids, case__state__phase__in=phases)
             yield queryset.filter(case__unit_id__in=unit_ids)
         else:
             pks = [head[0] for head in heads if phases is None or head[6] in phases]
@@ -303,13 +316,29 @@ def case_states(on: dt.date, *, unit_ids: Sequence[int] | None = None, case_pks:
     return out
 
 
+def _stateless_case_pks(unit_ids: Sequence[int]) -> list[int]:
+    """Return the pks of the cases of these units that have no stored state (events written around the
+    services; none as a rule). Counted first, the cases and the states of the units, each through its unit
+    index (index entries only, no join); looked for only when the counts differ."""
+    cases = Case.objects.filter(unit_id__in=unit_ids)
+    if cases.count() == CaseState.objects.filter(unit_id__in=unit_ids).count():
+        return []
+    return list(cases.filter(state__isnull=True).order_by().values_list("pk", flat=True))
+
+
 def case_pks_changed_after(on: dt.date, *, unit_ids: Sequence[int] | None = None) -> list[int]:
     """Return the pks of the cases (of these units; all when None) whose last event is after ``on``, or unknown.
 
     The others stood on ``on`` as they stand now, so a reader that has them for a later day may reuse them.
     """
-    cases = Case.objects.all() if unit_ids is None else Case.objects.filter(unit_id__in=unit_ids)
-    return list(cases.exclude(state__last_event_on__lte=on).order_by().values_list("pk", flat=True))
+    if unit_ids is None:
+        return list(Case.objects.exclude(state__last_event_on__lte=on).order_by().values_list("pk", flat=True))
+    # By the states' own unit (issue 16): the unit's states with a later or unknown last event, through the
+    # ``last_event_on`` index, and the unit's cases without a state; not a join over all the unit's cases.
+    unit_ids = list(unit_ids)
+    changed = (Case.objects.filter(unit_id__in=unit_ids, state__unit_id__in=unit_ids)
+               .filter(Q(state__last_event_on__gt=on) | Q(state__last_event_on__isnull=True)))
+    return list(changed.order_by().values_list("pk", flat=True)) + _stateless_case_pks(unit_ids)
 
 
 @dataclass(frozen=True)

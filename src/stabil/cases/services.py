@@ -62,7 +62,7 @@ _ALL_KNOWN = dt.date.max
 
 _SETTLED = frozenset({MET, MISSED})
 _DEADLINE_FIELDS = ("case", "unit", "kind", "started_on", "due_on", "met_on", "settled", "why", "source")
-_STATE_FIELDS = ("case", "phase", "reported_on", "last_event_on")
+_STATE_FIELDS = ("case", "unit", "phase", "reported_on", "last_event_on")
 
 
 def _derive(events: list[Event], config: DeadlineConfig, staff_pks: dict[str, int]):
@@ -86,13 +86,13 @@ def _store_derived(derived: dict[int, tuple], *, update_handlers: Iterable[int] 
     """Insert deadline and state rows for ``derived`` = {case pk: _derive(...)}; update handlers of some."""
     deadline_rows = []
     state_rows = []
-    # Each deadline row carries its case's unit (the unit's pending-deadline index, issue 16), read here from
+    # Each deadline and state row carries its case's unit (the units' indexes, issue 16), read here from
     # the stored cases: every writer of deadlines comes through this function, whatever it knows of units.
     unit_pks = bulk.lookup("cases.Case", "pk", derived, ("unit",))
     for case_pk, (rows, state_values, _main, _co) in derived.items():
         head = (case_pk, unit_pks[case_pk])
         deadline_rows.extend(head + row for row in rows)
-        state_rows.append((case_pk,) + state_values)
+        state_rows.append(head + state_values)
     bulk.insert(Deadline, _DEADLINE_FIELDS, deadline_rows)
     bulk.insert(CaseState, _STATE_FIELDS, state_rows)
     bulk.update_many(Case, ("main_handler", "co_handler"),
@@ -100,7 +100,8 @@ def _store_derived(derived: dict[int, tuple], *, update_handlers: Iterable[int] 
 
 
 def recompute_cases(case_pks: Iterable[int]) -> None:
-    """Recompute the deadlines, state and handlers of the given cases from their stored events."""
+    """Recompute the deadlines, state and handlers of the given cases from their stored events (and restate
+    each case's unit on its rows: what a case moved to another unit must go through)."""
     pks = list(case_pks)
     grouped = events_by_case(pks)
     staff_pks = bulk.lookup("staff.StaffMember", "staff_id",

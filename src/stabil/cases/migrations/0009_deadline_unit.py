@@ -8,20 +8,20 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def fill_units(apps, schema_editor):
-    """Copy each deadline's case unit onto the row (one statement in the database, no rows in Python)."""
-    deadline = apps.get_model("cases", "Deadline")._meta.db_table
+def fill_units(apps, schema_editor, model_name="Deadline"):
+    """Copy each row's case unit onto the row (one statement in the database, no rows in Python)."""
+    table = apps.get_model("cases", model_name)._meta.db_table
     case = apps.get_model("cases", "Case")._meta.db_table
     q = schema_editor.quote_name
     if schema_editor.connection.vendor == "postgresql":
         # The new foreign key's check is deferred to the commit; run it now, so that the column may be made
         # required in the same transaction (no "pending trigger events").
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        sql = (f"UPDATE {q(deadline)} SET {q('unit_id')} = c.{q('unit_id')} FROM {q(case)} c "
-               f"WHERE c.{q('id')} = {q(deadline)}.{q('case_id')}")
+        sql = (f"UPDATE {q(table)} SET {q('unit_id')} = c.{q('unit_id')} FROM {q(case)} c "
+               f"WHERE c.{q('id')} = {q(table)}.{q('case_id')}")
     else:
-        sql = (f"UPDATE {q(deadline)} SET {q('unit_id')} = (SELECT c.{q('unit_id')} FROM {q(case)} c "
-               f"WHERE c.{q('id')} = {q(deadline)}.{q('case_id')})")
+        sql = (f"UPDATE {q(table)} SET {q('unit_id')} = (SELECT c.{q('unit_id')} FROM {q(case)} c "
+               f"WHERE c.{q('id')} = {q(table)}.{q('case_id')})")
     schema_editor.execute(sql)
 
 
