@@ -233,9 +233,12 @@ def case_states(on: dt.date, *, unit_ids: Sequence[int] | None = None, case_pks:
             yield queryset if phases is None else queryset.filter(case__state__phase__in=phases)
         elif by_unit:
             if phases is not None:
-                # Through the states' (unit, phase) index: the unit's cases in these phases, not all it had.
-                queryset = queryset.filter(case__state__unit_id__in=unit_ids, case__state__phase__in=phases)
-            yield queryset.filter(case__unit_id__in=unit_ids)
+                # Through the states' (unit, phase) index alone: the unit's cases in these phases, not all it
+                # ever had (with the case's unit as well the planner hashes every case of the unit). The
+                # callers keep only the rows of the cases read above, whose own unit was the filter.
+                yield queryset.filter(case__state__unit_id__in=unit_ids, case__state__phase__in=phases)
+            else:
+                yield queryset.filter(case__unit_id__in=unit_ids)
         else:
             pks = [head[0] for head in heads if phases is None or head[6] in phases]
             for chunk in _chunks(pks):
