@@ -565,18 +565,28 @@ def deadline_list(cases: QuerySet, on: dt.date, *, kinds: Iterable[str] = (), ho
         cases = cases.filter(main_handler__staff_id=staff_id) | cases.filter(co_handler__staff_id=staff_id)
     horizon_end = calendar.add_working_days(on, horizon_working_days) if horizon_working_days is not None else None
     replay, stored = _split(cases, on)
-    queryset = stored.filter(settled="")
-    if unit_pks is not None:
-        # The unit's pending deadlines through the deadline's own unit key (partial index on unit and due
-        # date, issue 16): read are the unit's open deadlines, each checked against the visible cases, not
-        # every case the unit ever had.
-        queryset = queryset.filter(unit_id__in=unit_pks)
+    pending = Q(settled="")
     if kinds:
-        queryset = queryset.filter(kind__in=list(kinds))
+        pending &= Q(kind__in=list(kinds))
     if horizon_end is not None:
-        queryset = queryset.filter(due_on__lte=horizon_end)
-    total = queryset.count()
-    listed = _from_table(queryset.order_by("due_on", "case__case_id", "pk")[:limit], on)
+        pending &= Q(due_on__lte=horizon_end)
+    if unit_pks is None:
+        queryset = stored.filter(pending)
+        total = queryset.count()
+        listed = _from_table(queryset.order_by("due_on", "case__case_id", "pk")[:limit], on)
+    else:
+        # A unit's pending deadlines through their own unit key (partial index on unit and due date, issue 16),
+        # then only those of cases the user may see (looked up by key): the unit's open deadlines are read, not
+        # every case it ever had (a subquery of the visible cases makes the planner hash all of them).
+        own = Deadline.objects.filter(pending, unit_id__in=unit_pks)
+        if replay:
+            own = own.filter(case__state__last_event_on__lte=on)
+        candidates = list(_from_table(own.order_by("due_on", "case__case_id", "pk"), on))
+        wanted = sorted({row.case_pk for row in candidates})
+        visible = {pk for chunk in _chunks(wanted) for pk in cases.filter(pk__in=chunk).values_list("pk", flat=True)}
+        table = [row for row in candidates if row.case_pk in visible]
+        total = len(table)
+        listed = iter(table[:limit])
     if replay:
         # Cases with events after ``on`` (or never computed): their pending deadlines as they stood on ``on``.
         replayed = sorted((row for row in _replayed_rows(replay, on)
