@@ -116,6 +116,13 @@ class Deadline(models.Model):
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    # The case's unit, copied here by the recomputation (``services._store_derived``) so that a unit's
+    # pending deadlines are read through one small index, without visiting the unit's history of cases
+    # (issue 16). Always the case's unit: every write of deadlines stores it (nothing changes a stored case's
+    # unit today; a move must recompute the case, ``services.recompute_cases``, which restates it). What a
+    # user may see is still decided by the case's own unit (the readers check the case); this is an index key.
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", db_index=False,
+                             verbose_name=_("enhet"))
     kind = models.CharField(_("frist"), max_length=32, choices=DeadlineKind.choices)
     started_on = models.DateField(_("startdatum"))
     due_on = models.DateField(_("förfallodag"))
@@ -136,6 +143,8 @@ class Deadline(models.Model):
             # "Mina ärenden" and the workload read. By due date for the list's order, by case for a unit's.
             models.Index(fields=["due_on", "case"], condition=models.Q(settled=""), name="cases_deadline_open_due"),
             models.Index(fields=["case", "due_on"], condition=models.Q(settled=""), name="cases_deadline_open_case"),
+            # A unit's pending deadlines by due date: the deadline list of a unit, the workload board.
+            models.Index(fields=["unit", "due_on"], condition=models.Q(settled=""), name="cases_deadline_open_unit"),
         ]
 
     def __str__(self) -> str:
@@ -152,6 +161,10 @@ class CaseState(models.Model):
     """A case's derived state (phase for workload, last event), kept with its deadlines."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="state", primary_key=True)
+    # The case's unit, as on ``Deadline`` (issue 16): a unit's open cases are read through (unit, phase)
+    # without visiting every case the unit ever had.
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", db_index=False,
+                             verbose_name=_("enhet"))
     phase = models.CharField(_("fas"), max_length=32, db_index=True)
     reported_on = models.DateField(_("anmäld"), null=True, blank=True)
     # Indexed: whether any case has an event after a day decides whether a list must replay any case
@@ -161,6 +174,7 @@ class CaseState(models.Model):
     class Meta:
         verbose_name = _("ärendestatus")
         verbose_name_plural = _("ärendestatus")
+        indexes = [models.Index(fields=["unit", "phase"], name="cases_casestate_unit_phase")]
 
 
 

@@ -197,22 +197,34 @@ def case_states(on: dt.date, *, unit_ids: Sequence[int] | None = None, case_pks:
     interventions, so a placement case with an LVU start on or before ``on`` is replayed. ``progress`` is
     advanced once per case. The cases come by case id, however each was read.
     """
+    everything = unit_ids is None and case_pks is None
+    by_unit = unit_ids is not None and case_pks is None
     cases = Case.objects.all()
     if unit_ids is not None:
+        unit_ids = list(unit_ids)
         cases = cases.filter(unit_id__in=unit_ids)
     if case_pks is not None:
         cases = cases.filter(pk__in=case_pks)
-    if not include_closed:
-        # Leave out in SQL the cases stored as closed that stay so on the day (most of a unit's cases).
-        cases = cases.filter(Q(state__isnull=True) | Q(state__phase__in=_OPEN_PHASES) | Q(state__last_event_on__gt=on))
-    heads = list(cases.order_by().values_list(
-        "pk", "case_id", "unit__code", "category", "main_handler__staff_id", "co_handler__staff_id",
-        "state__phase", "state__last_event_on",
-    ))
+    head_fields = ("pk", "case_id", "unit__code", "category", "main_handler__staff_id", "co_handler__staff_id",
+                   "state__phase", "state__last_event_on")
+    if not include_closed and by_unit:
+        # A unit's open cases through the states' (unit, phase) index (issue 16): as many as the unit has open
+        # or changed after the day, not every case it ever had; the case's own unit stays the filter of truth.
+        # Then the unit's cases without a stored state, if it has any (``_stateless_case_pks``).
+        heads = list(cases.filter(state__unit_id__in=unit_ids)
+                     .filter(Q(state__phase__in=_OPEN_PHASES) | Q(state__last_event_on__gt=on))
+                     .order_by().values_list(*head_fields))
+        stateless = _stateless_case_pks(unit_ids)
+        if stateless:
+            heads.extend(Case.objects.filter(pk__in=stateless).order_by().values_list(*head_fields))
+    else:
+        if not include_closed:
+            # Leave out in SQL the cases stored as closed that stay so on the day (most of a unit's cases).
+            cases = cases.filter(Q(state__isnull=True) | Q(state__phase__in=_OPEN_PHASES)
+                                 | Q(state__last_event_on__gt=on))
+        heads = list(cases.order_by().values_list(*head_fields))
     if not heads:
         return []
-    everything = unit_ids is None and case_pks is None
-    by_unit = unit_ids is not None and case_pks is None
 
     def related(queryset, phases=None):
         """Yield querysets of ``queryset`` (rows with a ``case``) for these cases, in these stored phases when
@@ -221,8 +233,12 @@ def case_states(on: dt.date, *, unit_ids: Sequence[int] | None = None, case_pks:
             yield queryset if phases is None else queryset.filter(case__state__phase__in=phases)
         elif by_unit:
             if phases is not None:
-                queryset = queryset.filter(case__state__phase__in=phases)
-            yield queryset.filter(case__unit_id__in=unit_ids)
+                # Through the states' (unit, phase) index alone: the unit's cases in these phases, not all it
+                # ever had (with the case's unit as well the planner hashes every case of the unit). The
+                # callers keep only the rows of the cases read above, whose own unit was the filter.
+                yield queryset.filter(case__state__unit_id__in=unit_ids, case__state__phase__in=phases)
+            else:
+                yield queryset.filter(case__unit_id__in=unit_ids)
         else:
             pks = [head[0] for head in heads if phases is None or head[6] in phases]
             for chunk in _chunks(pks):
@@ -261,7 +277,14 @@ def case_states(on: dt.date, *, unit_ids: Sequence[int] | None = None, case_pks:
         wanted = {head[0] for head in stored}
         # Only the stored phases asked for: without closed cases this leaves out most of a unit's deadlines.
         phases = None if everything or include_closed else tuple(sorted({head[6] for head in stored}))
-        for queryset in related(rows, phases):
+        if by_unit and pending_only:
+            # A unit's pending deadlines through their own unit key and the partial index (issue 16): as many
+            # rows as the unit has pending, not a join over every case it ever had. ``wanted`` keeps the cases
+            # read above (the unit on the row is the case's: ``services._store_derived``).
+            chunks = [rows.filter(unit_id__in=list(unit_ids), settled="")]
+        else:
+            chunks = related(rows, phases)
+        for queryset in chunks:
             # `settled` is filtered in Python: on SQLite a filter on it makes the planner scan the
             # pending-deadline index instead of looking the cases up.
             for pk, case_pk, kind, started, due, met, settled, source in queryset.values_list(
@@ -296,13 +319,29 @@ def case_states(on: dt.date, *, unit_ids: Sequence[int] | None = None, case_pks:
     return out
 
 
+def _stateless_case_pks(unit_ids: Sequence[int]) -> list[int]:
+    """Return the pks of the cases of these units that have no stored state (events written around the
+    services; none as a rule). Counted first, the cases and the states of the units, each through its unit
+    index (index entries only, no join); looked for only when the counts differ."""
+    cases = Case.objects.filter(unit_id__in=unit_ids)
+    if cases.count() == CaseState.objects.filter(unit_id__in=unit_ids).count():
+        return []
+    return list(cases.filter(state__isnull=True).order_by().values_list("pk", flat=True))
+
+
 def case_pks_changed_after(on: dt.date, *, unit_ids: Sequence[int] | None = None) -> list[int]:
     """Return the pks of the cases (of these units; all when None) whose last event is after ``on``, or unknown.
 
     The others stood on ``on`` as they stand now, so a reader that has them for a later day may reuse them.
     """
-    cases = Case.objects.all() if unit_ids is None else Case.objects.filter(unit_id__in=unit_ids)
-    return list(cases.exclude(state__last_event_on__lte=on).order_by().values_list("pk", flat=True))
+    if unit_ids is None:
+        return list(Case.objects.exclude(state__last_event_on__lte=on).order_by().values_list("pk", flat=True))
+    # By the states' own unit (issue 16): the unit's states with a later or unknown last event, through the
+    # ``last_event_on`` index, and the unit's cases without a state; not a join over all the unit's cases.
+    unit_ids = list(unit_ids)
+    changed = (Case.objects.filter(unit_id__in=unit_ids, state__unit_id__in=unit_ids)
+               .filter(Q(state__last_event_on__gt=on) | Q(state__last_event_on__isnull=True)))
+    return list(changed.order_by().values_list("pk", flat=True)) + _stateless_case_pks(unit_ids)
 
 
 @dataclass(frozen=True)
@@ -477,10 +516,12 @@ def overdue_counts_by_unit(unit_ids: Collection[int], on: dt.date) -> dict[str, 
     cases = Case.objects.filter(unit_id__in=list(unit_ids))
     counts: dict[str, int] = defaultdict(int)
     if materialised_is_exact(on):
-        # The same rule as _from_table: a pending deadline is overdue from the day after its due date.
-        for code, count in (Deadline.objects.filter(case__in=cases, settled="", due_on__lt=on)
-                            .values_list("case__unit__code").annotate(n=Count("pk")).order_by()):
-            counts[code] = count
+        # The same rule as _from_table: a pending deadline is overdue from the day after its due date. Counted
+        # in the database through the deadlines' own unit key (partial index, issue 16), no case read.
+        codes = dict(organisation.units().filter(pk__in=list(unit_ids)).values_list("pk", "code"))
+        for unit_pk, count in (Deadline.objects.filter(unit_id__in=list(codes), settled="", due_on__lt=on)
+                               .values_list("unit_id").annotate(n=Count("pk")).order_by()):
+            counts[codes[unit_pk]] = count
         return dict(counts)
     for row in deadlines_as_of(on, cases):
         if row.deadline.status == OVERDUE:
@@ -513,23 +554,39 @@ def deadline_list(cases: QuerySet, on: dt.date, *, kinds: Iterable[str] = (), ho
     horizon, open deadlines due later than ``horizon_working_days`` working days from ``on`` are left out.
     """
     config = deadline_config()
+    unit_pks = None
     if unit_code:
-        # The unit's key, not a join on its code: with the key the planner knows how many cases the unit has
-        # and joins them to the pending deadlines by hash (partial index) instead of probing case by case.
-        cases = cases.filter(unit_id__in=list(organisation.units().filter(code=unit_code).values_list("pk", flat=True)))
+        # The unit's key, not a join on its code: with the key the planner knows how many cases the unit has.
+        unit_pks = list(organisation.units().filter(code=unit_code).values_list("pk", flat=True))
+        cases = cases.filter(unit_id__in=unit_pks)
     if team_code:
         cases = cases.filter(main_handler__team__code=team_code)
     if staff_id:
         cases = cases.filter(main_handler__staff_id=staff_id) | cases.filter(co_handler__staff_id=staff_id)
     horizon_end = calendar.add_working_days(on, horizon_working_days) if horizon_working_days is not None else None
     replay, stored = _split(cases, on)
-    queryset = stored.filter(settled="")
+    pending = Q(settled="")
     if kinds:
-        queryset = queryset.filter(kind__in=list(kinds))
+        pending &= Q(kind__in=list(kinds))
     if horizon_end is not None:
-        queryset = queryset.filter(due_on__lte=horizon_end)
-    total = queryset.count()
-    listed = _from_table(queryset.order_by("due_on", "case__case_id", "pk")[:limit], on)
+        pending &= Q(due_on__lte=horizon_end)
+    if unit_pks is None:
+        queryset = stored.filter(pending)
+        total = queryset.count()
+        listed = _from_table(queryset.order_by("due_on", "case__case_id", "pk")[:limit], on)
+    else:
+        # A unit's pending deadlines through their own unit key (partial index on unit and due date, issue 16),
+        # then only those of cases the user may see (looked up by key): the unit's open deadlines are read, not
+        # every case it ever had (a subquery of the visible cases makes the planner hash all of them).
+        own = Deadline.objects.filter(pending, unit_id__in=unit_pks)
+        if replay:
+            own = own.filter(case__state__last_event_on__lte=on)
+        candidates = list(_from_table(own.order_by("due_on", "case__case_id", "pk"), on))
+        wanted = sorted({row.case_pk for row in candidates})
+        visible = {pk for chunk in _chunks(wanted) for pk in cases.filter(pk__in=chunk).values_list("pk", flat=True)}
+        table = [row for row in candidates if row.case_pk in visible]
+        total = len(table)
+        listed = iter(table[:limit])
     if replay:
         # Cases with events after ``on`` (or never computed): their pending deadlines as they stood on ``on``.
         replayed = sorted((row for row in _replayed_rows(replay, on)
