@@ -281,7 +281,8 @@ def lookup(model_label: str, key: str, values, fields: Sequence[str] = ("pk",)) 
     if len(wanted) > SCAN_FROM:
         rows = (r for r in model.objects.values_list(key, *fields).iterator(chunk_size=20000) if r[0] in wanted)
     elif connection.vendor == "postgresql":
-        column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(key).column)}"
+        field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        column = f"{quote(model._meta.db_table)}.{quote(field.column)}"
         rows = model.objects.extra(where=[f"{column} = ANY(%s)"], params=[list(wanted)]).values_list(key, *fields)
     else:
         ordered = list(wanted)
