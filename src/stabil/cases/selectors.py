@@ -37,6 +37,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from stabil.accounts.policy import scope_cases
+from stabil.common import bulk
 from stabil.core import calendar, rounding
 from stabil.core.caseflow import PHASES, PLACEMENT_KINDS, Event, case_state
 from stabil.core.caseflow import CaseState as CoreCaseState
@@ -881,12 +882,8 @@ def stored_ids_among(values: Collection[str]) -> dict[str, list[str]]:
 
 def children_of_cases(case_ids: Collection[str]) -> list[str]:
     """The child ids of the stored cases among ``case_ids`` (for the access log's ``child_ids``)."""
-    found: set[str] = set()
-    ids = sorted(set(case_ids))
-    for start in range(0, len(ids), 900):  # SQLite's limit on query parameters
-        found.update(Case.objects.filter(case_id__in=ids[start:start + 900])
-                     .values_list("child__child_id", flat=True))
-    return sorted(found)
+    # One query per record's ids on PostgreSQL (= ANY): a report of a million cases writes 500 records.
+    return sorted(set(bulk.lookup("cases.Case", "case_id", set(case_ids), ("child__child_id",)).values()))
 
 
 def cases_with_ids(case_ids: Collection[str]) -> QuerySet:
