@@ -355,7 +355,7 @@ def case_events_store_staged(*, by, batch: EventBatch, staged: StagedEvents, pro
                 totals[label] += count
             if progress is not None:
                 progress.advance(len(part.events), "sparar")
-        timer.mark("indexes and foreign keys restored")
+    timer.mark("indexes and foreign keys restored")
     staged.drop()
     if totals["nya händelser"] >= 10_000 and bulk.analyze((Case, CaseEvent, Deadline, CaseState)):
         timer.mark("statistics updated (ANALYZE)")
