@@ -11,7 +11,7 @@ from tests.cases.test_import import GOOD, do_import, write
 def test_indexes_are_set_aside_only_for_a_write_large_beside_the_table(org, tmp_path, monkeypatch):
     monkeypatch.setattr(bulk, "REBUILD_INDEXES_FROM", 1)
     assert do_import(write(tmp_path, GOOD)).ok  # six events stored
-    bulk.analyze([CaseEvent])  # PostgreSQL's estimate of the rows (SQLite reads the largest rowid)
+    bulk.analyze([CaseEvent])  # PostgreSQL's estimate of the rows (SQLite counts them)
     assert not bulk.worth_setting_aside(CaseEvent, 1)  # 1 row beside 6: rebuilding would cost the table
     assert bulk.worth_setting_aside(CaseEvent, 1_000)
     monkeypatch.setattr(bulk, "REBUILD_INDEXES_FROM", 50_000)
