@@ -217,7 +217,7 @@ def case_events_store(*, by, batch: EventBatch, progress: Progress | None = None
     timer.mark("units and staff")
     counts = _store_part(by=by, part=batch, unit_pks=unit_pks, staff_pks=staff_pks, timer=timer, stream=stream,
                          quiet=quiet)
-    if counts["nya händelser"] >= 10_000 and bulk.analyze((Case, CaseEvent, Deadline, CaseState)):
+    if counts["nya händelser"] >= 10_000 and bulk.analyze((Child, Case, CaseEvent, Deadline, CaseState)):
         timer.mark("statistics updated (ANALYZE)")
     return _result(counts, new_units, new_staff)
 
@@ -357,7 +357,7 @@ def case_events_store_staged(*, by, batch: EventBatch, staged: StagedEvents, pro
                 progress.advance(len(part.events), "sparar")
     timer.mark("indexes and foreign keys restored")
     staged.drop()
-    if totals["nya händelser"] >= 10_000 and bulk.analyze((Case, CaseEvent, Deadline, CaseState)):
+    if totals["nya händelser"] >= 10_000 and bulk.analyze((Child, Case, CaseEvent, Deadline, CaseState)):
         timer.mark("statistics updated (ANALYZE)")
     return _result(totals, new_units, new_staff)
 
