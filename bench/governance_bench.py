@@ -84,7 +84,6 @@ def worker(db_url: str, path: Path) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    from stabil.cli import main as stabil_main
     from stabil.imports.framework import run_import
 
     started = time.perf_counter()
@@ -93,18 +92,7 @@ def worker(db_url: str, path: Path) -> dict:
         raise SystemExit("import failed: " + "; ".join(outcome.error_lines()[:5]))
     figures: dict = {"import_s": time.perf_counter() - started}
 
-    def timed_cli(args) -> float:
-        real_stdout = sys.stdout
-        with open(os.devnull, "w") as sink:
-            sys.stdout = sink
-            begun = time.perf_counter()
-            try:
-                code = stabil_main(args)
-            finally:
-                sys.stdout = real_stdout
-        if code != 0:
-            raise SystemExit(f"stabil {' '.join(args)} exited {code}")
-        return time.perf_counter() - begun
+    timed_cli = benchlib.timed_stabil  # stabil ARGS in this process, output discarded; fails loudly
 
     years = f"{YEAR - 3}-{YEAR}"
     figures["statistics_s"] = min(timed_cli(["report", "statistics", "--years", years, "--months", "1-12"])
