@@ -907,22 +907,18 @@ def run_import(path: str | Path, *, by=None, stream: TextIO | None = None, quiet
     """
     notices: list[str] = []
     path = Path(path)
+    table: Table | StreamedTable | None = None
+    problems: list[RowError] = []
     if transform is None and streamable(path):
-        streamed = open_streamed(path, notices)
-        kind = detect_kind(streamed)
-        if kind.stream_handler is not None:
-            if check_kind is not None:
-                check_kind(kind)
-            if by is not None and not has_capability(by, kind.capability):
-                raise ImportFileError(f"{streamed.filename}: din roll får inte importera {kind.label}")
-            return _run_table(streamed, kind, [], notices, by=by,
-                              scope=import_scope(by, kind.capability) if scope is None else scope,
-                              stream=stream, quiet=quiet, on_progress=on_progress, dry_run=dry_run, origin=origin)
-        notices = []  # read again below, into memory
-    table, problems = read_table(path, notices)
-    if transform is not None:
-        table = transform(table)
-    kind = detect_kind(table)
+        table = open_streamed(path, notices)
+        kind = detect_kind(table)
+        if kind.stream_handler is None:
+            table, notices = None, []  # read again below, into memory
+    if table is None:
+        table, problems = read_table(path, notices)
+        if transform is not None:
+            table = transform(table)
+        kind = detect_kind(table)
     if check_kind is not None:
         check_kind(kind)
     if by is not None and not has_capability(by, kind.capability):
